@@ -1,0 +1,168 @@
+"""The library behind the CLI: call these from a notebook or a script.
+
+    from kommunrapport.api import ekonomirapport, skriv_ekonomirapport
+    r = ekonomirapport("examples/ekonomi/ekonomi_2024_2025.xlsx", "examples/ekonomi/verksamheter.csv", månad=2)
+    r.avvikelse / 1e6   # 13.3…
+    skriv_ekonomirapport(r, "ut/")
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pandas as pd
+
+from .comments import läs_kommentarer
+from .config import EkonomiInställningar
+from .mapping import läs_mappning
+from .months import MÅNADER, månadsnamn
+from .output import atomisk_mapp
+from .report import Ekonomirapport, bygg_ekonomirapport, kontrollera_kommentarer, tabeller
+from .validation import Tecken, Värden, läs_ekonomi
+
+ANDELSKOLUMNER = {"Andel av total årsbudget", "Förbrukat av periodbudget", "Förbrukat av årsbudget",
+                  "Budget i balans"}
+
+
+def ekonomirapport(
+    data: str | Path,
+    mappning: str | Path,
+    månad: int,
+    år: int | None = None,
+    nämnd: str = "Nämnden",
+    kommentarer: str | Path | None = None,
+    tecken: Tecken | str = Tecken.KOSTNAD_POSITIV,
+    värden: Värden | str = Värden.MÅNAD,
+    blad: str | None = None,
+    kolumner: dict[str, str] | None = None,
+) -> Ekonomirapport:
+    """Load the export and the mapping, validate them, and compute the report for jan..`månad`."""
+    träd = läs_mappning(mappning)
+    huvudbok = läs_ekonomi(data, Tecken(tecken), Värden(värden), blad, kolumner)
+    komm = {}
+    if kommentarer is not None and Path(kommentarer).exists():
+        komm = kontrollera_kommentarer(läs_kommentarer(kommentarer), träd, str(kommentarer))
+    return bygg_ekonomirapport(huvudbok, träd, månad, år, nämnd, komm)
+
+
+def ekonomirapport_från_inställningar(inst: EkonomiInställningar, månad: int, år: int | None = None,
+                                      nämnd: str = "Nämnden") -> Ekonomirapport:
+    return ekonomirapport(inst.data, inst.mappning, månad, år, nämnd, inst.kommentarer, inst.tecken,
+                          inst.värden, inst.blad, inst.kolumner)
+
+
+def filnamn(r: Ekonomirapport) -> dict[str, str]:
+    stam = f"{r.år}-{r.månad:02d}"
+    return {
+        "rapport": f"ekonomirapport_{stam}.md",
+        "bilaga": f"bilaga_ekonomirapport_{stam}.xlsx",
+        "diagram_månad": f"diagram_avvikelse_per_manad_{stam}.png",
+        "diagram_verksamhet": f"diagram_avvikelse_per_verksamhet_{stam}.png",
+    }
+
+
+def markdown(r: Ekonomirapport, mallmapp: Path | None = None) -> str:
+    from .rendering.markdown import rendera
+
+    t = tabeller(r)
+    namn = filnamn(r)
+    resultat = t["Ackumulerat resultat"]
+    verksamheter = []
+    for rad in r.träd.rader:
+        verksamheter.append({
+            "id": rad.id,
+            "rubrik": rad.rubrik,
+            "nivå": rad.nivå,
+            "avvikelse": r.ackumulerad_avvikelse.loc[rad.id, r.månad] / 1e6,
+            "prognos": None if r.prognosavvikelse is None else r.prognosavvikelse[rad.id] / 1e6,
+            "kommentar": r.kommentarer.get(rad.id, ""),
+        })
+    kontext = {
+        "nämnd": r.nämnd,
+        "år": r.år,
+        "månad": r.månad,
+        "månadsnamn": månadsnamn(r.månad),
+        "period": r.period,
+        "inledning": r.inledning(),
+        "avvikelse": r.avvikelse / 1e6,
+        "avvikelse_fg_år": None if r.avvikelse_fg_år is None else r.avvikelse_fg_år / 1e6,
+        "månader": [c for c in resultat.columns if c in {"jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"}],
+        "har_prognos": r.prognosavvikelse is not None,
+        "resultat": resultat.to_dict("records"),
+        "nyckeltal": t["Nyckeltal"].to_dict("records"),
+        "nyckeltal_kolumner": list(t["Nyckeltal"].columns),
+        "ks": t["Rapport till KS"].to_dict("records"),
+        "ks_kolumner": list(t["Rapport till KS"].columns),
+        "verksamheter": verksamheter,
+        "kommentarer": r.kommentarer,
+        "varningar": r.varningar,
+        "andelskolumner": ANDELSKOLUMNER,
+        "filer": namn,
+    }
+    return rendera("ekonomirapport.md.j2", kontext, mallmapp)
+
+
+def som_json(r: Ekonomirapport) -> str:
+    """Key figures and every table as JSON (amounts in mnkr, unrounded; shares as fractions)."""
+    def clean(v):
+        if isinstance(v, float) and (math.isnan(v) or math.isinf(v)):
+            return None
+        return v
+
+    t = tabeller(r)
+    nt = r.nyckeltal.loc["total"]
+    doc = {
+        "nämnd": r.nämnd,
+        "år": r.år,
+        "månad": r.månad,
+        "period": r.period,
+        "enhet": "mnkr",
+        "nyckeltal": {
+            "budgetavvikelse": r.avvikelse / 1e6,
+            "budgetavvikelse_fg_år": None if r.avvikelse_fg_år is None else r.avvikelse_fg_år / 1e6,
+            "prognos": None if r.prognosavvikelse is None else float(r.prognosavvikelse["total"]) / 1e6,
+            "årsbudget": float(r.årsbudget["total"]) / 1e6,
+            "nettokostnad": nt["nettokostnad"] / 1e6,
+            "budget_period": nt["budget_period"] / 1e6,
+            "förbrukat_av_periodbudget": nt["förbrukat_av_periodbudget"],
+            "förbrukat_av_årsbudget": nt["förbrukat_av_årsbudget"],
+            "förändring_mot_fg_år": nt["förändring_mot_fg_år"],
+            "budget_i_balans": nt["budget_i_balans"],
+        },
+        "inledning": r.inledning(),
+        "tabeller": {k: [{c: clean(v) for c, v in rec.items()} for rec in df.to_dict("records")] for k, df in t.items()},
+        "varningar": r.varningar,
+    }
+    doc["nyckeltal"] = {k: clean(float(v)) if v is not None else None for k, v in doc["nyckeltal"].items()}
+    return json.dumps(doc, ensure_ascii=False, indent=2)
+
+
+def skriv_ekonomirapport(r: Ekonomirapport, ut: str | Path, mallmapp: Path | None = None,
+                         källa: str = "") -> list[Path]:
+    """Write the Markdown report, the two charts and the Excel annex into `ut`, atomically."""
+    from .rendering.annex import skriv_bilaga
+    from .rendering.charts import linjediagram_per_månad, stapeldiagram
+
+    namn = filnamn(r)
+    t = tabeller(r)
+    text = markdown(r, mallmapp)  # render first: a template error writes nothing
+    with atomisk_mapp(ut) as stage:
+        (stage / namn["rapport"]).write_text(text, encoding="utf-8")
+        d1 = t["Diagram avvikelse per månad"]
+        linjediagram_per_månad(d1, f"Ackumulerad budgetavvikelse per månad, {r.nämnd}", "mnkr",
+                               stage / namn["diagram_månad"])
+        d2 = t["Diagram avvikelse per verks."]
+        stapeldiagram(list(d2.iloc[:, 0]), list(d2.iloc[:, 1]),
+                      f"Budgetavvikelse per verksamhet {r.period} {r.år}", "mnkr",
+                      stage / namn["diagram_verksamhet"])
+        info = {
+            "Rapport": f"Ekonomirapport t.o.m. {MÅNADER[r.månad - 1]} {r.år}",
+            "Nämnd": r.nämnd,
+            "Enhet": "mnkr (miljoner kronor), + är bättre än budget; andelar i procent",
+            "Underlag": källa,
+        }
+        skriv_bilaga(t, info, stage / namn["bilaga"], ANDELSKOLUMNER)
+    ut = Path(ut)
+    return [ut / n for n in namn.values()]

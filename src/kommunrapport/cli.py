@@ -1,0 +1,126 @@
+"""The command line: thin Typer wrappers over kommunrapport.api. Everything a user reads is Swedish.
+
+Exit codes: 0 klart, 2 fel i indata eller konfiguration, 3 internt fel.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .errors import IndataFel, KommunrapportFel
+from .months import år_och_månad
+
+app = typer.Typer(
+    help="kommunrapport – månadsrapporter för nämnder: ekonomi, volymer, bilagor.",
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+STANDARDKONFIG = "kommunrapport.toml"
+MAX_RADER = 30
+
+
+def _skriv_fel(exc: KommunrapportFel) -> None:
+    alla = exc.alla if isinstance(exc, IndataFel) else [exc]
+    for e in alla[:MAX_RADER]:
+        print(f"fel: {e}", file=sys.stderr)
+    if len(alla) > MAX_RADER:
+        print(f"fel: … och {len(alla) - MAX_RADER} fel till", file=sys.stderr)
+
+
+def _tolka_månad(text: str) -> tuple[int | None, int]:
+    år, månad = år_och_månad(text)
+    if månad is None:
+        raise KommunrapportFel(f"--month: '{text}' är ingen månad (skriv t.ex. feb, februari, 2 eller 2025-02)")
+    return år, månad
+
+
+@app.callback()
+def _huvud() -> None:
+    """kommunrapport – månadsrapporter för nämnder."""
+
+
+@app.command()
+def ekonomi(
+    month: Annotated[str, typer.Option("--month", "--månad", "-m", help="Rapportmånad: feb, februari, 2 eller 2025-02.")],
+    year: Annotated[int | None, typer.Option("--year", "--år", help="Rapportår (standard: senaste året i exporten).")] = None,
+    data: Annotated[Path | None, typer.Option("--data", help="Exporten med utfall och budget (.xlsx eller .csv).")] = None,
+    mappning: Annotated[Path | None, typer.Option("--mappning", help="Verksamhetsmappningen (.csv eller .xlsx).")] = None,
+    kommentarer: Annotated[Path | None, typer.Option("--kommentarer", help="Controllerns kommentarer (.md).")] = None,
+    config: Annotated[Path | None, typer.Option("--config", "--konfig", help=f"Konfigurationsfil (standard: {STANDARDKONFIG} i aktuell mapp, om den finns).")] = None,
+    out: Annotated[Path, typer.Option("--out", "--ut", help="Mapp att skriva rapport, diagram och bilaga i.")] = Path("ut"),
+    tecken: Annotated[str | None, typer.Option("--tecken", help="Exportens tecken: kostnad-positiv (huvudbok) eller kostnad-negativ (uppföljningssystem).")] = None,
+    varden: Annotated[str | None, typer.Option("--varden", "--värden", help="månad (belopp per månad) eller ackumulerade (från januari).")] = None,
+    blad: Annotated[str | None, typer.Option("--blad", help="Blad i Excelfilen (standard: första blad med rätt rubriker).")] = None,
+    namnd: Annotated[str | None, typer.Option("--namnd", "--nämnd", help="Nämndens namn i rapporten.")] = None,
+    mallar: Annotated[Path | None, typer.Option("--mallar", help="Mapp med egna mallar (ekonomirapport.md.j2).")] = None,
+    json: Annotated[bool, typer.Option("--json", help="Skriv tabeller och nyckeltal som JSON på standard ut.")] = False,
+) -> None:
+    """Ekonomirapport t.o.m. en månad: tabell, diagram, Excelbilaga och text."""
+    try:
+        _ekonomi(month, year, data, mappning, kommentarer, config, out, tecken, varden, blad, namnd, mallar, json)
+    except KommunrapportFel as exc:
+        _skriv_fel(exc)
+        raise typer.Exit(exc.exit_code) from None
+
+
+def _ekonomi(month, year, data, mappning, kommentarer, config, out, tecken, varden, blad, namnd, mallar, json) -> None:
+    from . import api
+    from .config import EkonomiInställningar, läs_konfiguration
+
+    år_i_månad, månad = _tolka_månad(month)
+    år = year or år_i_månad
+    konfig_fil = config or (Path(STANDARDKONFIG) if Path(STANDARDKONFIG).exists() else None)
+    nämnd = "Nämnden"
+    värden: dict = {}
+    if konfig_fil is not None:
+        konf = läs_konfiguration(konfig_fil)
+        nämnd = konf.nämnd
+        if konf.ekonomi is not None:
+            värden = konf.ekonomi.model_dump()
+    for key, val in (("data", data), ("mappning", mappning), ("kommentarer", kommentarer), ("tecken", tecken),
+                     ("värden", varden), ("blad", blad)):
+        if val is not None:
+            värden[key] = val
+    saknas = [k for k in ("data", "mappning") if k not in värden]
+    if saknas:
+        raise KommunrapportFel(
+            "ange " + " och ".join(f"--{k}" for k in saknas) + f", eller en konfigurationsfil med --config ({STANDARDKONFIG})")
+    try:
+        inst = EkonomiInställningar.model_validate(värden)
+    except Exception as exc:  # pydantic's message, in Swedish where it matters
+        raise KommunrapportFel(f"ogiltig inställning: {exc.errors()[0]['loc'][0]} = {exc.errors()[0]['input']!r}; "
+                               "tecken ska vara kostnad-positiv eller kostnad-negativ, värden månad eller ackumulerade") from None
+    rapport = api.ekonomirapport_från_inställningar(inst, månad, år, namnd or nämnd)
+    filer = api.skriv_ekonomirapport(rapport, out, mallar, källa=str(inst.data))
+    for v in rapport.varningar:
+        print(f"varning: {v}", file=sys.stderr)
+    for f in filer:
+        print(f"skrev {f}", file=sys.stderr)
+    if json:
+        print(api.som_json(rapport))
+
+
+def main() -> None:
+    try:
+        app()
+    except KommunrapportFel as exc:
+        _skriv_fel(exc)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        print("avbrutet", file=sys.stderr)
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - last line of defence: no traceback for a user
+        print(f"internt fel: {type(exc).__name__}: {exc}. Rapportera gärna felet med kommandot du körde.",
+              file=sys.stderr)
+        sys.exit(3)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,63 @@
+"""Swedish month names: parsing what users type and what exports contain."""
+
+from __future__ import annotations
+
+import re
+
+MÅNADER = [
+    "januari", "februari", "mars", "april", "maj", "juni",
+    "juli", "augusti", "september", "oktober", "november", "december",
+]
+MÅNADER_KORT = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
+
+_NAMN_TILL_NR: dict[str, int] = {}
+for _nr, (_lång, _kort) in enumerate(zip(MÅNADER, MÅNADER_KORT), start=1):
+    _NAMN_TILL_NR[_lång] = _nr
+    _NAMN_TILL_NR[_kort] = _nr
+_NAMN_TILL_NR.update({"mars": 3, "sept": 9, "okt.": 10, "maj": 5})
+
+_ÅR_MÅNAD = re.compile(r"^(\d{4})\s*[-/.]?\s*(\d{1,2})(?:[-/.]\d{1,2})?(?:[ T].*)?$")
+
+
+def månadsnummer(text: object) -> int | None:
+    """Month number 1–12 from 'feb', 'Februari', 'mars', '2', '02', '2025-02' or '202502'; else None."""
+    if text is None:
+        return None
+    if isinstance(text, (int, float)) and not isinstance(text, bool):
+        if float(text).is_integer() and 1 <= int(text) <= 12:
+            return int(text)
+        return None
+    s = str(text).strip().lower().rstrip(".")
+    if not s:
+        return None
+    if s in _NAMN_TILL_NR:
+        return _NAMN_TILL_NR[s]
+    if s.isdigit() and len(s) <= 2:
+        n = int(s)
+        return n if 1 <= n <= 12 else None
+    m = _ÅR_MÅNAD.match(s)
+    if m:
+        n = int(m.group(2))
+        return n if 1 <= n <= 12 else None
+    return None
+
+
+def år_och_månad(text: object) -> tuple[int | None, int | None]:
+    """(year, month) from '2025-02', '202502', '2025-02-28'; (None, month) from 'feb' or '2'."""
+    s = str(text).strip()
+    m = _ÅR_MÅNAD.match(s)
+    if m and len(s) >= 6:
+        n = int(m.group(2))
+        return int(m.group(1)), (n if 1 <= n <= 12 else None)
+    return None, månadsnummer(s)
+
+
+def månadsnamn(nr: int) -> str:
+    return MÅNADER[nr - 1]
+
+
+def period_text(månad: int) -> str:
+    """'januari' for 1, 'januari–februari' for 2: the period jan..m as reports name it."""
+    if månad == 1:
+        return "januari"
+    return f"januari–{MÅNADER[månad - 1]}"

@@ -1,0 +1,1 @@
+"""Renderers: Markdown (Jinja), charts (matplotlib, Agg), the Excel annex and JSON."""

@@ -1,0 +1,52 @@
+"""The Excel annex: every table and every chart's data as numbers, one sheet per table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+TALFORMAT = "#,##0.0"  # shown as 1 397,1 in a Swedish Excel
+ANDELSFORMAT = "0%"
+
+
+def skriv_bilaga(tabeller: dict[str, pd.DataFrame], info: dict[str, str], sökväg: Path,
+                 andelskolumner: set[str] = frozenset()) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Info"
+    for k, v in info.items():
+        ws.append([k, v])
+    ws.column_dimensions["A"].width = 28
+    ws.column_dimensions["B"].width = 70
+    for namn, df in tabeller.items():
+        ws = wb.create_sheet(namn[:31])
+        ws.append([str(c) for c in df.columns])
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for rec in df.itertuples(index=False):
+            ws.append([_cell(v) for v in rec])
+        for j, col in enumerate(df.columns, start=1):
+            letter = get_column_letter(j)
+            if pd.api.types.is_float_dtype(df[col].dtype):
+                fmt = ANDELSFORMAT if col in andelskolumner else TALFORMAT
+                for (cell,) in ws.iter_rows(min_row=2, min_col=j, max_col=j):
+                    cell.number_format = fmt
+            width = max([len(str(col))] + [len(str(v)) for v in df[col].astype(str)][:200])
+            ws.column_dimensions[letter].width = min(max(8, width * 0.9 if j == 1 else 10), 60)
+        ws.freeze_panes = "B2"
+    wb.save(sökväg)
+
+
+def _cell(v):
+    if v is None:
+        return None
+    if isinstance(v, (float, np.floating)):
+        return None if np.isnan(v) else float(v)
+    if isinstance(v, np.integer):
+        return int(v)
+    return v

@@ -1,0 +1,68 @@
+"""Charts with Swedish labels and number format, drawn with matplotlib's Agg backend (no display)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from ..formatting import tal
+
+STORLEK = (8.0, 4.5)  # inches; at 100 dpi 800 × 450 px
+DPI = 100
+AKTUELL = "#005a9c"
+TIDIGARE = "#9a9a9a"
+POSITIV = "#2e7d32"
+NEGATIV = "#c62828"
+
+_svensk = FuncFormatter(lambda v, _pos: tal(v, 1))
+
+
+def _spara(fig: Figure, sökväg: Path) -> None:
+    FigureCanvasAgg(fig)
+    fig.savefig(sökväg, dpi=DPI, format="png", metadata={"Software": None})
+
+
+def linjediagram_per_månad(data: pd.DataFrame, titel: str, enhet: str, sökväg: Path) -> None:
+    """One line per year column of `data` (first column: month labels); the first year is current."""
+    fig = Figure(figsize=STORLEK, layout="tight")
+    ax = fig.add_subplot()
+    x = np.arange(len(data))
+    år = list(data.columns[1:])
+    for i, col in enumerate(år):
+        current = i == 0
+        ax.plot(x, data[col].to_numpy(dtype=float), marker="o", linewidth=2.5 if current else 1.5,
+                color=AKTUELL if current else TIDIGARE, label=str(col), zorder=3 if current else 2)
+    ax.axhline(0, color="black", linewidth=0.8)
+    ax.set_xticks(x, list(data.iloc[:, 0]))
+    ax.yaxis.set_major_formatter(_svensk)
+    ax.set_ylabel(enhet)
+    ax.set_title(titel)
+    ax.grid(axis="y", alpha=0.3)
+    ax.legend(frameon=False)
+    _spara(fig, sökväg)
+
+
+def stapeldiagram(etiketter: list[str], värden: list[float], titel: str, enhet: str, sökväg: Path) -> None:
+    """Horizontal bars, green for + (better than budget) and red for −, with the value at each bar."""
+    fig = Figure(figsize=STORLEK, layout="tight")
+    ax = fig.add_subplot()
+    y = np.arange(len(etiketter))[::-1]
+    v = np.asarray(värden, dtype=float)
+    ax.barh(y, v, color=[POSITIV if x >= 0 else NEGATIV for x in v])
+    ax.set_yticks(y, [e if len(e) <= 45 else e[:44] + "…" for e in etiketter])
+    ax.axvline(0, color="black", linewidth=0.8)
+    span = max(float(np.nanmax(np.abs(v))) if len(v) else 1.0, 0.1)
+    for yi, xi in zip(y, v):
+        ax.text(xi + (0.02 * span if xi >= 0 else -0.02 * span), yi, tal(xi, 1, tecken=True),
+                va="center", ha="left" if xi >= 0 else "right", fontsize=9)
+    ax.set_xlim(-span * 1.3 if (v < 0).any() else 0, span * 1.3)
+    ax.xaxis.set_major_formatter(_svensk)
+    ax.set_xlabel(enhet)
+    ax.set_title(titel)
+    ax.grid(axis="x", alpha=0.3)
+    _spara(fig, sökväg)

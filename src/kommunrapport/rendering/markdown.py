@@ -1,0 +1,56 @@
+"""Markdown reports from Jinja templates, rendered in a sandbox (a template cannot run code)."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from ..errors import KonfigurationsFel
+from ..formatting import procent, tal
+
+PAKETMALLAR = Path(__file__).resolve().parent.parent / "templates"
+REPOMALLAR = Path(__file__).resolve().parents[3] / "templates"
+
+
+def standardmallar() -> Path:
+    """The bundled templates: inside the installed package, or the repository's templates/."""
+    return PAKETMALLAR if PAKETMALLAR.is_dir() else REPOMALLAR
+
+
+def _tom(v) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v))
+
+
+def miljö(mallmapp: Path | None = None) -> SandboxedEnvironment:
+    dirs = [str(mallmapp)] if mallmapp else []
+    dirs.append(str(standardmallar()))
+    env = SandboxedEnvironment(
+        loader=jinja2.FileSystemLoader(dirs),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["mnkr"] = lambda v, tecken=False: "" if _tom(v) else tal(v, 1, tecken)
+    env.filters["procent"] = lambda v, decimaler=0, tecken=False: "" if _tom(v) else procent(v, decimaler, tecken)
+    env.filters["heltal"] = lambda v: "" if _tom(v) else tal(v, 0)
+    return env
+
+
+def rendera(mallnamn: str, kontext: dict, mallmapp: Path | None = None) -> str:
+    """Render a template; a Jinja error names the template, the line and what went wrong."""
+    env = miljö(mallmapp)
+    try:
+        return env.get_template(mallnamn).render(**kontext)
+    except jinja2.TemplateNotFound as exc:
+        raise KonfigurationsFel(f"mallen '{exc.name}' finns inte") from exc
+    except jinja2.TemplateSyntaxError as exc:
+        raise KonfigurationsFel(f"mallen {exc.filename or exc.name}, rad {exc.lineno}: syntaxfel: {exc.message}") from exc
+    except jinja2.UndefinedError as exc:
+        raise KonfigurationsFel(f"mallen {mallnamn}: okänt fält: {exc.message}") from exc
+    except jinja2.exceptions.SecurityError as exc:
+        raise KonfigurationsFel(f"mallen {mallnamn}: otillåten operation i mallen: {exc}") from exc

@@ -1,0 +1,229 @@
+"""The ekonomi report as data: everything the renderers show, computed once from the inputs.
+
+`bygg_ekonomirapport` is pure (no I/O). `tabeller` turns the report into the tables that the
+Markdown report, the Excel annex and the JSON output all show, so they carry the same numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from . import calculations as calc
+from .calculations import MÅNADER, TOTAL
+from .errors import IndataFel, KommunrapportFel, Plats
+from .formatting import avrunda, mnkr
+from .mapping import Verksamhetsträd
+from .months import MÅNADER_KORT, månadsnamn, period_text
+from .validation import Huvudbok
+
+MILJON = 1e6
+
+
+@dataclass
+class Ekonomirapport:
+    nämnd: str
+    år: int
+    månad: int
+    träd: Verksamhetsträd
+    ackumulerad_avvikelse: pd.DataFrame  # kr, rows ids + TOTAL, columns 1..12 (NaN after the month)
+    årsbudget: pd.Series  # kr, net cost positive
+    prognosavvikelse: pd.Series | None  # kr, + better; None when the export has no prognos
+    föregående_år: pd.Series | None  # kr, total accumulated deviation per month of år − 1
+    föregående_år_prognos: float | None
+    nyckeltal: pd.DataFrame
+    ks: pd.DataFrame
+    kommentarer: dict[str, str] = field(default_factory=dict)
+    varningar: list[str] = field(default_factory=list)
+
+    @property
+    def period(self) -> str:
+        return period_text(self.månad)
+
+    @property
+    def avvikelse(self) -> float:
+        return float(self.ackumulerad_avvikelse.loc[TOTAL, self.månad])
+
+    @property
+    def avvikelse_fg_år(self) -> float | None:
+        if self.föregående_år is None:
+            return None
+        return float(self.föregående_år[self.månad])
+
+    @property
+    def andel_av_årsbudget(self) -> pd.Series:
+        """Share of the total annual budget, for top-level rows and the total (as printed)."""
+        top = self.träd.toppnivå() + [TOTAL]
+        return calc.andel(self.årsbudget, float(self.årsbudget[TOTAL])).where(self.årsbudget.index.isin(top))
+
+    def inledning(self) -> str:
+        """The factual opening sentence of the report."""
+        a = avrunda(self.avvikelse / MILJON, 1)
+        slag = ("vilket är en positiv budgetavvikelse" if a > 0 else
+                "vilket är en negativ budgetavvikelse" if a < 0 else "vilket innebär en budget i balans")
+        text = (f"Nämndens budgetavvikelse för perioden {self.period} år {self.år} är "
+                f"{mnkr(self.avvikelse, tecken=True)} mnkr {slag}")
+        if self.avvikelse_fg_år is None:
+            return text + f". Jämförelse med samma period år {self.år - 1} saknas i underlaget."
+        f = avrunda(self.avvikelse_fg_år / MILJON, 1)
+        jämf = "bättre än" if a > f else "sämre än" if a < f else "i nivå med"
+        return (text + f" och {jämf} samma period år {self.år - 1} då avvikelsen var "
+                f"{mnkr(self.avvikelse_fg_år, tecken=f != 0)} mnkr.")
+
+
+def koppla_rader(huvudbok: Huvudbok, träd: Verksamhetsträd) -> pd.DataFrame:
+    """The ledger with each line's report row id in column 'rad'; unknown codes are errors."""
+    data, t = huvudbok.data, huvudbok.tabell
+    källrad = data["källrad"].to_numpy()
+    rad = träd.koppla(data["verksamhet"], lambda i: Plats(t.fil, t.blad, int(källrad[i]), t.kolumnnamn(huvudbok.kodkolumn)))
+    return data.assign(rad=rad.to_numpy())
+
+
+def bygg_ekonomirapport(
+    huvudbok: Huvudbok,
+    träd: Verksamhetsträd,
+    månad: int,
+    år: int | None = None,
+    nämnd: str = "Nämnden",
+    kommentarer: dict[str, str] | None = None,
+) -> Ekonomirapport:
+    """Compute the whole ekonomi report for jan..`månad` of `år` (default: the latest year)."""
+    ledger = koppla_rader(huvudbok, träd)
+    år = int(år if år is not None else ledger["år"].max())
+    källa = Plats(huvudbok.tabell.fil, huvudbok.tabell.blad)
+    if not (ledger["år"] == år).any():
+        years = ", ".join(str(y) for y in sorted(ledger["år"].unique()))
+        raise IndataFel(f"exporten har inga rader för år {år} (den har {years})", källa)
+    denna_månad = ledger[(ledger["år"] == år) & (ledger["månad"] == månad)]
+    if not denna_månad["utfall"].abs().gt(0.005).any():
+        raise IndataFel(
+            f"exporten har inget utfall för {månadsnamn(månad)} {år} (alla belopp är 0 eller saknas); "
+            "är månaden stängd?", källa)
+
+    varningar = list(huvudbok.varningar)
+    har_prognos = huvudbok.har_prognos
+    if har_prognos:
+        for rid in calc.rader_utan_prognos(ledger, år):
+            varningar.append(f"{träd.rad(rid).rubrik}: prognos saknas i exporten; prognosen antas vara lika med budget")
+
+    har_fg = bool((ledger["år"] == år - 1).any())
+    föregående = calc.ackumulerad_avvikelse(ledger, träd, år - 1, 12).loc[TOTAL] if har_fg else None
+    fg_prognos = None
+    if har_fg and ledger.loc[ledger["år"] == år - 1, "prognos"].notna().any():
+        fg_prognos = float(calc.prognosavvikelse(ledger, träd, år - 1)[TOTAL])
+
+    return Ekonomirapport(
+        nämnd=nämnd,
+        år=år,
+        månad=månad,
+        träd=träd,
+        ackumulerad_avvikelse=calc.ackumulerad_avvikelse(ledger, träd, år, månad),
+        årsbudget=-calc.årsbelopp(ledger, träd, år, "budget"),
+        prognosavvikelse=calc.prognosavvikelse(ledger, träd, år) if har_prognos else None,
+        föregående_år=föregående,
+        föregående_år_prognos=fg_prognos,
+        nyckeltal=calc.nyckeltal(ledger, träd, år, månad),
+        ks=calc.ks_tabell(ledger, år, månad),
+        kommentarer=dict(kommentarer or {}),
+        varningar=varningar,
+    )
+
+
+def tabeller(r: Ekonomirapport) -> dict[str, pd.DataFrame]:
+    """Every table and chart's data, in mnkr (unrounded) and shares as fractions.
+
+    The keys are the annex's sheet names; the first column of each table is its row label.
+    """
+    mån = [MÅNADER_KORT[m - 1] for m in MÅNADER]
+    labels = [r.träd.rad(i).rubrik for i in r.träd.ids] + [f"Ackumulerad budgetavvikelse {r.år}"]
+    ack = r.ackumulerad_avvikelse[MÅNADER] / MILJON
+    ack.columns = mån
+    resultat = pd.DataFrame({"Verksamhet": labels, "Nivå": [r.träd.rad(i).nivå for i in r.träd.ids] + [0]})
+    resultat = pd.concat([resultat, ack.reset_index(drop=True)], axis=1)
+    if r.prognosavvikelse is not None:
+        resultat["Prognos"] = (r.prognosavvikelse / MILJON).to_numpy()
+    resultat["Årsbudget"] = (r.årsbudget / MILJON).to_numpy()
+    resultat["Andel av total årsbudget"] = r.andel_av_årsbudget.to_numpy()
+    if r.föregående_år is not None:
+        fg = {"Verksamhet": f"Ackumulerad budgetavvikelse {r.år - 1}", "Nivå": 0}
+        fg.update({mån[m - 1]: r.föregående_år[m] / MILJON for m in MÅNADER})
+        if r.prognosavvikelse is not None:
+            fg["Prognos"] = np.nan if r.föregående_år_prognos is None else r.föregående_år_prognos / MILJON
+        resultat = pd.concat([resultat, pd.DataFrame([fg])], ignore_index=True)
+
+    nt = r.nyckeltal.copy()
+    for col in ("nettokostnad", "budget_period", "budgetavvikelse", "årsbudget", "nettokostnad_fg_år"):
+        nt[col] = nt[col] / MILJON
+    nt.insert(0, "Verksamhet", labels[:-1] + [f"Totalt {r.nämnd}"])
+    nt = nt.rename(columns={
+        "nettokostnad": f"Nettokostnad {r.period} {r.år}",
+        "budget_period": f"Budget {r.period} {r.år}",
+        "budgetavvikelse": "Budgetavvikelse",
+        "årsbudget": f"Årsbudget {r.år}",
+        "förbrukat_av_periodbudget": "Förbrukat av periodbudget",
+        "förbrukat_av_årsbudget": "Förbrukat av årsbudget",
+        "nettokostnad_fg_år": f"Nettokostnad {r.period} {r.år - 1}",
+        "förändring_mot_fg_år": f"Förändring mot {r.år - 1}",
+        "budget_i_balans": "Budget i balans",
+    }).reset_index(drop=True)
+
+    kort = _kort_period(r.månad)
+    ks = (r.ks / MILJON).rename(columns={
+        "budget_period": f"Budget {kort} {r.år}",
+        "utfall_period": f"Utfall {kort} {r.år}",
+        "avvikelse_period": f"Budgetavvikelse {kort} {r.år}",
+        "avvikelse_period_fg_år": f"Budgetavvikelse {kort} {r.år - 1}",
+        "budget_helår": f"Budget helår {r.år}",
+        "prognos_helår": f"Prognos helår {r.år}",
+        "prognosavvikelse": f"Årsprognos budgetavvikelse {r.år}",
+    })
+    ks.insert(0, "Rad", ks.index)
+    ks = ks.reset_index(drop=True)
+
+    diagram1 = pd.DataFrame({"Månad": mån, str(r.år): ack.loc[TOTAL].to_numpy()})
+    if r.föregående_år is not None:
+        diagram1[str(r.år - 1)] = (r.föregående_år[MÅNADER] / MILJON).to_numpy()
+    top = r.träd.toppnivå()
+    diagram2 = pd.DataFrame({
+        "Verksamhet": [r.träd.rad(i).rubrik for i in top],
+        f"Budgetavvikelse {r.period} {r.år}": (r.ackumulerad_avvikelse.loc[top, r.månad] / MILJON).to_numpy(),
+    })
+    return {
+        "Ackumulerat resultat": resultat,
+        "Nyckeltal": nt,
+        "Rapport till KS": ks,
+        "Diagram avvikelse per månad": diagram1,
+        "Diagram avvikelse per verks.": diagram2,
+    }
+
+
+def _kort_period(månad: int) -> str:
+    return "jan" if månad == 1 else f"jan–{MÅNADER_KORT[månad - 1]}"
+
+
+def kontrollera_kommentarer(kommentarer: dict[str, str], träd: Verksamhetsträd, fil: str) -> dict[str, str]:
+    """Match comment headings to row ids or labels; unknown headings are errors (a comment must not vanish)."""
+    by_key = {}
+    for rad in träd.rader:
+        by_key[rad.id.lower()] = rad.id
+        by_key[rad.rubrik.lower()] = rad.id
+    for special in SÄRSKILDA_KOMMENTARER:
+        by_key[special] = special
+    out: dict[str, str] = {}
+    fel: list[KommunrapportFel] = []
+    for rubrik, text in kommentarer.items():
+        key = by_key.get(rubrik.strip().lower())
+        if key is None:
+            fel.append(IndataFel(
+                f"rubriken '## {rubrik}' motsvarar ingen rad i mappningen (använd radens id eller rubrik, "
+                f"eller {', '.join(SÄRSKILDA_KOMMENTARER)})", Plats(fil)))
+        else:
+            out[key] = text
+    if fel:
+        raise IndataFel.samla(fel)
+    return out
+
+
+SÄRSKILDA_KOMMENTARER = ("inledning", "prognos", "investeringar")

@@ -1,0 +1,242 @@
+"""Validating a budget-outcome export (long shape) into a tidy ledger frame.
+
+Vectorised: a million rows are checked column by column, never row by row in Python. Every
+problem is reported with file, sheet, row and column, in Swedish.
+
+The tidy ledger has one row per export row with the columns
+    år, månad, verksamhet, konto, typ, utfall, budget, prognos, källrad
+in the *result* sign convention: revenue positive, costs negative, so that
+budgetavvikelse = utfall − budget is positive when the result is better than budget.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .errors import IndataFel, KommunrapportFel, Plats
+from .loading import Tabell, läs_tabell, normalisera_rubrik
+from .months import år_och_månad
+from .numbers import tolka_tal
+
+MAX_FEL_PER_KOLUMN = 10
+
+
+class Tecken(str, Enum):
+    """Sign convention of an export."""
+
+    KOSTNAD_POSITIV = "kostnad-positiv"  # ledger: costs positive (debit), revenue negative
+    KOSTNAD_NEGATIV = "kostnad-negativ"  # follow-up system (Hypergene): costs negative, revenue positive
+
+
+class Värden(str, Enum):
+    """Whether amounts are per month or accumulated from January."""
+
+    MÅNAD = "månad"
+    ACKUMULERADE = "ackumulerade"
+
+
+# Standard field → header texts that mean it (normalised: lower case, single spaces).
+SYNONYMER: dict[str, tuple[str, ...]] = {
+    "år": ("år", "ar", "year", "bokföringsår", "räkenskapsår"),
+    "månad": ("månad", "manad", "mån", "månadsnr", "månadsnummer", "month", "period", "bokföringsperiod"),
+    "verksamhet": ("verksamhet", "verksamhetskod", "vht", "verks", "verksamhetsområde"),
+    "utfall": ("utfall", "utfall kr", "redovisat", "bokfört", "utfall period"),
+    "budget": ("budget", "budget kr", "periodiserad budget", "budget period"),
+    "prognos": ("prognos", "prognos kr", "helårsprognos"),
+    "konto": ("konto", "kontonr", "kontonummer"),
+    "typ": ("typ", "intäkt/kostnad", "kontotyp"),
+}
+KRÄVS_I_RUBRIK = ("verksamhet", "utfall", "budget")
+
+
+@dataclass
+class Huvudbok:
+    """A validated budget-outcome export."""
+
+    data: pd.DataFrame
+    tabell: Tabell
+    kodkolumn: str = "verksamhet"
+    varningar: list[str] = field(default_factory=list)
+
+    @property
+    def har_prognos(self) -> bool:
+        return bool(self.data["prognos"].notna().any())
+
+    @property
+    def har_typ(self) -> bool:
+        return bool(self.data["typ"].notna().all()) and len(self.data) > 0
+
+
+def kolumnkarta(rubriker: list[str], egna: dict[str, str] | None = None) -> dict[str, str]:
+    """Standard field → header found in the file, using the user's own names first."""
+    karta: dict[str, str] = {}
+    for fält, namn in (egna or {}).items():
+        n = normalisera_rubrik(namn)
+        if n in rubriker:
+            karta[fält] = n
+    for fält, syn in SYNONYMER.items():
+        if fält in karta:
+            continue
+        for s in syn:
+            if s in rubriker and s not in karta.values():
+                karta[fält] = s
+                break
+    return karta
+
+
+def läs_ekonomi(
+    sökväg: str | Path,
+    tecken: Tecken = Tecken.KOSTNAD_POSITIV,
+    värden: Värden = Värden.MÅNAD,
+    blad: str | None = None,
+    kolumner: dict[str, str] | None = None,
+) -> Huvudbok:
+    """Load and validate a budget-outcome export (.csv or .xlsx) in the long shape."""
+
+    def är_rubrik(h: list[str]) -> bool:
+        k = kolumnkarta(h, kolumner)
+        return all(f in k for f in KRÄVS_I_RUBRIK)
+
+    tabell = läs_tabell(sökväg, är_rubrik, "kolumnerna verksamhet, utfall och budget", blad)
+    return validera_ekonomi(tabell, tecken, värden, kolumner)
+
+
+def _fel_för(tabell: Tabell, mask: np.ndarray, kolumn: str, text: str, värden: pd.Series | None = None) -> list[KommunrapportFel]:
+    positions = np.flatnonzero(mask)
+    out: list[KommunrapportFel] = []
+    for p in positions[:MAX_FEL_PER_KOLUMN]:
+        t = text.format(värde=värden.iloc[p] if värden is not None else "")
+        out.append(IndataFel(t, tabell.plats(int(p), kolumn)))
+    if len(positions) > MAX_FEL_PER_KOLUMN:
+        out.append(IndataFel(f"… och {len(positions) - MAX_FEL_PER_KOLUMN} rader till med samma fel", tabell.plats(None, kolumn)))
+    return out
+
+
+def validera_ekonomi(
+    tabell: Tabell,
+    tecken: Tecken = Tecken.KOSTNAD_POSITIV,
+    värden: Värden = Värden.MÅNAD,
+    kolumner: dict[str, str] | None = None,
+) -> Huvudbok:
+    df = tabell.data
+    karta = kolumnkarta(list(df.columns), kolumner)
+    fel: list[KommunrapportFel] = []
+    plats0 = Plats(tabell.fil, tabell.blad, tabell.rubrikrad)
+
+    if "månad" not in karta:
+        raise IndataFel("saknar kolumnen 'månad' (eller 'period') i rubrikraden", plats0)
+    if len(df) == 0:
+        raise IndataFel("filen har en rubrikrad men inga datarader", plats0)
+
+    n = len(df)
+    out = pd.DataFrame(index=pd.RangeIndex(n))
+
+    # Year and month: 'år' + 'månad', or a period column such as 2025-02 or 202502.
+    mån_col = karta["månad"]
+    mån_raw = _textkolumn(df[mån_col])
+    parsed = {u: år_och_månad(u) for u in pd.unique(mån_raw)}
+    månad = mån_raw.map(lambda v: parsed[v][1])
+    år_från_period = mån_raw.map(lambda v: parsed[v][0])
+    bad = månad.isna().to_numpy()
+    fel += _fel_för(tabell, bad, mån_col, "'{värde}' är ingen månad (skriv t.ex. 2, feb, februari eller 2025-02)", mån_raw)
+
+    if "år" in karta:
+        år, bad_år = tolka_tal(df[karta["år"]])
+        bad_år = bad_år.to_numpy() | år.isna().to_numpy() | ~år.fillna(0).between(1900, 2200).to_numpy() | (år.fillna(0) % 1 != 0).to_numpy()
+        fel += _fel_för(tabell, bad_år, karta["år"], "'{värde}' är inget årtal", df[karta["år"]])
+    elif år_från_period.notna().all():
+        år = år_från_period.astype("float64")
+    else:
+        raise IndataFel("saknar kolumnen 'år', och kolumnen '" + tabell.originalrubriker[mån_col]
+                        + "' anger inte året (skriv t.ex. 2025-02)", plats0)
+
+    kod_col = karta["verksamhet"]
+    kod = _textkolumn(df[kod_col])
+    tom_kod = kod.eq("").to_numpy()
+    fel += _fel_för(tabell, tom_kod, kod_col, "verksamhet saknas")
+
+    for fält in ("utfall", "budget", "prognos"):
+        if fält not in karta:
+            out[fält] = np.nan
+            continue
+        col = karta[fält]
+        values, bad = tolka_tal(df[col])
+        fel += _fel_för(tabell, bad.to_numpy(), col, "'{värde}' är inget tal", df[col])
+        out[fält] = values if fält == "prognos" else values.fillna(0.0)
+
+    if "konto" in karta:
+        konto = _textkolumn(df[karta["konto"]])
+    else:
+        konto = pd.Series("", index=df.index)
+    typ = pd.Series(None, index=df.index, dtype=object)
+    if "typ" in karta:
+        t = _textkolumn(df[karta["typ"]]).str.lower()
+        typ[t.str.startswith("intäkt")] = "intäkt"
+        typ[t.str.startswith("kostnad")] = "kostnad"
+        bad_typ = typ.isna().to_numpy()
+        fel += _fel_för(tabell, bad_typ, karta["typ"], "'{värde}' ska vara intäkt eller kostnad", df[karta["typ"]])
+    elif "konto" in karta:
+        klass = konto.str[:1]
+        typ[klass.eq("3")] = "intäkt"
+        typ[klass.isin(list("45678"))] = "kostnad"
+        bad_klass = typ.isna().to_numpy()
+        fel += _fel_för(tabell, bad_klass, karta["konto"],
+                        "kontot '{värde}' är inget resultatkonto (klass 3 = intäkter, 4–8 = kostnader)", konto)
+
+    if fel:
+        raise IndataFel.samla(fel)
+
+    out["år"] = år.astype("int64").to_numpy()
+    out["månad"] = månad.astype("int64").to_numpy()
+    out["verksamhet"] = kod.to_numpy()
+    out["konto"] = konto.to_numpy()
+    out["typ"] = typ.to_numpy()
+    out["källrad"] = tabell.radnummer
+    if tecken == Tecken.KOSTNAD_POSITIV:
+        for fält in ("utfall", "budget", "prognos"):
+            out[fält] = -out[fält]
+    varningar: list[str] = []
+    if värden == Värden.ACKUMULERADE:
+        out = _från_ackumulerade(out)
+    return Huvudbok(out[["år", "månad", "verksamhet", "konto", "typ", "utfall", "budget", "prognos", "källrad"]], tabell, kod_col, varningar)
+
+
+def _textkolumn(s: pd.Series) -> pd.Series:
+    """A column as stripped text; vectorised for CSV (all text), cell by cell for Excel's mixed types."""
+    if pd.api.types.is_string_dtype(s.dtype) and not pd.api.types.is_object_dtype(s.dtype):
+        return s.fillna("").str.strip().astype(object)
+    return s.map(_cell_text).astype(object)
+
+
+def _cell_text(v: object) -> str:
+    """A code cell as text: Excel numbers 510.0 → '510'; None → ''."""
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        if np.isnan(v):
+            return ""
+        if v.is_integer():
+            return str(int(v))
+    return str(v).strip()
+
+
+def _från_ackumulerade(df: pd.DataFrame) -> pd.DataFrame:
+    """Monthly amounts from year-to-date amounts: the difference to the previous month present."""
+    keys = ["år", "verksamhet", "konto", "typ"]
+    agg = (
+        df.assign(typ=df["typ"].fillna(""))
+        .groupby(keys + ["månad"], sort=True, dropna=False)
+        .agg(utfall=("utfall", "sum"), budget=("budget", "sum"), prognos=("prognos", lambda s: s.sum(min_count=1)),
+             källrad=("källrad", "min"))
+        .reset_index()
+    )
+    g = agg.groupby(keys, sort=False)
+    for col in ("utfall", "budget"):
+        agg[col] = agg[col] - g[col].shift(1).fillna(0.0)
+    agg["typ"] = agg["typ"].replace("", None)
+    return agg
