@@ -16,7 +16,7 @@ MINUS = "\u2212"
 def avrunda(värde: float, decimaler: int = 1) -> float:
     """Round half away from zero (Excel's ROUND), not Python's banker's rounding."""
     q = Decimal(1).scaleb(-decimaler)
-    return float(Decimal(repr(värde)).quantize(q, rounding=ROUND_HALF_UP))
+    return float(Decimal(repr(float(värde))).quantize(q, rounding=ROUND_HALF_UP))
 
 
 def tal(värde: float | None, decimaler: int = 1, tecken: bool = False) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -54,15 +55,17 @@ def stapeldiagram(etiketter: list[str], värden: list[float], titel: str, enhet:
     y = np.arange(len(etiketter))[::-1]
     v = np.asarray(värden, dtype=float)
     ax.barh(y, v, color=[POSITIV if x >= 0 else NEGATIV for x in v])
-    ax.set_yticks(y, [e if len(e) <= 45 else e[:44] + "…" for e in etiketter])
+    ax.set_yticks(y, [textwrap.fill(e, 34, max_lines=2, placeholder="…") for e in etiketter], fontsize=9)
     ax.axvline(0, color="black", linewidth=0.8)
-    span = max(float(np.nanmax(np.abs(v))) if len(v) else 1.0, 0.1)
+    lo = min(0.0, float(np.nanmin(v))) if len(v) else 0.0
+    hi = max(0.0, float(np.nanmax(v))) if len(v) else 1.0
+    span = max(hi - lo, 0.1)
     for yi, xi in zip(y, v):
-        ax.text(xi + (0.02 * span if xi >= 0 else -0.02 * span), yi, tal(xi, 1, tecken=True),
+        ax.text(xi + (0.01 * span if xi >= 0 else -0.01 * span), yi, tal(xi, 1, tecken=True),
                 va="center", ha="left" if xi >= 0 else "right", fontsize=9)
-    ax.set_xlim(-span * 1.3 if (v < 0).any() else 0, span * 1.3)
+    ax.set_xlim(lo - 0.15 * span, hi + 0.15 * span)
     ax.xaxis.set_major_formatter(_svensk)
     ax.set_xlabel(enhet)
-    ax.set_title(titel)
+    ax.set_title(titel, fontsize=11)
     ax.grid(axis="x", alpha=0.3)
     _spara(fig, sökväg)
