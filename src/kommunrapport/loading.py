@@ -46,6 +46,7 @@ class Tabell:
     rubrikrad: int
     originalrubriker: dict[str, str] = field(default_factory=dict)
     kolumnbokstäver: dict[str, str] = field(default_factory=dict)
+    titlar: list[str] = field(default_factory=list)  # text of the non-empty cells above the header row
 
     def plats(self, position: int | None = None, kolumn: str | None = None) -> Plats:
         rad = int(self.radnummer[position]) if position is not None else None
@@ -169,7 +170,8 @@ def _läs_csv(path: Path, namn: str, är_rubrik, beskrivning: str) -> Tabell:
             Plats(namn, rad=rad),
         ) from exc
     radnummer = np.arange(len(df)) + rubrik_idx + 2
-    return _bygg_tabell(df, rubriker, namn, None, radnummer, rubrik_idx + 1, excel=False)
+    titlar = [c.strip() for r in csv.reader(head_lines[:rubrik_idx], delimiter=sep) for c in r if c.strip()]
+    return _bygg_tabell(df, rubriker, namn, None, radnummer, rubrik_idx + 1, excel=False, titlar=titlar)
 
 
 def _läs_excel(path: Path, namn: str, är_rubrik, beskrivning: str, blad: str | None) -> Tabell:
@@ -186,18 +188,31 @@ def _läs_excel(path: Path, namn: str, är_rubrik, beskrivning: str, blad: str |
     for sheet_name in candidates:
         rows = wb.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
         for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-            norm = [normalisera_rubrik(c) if c is not None else "" for c in row]
+            norm = [normalisera_rubrik(_rubriktext(c)) for c in row]
             if är_rubrik(norm):
                 width = len(row)
                 body = [list(r) + [""] * (width - len(r)) for r in rows[i + 1 :]]
                 df = pd.DataFrame(body, columns=list(range(width)), dtype=object)
                 radnummer = np.arange(len(df)) + i + 2
-                return _bygg_tabell(df, [str(c) for c in row], namn, sheet_name, radnummer, i + 1, excel=True)
+                titlar = [str(c).strip() for r in rows[:i] for c in r if c is not None and str(c).strip()]
+                return _bygg_tabell(df, [_rubriktext(c) for c in row], namn, sheet_name, radnummer, i + 1,
+                                    excel=True, titlar=titlar)
     where = f"bladet '{blad}'" if blad else ("något blad (" + ", ".join(names) + ")")
     raise IndataFel(f"hittar ingen rubrikrad med {beskrivning} i {where}", Plats(namn))
 
 
-def _bygg_tabell(df, rubriker, namn, blad, radnummer, rubrikrad, excel: bool) -> Tabell:
+def _rubriktext(c: object) -> str:
+    """A header cell as text: Excel's 2025.0 → '2025', a date → '2025-01'."""
+    if c is None:
+        return ""
+    if isinstance(c, float) and c.is_integer():
+        return str(int(c))
+    if hasattr(c, "year") and hasattr(c, "month"):
+        return f"{c.year}-{c.month:02d}"
+    return str(c)
+
+
+def _bygg_tabell(df, rubriker, namn, blad, radnummer, rubrikrad, excel: bool, titlar=None) -> Tabell:
     columns, original, letters = [], {}, {}
     for i, r in enumerate(rubriker):
         norm = normalisera_rubrik(r) or f"kolumn {kolumnbokstav(i) if excel else i + 1}"
@@ -211,4 +226,4 @@ def _bygg_tabell(df, rubriker, namn, blad, radnummer, rubrikrad, excel: bool) ->
     # Drop rows that are entirely empty (blank lines between blocks) but keep row numbers right.
     keep = (df.notna() & df.ne("")).any(axis=1).to_numpy()
     df = df.loc[keep].reset_index(drop=True)
-    return Tabell(df, namn, blad, radnummer[keep], rubrikrad, original, letters)
+    return Tabell(df, namn, blad, radnummer[keep], rubrikrad, original, letters, titlar or [])
