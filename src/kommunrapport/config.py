@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 
@@ -58,7 +59,8 @@ def _sv_fel(exc: ValidationError, fil: str) -> KonfigurationsFel:
     elif typ == "missing":
         msg = f"nyckeln '{key}' saknas"
     elif typ == "enum":
-        msg = f"'{key}' ska vara en av {e['ctx']['expected']}, inte '{e['input']}'"
+        expected = e["ctx"]["expected"].replace(" or ", " eller ")
+        msg = f"'{key}' ska vara en av {expected}, inte '{e['input']}'"
     else:
         msg = f"'{key}': {e['msg']}" if key else e["msg"].removeprefix("Value error, ")
     return KonfigurationsFel(msg.replace("Value error, ", ""), Plats(fil))
@@ -72,7 +74,11 @@ def läs_konfiguration(sökväg: str | Path) -> Konfiguration:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except tomllib.TOMLDecodeError as exc:
-        raise KonfigurationsFel(f"ogiltig TOML: {exc}", Plats(str(sökväg))) from exc
+        m = re.search(r"line (\d+), column (\d+)", str(exc))
+        where = f" på rad {m.group(1)}, tecken {m.group(2)}" if m else ""
+        raise KonfigurationsFel(
+            f"filen är inte giltig TOML{where}; skriv nyckel = \"värde\", nycklar utan å, ä, ö "
+            "(t.ex. namnd, varden) eller inom citattecken", Plats(str(sökväg))) from exc
     except UnicodeDecodeError as exc:
         raise KonfigurationsFel("filen är inte sparad som UTF-8", Plats(str(sökväg))) from exc
     try:
