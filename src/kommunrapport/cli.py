@@ -107,6 +107,38 @@ def _ekonomi(month, year, data, mappning, kommentarer, config, out, tecken, vard
         print(api.som_json(rapport))
 
 
+@app.command()
+def validera(
+    filer: Annotated[list[Path], typer.Argument(help="Filer att kontrollera (.csv, .xlsx).")],
+    mappning: Annotated[Path | None, typer.Option("--mappning", help="Kontrollera också att alla verksamheter finns i mappningen.")] = None,
+    tecken: Annotated[str, typer.Option("--tecken", help="kostnad-positiv eller kostnad-negativ.")] = "kostnad-positiv",
+    varden: Annotated[str, typer.Option("--varden", "--värden", help="månad eller ackumulerade.")] = "månad",
+    blad: Annotated[str | None, typer.Option("--blad", help="Blad i Excelfilen.")] = None,
+) -> None:
+    """Läs filer som rapporterna gör och berätta vad som finns i dem.
+
+    Slutkod 0 = allt stämmer, 1 = varningar, 2 = fel (för schemalagda jobb).
+    """
+    from . import api
+
+    slutkod = 0
+    for fil in filer:
+        v = api.validera(fil, mappning, tecken, varden, blad)
+        print(v.fil)
+        for rad in v.beskrivning:
+            print(f"  {rad}")
+        for rad in v.varningar:
+            print(f"  varning: {rad}")
+        for rad in v.fel[:MAX_RADER]:
+            print(f"fel: {rad}", file=sys.stderr)
+        if len(v.fel) > MAX_RADER:
+            print(f"fel: … och {len(v.fel) - MAX_RADER} fel till", file=sys.stderr)
+        if not v.fel and not v.varningar:
+            print("  inga fel eller varningar")
+        slutkod = max(slutkod, v.slutkod)
+    raise typer.Exit(slutkod)
+
+
 def main() -> None:
     try:
         app()
