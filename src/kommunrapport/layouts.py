@@ -38,7 +38,7 @@ VARAV = re.compile(r"^[\s\-–•]*(varav|därav)\b", re.IGNORECASE)
 ÅRTAL = re.compile(r"^(19[5-9]\d|20\d\d)$")
 FOTNOT = re.compile(r"(?<=[a-zåäöé])\d{1,2}$")
 TERTIALMÅNADER = {1: range(1, 5), 2: range(5, 9), 3: range(9, 13)}
-MÅNADER_SOM_RUBRIK = 3  # at least this many month headers make a header row
+MÅNADER_SOM_RUBRIK = 2  # at least this many month headers make a header row
 
 
 @dataclass
@@ -170,7 +170,8 @@ def _bred(tabell: Tabell) -> Serier:
 
     titel = tabell.titlar[0] if tabell.titlar else Path(tabell.fil).stem
     serie, förälder = titel, None
-    block: list[int] = []  # data rows since the block started or the last sum row
+    block: list[tuple[int, int | None]] = []  # (row, year) since the block started or the last sum rows
+    efter_summa = False
     rader: list[tuple[str, int, int, float, int, str | None]] = []
     kontroller: list[Kontroll] = []
     enhet = _enhet(V)
@@ -179,15 +180,18 @@ def _bred(tabell: Tabell) -> Serier:
         etikett = etiketter[i]
         row = V[i].copy()
         typ = härledd_typ(etikett) if etikett else None
-        if typ:
-            _kontrollera_summarad(tabell, i, etikett, typ, row, V, block, mcols, månad_nr, enhet, kontroller)
-            block = []
-            continue
         år = None
         if år_värden is not None and not np.isnan(år_värden[i]):
             år = int(år_värden[i])
         elif ÅRTAL.match(etikett):
             år = int(etikett)
+        if typ:
+            delar = [r for r, y in block if år is None or y == år]
+            _kontrollera_summarad(tabell, i, etikett, typ, row, V, delar, mcols, månad_nr, enhet, kontroller)
+            efter_summa = True
+            continue
+        if efter_summa:
+            block, efter_summa = [], False
         if np.isnan(row).all() and år is None:
             if etikett:  # a block title: the series the following year rows belong to
                 serie, förälder, block = etikett, None, []
@@ -197,7 +201,7 @@ def _bred(tabell: Tabell) -> Serier:
                 förälder_nu = förälder or serie
                 serie_nu = etikett
             else:
-                serie, förälder, block = etikett, None, []
+                serie, förälder = etikett, None
                 serie_nu, förälder_nu = serie, None
         elif VARAV.match(etikett):
             serie_nu, förälder_nu = etikett, (förälder or serie)
@@ -208,10 +212,10 @@ def _bred(tabell: Tabell) -> Serier:
         if år is None and any(a is None for a in år_i_rubrik):
             raise IndataFel("året saknas: lägg till en kolumn 'år', årtal som radetiketter eller "
                             "månadsrubriker som 2025-01", tabell.plats(i, etikettkol))
-        if år == sista_år:
+        if (år if år is not None else max(a for a in år_i_rubrik)) == sista_år:
             _ej_rapporterade(row)
         if förälder_nu is None:
-            block.append(i)
+            block.append((i, år))
         V[i] = row
         for c, kind in härledda.items():
             tryckt = D[c][i]
