@@ -11,7 +11,7 @@ import pytest
 from kommunrapport import calculations as calc
 from kommunrapport.calculations import TOTAL
 from kommunrapport.errors import IndataFel
-from kommunrapport.mapping import Verksamhetsträd, VerksamhetsRad
+from kommunrapport.mapping import VerksamhetsRad, Verksamhetsträd
 
 
 def träd3() -> Verksamhetsträd:

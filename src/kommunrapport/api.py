@@ -13,8 +13,6 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
-
 from .comments import läs_kommentarer
 from .config import EkonomiInställningar
 from .formatting import heltal

@@ -55,7 +55,7 @@ class IndataFel(KommunrapportFel):
         return [self, *self.fler]
 
     @classmethod
-    def samla(cls, fel: list[KommunrapportFel]) -> "IndataFel":
+    def samla(cls, fel: list[KommunrapportFel]) -> IndataFel:
         first, *rest = fel
         return cls(first.meddelande, first.plats, rest)
 

@@ -12,7 +12,7 @@ budgetavvikelse = utfall − budget is positive when the result is better than b
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 import numpy as np
@@ -26,14 +26,14 @@ from .numbers import tolka_tal
 MAX_FEL_PER_KOLUMN = 10
 
 
-class Tecken(str, Enum):
+class Tecken(StrEnum):
     """Sign convention of an export."""
 
     KOSTNAD_POSITIV = "kostnad-positiv"  # ledger: costs positive (debit), revenue negative
     KOSTNAD_NEGATIV = "kostnad-negativ"  # follow-up system (Hypergene): costs negative, revenue positive
 
 
-class Värden(str, Enum):
+class Värden(StrEnum):
     """Whether amounts are per month or accumulated from January."""
 
     MÅNAD = "månad"
