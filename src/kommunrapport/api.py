@@ -251,3 +251,87 @@ def validera(fil: str | Path, mappning: str | Path | None = None, tecken: Tecken
 
         v.fel += [str(e) for e in (exc.alla if isinstance(exc, IndataFel) else [exc])]
     return v
+
+
+# --- volymer --------------------------------------------------------------------------------------
+
+OMRÅDEN = ("hemtjanst", "placeringar", "bistand", "serier")
+
+
+def läs_volymdata(hemtjanst=None, placeringar=None, bistand=None, serier=(), slag=None, områden=None) -> list:
+    """Load every volume dataset given (paths); `områden` limits which areas are loaded."""
+    from .volume_data import läs_bistånd, läs_hemtjänst, läs_placeringar, läs_volymserier
+
+    vill = set(områden or OMRÅDEN)
+    data = []
+    if hemtjanst and "hemtjanst" in vill:
+        data.append(läs_hemtjänst(hemtjanst))
+    if placeringar and "placeringar" in vill:
+        data.append(läs_placeringar(placeringar))
+    if bistand and "bistand" in vill:
+        data.append(läs_bistånd(bistand))
+    if "serier" in vill:
+        data += [läs_volymserier(p, slag) for p in serier]
+    return data
+
+
+def volymrapport(data: list, månad: int, år: int | None = None):
+    """The volume report for jan..`månad` from loaded datasets (see läs_volymdata)."""
+    from .volume_report import bygg_volymrapport
+
+    return bygg_volymrapport(data, månad, år)
+
+
+def volym_markdown(r, nämnd: str = "", kommentarer: dict[str, str] | None = None, mallmapp: Path | None = None) -> str:
+    from .rendering.markdown import rendera
+
+    return rendera("volymrapport.md.j2", {
+        "nämnd": nämnd, "år": r.år, "månad": r.månad, "månadsnamn": månadsnamn(r.månad), "period": r.period,
+        "avsnitt": r.avsnitt, "varningar": r.varningar, "kommentarer": {k.lower(): v for k, v in (kommentarer or {}).items()},
+    }, mallmapp)
+
+
+def volym_json(r) -> str:
+    def clean(v):
+        if isinstance(v, float) and (math.isnan(v) or math.isinf(v)):
+            return None
+        if hasattr(v, "item"):
+            return clean(v.item())
+        return v
+
+    doc = {
+        "år": r.år, "månad": r.månad, "period": r.period,
+        "avsnitt": [{
+            "område": a.område, "källa": a.källa,
+            "tabeller": {t.namn: [{c: clean(v) for c, v in rec.items()} for rec in t.data.to_dict("records")]
+                         for t in a.tabeller},
+            "varningar": a.varningar,
+        } for a in r.avsnitt],
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2)
+
+
+def skriv_volymrapport(r, ut: str | Path, nämnd: str = "", kommentarer: dict[str, str] | None = None,
+                       mallmapp: Path | None = None) -> list[Path]:
+    """Write the volume report (Markdown), its charts and the Excel annex into `ut`, atomically."""
+    from .rendering.annex import skriv_vyer
+    from .rendering.charts import linjediagram_per_månad, stapeldiagram_jämförelse
+
+    stam = f"{r.år}-{r.månad:02d}"
+    rapport, bilaga = f"volymrapport_{stam}.md", f"bilaga_volymrapport_{stam}.xlsx"
+    text = volym_markdown(r, nämnd, kommentarer, mallmapp)
+    written = [rapport, bilaga]
+    with atomisk_mapp(ut) as stage:
+        (stage / rapport).write_text(text, encoding="utf-8")
+        for a in r.avsnitt:
+            for d in a.diagram:
+                if d.typ == "linje":
+                    linjediagram_per_månad(d.data, d.titel, "", stage / d.filnamn, decimaler=0, nollinje=False)
+                else:
+                    stapeldiagram_jämförelse(d.data, d.titel, stage / d.filnamn)
+                written.append(d.filnamn)
+        info = {"Rapport": f"Volymer t.o.m. {MÅNADER[r.månad - 1]} {r.år}", "Nämnd": nämnd,
+                "Underlag": ", ".join(a.källa for a in r.avsnitt),
+                "Beräkning": "flöden summeras över perioden, stockar är medelvärden per månad"}
+        skriv_vyer([t for a in r.avsnitt for t in a.tabeller], info, stage / bilaga)
+    return [Path(ut) / n for n in written]

@@ -108,6 +108,64 @@ def _ekonomi(month, year, data, mappning, kommentarer, config, out, tecken, vard
 
 
 @app.command()
+def volymer(
+    month: Annotated[str, typer.Option("--month", "--månad", "-m", help="Rapportmånad: feb, februari, 2 eller 2025-02.")],
+    year: Annotated[int | None, typer.Option("--year", "--år", help="Rapportår (standard: senaste året i data).")] = None,
+    hemtjanst: Annotated[Path | None, typer.Option("--hemtjanst", help="Hemtjänst: beviljade/utförda timmar, brukare.")] = None,
+    placeringar: Annotated[Path | None, typer.Option("--placeringar", help="Placeringar: vårddygn, placerade, kostnad.")] = None,
+    bistand: Annotated[Path | None, typer.Option("--bistand", help="Ekonomiskt bistånd: utbetalt, hushåll.")] = None,
+    serier: Annotated[list[Path] | None, typer.Option("--serier", help="Tabell med namngivna månadsserier (kan anges flera gånger).")] = None,
+    omrade: Annotated[list[str] | None, typer.Option("--omrade", "--område", help="Bara dessa områden: hemtjanst, placeringar, bistand, serier.")] = None,
+    config: Annotated[Path | None, typer.Option("--config", "--konfig", help=f"Konfigurationsfil (standard: {STANDARDKONFIG} i aktuell mapp, om den finns).")] = None,
+    out: Annotated[Path, typer.Option("--out", "--ut", help="Mapp att skriva rapport, diagram och bilaga i.")] = Path("ut"),
+    mallar: Annotated[Path | None, typer.Option("--mallar", help="Mapp med egna mallar (volymrapport.md.j2).")] = None,
+    json: Annotated[bool, typer.Option("--json", help="Skriv tabellerna som JSON på standard ut.")] = False,
+) -> None:
+    """Volymrapport: hemtjänst, placeringar, ekonomiskt bistånd och andra månadsserier."""
+    try:
+        _volymer(month, year, hemtjanst, placeringar, bistand, serier, omrade, config, out, mallar, json)
+    except KommunrapportFel as exc:
+        _skriv_fel(exc)
+        raise typer.Exit(exc.exit_code) from None
+
+
+def _volymer(month, year, hemtjanst, placeringar, bistand, serier, omrade, config, out, mallar, json) -> None:
+    from . import api
+    from .comments import läs_kommentarer
+    from .config import läs_konfiguration
+
+    år_i_månad, månad = _tolka_månad(month)
+    for o in omrade or []:
+        if o not in api.OMRÅDEN:
+            raise KommunrapportFel(f"--omrade: okänt område '{o}' (välj bland {', '.join(api.OMRÅDEN)})")
+    konfig_fil = config or (Path(STANDARDKONFIG) if Path(STANDARDKONFIG).exists() else None)
+    nämnd, inst, kommentarer = "", None, {}
+    if konfig_fil is not None:
+        konf = läs_konfiguration(konfig_fil)
+        nämnd, inst = konf.nämnd, konf.volymer
+    filer = {
+        "hemtjanst": hemtjanst or (inst.hemtjanst if inst else None),
+        "placeringar": placeringar or (inst.placeringar if inst else None),
+        "bistand": bistand or (inst.bistand if inst else None),
+        "serier": serier or (inst.serier if inst else []),
+    }
+    if not any(filer.values()):
+        raise KommunrapportFel("ange minst en fil: --hemtjanst, --placeringar, --bistand eller --serier, "
+                               f"eller en konfigurationsfil med [volymer] ({STANDARDKONFIG})")
+    if inst and inst.kommentarer and inst.kommentarer.exists():
+        kommentarer = läs_kommentarer(inst.kommentarer)
+    data = api.läs_volymdata(**filer, slag=inst.slag if inst else None, områden=omrade)
+    rapport = api.volymrapport(data, månad, year or år_i_månad)
+    skrivna = api.skriv_volymrapport(rapport, out, nämnd, kommentarer, mallar)
+    for v in rapport.varningar:
+        print(f"varning: {v}", file=sys.stderr)
+    for f in skrivna:
+        print(f"skrev {f}", file=sys.stderr)
+    if json:
+        print(api.volym_json(rapport))
+
+
+@app.command()
 def validera(
     filer: Annotated[list[Path], typer.Argument(help="Filer att kontrollera (.csv, .xlsx).")],
     mappning: Annotated[Path | None, typer.Option("--mappning", help="Kontrollera också att alla verksamheter finns i mappningen.")] = None,

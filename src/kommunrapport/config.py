@@ -12,6 +12,14 @@
 
     [ekonomi.kolumner]                         # optional: your export's own headers
     utfall = "Bokfört"
+
+    [volymer]
+    hemtjanst = "volymer/hemtjanst.csv"
+    placeringar = "volymer/placeringar.xlsx"
+    bistand = "volymer/ekonomiskt_bistand.csv"
+    serier = ["volymer/an_volymer_2020_2025.xlsx"]
+    [volymer.slag]                             # optional: flöde (summeras) or stock (medel)
+    "Antal pågående ärenden HSV" = "stock"
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ from __future__ import annotations
 import re
 import tomllib
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError
 
@@ -43,11 +52,23 @@ class EkonomiInställningar(BaseModel):
             raise ValueError(f"okänd kolumn i [ekonomi.kolumner]: {', '.join(okända)} (giltiga: {', '.join(SYNONYMER)})")
 
 
+class VolymInställningar(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    hemtjanst: Path | None = None
+    placeringar: Path | None = None
+    bistand: Path | None = None
+    serier: list[Path] = []
+    slag: dict[str, Literal["flöde", "stock"]] = {}
+    kommentarer: Path | None = None
+
+
 class Konfiguration(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     nämnd: str = Field("Nämnden", validation_alias=AliasChoices("namnd", "nämnd"))
     ekonomi: EkonomiInställningar | None = None
+    volymer: VolymInställningar | None = None
 
 
 def _sv_fel(exc: ValidationError, fil: str) -> KonfigurationsFel:
@@ -58,7 +79,7 @@ def _sv_fel(exc: ValidationError, fil: str) -> KonfigurationsFel:
         msg = f"okänd nyckel '{key}'"
     elif typ == "missing":
         msg = f"nyckeln '{key}' saknas"
-    elif typ == "enum":
+    elif typ in ("enum", "literal_error"):
         expected = e["ctx"]["expected"].replace(" or ", " eller ")
         msg = f"'{key}' ska vara en av {expected}, inte '{e['input']}'"
     else:
@@ -92,4 +113,11 @@ def läs_konfiguration(sökväg: str | Path) -> Konfiguration:
         e.mappning = base / e.mappning
         if e.kommentarer is not None:
             e.kommentarer = base / e.kommentarer
+    if konf.volymer is not None:
+        v = konf.volymer
+        base = path.parent
+        for key in ("hemtjanst", "placeringar", "bistand", "kommentarer"):
+            if getattr(v, key) is not None:
+                setattr(v, key, base / getattr(v, key))
+        v.serier = [base / p for p in v.serier]
     return konf

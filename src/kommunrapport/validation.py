@@ -72,14 +72,15 @@ class Huvudbok:
         return bool(self.data["typ"].notna().all()) and len(self.data) > 0
 
 
-def kolumnkarta(rubriker: list[str], egna: dict[str, str] | None = None) -> dict[str, str]:
+def kolumnkarta(rubriker: list[str], egna: dict[str, str] | None = None,
+                synonymer: dict[str, tuple[str, ...]] = SYNONYMER) -> dict[str, str]:
     """Standard field → header found in the file, using the user's own names first."""
     karta: dict[str, str] = {}
     for fält, namn in (egna or {}).items():
         n = normalisera_rubrik(namn)
         if n in rubriker:
             karta[fält] = n
-    for fält, syn in SYNONYMER.items():
+    for fält, syn in synonymer.items():
         if fält in karta:
             continue
         for s in syn:
@@ -136,24 +137,7 @@ def validera_ekonomi(
     n = len(df)
     out = pd.DataFrame(index=pd.RangeIndex(n))
 
-    # Year and month: 'år' + 'månad', or a period column such as 2025-02 or 202502.
-    mån_col = karta["månad"]
-    mån_raw = _textkolumn(df[mån_col])
-    parsed = {u: år_och_månad(u) for u in pd.unique(mån_raw)}
-    månad = mån_raw.map(lambda v: parsed[v][1])
-    år_från_period = mån_raw.map(lambda v: parsed[v][0])
-    bad = månad.isna().to_numpy()
-    fel += _fel_för(tabell, bad, mån_col, "'{värde}' är ingen månad (skriv t.ex. 2, feb, februari eller 2025-02)", mån_raw)
-
-    if "år" in karta:
-        år, bad_år = tolka_tal(df[karta["år"]])
-        bad_år = bad_år.to_numpy() | år.isna().to_numpy() | ~år.fillna(0).between(1900, 2200).to_numpy() | (år.fillna(0) % 1 != 0).to_numpy()
-        fel += _fel_för(tabell, bad_år, karta["år"], "'{värde}' är inget årtal", df[karta["år"]])
-    elif år_från_period.notna().all():
-        år = år_från_period.astype("float64")
-    else:
-        raise IndataFel("saknar kolumnen 'år', och kolumnen '" + tabell.originalrubriker[mån_col]
-                        + "' anger inte året (skriv t.ex. 2025-02)", plats0)
+    år, månad = tolka_år_och_månad(tabell, karta, fel, plats0)
 
     kod_col = karta["verksamhet"]
     kod = _textkolumn(df[kod_col])
@@ -204,6 +188,81 @@ def validera_ekonomi(
     if värden == Värden.ACKUMULERADE:
         out = _från_ackumulerade(out)
     return Huvudbok(out[["år", "månad", "verksamhet", "konto", "typ", "utfall", "budget", "prognos", "källrad"]], tabell, kod_col, varningar)
+
+
+def tolka_år_och_månad(tabell: Tabell, karta: dict[str, str], fel: list[KommunrapportFel],
+                       plats0: Plats) -> tuple[pd.Series, pd.Series]:
+    """Year and month per row: 'år' + 'månad', or a period column such as 2025-02 or 202502.
+
+    Problems are appended to `fel`; a missing year column that the month column cannot replace raises.
+    """
+    df = tabell.data
+    mån_col = karta["månad"]
+    mån_raw = _textkolumn(df[mån_col])
+    parsed = {u: år_och_månad(u) for u in pd.unique(mån_raw)}
+    månad = mån_raw.map(lambda v: parsed[v][1])
+    år_från_period = mån_raw.map(lambda v: parsed[v][0])
+    bad = månad.isna().to_numpy()
+    fel += _fel_för(tabell, bad, mån_col, "'{värde}' är ingen månad (skriv t.ex. 2, feb, februari eller 2025-02)", mån_raw)
+    if "år" in karta:
+        år, bad_år = tolka_tal(df[karta["år"]])
+        bad_år = (bad_år.to_numpy() | år.isna().to_numpy() | ~år.fillna(0).between(1900, 2200).to_numpy()
+                  | (år.fillna(0) % 1 != 0).to_numpy())
+        fel += _fel_för(tabell, bad_år, karta["år"], "'{värde}' är inget årtal", df[karta["år"]])
+    elif år_från_period.notna().all():
+        år = år_från_period.astype("float64")
+    else:
+        raise IndataFel("saknar kolumnen 'år', och kolumnen '" + tabell.originalrubriker[mån_col]
+                        + "' anger inte året (skriv t.ex. 2025-02)", plats0)
+    return år, månad
+
+
+def läs_lång(
+    sökväg: str | Path,
+    synonymer: dict[str, tuple[str, ...]],
+    mått: list[str],
+    dimensioner: list[str],
+    krävs: tuple[str, ...],
+    blad: str | None = None,
+    kolumner: dict[str, str] | None = None,
+) -> tuple[pd.DataFrame, Tabell]:
+    """A long export of volumes: one row per year, month (and dimensions) with measure columns.
+
+    Returns a frame with år, månad, the dimensions found (text), the measures found (float; a blank
+    cell is NaN: not reported) and källrad. The header must have month and every field in `krävs`.
+    """
+    syn = {"år": SYNONYMER["år"], "månad": SYNONYMER["månad"], **synonymer}
+
+    def är_rubrik(h: list[str]) -> bool:
+        k = kolumnkarta(h, kolumner, syn)
+        return "månad" in k and all(f in k for f in krävs)
+
+    namn = ", ".join(syn[f][0] for f in ("månad", *krävs))
+    tabell = läs_tabell(sökväg, är_rubrik, f"kolumnerna {namn}", blad)
+    df = tabell.data
+    karta = kolumnkarta(list(df.columns), kolumner, syn)
+    plats0 = Plats(tabell.fil, tabell.blad, tabell.rubrikrad)
+    if len(df) == 0:
+        raise IndataFel("filen har en rubrikrad men inga datarader", plats0)
+    fel: list[KommunrapportFel] = []
+    år, månad = tolka_år_och_månad(tabell, karta, fel, plats0)
+    out = pd.DataFrame(index=pd.RangeIndex(len(df)))
+    for d in dimensioner:
+        if d in karta:
+            out[d] = _textkolumn(df[karta[d]]).to_numpy()
+    for m in mått:
+        if m in karta:
+            values, bad = tolka_tal(df[karta[m]])
+            fel += _fel_för(tabell, bad.to_numpy(), karta[m], "'{värde}' är inget tal", df[karta[m]])
+            neg = (values < 0).to_numpy()
+            fel += _fel_för(tabell, neg, karta[m], "'{värde}' är negativt; en volym kan inte vara negativ", df[karta[m]])
+            out[m] = values.to_numpy()
+    if fel:
+        raise IndataFel.samla(fel)
+    out.insert(0, "år", år.astype("int64").to_numpy())
+    out.insert(1, "månad", månad.astype("int64").to_numpy())
+    out["källrad"] = tabell.radnummer
+    return out, tabell
 
 
 def _textkolumn(s: pd.Series) -> pd.Series:

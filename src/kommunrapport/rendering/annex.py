@@ -50,3 +50,34 @@ def _cell(v):
     if isinstance(v, np.integer):
         return int(v)
     return v
+
+
+CELLFORMAT = {"heltal": "#,##0", "tal1": "#,##0.0", "procent": "0.0%", "text": None}
+
+
+def skriv_vyer(vyer: list, info: dict[str, str], sökväg: Path) -> None:
+    """Write `Tabellvy` tables (see volume_report): one sheet each, numbers with their own format."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Info"
+    for k, v in info.items():
+        ws.append([k, v])
+    ws.column_dimensions["A"].width = 28
+    ws.column_dimensions["B"].width = 70
+    for vy in vyer:
+        ws = wb.create_sheet(vy.namn)
+        df = vy.data
+        ws.append([str(c) for c in df.columns])
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for i, rec in enumerate(df.itertuples(index=False)):
+            ws.append([_cell(v) for v in rec])
+            for j, col in enumerate(df.columns, start=1):
+                fmt = CELLFORMAT.get(vy.format(i, col))
+                if fmt:
+                    ws.cell(i + 2, j).number_format = fmt
+        for j, col in enumerate(df.columns, start=1):
+            width = max([len(str(col))] + [len(str(v)) for v in df[col].astype(str)][:200])
+            ws.column_dimensions[get_column_letter(j)].width = min(max(8, width * 0.9 if j == 1 else 12), 60)
+        ws.freeze_panes = "B2"
+    wb.save(sökväg)

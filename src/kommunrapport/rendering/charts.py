@@ -21,6 +21,7 @@ POSITIV = "#2e7d32"
 NEGATIV = "#c62828"
 
 _svensk = FuncFormatter(lambda v, _pos: tal(v, 1))
+_svensk_heltal = FuncFormatter(lambda v, _pos: tal(v, 0))
 
 
 def _spara(fig: Figure, sökväg: Path) -> None:
@@ -28,7 +29,12 @@ def _spara(fig: Figure, sökväg: Path) -> None:
     fig.savefig(sökväg, dpi=DPI, format="png", metadata={"Software": None})
 
 
-def linjediagram_per_månad(data: pd.DataFrame, titel: str, enhet: str, sökväg: Path) -> None:
+TIDIGARE_ÅR = ["#9a9a9a", "#d08c2c", "#7aa37a", "#b07aa1", "#c9c9c9"]
+MARKÖRER = ["o", "s", "^", "D", "v", "x"]
+
+
+def linjediagram_per_månad(data: pd.DataFrame, titel: str, enhet: str, sökväg: Path, decimaler: int = 1,
+                           nollinje: bool = True) -> None:
     """One line per year column of `data` (first column: month labels); the first year is current."""
     fig = Figure(figsize=STORLEK, layout="tight")
     ax = fig.add_subplot()
@@ -36,15 +42,18 @@ def linjediagram_per_månad(data: pd.DataFrame, titel: str, enhet: str, sökväg
     år = list(data.columns[1:])
     for i, col in enumerate(år):
         current = i == 0
-        ax.plot(x, data[col].to_numpy(dtype=float), marker="o", linewidth=2.5 if current else 1.5,
-                color=AKTUELL if current else TIDIGARE, label=str(col), zorder=3 if current else 2)
-    ax.axhline(0, color="black", linewidth=0.8)
+        ax.plot(x, data[col].to_numpy(dtype=float), marker=MARKÖRER[i % len(MARKÖRER)],
+                linewidth=2.8 if current else 1.4, markersize=6 if current else 4,
+                color=AKTUELL if current else TIDIGARE_ÅR[(i - 1) % len(TIDIGARE_ÅR)],
+                label=str(col), zorder=3 if current else 2)
+    if nollinje:
+        ax.axhline(0, color="black", linewidth=0.8)
     ax.set_xticks(x, list(data.iloc[:, 0]))
-    ax.yaxis.set_major_formatter(_svensk)
+    ax.yaxis.set_major_formatter(_svensk if decimaler else _svensk_heltal)
     ax.set_ylabel(enhet)
     ax.set_title(titel)
     ax.grid(axis="y", alpha=0.3)
-    ax.legend(frameon=False)
+    ax.legend(frameon=False, loc="center left", bbox_to_anchor=(1.0, 0.5))
     _spara(fig, sökväg)
 
 
@@ -68,4 +77,22 @@ def stapeldiagram(etiketter: list[str], värden: list[float], titel: str, enhet:
     ax.set_xlabel(enhet)
     ax.set_title(titel, fontsize=11)
     ax.grid(axis="x", alpha=0.3)
+    _spara(fig, sökväg)
+
+
+def stapeldiagram_jämförelse(data: pd.DataFrame, titel: str, sökväg: Path) -> None:
+    """Grouped bars per type (first column): last year grey, this year highlighted (the last column)."""
+    fig = Figure(figsize=STORLEK, layout="tight")
+    ax = fig.add_subplot()
+    etiketter = [textwrap.fill(str(e), 16, max_lines=2, placeholder="…") for e in data.iloc[:, 0]]
+    x = np.arange(len(etiketter))
+    fg, nu = data.columns[1], data.columns[2]
+    w = 0.38
+    ax.bar(x - w / 2, data[fg].to_numpy(dtype=float), w, color=TIDIGARE, label=str(fg))
+    ax.bar(x + w / 2, data[nu].to_numpy(dtype=float), w, color=AKTUELL, label=str(nu))
+    ax.set_xticks(x, etiketter, fontsize=8)
+    ax.yaxis.set_major_formatter(_svensk_heltal)
+    ax.set_title(titel, fontsize=11)
+    ax.grid(axis="y", alpha=0.3)
+    ax.legend(frameon=False)
     _spara(fig, sökväg)

@@ -38,7 +38,35 @@ def miljö(mallmapp: Path | None = None) -> SandboxedEnvironment:
     env.filters["mnkr"] = lambda v, tecken=False: "" if _tom(v) else tal(v, 1, tecken)
     env.filters["procent"] = lambda v, decimaler=0, tecken=False: "" if _tom(v) else procent(v, decimaler, tecken)
     env.filters["heltal"] = lambda v: "" if _tom(v) else tal(v, 0)
+    env.filters["tabell"] = markdown_tabell
     return env
+
+
+def cell(v, format: str) -> str:
+    """One cell as a person reads it: 76 074 · 1 397,1 · −7,3 % · +1,2 procentenheter."""
+    if _tom(v):
+        return ""
+    if format == "heltal":
+        return tal(v, 0)
+    if format == "tal1":
+        return tal(v, 1)
+    if format == "procent":
+        return procent(v, 1)
+    if format == "procentenheter":
+        return f"{tal(v * 100, 1, tecken=True)} procentenheter"
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).replace("|", "\\|")
+
+
+def markdown_tabell(vy) -> str:
+    """A Tabellvy (see volume_report) as a Markdown table; text columns left, numbers right."""
+    cols = list(vy.data.columns)
+    align = ["---" if vy.format(0, c) == "text" else "---:" for c in cols] if len(vy.data) else ["---"] * len(cols)
+    lines = ["| " + " | ".join(str(c) for c in cols) + " |", "|" + "|".join(align) + "|"]
+    for i, rec in enumerate(vy.data.itertuples(index=False)):
+        lines.append("| " + " | ".join(cell(v, vy.format(i, c)) for v, c in zip(rec, cols)) + " |")
+    return "\n".join(lines)
 
 
 def rendera(mallnamn: str, kontext: dict, mallmapp: Path | None = None) -> str:

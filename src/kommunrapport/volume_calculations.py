@@ -1,0 +1,141 @@
+"""Pure calculations over monthly volume series: no I/O, no formatting.
+
+A series is a frame with the columns år, månad, värde (one value per year and month; a month
+that is not reported has no row). Its *slag* says how months combine: a **flöde** (hours, care
+days, kronor) is summed over a period, a **stock** (brukare, placerade, hushåll, belagda platser)
+is averaged. A period value needs every month of the period: a missing month makes it NaN and
+is reported, never averaged as zero.
+"""
+
+from __future__ import annotations
+
+import calendar
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+Slag = Literal["flöde", "stock"]
+MÅNADER = list(range(1, 13))
+TERTIALER = {1: [1, 2, 3, 4], 2: [5, 6, 7, 8], 3: [9, 10, 11, 12]}
+
+
+def dagar(år: int, månad: int) -> int:
+    return calendar.monthrange(år, månad)[1]
+
+
+def _värden(serie: pd.DataFrame, år: int, månader: list[int]) -> pd.Series:
+    s = serie[serie["år"] == år].set_index("månad")["värde"]
+    return s.reindex(månader)
+
+
+def kombinera(values: pd.Series | np.ndarray, slag: Slag) -> float:
+    """Sum (flöde) or mean (stock) of values that are all present; NaN if any is missing."""
+    v = np.asarray(values, dtype=float)
+    if len(v) == 0 or np.isnan(v).any():
+        return float("nan")
+    return float(v.sum() if slag == "flöde" else v.mean())
+
+
+def årstabell(serie: pd.DataFrame) -> pd.DataFrame:
+    """Years × months with Årssnitt (mean of the months present) and the count of months present."""
+    tab = serie.pivot_table(index="år", columns="månad", values="värde", aggfunc="sum").reindex(columns=MÅNADER)
+    tab["årssnitt"] = tab[MÅNADER].mean(axis=1)
+    tab["månader"] = tab[MÅNADER].notna().sum(axis=1)
+    return tab
+
+
+def saknade_månader(serie: pd.DataFrame, år: int, till_månad: int = 12) -> list[int]:
+    """Months 1..till_månad with no value in `år`."""
+    return [m for m, v in _värden(serie, år, list(range(1, till_månad + 1))).items() if np.isnan(v)]
+
+
+def periodvärde(serie: pd.DataFrame, år: int, månader: list[int], slag: Slag) -> float:
+    return kombinera(_värden(serie, år, månader), slag)
+
+
+def förändring(nu: float, fg: float) -> tuple[float, float]:
+    """(change in units, change as a fraction); the fraction is NaN when last year is 0."""
+    enheter = nu - fg
+    andel = nu / fg - 1 if fg not in (0, 0.0) and not np.isnan(fg) else float("nan")
+    return enheter, andel
+
+
+def jämförelse(serie: pd.DataFrame, år: int, till_månad: int, slag: Slag) -> dict[str, float]:
+    """Same period jan..m this year against last year: sum for a flöde, mean for a stock."""
+    månader = list(range(1, till_månad + 1))
+    nu = periodvärde(serie, år, månader, slag)
+    fg = periodvärde(serie, år - 1, månader, slag)
+    enheter, andel = förändring(nu, fg)
+    return {"fg": fg, "nu": nu, "förändring": enheter, "förändring_andel": andel}
+
+
+def kvot(täljare: pd.DataFrame, nämnare: pd.DataFrame) -> pd.DataFrame:
+    """Month by month täljare / nämnare (NaN where either is missing or the nämnare is 0)."""
+    a = täljare.set_index(["år", "månad"])["värde"]
+    b = nämnare.set_index(["år", "månad"])["värde"]
+    q = (a / b.replace(0, np.nan)).dropna()
+    return q.rename("värde").reset_index()
+
+
+def kvot_period(täljare: pd.DataFrame, nämnare: pd.DataFrame, år: int, månader: list[int]) -> float:
+    """Sum of täljare / sum of nämnare over the months (kr per vårddygn, andel utförda, …)."""
+    a = kombinera(_värden(täljare, år, månader), "flöde")
+    b = kombinera(_värden(nämnare, år, månader), "flöde")
+    return a / b if b else float("nan")
+
+
+def per_dag(serie: pd.DataFrame) -> pd.DataFrame:
+    """Value per calendar day of its month (leap years count: February 2024 has 29 days)."""
+    d = serie.copy()
+    d["värde"] = d["värde"] / [dagar(int(y), int(m)) for y, m in zip(d["år"], d["månad"])]
+    return d
+
+
+def tertialer(serie: pd.DataFrame, slag: Slag) -> pd.DataFrame:
+    """Years × T1..T3: sum (flöde) or mean (stock) of complete tertials; incomplete ones are NaN."""
+    years = sorted(serie["år"].unique())
+    return pd.DataFrame(
+        {f"T{t}": [periodvärde(serie, y, m, slag) for y in years] for t, m in TERTIALER.items()},
+        index=pd.Index(years, name="år"),
+    )
+
+
+def tertialjämförelse(serie: pd.DataFrame, slag: Slag) -> pd.DataFrame:
+    """Each complete tertial against the same tertial the year before: value, change, change %."""
+    tab = tertialer(serie, slag)
+    rows = []
+    for år in tab.index:
+        for t in ("T1", "T2", "T3"):
+            nu = tab.loc[år, t]
+            if np.isnan(nu):
+                continue
+            fg = tab.loc[år - 1, t] if år - 1 in tab.index else float("nan")
+            enheter, andel = förändring(nu, fg)
+            rows.append({"år": int(år), "tertial": t, "värde": nu, "fg_år": fg, "förändring": enheter,
+                         "förändring_andel": andel})
+    return pd.DataFrame(rows, columns=["år", "tertial", "värde", "fg_år", "förändring", "förändring_andel"])
+
+
+def rullande_12(serie: pd.DataFrame, slag: Slag) -> pd.DataFrame:
+    """For each month: the 12 months ending with it, summed (flöde) or averaged (stock); needs all 12."""
+    s = serie.set_index(["år", "månad"])["värde"].sort_index()
+    if s.empty:
+        return pd.DataFrame(columns=["år", "månad", "värde"])
+    first, last = s.index.min(), s.index.max()
+    idx = pd.MultiIndex.from_tuples([(y, m) for y in range(first[0], last[0] + 1) for m in MÅNADER
+                                     if first <= (y, m) <= last], names=["år", "månad"])
+    full = s.reindex(idx)
+    r = full.rolling(12, min_periods=12)
+    out = r.sum() if slag == "flöde" else r.mean()
+    return out.dropna().rename("värde").reset_index()
+
+
+def varav_över_total(total: pd.DataFrame, delar: list[pd.DataFrame], tolerans: float = 0.5) -> pd.DataFrame:
+    """Months where the 'varav' lines add up to more than their total: år, månad, total, summa_varav."""
+    t = total.set_index(["år", "månad"])["värde"]
+    if not delar:
+        return pd.DataFrame(columns=["år", "månad", "total", "summa_varav"])
+    s = sum(d.set_index(["år", "månad"])["värde"].reindex(t.index).fillna(0) for d in delar)
+    bad = s > t + tolerans
+    return pd.DataFrame({"total": t[bad], "summa_varav": s[bad]}).reset_index()
