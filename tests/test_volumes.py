@@ -145,3 +145,35 @@ def _volymdata(s: pd.DataFrame):
     from kommunrapport.volume_data import Seriedef, Volymdata
 
     return Volymdata("Test", s.assign(serie="x"), [Seriedef("x", "flöde", diagram=True)])
+
+
+def test_volume_package_markdown_charts_annex(an, tmp_path):
+    import json
+    import struct
+
+    from openpyxl import load_workbook
+
+    from kommunrapport.api import skriv_volymrapport, volym_json
+
+    r = bygg_volymrapport([an], månad=2)
+    files = skriv_volymrapport(r, tmp_path / "ut", nämnd="Äldrenämnden")
+    names = {f.name for f in files}
+    assert {"volymrapport_2025-02.md", "bilaga_volymrapport_2025-02.xlsx"} <= names
+    pngs = sorted(f for f in files if f.suffix == ".png")
+    assert len(pngs) == 6
+    for p in pngs:
+        data = p.read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", data[16:24]) == (800, 450)
+        assert len(data) > 10_000
+    md = (tmp_path / "ut" / "volymrapport_2025-02.md").read_text(encoding="utf-8")
+    assert "| ÄN beviljade timmar/månad | summa | 153\u00a0451 | 142\u00a0241 | \u221211\u00a0210 | \u22127,3\u00a0% |" in md
+    assert "| 2020 | 76\u00a0074 | 70\u00a0980 |" in md
+    wb = load_workbook(tmp_path / "ut" / "bilaga_volymrapport_2025-02.xlsx")
+    assert "ÄN beviljade timmar-månad" in wb.sheetnames  # '/' is not allowed in a sheet name
+    ws = wb["Serier jämförelse"]
+    rows = {r[0]: r for r in ws.iter_rows(min_row=2, values_only=True)}
+    assert rows["ÄN beviljade timmar/månad"][2:4] == (153_451, 142_241)
+    assert ws["F4"].number_format == "0.0%"
+    doc = json.loads(volym_json(r))
+    jämf = doc["avsnitt"][0]["tabeller"]["Serier jämförelse"]
+    assert round(jämf[2]["Förändring %"], 4) == -0.0731
