@@ -14,6 +14,7 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/kommunrapport ekonomi --month feb --config examples/kommunrapport.toml --out ut/demo
+	$(BIN)/kommunrapport volymer --month feb --config examples/kommunrapport.toml --out ut/demo
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
