@@ -96,6 +96,8 @@ def markdown(r: Ekonomirapport, mallmapp: Path | None = None) -> str:
         "ks": t["Rapport till KS"].to_dict("records"),
         "ks_kolumner": list(t["Rapport till KS"].columns),
         "verksamheter": verksamheter,
+        "extra_tabeller": [{"rubrik": k, "kolumner": list(t[k].columns), "rader": t[k].to_dict("records")}
+                           for k in ("Prognosens utveckling", "Prognosavvikelse") if k in t],
         "kommentarer": r.kommentarer,
         "varningar": r.varningar,
         "andelskolumner": ANDELSKOLUMNER,

@@ -165,6 +165,73 @@ def _volymer(month, year, hemtjanst, placeringar, bistand, serier, omrade, confi
         print(api.volym_json(rapport))
 
 
+@app.command("kör")
+def kor(
+    config: Annotated[Path, typer.Option("--config", "--konfig", help="Konfigurationsfilen.")] = Path(STANDARDKONFIG),
+    month: Annotated[str | None, typer.Option("--month", "--månad", "-m", help="Period (standard: senaste stängda månaden i data).")] = None,
+    year: Annotated[int | None, typer.Option("--year", "--år", help="År (standard: senaste året i data).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Gör om en period som redan finns.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Skriv bara fel på standard fel (för cron); loggfilen skrivs ändå.")] = False,
+    vanta: Annotated[float, typer.Option("--vanta", "--vänta", help="Sekunder att vänta om en annan körning pågår.")] = 0.0,
+) -> None:
+    """Gör alla konfigurerade rapporter för en period till UT/ÅÅÅÅ-MM/ (för schemalagda körningar).
+
+    Slutkod 0 = klart, 2 = fel i indata eller konfiguration, 3 = internt fel,
+    4 = inget att göra (perioden finns redan), 5 = en annan körning pågår.
+    """
+    from .runner import kör
+
+    try:
+        år, månad = (None, None)
+        if month is not None:
+            år, månad = _tolka_månad(month)
+        visa = sys.stderr.isatty() and not quiet
+
+        def steg(n: int, total: int, text: str) -> None:
+            if visa:
+                bar = "#" * n + "-" * (total - n)
+                print(f"\r[{bar}] {n}/{total} {text:<30}", end="" if n < total else "\n", file=sys.stderr, flush=True)
+
+        körning = kör(config, månad, year or år, force, quiet, vanta, steg)
+        if not quiet:
+            print(f"skrev {körning.mapp}", file=sys.stderr)
+    except KommunrapportFel as exc:
+        if exc.exit_code == 4:
+            if not quiet:
+                print(f"inget att göra: {exc}", file=sys.stderr)
+        else:
+            _skriv_fel(exc)
+        raise typer.Exit(exc.exit_code) from None
+
+
+@app.command()
+def historik(
+    config: Annotated[Path, typer.Option("--config", "--konfig", help="Konfigurationsfilen (anger mappen ut).")] = Path(STANDARDKONFIG),
+    json: Annotated[bool, typer.Option("--json", help="Skriv historiken som JSON.")] = False,
+) -> None:
+    """Lista sparade perioder: budgetavvikelse och prognos per rapportmånad (mnkr)."""
+    from . import history
+    from .config import läs_konfiguration
+    from .formatting import mnkr
+
+    try:
+        konf = läs_konfiguration(config)
+        df = history.perioder(konf.ut / history.FILNAMN)
+    except KommunrapportFel as exc:
+        _skriv_fel(exc)
+        raise typer.Exit(exc.exit_code) from None
+    if json:
+        print(df.to_json(orient="records", force_ascii=False, indent=2))
+        return
+    if df.empty:
+        print(f"ingen historik i {konf.ut / history.FILNAMN} ännu")
+        return
+    print(f"{'period':<9} {'budgetavvikelse':>16} {'prognos helår':>14} {'årsbudget':>12}  körd")
+    for r in df.itertuples():
+        print(f"{r.period:<9} {mnkr(r.budgetavvikelse, True):>16} {mnkr(r.prognosavvikelse, True):>14} "
+              f"{mnkr(r.årsbudget):>12}  {r.körd}")
+
+
 @app.command()
 def validera(
     filer: Annotated[list[Path], typer.Argument(help="Filer att kontrollera (.csv, .xlsx).")],

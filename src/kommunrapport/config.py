@@ -24,6 +24,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from pathlib import Path
@@ -67,8 +68,46 @@ class Konfiguration(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     nämnd: str = Field("Nämnden", validation_alias=AliasChoices("namnd", "nämnd"))
+    ut: Path = Path("ut")  # output folder of `kör`: one sub-folder per period
+    rapporter: list[Literal["ekonomi", "volymer"]] | None = None  # default: every configured report
+    mallar: Path | None = None  # the kommun's own templates
     ekonomi: EkonomiInställningar | None = None
     volymer: VolymInställningar | None = None
+
+    @property
+    def valda_rapporter(self) -> list[str]:
+        if self.rapporter is not None:
+            return list(self.rapporter)
+        return [n for n in ("ekonomi", "volymer") if getattr(self, n) is not None]
+
+
+MILJÖPREFIX = "KOMMUNRAPPORT_"
+SÖKVÄGAR = {"": ("ut", "mallar"), "ekonomi": ("data", "mappning", "kommentarer"),
+            "volymer": ("hemtjanst", "placeringar", "bistand", "kommentarer")}
+
+
+def miljövariabler(raw: dict, miljö: dict[str, str]) -> dict:
+    """Paths overridden by environment variables: KOMMUNRAPPORT_UT, KOMMUNRAPPORT_EKONOMI_DATA, …
+
+    A path from the environment is taken relative to the working directory.
+    """
+    for sektion, nycklar in SÖKVÄGAR.items():
+        for nyckel in nycklar:
+            namn = MILJÖPREFIX + (f"{sektion}_{nyckel}" if sektion else nyckel).upper()
+            if miljö.get(namn):
+                target = raw if not sektion else raw.setdefault(sektion, {})
+                target[nyckel] = str(Path(miljö[namn]).absolute())
+    return raw
+
+
+def _glob(path: Path, nyckel: str, fil: str) -> Path:
+    """A path with * or ? is a glob: the last match by name (e.g. the newest export) is used."""
+    if not any(c in str(path) for c in "*?["):
+        return path
+    träffar = sorted(path.parent.glob(path.name))
+    if not träffar:
+        raise KonfigurationsFel(f"'{nyckel}': inga filer matchar {path}", Plats(fil))
+    return träffar[-1]
 
 
 def _sv_fel(exc: ValidationError, fil: str) -> KonfigurationsFel:
@@ -87,7 +126,7 @@ def _sv_fel(exc: ValidationError, fil: str) -> KonfigurationsFel:
     return KonfigurationsFel(msg.replace("Value error, ", ""), Plats(fil))
 
 
-def läs_konfiguration(sökväg: str | Path) -> Konfiguration:
+def läs_konfiguration(sökväg: str | Path, miljö: dict[str, str] | None = None) -> Konfiguration:
     """Load and validate the TOML configuration; relative paths are relative to the file."""
     path = Path(sökväg)
     if not path.exists():
@@ -102,22 +141,25 @@ def läs_konfiguration(sökväg: str | Path) -> Konfiguration:
             "(t.ex. namnd, varden) eller inom citattecken", Plats(str(sökväg))) from exc
     except UnicodeDecodeError as exc:
         raise KonfigurationsFel("filen är inte sparad som UTF-8", Plats(str(sökväg))) from exc
+    raw = miljövariabler(raw, dict(os.environ) if miljö is None else miljö)
     try:
         konf = Konfiguration.model_validate(raw)
     except ValidationError as exc:
         raise _sv_fel(exc, str(sökväg)) from exc
+    base = path.parent
+    konf.ut = Path(os.path.normpath(base / konf.ut))
+    if konf.mallar is not None:
+        konf.mallar = base / konf.mallar
     if konf.ekonomi is not None:
-        base = path.parent
         e = konf.ekonomi
-        e.data = base / e.data
+        e.data = _glob(base / e.data, "ekonomi.data", str(sökväg))
         e.mappning = base / e.mappning
         if e.kommentarer is not None:
             e.kommentarer = base / e.kommentarer
     if konf.volymer is not None:
         v = konf.volymer
-        base = path.parent
         for key in ("hemtjanst", "placeringar", "bistand", "kommentarer"):
             if getattr(v, key) is not None:
-                setattr(v, key, base / getattr(v, key))
-        v.serier = [base / p for p in v.serier]
+                setattr(v, key, _glob(base / getattr(v, key), f"volymer.{key}", str(sökväg)))
+        v.serier = [_glob(base / p, "volymer.serier", str(sökväg)) for p in v.serier]
     return konf

@@ -37,6 +37,24 @@ class Ekonomirapport:
     ks: pd.DataFrame
     kommentarer: dict[str, str] = field(default_factory=dict)
     varningar: list[str] = field(default_factory=list)
+    prognoshistorik: pd.DataFrame | None = None  # kr, rows = row ids (+ TOTAL), columns = earlier report months
+
+    def prognosutveckling(self) -> pd.DataFrame | None:
+        """Forecast deviation per row at each report month of the year, this month included (kr)."""
+        if self.prognosavvikelse is None or self.prognoshistorik is None or self.prognoshistorik.empty:
+            return None
+        h = self.prognoshistorik.reindex([*self.träd.ids, TOTAL])
+        h = h[[m for m in h.columns if m < self.månad]]
+        h[self.månad] = self.prognosavvikelse
+        return h
+
+    def prognosavvikelse_mot(self, månad: int = 8) -> pd.DataFrame | None:
+        """Year end against the forecast given at the jan–`månad` report: outcome − forecast (kr)."""
+        if self.månad != 12 or self.prognoshistorik is None or månad not in getattr(self.prognoshistorik, "columns", []):
+            return None
+        given = self.prognoshistorik[månad].reindex([*self.träd.ids, TOTAL])
+        utfall = self.ackumulerad_avvikelse[12]
+        return pd.DataFrame({"budgetavvikelse": utfall, "prognos": given, "prognosavvikelse": utfall - given})
 
     @property
     def period(self) -> str:
@@ -88,8 +106,14 @@ def bygg_ekonomirapport(
     år: int | None = None,
     nämnd: str = "Nämnden",
     kommentarer: dict[str, str] | None = None,
+    prognoshistorik: pd.DataFrame | None = None,
 ) -> Ekonomirapport:
-    """Compute the whole ekonomi report for jan..`månad` of `år` (default: the latest year)."""
+    """Compute the whole ekonomi report for jan..`månad` of `år` (default: the latest year).
+
+    `prognoshistorik` (rows = row ids, columns = earlier report months of the year, kr) comes from
+    the run history and lets the report show how the forecast moved and, in December, the
+    Prognosavvikelse against the forecast given at the jan–aug report.
+    """
     ledger = koppla_rader(huvudbok, träd)
     år = int(år if år is not None else ledger["år"].max())
     källa = Plats(huvudbok.tabell.fil, huvudbok.tabell.blad)
@@ -128,6 +152,7 @@ def bygg_ekonomirapport(
         ks=calc.ks_tabell(ledger, år, månad),
         kommentarer=dict(kommentarer or {}),
         varningar=varningar,
+        prognoshistorik=prognoshistorik,
     )
 
 
@@ -190,13 +215,28 @@ def tabeller(r: Ekonomirapport) -> dict[str, pd.DataFrame]:
         "Verksamhet": [r.träd.rad(i).rubrik for i in top],
         f"Budgetavvikelse {r.period} {r.år}": (r.ackumulerad_avvikelse.loc[top, r.månad] / MILJON).to_numpy(),
     })
-    return {
+    out = {
         "Ackumulerat resultat": resultat,
         "Nyckeltal": nt,
         "Rapport till KS": ks,
-        "Diagram avvikelse per månad": diagram1,
-        "Diagram avvikelse per verks.": diagram2,
     }
+    utv = r.prognosutveckling()
+    if utv is not None:
+        t = pd.DataFrame({"Verksamhet": labels})
+        for m in utv.columns:
+            t[f"Prognos jan–{MÅNADER_KORT[m - 1]}" if m > 1 else "Prognos jan"] = (utv[m] / MILJON).to_numpy()
+        out["Prognosens utveckling"] = t
+    mot = r.prognosavvikelse_mot(8)
+    if mot is not None:
+        out["Prognosavvikelse"] = pd.DataFrame({
+            "Verksamhet": labels,
+            f"Budgetavvikelse {r.år}": (mot["budgetavvikelse"] / MILJON).to_numpy(),
+            f"Prognos vid rapport jan–aug {r.år}": (mot["prognos"] / MILJON).to_numpy(),
+            "Prognosavvikelse": (mot["prognosavvikelse"] / MILJON).to_numpy(),
+        })
+    out["Diagram avvikelse per månad"] = diagram1
+    out["Diagram avvikelse per verks."] = diagram2
+    return out
 
 
 def _kort_period(månad: int) -> str:

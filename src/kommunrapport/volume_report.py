@@ -124,7 +124,7 @@ def _avsnitt(d: Volymdata, år: int, månad: int) -> Volymavsnitt:
     # Missing months are reported, never averaged as zero.
     for df in d.definitioner:
         s = d.serie(df.namn)
-        for y in sorted(s["år"].unique()):
+        for y in sorted(y for y in s["år"].unique() if y <= år):
             last = 12 if y < år else månad
             for m in vc.saknade_månader(s, int(y), last):
                 varningar.append(f"{d.område}: '{df.namn}' saknar värde för {MÅNADER[m - 1]} {y}; "

@@ -1,0 +1,198 @@
+"""`kommunrapport kör`: the unattended monthly run from the configuration alone.
+
+    ut/
+      2025-01/            one folder per period, written complete or not at all
+      2025-02/
+      historik.sqlite     key figures and forecasts of every run
+      kommunrapport.log   one line per step
+      .kommunrapport.lock held while a run writes
+
+A period that already exists is left alone unless `tvinga` (--force). Two runs at once cannot
+both write: the second waits up to `vänta` seconds for the lock, then gives up. Everything is
+written into a hidden staging folder that is renamed into place only when complete.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import history
+from .config import Konfiguration, läs_konfiguration
+from .errors import KommunrapportFel
+from .formatting import mnkr
+from .months import MÅNADER
+
+KLART, INGET_ATT_GÖRA, LÅST = 0, 4, 5
+LOGGFIL = "kommunrapport.log"
+LÅSFIL = ".kommunrapport.lock"
+
+
+class IngetAttGöra(KommunrapportFel):
+    exit_code = INGET_ATT_GÖRA
+
+
+class Låst(KommunrapportFel):
+    exit_code = LÅST
+
+
+@dataclass
+class Körning:
+    period: str
+    mapp: Path
+    filer: list[Path]
+
+
+def logg(ut: Path, tyst: bool) -> logging.Logger:
+    log = logging.getLogger("kommunrapport.kör")
+    log.handlers.clear()
+    log.setLevel(logging.INFO)
+    log.propagate = False
+    ut.mkdir(parents=True, exist_ok=True)
+    fil = logging.FileHandler(ut / LOGGFIL, encoding="utf-8")
+    fil.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%Y-%m-%d %H:%M:%S"))
+    log.addHandler(fil)
+    if not tyst:
+        err = logging.StreamHandler(sys.stderr)
+        err.setFormatter(logging.Formatter("%(message)s"))
+        err.addFilter(lambda rec: not getattr(rec, "bara_fil", False))
+        log.addHandler(err)
+    return log
+
+
+@contextmanager
+def lås(ut: Path, vänta: float) -> Iterator[None]:
+    """Hold an exclusive lock on ut/.kommunrapport.lock; wait up to `vänta` seconds for it."""
+    ut.mkdir(parents=True, exist_ok=True)
+    with open(ut / LÅSFIL, "a+") as f:
+        deadline = time.monotonic() + vänta
+        while True:
+            try:
+                fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise Låst(f"en annan körning skriver redan i {ut} (låsfilen {ut / LÅSFIL}); "
+                               "försök igen senare eller ange --vanta SEKUNDER") from None
+                time.sleep(0.2)
+        try:
+            f.seek(0)
+            f.truncate()
+            f.write(f"{os.getpid()}\n")
+            f.flush()
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def senaste_stängda_månad(konf: Konfiguration) -> tuple[int, int]:
+    """The latest (year, month) the data covers: with utfall in the ekonomi export, else in the volumes."""
+    from . import api
+    from .validation import läs_ekonomi
+
+    if konf.ekonomi is not None and "ekonomi" in konf.valda_rapporter:
+        e = konf.ekonomi
+        d = läs_ekonomi(e.data, e.tecken, e.värden, e.blad, e.kolumner).data
+        d = d[d["utfall"].abs() > 0.005]
+        if d.empty:
+            raise KommunrapportFel(f"{e.data}: exporten har inget utfall alls")
+        år = int(d["år"].max())
+        return år, int(d.loc[d["år"] == år, "månad"].max())
+    v = konf.volymer
+    data = api.läs_volymdata(v.hemtjanst, v.placeringar, v.bistand, v.serier, v.slag)
+    senast = max((int(r.år), int(r.månad)) for d in data for r in d.serier[["år", "månad"]].itertuples())
+    return senast
+
+
+def kör(konfig: str | Path, månad: int | None = None, år: int | None = None, tvinga: bool = False,
+        tyst: bool = False, vänta: float = 0.0, steg=None) -> Körning:
+    """Make every configured report for one period into ut/ÅÅÅÅ-MM/, atomically, and store its history."""
+    from . import api
+    from .comments import läs_kommentarer
+
+    konf = läs_konfiguration(konfig)
+    if not konf.valda_rapporter:
+        raise KommunrapportFel(f"{konfig}: inga rapporter är konfigurerade (lägg till [ekonomi] eller [volymer])")
+    ut = konf.ut
+    log = logg(ut, tyst)
+    steg = steg or (lambda n, total, text: None)
+    with lås(ut, vänta):
+        if månad is None:
+            år, månad = senaste_stängda_månad(konf)
+        elif år is None:
+            år = senaste_stängda_månad(konf)[0]
+        period = f"{år}-{månad:02d}"
+        mål = ut / period
+        if mål.exists() and not tvinga:
+            log.info("inget att göra: %s finns redan", mål, extra={"bara_fil": True})
+            raise IngetAttGöra(f"{mål} finns redan; inget nytt att rapportera (använd --force för att göra om)")
+        log.info("börjar: %s t.o.m. %s %s, rapporter: %s", konf.nämnd, MÅNADER[månad - 1], år,
+                 ", ".join(konf.valda_rapporter))
+        stage = Path(tempfile.mkdtemp(prefix=f".{period}-", dir=ut))
+        filer: list[Path] = []
+        databas = ut / history.FILNAMN
+        ekonomirapport = None
+        total = len(konf.valda_rapporter) + 1
+        nr = 0
+        try:
+            if "ekonomi" in konf.valda_rapporter:
+                nr += 1
+                steg(nr, total, "ekonomirapporten")
+                log.info("ekonomi: läser %s", konf.ekonomi.data)
+                historik = history.prognoser(databas, år)
+                e = konf.ekonomi
+                ekonomirapport = api.ekonomirapport(e.data, e.mappning, månad, år, konf.nämnd, e.kommentarer,
+                                                    e.tecken, e.värden, e.blad, e.kolumner)
+                ekonomirapport.prognoshistorik = historik if not historik.empty else None
+                filer += api.skriv_ekonomirapport(ekonomirapport, stage, konf.mallar, str(e.data))
+                log.info("ekonomi: budgetavvikelse %s mnkr", mnkr(ekonomirapport.avvikelse, tecken=True))
+            if "volymer" in konf.valda_rapporter:
+                nr += 1
+                steg(nr, total, "volymrapporten")
+                v = konf.volymer
+                log.info("volymer: läser %d filer", sum(1 for p in (v.hemtjanst, v.placeringar, v.bistand) if p) + len(v.serier))
+                data = api.läs_volymdata(v.hemtjanst, v.placeringar, v.bistand, v.serier, v.slag)
+                vr = api.volymrapport(data, månad, år)
+                kommentarer = läs_kommentarer(v.kommentarer) if v.kommentarer and v.kommentarer.exists() else {}
+                filer += api.skriv_volymrapport(vr, stage, konf.nämnd, kommentarer, konf.mallar)
+                for w in vr.varningar:
+                    log.warning("volymer: %s", w)
+            steg(total, total, "flyttar på plats")
+            _på_plats(stage, mål, databas, ekonomirapport)
+        except BaseException:
+            shutil.rmtree(stage, ignore_errors=True)
+            log.error("avbrutet: ingenting skrevs för %s", period)
+            raise
+        log.info("klart: %s (%d filer)", mål, len(filer))
+        return Körning(period, mål, [mål / f.name for f in filer])
+
+
+def _på_plats(stage: Path, mål: Path, databas: Path, ekonomirapport) -> None:
+    """Rename the staging folder into place and store the history; either both happen or neither."""
+    gammal = None
+    if mål.exists():
+        gammal = mål.with_name(f".{mål.name}-gammal-{os.getpid()}")
+        os.replace(mål, gammal)
+    try:
+        os.replace(stage, mål)
+        try:
+            if ekonomirapport is not None:
+                history.spara(databas, ekonomirapport)
+        except BaseException:
+            os.replace(mål, stage)
+            raise
+    except BaseException:
+        if gammal is not None:
+            os.replace(gammal, mål)
+        raise
+    if gammal is not None:
+        shutil.rmtree(gammal, ignore_errors=True)
