@@ -181,7 +181,8 @@ def tabeller(r: Ekonomirapport) -> dict[str, pd.DataFrame]:
     nt = r.nyckeltal.copy()
     for col in ("nettokostnad", "budget_period", "budgetavvikelse", "årsbudget", "nettokostnad_fg_år"):
         nt[col] = nt[col] / MILJON
-    nt.insert(0, "Verksamhet", labels[:-1] + [f"Totalt {r.nämnd}"])
+    totalrad = labels[:-1] + [f"Totalt {r.nämnd}"]
+    nt.insert(0, "Verksamhet", totalrad)
     nt = nt.rename(columns={
         "nettokostnad": f"Nettokostnad {r.period} {r.år}",
         "budget_period": f"Budget {r.period} {r.år}",
@@ -222,14 +223,14 @@ def tabeller(r: Ekonomirapport) -> dict[str, pd.DataFrame]:
     }
     utv = r.prognosutveckling()
     if utv is not None:
-        t = pd.DataFrame({"Verksamhet": labels})
+        t = pd.DataFrame({"Verksamhet": totalrad})
         for m in utv.columns:
             t[f"Prognos jan–{MÅNADER_KORT[m - 1]}" if m > 1 else "Prognos jan"] = (utv[m] / MILJON).to_numpy()
         out["Prognosens utveckling"] = t
     mot = r.prognosavvikelse_mot(8)
     if mot is not None:
         out["Prognosavvikelse"] = pd.DataFrame({
-            "Verksamhet": labels,
+            "Verksamhet": totalrad,
             f"Budgetavvikelse {r.år}": (mot["budgetavvikelse"] / MILJON).to_numpy(),
             f"Prognos vid rapport jan–aug {r.år}": (mot["prognos"] / MILJON).to_numpy(),
             "Prognosavvikelse": (mot["prognosavvikelse"] / MILJON).to_numpy(),

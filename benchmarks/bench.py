@@ -1,0 +1,605 @@
+#!/usr/bin/env python3
+"""Benchmark: the ekonomi run of kommunrapport against what a controller would write in pandas.
+
+    make bench                                   # CSV 10^4, 10^5, 10^6 rows; xlsx 10^4, 10^5 rows
+    make bench ARGS="--full"                     # also the 10^6-row xlsx (slow to generate and to read)
+    .venv/bin/python benchmarks/bench.py --sizes 1e5 --formats xlsx --repeat 5
+
+Every measured thing runs in a fresh Python process; its wall time (interpreter start, imports and
+work, as a user waits for it) and its peak resident memory (ru_maxrss from os.wait4, per child)
+are measured from here. Medians of --repeat runs; the ratios are what to compare across machines.
+See benchmarks/README.md.
+
+The synthetic exports are written to benchmarks/data/ (git-ignored) and regenerated only when a
+file is missing or GENERATOR_VERSION changed. This file imports only the standard library at the
+top so that a child process that runs the baseline does not pay for anything else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "data"
+RESULTS = HERE / "results.csv"
+README = HERE / "README.md"
+MANIFEST = DATA / "manifest.json"
+
+GENERATOR_VERSION = 1
+SEED = 20250228
+SHEET = "Utfall"
+HEADER = ["År", "Månad", "Ansvar", "Verksamhet", "Konto", "Utfall", "Budget", "Prognos"]
+REPORT_YEAR, REPORT_MONTH = 2025, 2
+FORECAST_MONTH = {2024: 8, 2025: 2}  # last closed month when the year's prognos was made
+CLOSED_MONTHS = {2024: 12, 2025: 2}  # months with booked utfall
+
+DEFAULT_CSV_SIZES = [10**4, 10**5, 10**6]
+DEFAULT_XLSX_SIZES = [10**4, 10**5]
+FULL_XLSX_SIZES = [10**4, 10**5, 10**6]
+HELP_REPEAT = 5
+
+# Report rows (id, rubrik, förälder, verksamhet codes): 10 rows, 4 of them "varav" rows, 40 codes.
+MAPPING = [
+    ("namnd", "1. Nämnd- och styrelseverksamhet", "", ["1000", "1010"]),
+    ("hemtjanst", "2. Hemtjänst i ordinärt boende över/under 65 år", "",
+     ["2100", "2110", "2120", "2130", "2140", "2150"]),
+    ("dagverksamhet", "- varav dagverksamhet i ordinärt boende", "hemtjanst", ["2200", "2210"]),
+    ("hsl_hemmet", "- varav hälso- och sjukvård i hemmet", "hemtjanst", ["2300", "2310", "2320"]),
+    ("vob", "3. Vård- och omsorgsboende inkl korttidsboende", "",
+     ["3100", "3110", "3120", "3130", "3140", "3150", "3160"]),
+    ("korttid", "- varav korttidsboende inkl HSL", "vob", ["3200", "3210", "3220"]),
+    ("hsl_sabo", "- varav hälso- och sjukvård särskilt boende", "vob", ["3300", "3310", "3320"]),
+    ("oppen", "4. Öppen verksamhet ej bistånd", "", ["4100", "4110", "4120", "4130"]),
+    ("myndighet", "5. Myndighetsutövning och handläggning", "", ["5100", "5110", "5120"]),
+    ("gemensamt", "6. Gemensamma kostnader", "", ["5200", "5210", "5220", "5230", "5240", "5250", "5260"]),
+]
+VERKSAMHETER = [k for *_, koder in MAPPING for k in koder]
+assert len(VERKSAMHETER) == 40 and len(set(VERKSAMHETER)) == 40
+
+# Konto (Kommun-Bas classes 3–7) and its seasonal profile over the 12 months.
+KONTON = {
+    "3510": [1.0] * 12,                                                     # omsorgsavgifter
+    "3610": [1.0, .95, 1.0, 1.0, 1.0, 1.0, .90, .95, 1.0, 1.0, 1.0, 1.1],   # ersättningar och bidrag
+    "3710": [1.0] * 12,                                                     # statsbidrag
+    "4610": [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31],               # köp av huvudverksamhet
+    "4620": [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31],
+    "5010": [1.03, .98, 1.0, .98, 1.0, 1.06, 1.10, 1.05, .97, .98, .97, 1.02],  # löner månadsavlönade
+    "5110": [.95, .85, .85, .85, .95, 1.55, 2.0, 1.5, .9, .85, .85, .95],   # timavlönade
+    "5410": [1.03, .97, 1.0, .98, 1.0, 1.10, 1.18, 1.08, .97, .98, .97, 1.02],  # sociala avgifter
+    "5510": [1.0] * 12,                                                     # pensioner
+    "6410": [1.0] * 12,                                                     # lokalhyror
+    "6420": [1.3, 1.3, 1.1, 1.0, .8, .7, .7, .7, .8, 1.0, 1.2, 1.4],        # el och värme
+    "6510": [1.0] * 12,                                                     # förbrukningsmaterial
+    "6910": [1.0] * 12,                                                     # IT-tjänster
+    "7010": [1.25, .9, 1.0, 1.0, 1.0, .9, .75, .85, 1.0, 1.05, 1.05, 1.25],  # övriga kostnader
+    "7310": [1.0] * 12,                                                     # konsulttjänster
+    "7610": [1.0] * 12,                                                     # avskrivningar
+}
+
+
+# --------------------------------------------------------------------------------------------------
+# Data generation
+# --------------------------------------------------------------------------------------------------
+
+def size_label(n: int) -> str:
+    e = len(str(n)) - 1
+    return f"10^{e}" if n == 10**e else f"{n:_}"
+
+
+def data_path(n: int, fmt: str) -> Path:
+    return DATA / f"ekonomi_{size_label(n).replace('^', '')}.{fmt}"
+
+
+def mapping_path() -> Path:
+    return DATA / "verksamheter.csv"
+
+
+def _ledger(n: int):
+    """The n ledger rows as numpy arrays, sorted by year, month and then (ansvar, verksamhet, konto).
+
+    Amounts in kronor with öre, ledger sign: costs positive, revenue negative. A line's budget is
+    given for all 12 months; utfall only for closed months (0 after); prognos for every month.
+    """
+    import numpy as np
+
+    rng = np.random.default_rng(SEED)
+    periods = [(y, m) for y in (2024, 2025) for m in range(1, 13)]
+    lines = -(-n // len(periods))  # (ansvar, verksamhet, konto) lines per period
+    konton = list(KONTON)
+    nv, nk = len(VERKSAMHETER), len(konton)
+    c = np.arange(lines)
+    v_idx, k_idx, unit = c % nv, (c // nv) % nk, c // (nv * nk)
+    ansvar = np.array([f"{400000 + v * 1000 + u:07d}" for v, u in zip(v_idx, unit)], dtype=object)
+    verksamhet = np.array(VERKSAMHETER, dtype=object)[v_idx]
+    konto = np.array(konton, dtype=object)[k_idx]
+    revenue = np.array([k.startswith("3") for k in konto])
+    annual = rng.lognormal(mean=13.0, sigma=1.0, size=lines)  # ~ 440 000 kr per line and year
+    annual = np.where(revenue, -0.25 * annual, annual)
+    annual[rng.random(lines) < 0.04] = 0.0  # lines without budget (they still get some utfall)
+    profile = np.array([KONTON[k] for k in konton], dtype=float)
+    profile /= profile.sum(axis=1, keepdims=True)
+    trend = rng.normal(0.01, 0.04, size=lines)  # line's tendency to over- or underspend
+
+    cols = {k: [] for k in ("år", "månad", "utfall", "budget", "prognos")}
+    for år, månad in periods:
+        growth = 1.0 if år == 2024 else 1.035
+        budget = np.round(annual * growth * profile[k_idx, månad - 1], 2)
+        noise = rng.normal(0.0, 0.06, size=lines)
+        booked = budget * (1 + trend + noise) + np.where(budget == 0, rng.normal(0, 2000, lines), 0)
+        utfall = np.round(booked, 2) if månad <= CLOSED_MONTHS[år] else np.zeros(lines)
+        prognos = utfall if månad <= FORECAST_MONTH[år] else np.round(budget * (1 + trend), 2)
+        cols["år"].append(np.full(lines, år))
+        cols["månad"].append(np.full(lines, månad))
+        cols["utfall"].append(utfall)
+        cols["budget"].append(budget)
+        cols["prognos"].append(prognos)
+    out = {k: np.concatenate(v)[:n] for k, v in cols.items()}
+    reps = len(periods)
+    out["ansvar"] = np.tile(ansvar, reps)[:n]
+    out["verksamhet"] = np.tile(verksamhet, reps)[:n]
+    out["konto"] = np.tile(konto, reps)[:n]
+    return out
+
+
+def _sv(x: float) -> str:
+    """1234567.8 → '1 234 567,80' (Swedish export format: space thousands, decimal comma)."""
+    return f"{x:,.2f}".replace(",", " ").replace(".", ",")
+
+
+def write_csv(n: int, path: Path) -> None:
+    d = _ledger(n)
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "w", encoding="utf-8-sig", newline="") as f:
+        f.write(";".join(HEADER) + "\r\n")
+        chunk = 100_000
+        for start in range(0, n, chunk):
+            sl = slice(start, start + chunk)
+            rows = zip(d["år"][sl].tolist(), d["månad"][sl].tolist(), d["ansvar"][sl], d["verksamhet"][sl],
+                       d["konto"][sl], d["utfall"][sl].tolist(), d["budget"][sl].tolist(), d["prognos"][sl].tolist())
+            f.write("".join(f"{å};{m};{a};{v};{k};{_sv(u)};{_sv(b)};{_sv(p)}\r\n" for å, m, a, v, k, u, b, p in rows))
+    tmp.replace(path)
+
+
+def write_xlsx(n: int, path: Path) -> None:
+    from openpyxl import Workbook
+
+    d = _ledger(n)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(SHEET)
+    ws.append(HEADER)
+    t0 = time.perf_counter()
+    step = max(n // 10, 50_000)
+    cols = (d["år"].tolist(), d["månad"].tolist(), d["ansvar"], d["verksamhet"], d["konto"],
+            d["utfall"].tolist(), d["budget"].tolist(), d["prognos"].tolist())
+    for i, row in enumerate(zip(*cols), 1):
+        ws.append(row)
+        if i % step == 0 and n >= 10**5:
+            print(f"    {path.name}: {i:>9_} / {n:_} rader, {time.perf_counter() - t0:5.1f} s", flush=True)
+    tmp = path.with_suffix(".tmp.xlsx")
+    wb.save(tmp)
+    tmp.replace(path)
+
+
+def write_mapping(path: Path) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, delimiter=";", lineterminator="\n")
+        w.writerow(["id", "rubrik", "förälder", "koder"])
+        for rid, rubrik, förälder, koder in MAPPING:
+            w.writerow([rid, rubrik, förälder, ", ".join(koder)])
+
+
+def ensure_data(csv_sizes: list[int], xlsx_sizes: list[int], force: bool = False) -> None:
+    DATA.mkdir(parents=True, exist_ok=True)
+    manifest = json.loads(MANIFEST.read_text()) if MANIFEST.exists() else {}
+    wanted = [(mapping_path(), None, None)] + [(data_path(n, "csv"), n, "csv") for n in csv_sizes] \
+        + [(data_path(n, "xlsx"), n, "xlsx") for n in xlsx_sizes]
+    for path, n, fmt in wanted:
+        if not force and path.exists() and manifest.get(path.name) == GENERATOR_VERSION:
+            continue
+        t0 = time.perf_counter()
+        print(f"  genererar {path.relative_to(HERE.parent)} …", flush=True)
+        if fmt is None:
+            write_mapping(path)
+        elif fmt == "csv":
+            write_csv(n, path)
+        else:
+            write_xlsx(n, path)
+        manifest[path.name] = GENERATOR_VERSION
+        MANIFEST.write_text(json.dumps(manifest, indent=1, sort_keys=True))
+        mb = path.stat().st_size / 2**20
+        print(f"  klar: {path.name}, {mb:.1f} MB, {time.perf_counter() - t0:.1f} s", flush=True)
+
+
+# --------------------------------------------------------------------------------------------------
+# What is measured: each runs in a fresh process (`bench.py --child WHAT FORMAT PATH`).
+# They print one JSON line: phase times and the accumulated deviation table (for the cross-check).
+# --------------------------------------------------------------------------------------------------
+
+def _table_json(table) -> dict:
+    """{row id: [acc. deviation jan, feb]} in kr, costs-positive ledger: budget − utfall."""
+    return {str(k): [float(v) for v in row] for k, row in table.iterrows()}
+
+
+def child_kommunrapport(fmt: str, path: str) -> dict:
+    t0 = time.perf_counter()
+    from kommunrapport.api import ekonomirapport, skriv_ekonomirapport
+
+    t1 = time.perf_counter()
+    r = ekonomirapport(path, str(mapping_path()), månad=REPORT_MONTH, år=REPORT_YEAR, nämnd="Benchnämnden",
+                       tecken="kostnad-positiv", värden="månad")
+    t2 = time.perf_counter()
+    with tempfile.TemporaryDirectory() as ut:
+        skriv_ekonomirapport(r, ut)
+    t3 = time.perf_counter()
+    tab = r.ackumulerad_avvikelse[list(range(1, REPORT_MONTH + 1))]
+    return {"import": t1 - t0, "ekonomirapport": t2 - t1, "skriv": t3 - t2, "table": _table_json(tab)}
+
+
+def child_kommunrapport_load(fmt: str, path: str) -> dict:
+    t0 = time.perf_counter()
+    from kommunrapport.validation import Tecken, Värden, läs_ekonomi
+
+    t1 = time.perf_counter()
+    h = läs_ekonomi(path, Tecken.KOSTNAD_POSITIV, Värden.MÅNAD)
+    t2 = time.perf_counter()
+    return {"import": t1 - t0, "läs": t2 - t1, "rows": len(h.data)}
+
+
+def _pandas_read(pd, fmt: str, path: str):
+    if fmt == "xlsx":
+        return pd.read_excel(path, sheet_name=SHEET, engine="openpyxl", dtype={"Ansvar": str, "Verksamhet": str, "Konto": str})
+    return pd.read_csv(path, sep=";", decimal=",", thousands=" ", encoding="utf-8-sig",
+                       dtype={"Ansvar": str, "Verksamhet": str, "Konto": str})
+
+
+def child_baseline(fmt: str, path: str) -> dict:
+    """What a controller writes: read the export, map codes to report rows, group, accumulate, roll up."""
+    t0 = time.perf_counter()
+    import pandas as pd
+
+    t1 = time.perf_counter()
+    df = _pandas_read(pd, fmt, path)
+    t2 = time.perf_counter()
+    m = pd.read_csv(mapping_path(), sep=";", dtype=str).fillna("")
+    kod_till_rad = {k.strip(): r.id for r in m.itertuples() for k in r.koder.split(",")}
+    df["rad"] = df["Verksamhet"].map(kod_till_rad)
+    assert df["rad"].notna().all(), "okänd verksamhetskod"
+    d = df[(df["År"] == REPORT_YEAR) & (df["Månad"] <= REPORT_MONTH)]
+    t = (d["Budget"] - d["Utfall"]).groupby([d["rad"], d["Månad"]]).sum().unstack("Månad")
+    t = t.reindex(index=list(m["id"]), columns=range(1, REPORT_MONTH + 1)).fillna(0.0).cumsum(axis=1)
+    for rid, förälder in zip(m["id"][::-1], m["förälder"][::-1]):  # varav rows into their parents
+        if förälder:
+            t.loc[förälder] += t.loc[rid]
+    t.loc["total"] = t.loc[list(m.loc[m["förälder"] == "", "id"])].sum()
+    t3 = time.perf_counter()
+    return {"import": t1 - t0, "läs": t2 - t1, "groupby": t3 - t2, "table": _table_json(t)}
+
+
+def child_pandas_load(fmt: str, path: str) -> dict:
+    t0 = time.perf_counter()
+    import pandas as pd
+
+    t1 = time.perf_counter()
+    df = _pandas_read(pd, fmt, path)
+    t2 = time.perf_counter()
+    return {"import": t1 - t0, "läs": t2 - t1, "rows": len(df)}
+
+
+def child_floor(fmt: str, path: str) -> dict:
+    t0 = time.perf_counter()
+    if fmt == "xlsx":
+        from python_calamine import CalamineWorkbook
+
+        t1 = time.perf_counter()
+        rows = CalamineWorkbook.from_path(path).get_sheet_by_name(SHEET).to_python()
+    else:
+        import pandas as pd
+
+        t1 = time.perf_counter()
+        rows = pd.read_csv(path, sep=";", encoding="utf-8-sig", dtype=str)
+    t2 = time.perf_counter()
+    return {"import": t1 - t0, "läs": t2 - t1, "rows": len(rows)}
+
+
+CHILDREN = {
+    "kommunrapport": child_kommunrapport,
+    "baseline": child_baseline,
+    "floor": child_floor,
+    "kommunrapport_load": child_kommunrapport_load,
+    "pandas_load": child_pandas_load,
+}
+# For each measured thing: what its ratio_vs_baseline is taken against.
+BASELINE_OF = {
+    "kommunrapport": "baseline",
+    "baseline": "baseline",
+    "floor": "baseline",
+    "kommunrapport_load": "pandas_load",
+    "pandas_load": "pandas_load",
+    "kommunrapport --help": "python -c pass",
+    "python -c pass": "python -c pass",
+}
+
+
+def run_measured(cmd: list[str]) -> tuple[float, float, dict]:
+    """Run cmd in a fresh process: (wall seconds, peak RSS in MB, its JSON output)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        env = dict(os.environ, PYTHONHASHSEED="0", MPLBACKEND="Agg")
+        t0 = time.perf_counter()
+        p = subprocess.Popen(cmd, stdout=out, stderr=err, env=env, cwd=HERE.parent)
+        _, status, usage = os.wait4(p.pid, 0)
+        wall = time.perf_counter() - t0
+        p.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        text = out.read().decode("utf-8", "replace")
+        if p.returncode != 0:
+            raise RuntimeError(f"{' '.join(cmd)} slutade med {p.returncode}:\n{err.read().decode('utf-8', 'replace')[-3000:]}")
+    peak_mb = usage.ru_maxrss / 1024  # Linux: kilobytes
+    info = {}
+    lines = [ln for ln in text.splitlines() if ln.startswith("{")]
+    if lines:
+        info = json.loads(lines[-1])
+    return wall, peak_mb, info
+
+
+# --------------------------------------------------------------------------------------------------
+# Driver
+# --------------------------------------------------------------------------------------------------
+
+def _sizes(text: str) -> list[int]:
+    return [int(float(s)) for s in text.split(",") if s.strip()]
+
+
+def machine() -> str:
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cpu, {cpu}".strip(", ")
+
+
+def compare_tables(a: dict, b: dict, tol: float = 0.5) -> str | None:
+    """None if the two {row: [jan, feb]} tables agree to `tol` kronor, else a description."""
+    if set(a) != set(b):
+        return f"olika rader: {sorted(set(a) ^ set(b))}"
+    for k in a:
+        for x, y in zip(a[k], b[k]):
+            if abs(x - y) > tol:
+                return f"rad {k}: {a[k]} mot {b[k]}"
+    return None
+
+
+def fmt_s(s: float) -> str:
+    return f"{s:.3f}" if s < 10 else f"{s:.1f}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", help="antal rader för båda formaten, t.ex. 1e4,1e5 (ersätter --csv-sizes/--xlsx-sizes)")
+    ap.add_argument("--csv-sizes", default=",".join(str(s) for s in DEFAULT_CSV_SIZES))
+    ap.add_argument("--xlsx-sizes", default=None, help="standard 1e4,1e5; med --full också 1e6")
+    ap.add_argument("--formats", default="csv,xlsx")
+    ap.add_argument("--full", action="store_true", default=os.environ.get("KOMMUNRAPPORT_BENCH_FULL", "") not in ("", "0"),
+                    help="ta med 10^6 rader xlsx (också med KOMMUNRAPPORT_BENCH_FULL=1)")
+    ap.add_argument("--repeat", type=int, default=3, help="körningar per mätning; medianen redovisas (standard 3)")
+    ap.add_argument("--no-load", action="store_true", help="mät inte inläsningen för sig (kommunrapport_load, pandas_load)")
+    ap.add_argument("--no-help", action="store_true", help="mät inte kommunrapport --help")
+    ap.add_argument("--regenerate", action="store_true", help="skapa testdata på nytt även om de finns")
+    ap.add_argument("--generate-only", action="store_true")
+    ap.add_argument("--no-save", action="store_true", help="skriv inte results.csv och README")
+    ap.add_argument("--child", nargs=3, metavar=("WHAT", "FORMAT", "PATH"), help=argparse.SUPPRESS)
+    a = ap.parse_args(argv)
+
+    if a.child:
+        what, fmt, path = a.child
+        print(json.dumps(CHILDREN[what](fmt, path)), flush=True)
+        return 0
+
+    formats = [f.strip() for f in a.formats.split(",") if f.strip()]
+    csv_sizes = _sizes(a.sizes or a.csv_sizes) if "csv" in formats else []
+    if a.sizes:
+        xlsx_sizes = _sizes(a.sizes)
+    elif a.xlsx_sizes:
+        xlsx_sizes = _sizes(a.xlsx_sizes)
+    else:
+        xlsx_sizes = FULL_XLSX_SIZES if a.full else DEFAULT_XLSX_SIZES
+    if "xlsx" not in formats:
+        xlsx_sizes = []
+
+    started = time.perf_counter()
+    print(f"kommunrapport benchmark: csv {[size_label(n) for n in csv_sizes]}, xlsx {[size_label(n) for n in xlsx_sizes]}, "
+          f"{a.repeat} körningar per mätning\n{machine()}, Python {platform.python_version()}", flush=True)
+    print("testdata i benchmarks/data/:", flush=True)
+    ensure_data(csv_sizes, xlsx_sizes, a.regenerate)
+    if a.generate_only:
+        return 0
+
+    py = sys.executable
+    me = str(Path(__file__).resolve())
+    whats = ["kommunrapport", "baseline", "floor"] + ([] if a.no_load else ["kommunrapport_load", "pandas_load"])
+    today = dt.date.today().isoformat()
+    pyver = platform.python_version()
+    mach = machine()
+    results: list[dict] = []
+    problems: list[str] = []
+
+    cases = [(n, "csv") for n in csv_sizes] + [(n, "xlsx") for n in xlsx_sizes]
+    warmed: set[str] = set()
+    for n, fmt in sorted(cases, key=lambda c: (c[0], c[1])):
+        path = str(data_path(n, fmt))
+        if fmt not in warmed:  # first process of a kind pays for .pyc and font caches: not measured
+            for w in whats:
+                run_measured([py, me, "--child", w, fmt, str(data_path(min(x for x, f in cases if f == fmt), fmt))])
+            warmed.add(fmt)
+        print(f"\n{size_label(n)} rader, {fmt}:", flush=True)
+        walls: dict[str, list[float]] = {w: [] for w in whats}
+        peaks: dict[str, list[float]] = {w: [] for w in whats}
+        infos: dict[str, list[dict]] = {w: [] for w in whats}
+        for i in range(a.repeat):  # round robin, so that a noisy moment hits all alike
+            for w in whats:
+                wall, peak, info = run_measured([py, me, "--child", w, fmt, path])
+                walls[w].append(wall)
+                peaks[w].append(peak)
+                infos[w].append(info)
+                print(f"  {i + 1}/{a.repeat} {w:<19} {fmt_s(wall):>7} s {peak:7.0f} MB", flush=True)
+        diff = compare_tables(infos["kommunrapport"][0]["table"], infos["baseline"][0]["table"])
+        if diff:
+            problems.append(f"{size_label(n)} {fmt}: kommunrapport och baseline ger olika tabeller: {diff}")
+        med = {w: statistics.median(walls[w]) for w in whats}
+        for w in whats:
+            ph = {k: statistics.median(i[k] for i in infos[w]) for k in infos[w][0] if k not in ("table", "rows")}
+            results.append({
+                "size": n, "format": fmt, "what": w, "median_s": med[w], "peak_mb": max(peaks[w]),
+                "ratio_vs_baseline": med[w] / med[BASELINE_OF[w]], "ratio_vs_floor": med[w] / med["floor"],
+                "date": today, "python": pyver, "machine": mach, "_phases": ph,
+            })
+        print_case(results[-len(whats):])
+
+    if not a.no_help:
+        exe = str(Path(py).parent / "kommunrapport")
+        print("\nkommunrapport --help:", flush=True)
+        run_measured([exe, "--help"])  # warm
+        hw = {"kommunrapport --help": [], "python -c pass": []}
+        hp = {"kommunrapport --help": [], "python -c pass": []}
+        for _ in range(HELP_REPEAT):
+            for w, cmd in (("kommunrapport --help", [exe, "--help"]), ("python -c pass", [py, "-c", "pass"])):
+                wall, peak, _ = run_measured(cmd)
+                hw[w].append(wall)
+                hp[w].append(peak)
+        base = statistics.median(hw["python -c pass"])
+        for w in hw:
+            m = statistics.median(hw[w])
+            results.append({"size": "", "format": "", "what": w, "median_s": m, "peak_mb": max(hp[w]),
+                            "ratio_vs_baseline": m / base, "ratio_vs_floor": "", "date": today, "python": pyver,
+                            "machine": mach, "_phases": {}})
+            print(f"  {w:<22} {m:.3f} s {max(hp[w]):6.0f} MB  ({m / base:.1f}× python -c pass)")
+
+    verdicts = targets(results)
+    print("\nmål:")
+    for line in verdicts:
+        print("  " + line)
+    for p in problems:
+        print("FEL: " + p)
+    if not a.no_save:
+        save(results)
+        update_readme(verdicts)
+        print(f"\nskrev {RESULTS.relative_to(HERE.parent)} och {README.relative_to(HERE.parent)}")
+    print(f"tid totalt: {time.perf_counter() - started:.0f} s")
+    return 1 if problems else 0
+
+
+def print_case(rows: list[dict]) -> None:
+    kr = next(r for r in rows if r["what"] == "kommunrapport")
+    print(f"  {'':<19} {'median s':>9} {'peak MB':>8} {'×baseline':>10} {'×floor':>7}  faser (median s)")
+    for r in rows:
+        ph = ", ".join(f"{k} {v:.2f}" for k, v in r["_phases"].items())
+        print(f"  {r['what']:<19} {fmt_s(r['median_s']):>9} {r['peak_mb']:8.0f} {r['ratio_vs_baseline']:10.2f} "
+              f"{r['ratio_vs_floor']:7.2f}  {ph}")
+    base = next(r for r in rows if r["what"] == "baseline")
+    print(f"  minne kommunrapport/baseline {kr['peak_mb'] / base['peak_mb']:.2f}×")
+
+
+def _find(results, size, fmt, what):
+    return next((r for r in results if r["size"] == size and r["format"] == fmt and r["what"] == what), None)
+
+
+def targets(results: list[dict]) -> list[str]:
+    out = []
+
+    def verdict(ok: bool) -> str:
+        return "uppfyllt" if ok else "EJ uppfyllt"
+
+    r = _find(results, 10**6, "xlsx", "kommunrapport")
+    if r:
+        ok = 1 / r["ratio_vs_baseline"] >= 5 and r["ratio_vs_floor"] <= 1.5
+        out.append(f"10^6 xlsx: {1 / r['ratio_vs_baseline']:.1f}× snabbare än baseline (mål ≥ 5×), "
+                   f"{r['ratio_vs_floor']:.2f}× floor (mål ≤ 1,5×): {verdict(ok)}")
+    else:
+        out.append("10^6 xlsx: inte mätt (kör med --full)")
+    r = _find(results, 10**6, "csv", "kommunrapport")
+    if r:
+        ok = r["median_s"] < 10 and r["peak_mb"] < 1024
+        out.append(f"10^6 csv: {r['median_s']:.1f} s (mål < 10 s), {r['peak_mb']:.0f} MB (mål < 1024 MB): {verdict(ok)}")
+    r = _find(results, "", "", "kommunrapport --help")
+    if r:
+        out.append(f"--help: {r['median_s']:.3f} s (mål < 0,3 s): {verdict(r['median_s'] < 0.3)}")
+    for fmt in ("xlsx", "csv"):
+        r = _find(results, 10**5, fmt, "kommunrapport_load")
+        if r:
+            out.append(f"läsa 10^5 {fmt}: {r['ratio_vs_baseline']:.2f}× pandas egen inläsning (mål ≤ 2×): "
+                       f"{verdict(r['ratio_vs_baseline'] <= 2)}")
+    return out
+
+
+COLUMNS = ["size", "format", "what", "median_s", "peak_mb", "ratio_vs_baseline", "ratio_vs_floor", "date", "python", "machine"]
+
+
+def save(results: list[dict]) -> None:
+    """Merge into results.csv: a new measurement replaces the old one of the same size, format and what."""
+    old = []
+    if RESULTS.exists():
+        with open(RESULTS, newline="", encoding="utf-8") as f:
+            old = list(csv.DictReader(f))
+    new_keys = {(str(r["size"]), r["format"], r["what"]) for r in results}
+    rows = [r for r in old if (r["size"], r["format"], r["what"]) not in new_keys]
+    for r in results:
+        rows.append({
+            "size": r["size"], "format": r["format"], "what": r["what"], "median_s": f"{r['median_s']:.4f}",
+            "peak_mb": f"{r['peak_mb']:.0f}", "ratio_vs_baseline": f"{r['ratio_vs_baseline']:.3f}",
+            "ratio_vs_floor": "" if r["ratio_vs_floor"] == "" else f"{r['ratio_vs_floor']:.3f}",
+            "date": r["date"], "python": r["python"], "machine": r["machine"],
+        })
+    order = {w: i for i, w in enumerate(BASELINE_OF)}
+    rows.sort(key=lambda r: (r["size"] == "", r["format"], int(r["size"] or 0), order.get(r["what"], 99)))
+    with open(RESULTS, "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=COLUMNS, lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+
+
+def results_markdown() -> str:
+    with open(RESULTS, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    lines = ["| rader | format | vad | median s | peak MB | × baseline | × floor | datum |",
+             "|---:|---|---|---:|---:|---:|---:|---|"]
+    for r in rows:
+        size = size_label(int(r["size"])) if r["size"] else ""
+        lines.append(f"| {size} | {r['format']} | {r['what']} | {float(r['median_s']):.3f} | {r['peak_mb']} | "
+                     f"{float(r['ratio_vs_baseline']):.2f} | {'' if not r['ratio_vs_floor'] else f'{float(r['ratio_vs_floor']):.2f}'} | {r['date']} |")
+    machines = sorted({f"{r['machine']}, Python {r['python']}" for r in rows})
+    return "\n".join(lines) + "\n\nMaskin: " + "; ".join(machines) + "\n"
+
+
+START, END = "<!-- resultat:start -->", "<!-- resultat:slut -->"
+
+
+def update_readme(verdicts: list[str]) -> None:
+    """Replace the block between the markers in benchmarks/README.md with results.csv as a table."""
+    if not README.exists():
+        return
+    text = README.read_text(encoding="utf-8")
+    if START not in text or END not in text:
+        return
+    block = results_markdown() + "\nMålen vid senaste körningen:\n\n" + "\n".join(f"- {v}" for v in verdicts) + "\n"
+    head, rest = text.split(START, 1)
+    _, tail = rest.split(END, 1)
+    README.write_text(head + START + "\n" + block + END + tail, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

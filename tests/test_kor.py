@@ -1,0 +1,202 @@
+"""Unattended runs: `kommunrapport kör`, the lock, atomic period folders and the history."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from kommunrapport import history, runner
+from kommunrapport.errors import KommunrapportFel
+from kommunrapport.formatting import avrunda
+
+ROOT = Path(__file__).resolve().parents[1]
+EXEMPEL = ROOT / "examples"
+
+
+def miljö(tmp_path: Path, rapporter: str = '["ekonomi"]', data: str = "ekonomi.csv") -> Path:
+    """A kommun's folder: the example export and mapping, and a configuration writing to ut/."""
+    shutil.copy(EXEMPEL / "ekonomi" / "ekonomi_2024_2025.csv", tmp_path / "ekonomi.csv")
+    shutil.copy(EXEMPEL / "ekonomi" / "verksamheter.csv", tmp_path / "verksamheter.csv")
+    shutil.copy(EXEMPEL / "volymer" / "an_volymer_2020_2025.csv", tmp_path / "volymer.csv")
+    konfig = tmp_path / "kommunrapport.toml"
+    konfig.write_text(f'''namnd = "Äldrenämnden"
+ut = "ut"
+rapporter = {rapporter}
+
+[ekonomi]
+data = "{data}"
+mappning = "verksamheter.csv"
+
+[volymer]
+serier = ["volymer.csv"]
+''', encoding="utf-8")
+    return konfig
+
+
+def cli(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    e = {"PATH": os.environ.get("PATH", ""), "CI": "true"} if env is None else env
+    return subprocess.run([sys.executable, "-m", "kommunrapport", *args], cwd=cwd, env=e, capture_output=True,
+                          text=True, stdin=subprocess.DEVNULL, timeout=120)
+
+
+def test_latest_closed_month_and_a_second_run_is_a_no_op(tmp_path):
+    konfig = miljö(tmp_path, '["ekonomi", "volymer"]')
+    k = runner.kör(konfig, tyst=True)
+    assert k.period == "2025-02"  # the export has 0,0 for March–December 2025: not closed
+    names = sorted(p.name for p in (tmp_path / "ut" / "2025-02").iterdir())
+    assert "ekonomirapport_2025-02.md" in names and "volymrapport_2025-02.md" in names
+    before = (tmp_path / "ut" / "2025-02" / "ekonomirapport_2025-02.md").stat().st_mtime_ns
+    with pytest.raises(runner.IngetAttGöra):
+        runner.kör(konfig, tyst=True)
+    assert (tmp_path / "ut" / "2025-02" / "ekonomirapport_2025-02.md").stat().st_mtime_ns == before
+    assert len(history.perioder(tmp_path / "ut" / history.FILNAMN)) == 1
+    log = (tmp_path / "ut" / "kommunrapport.log").read_text(encoding="utf-8")
+    assert "klart:" in log and "inget att göra" in log
+
+
+def test_force_replaces_the_period_and_its_history_record(tmp_path):
+    konfig = miljö(tmp_path)
+    runner.kör(konfig, tyst=True)
+    (tmp_path / "ut" / "2025-02" / "gammal.txt").write_text("x")
+    runner.kör(konfig, tvinga=True, tyst=True)
+    assert not (tmp_path / "ut" / "2025-02" / "gammal.txt").exists()
+    assert list(history.perioder(tmp_path / "ut" / history.FILNAMN)["period"]) == ["2025-02"]
+    assert [p.name for p in (tmp_path / "ut").iterdir() if p.name.startswith(".20")] == []
+
+
+def test_a_failure_half_way_leaves_no_folder_and_history_unchanged(tmp_path, monkeypatch):
+    konfig = miljö(tmp_path, '["ekonomi", "volymer"]')
+    runner.kör(konfig, månad=1, år=2025, tyst=True)
+    db = tmp_path / "ut" / history.FILNAMN
+    before = history.perioder(db)
+
+    import kommunrapport.api as api
+
+    def boom(*a, **k):
+        raise OSError("disken är full")
+
+    monkeypatch.setattr(api, "skriv_volymrapport", boom)  # after the ekonomi report was written
+    with pytest.raises(OSError):
+        runner.kör(konfig, tyst=True)
+    assert sorted(p.name for p in (tmp_path / "ut").iterdir()) == [".kommunrapport.lock", "2025-01",
+                                                                    "historik.sqlite", "kommunrapport.log"]
+    pd.testing.assert_frame_equal(history.perioder(db), before)
+
+
+def test_the_history_database_survives_a_crash_in_the_middle_of_saving(tmp_path, monkeypatch):
+    konfig = miljö(tmp_path)
+    runner.kör(konfig, månad=1, år=2025, tyst=True)
+    db = tmp_path / "ut" / history.FILNAMN
+    before = history.prognoser(db, 2025)
+    original = history.spara
+
+    def crash(sökväg, rapport):
+        rapport.träd.rader.append(None)  # the row insert fails after the period row was written
+        try:
+            original(sökväg, rapport)
+        finally:
+            rapport.träd.rader.pop()
+
+    monkeypatch.setattr(history, "spara", crash)
+    with pytest.raises(Exception):
+        runner.kör(konfig, månad=1, år=2025, tvinga=True, tyst=True)
+    pd.testing.assert_frame_equal(history.prognoser(db, 2025), before)
+    assert (tmp_path / "ut" / "2025-01" / "ekonomirapport_2025-01.md").exists()  # the old folder is back
+
+
+def test_two_runs_at_once_the_second_gives_up_with_a_clear_message(tmp_path):
+    konfig = miljö(tmp_path)
+    with runner.lås(tmp_path / "ut", 0):
+        r = cli("kör", "--config", str(konfig), cwd=tmp_path)
+    assert r.returncode == 5, r.stderr
+    assert "en annan körning skriver redan" in r.stderr and "Traceback" not in r.stderr
+    assert not (tmp_path / "ut" / "2025-02").exists()
+
+
+def test_two_runs_at_once_the_second_waits_for_the_first(tmp_path):
+    konfig = miljö(tmp_path)
+    with runner.lås(tmp_path / "ut", 0):
+        p = subprocess.Popen([sys.executable, "-m", "kommunrapport", "kör", "--config", str(konfig), "--vanta", "60",
+                              "--quiet"], cwd=tmp_path, stderr=subprocess.PIPE, text=True)
+        import time
+
+        time.sleep(1.5)
+        assert p.poll() is None  # still waiting for the lock
+    assert p.wait(timeout=120) == 0, p.stderr.read()
+    assert (tmp_path / "ut" / "2025-02" / "ekonomirapport_2025-02.md").exists()
+
+
+def test_cron_like_run_no_home_other_cwd_quiet(tmp_path):
+    konfig = miljö(tmp_path)
+    annan = tmp_path / "annan"
+    annan.mkdir()
+    r = cli("kör", "--config", str(konfig), "--quiet", cwd=annan, env={"PATH": os.environ.get("PATH", ""), "CI": "true"})
+    assert r.returncode == 0, r.stderr
+    assert r.stderr == "" and r.stdout == ""
+    assert (tmp_path / "ut" / "2025-02" / "bilaga_ekonomirapport_2025-02.xlsx").exists()
+    assert list(annan.iterdir()) == []
+    r = cli("kör", "--config", str(konfig), "--quiet", cwd=annan)
+    assert r.returncode == 4 and r.stderr == ""
+    r = cli("kör", "--config", str(konfig), cwd=annan)
+    assert r.returncode == 4 and r.stderr.startswith("inget att göra: ")
+
+
+def test_bad_input_exit_code_and_nothing_written(tmp_path):
+    konfig = miljö(tmp_path)
+    (tmp_path / "ekonomi.csv").write_bytes(b"")
+    r = cli("kör", "--config", str(konfig), cwd=tmp_path)
+    assert r.returncode == 2 and "filen är tom" in r.stderr
+    assert [p for p in (tmp_path / "ut").iterdir() if p.name.startswith(("20", ".20"))] == []
+
+
+def test_environment_variables_override_paths(tmp_path):
+    konfig = miljö(tmp_path, data="finns_inte.csv")
+    env = {"PATH": os.environ.get("PATH", ""), "KOMMUNRAPPORT_EKONOMI_DATA": str(tmp_path / "ekonomi.csv"),
+           "KOMMUNRAPPORT_UT": str(tmp_path / "annat_ut")}
+    r = cli("kör", "--config", str(konfig), "--quiet", cwd=tmp_path, env=env)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "annat_ut" / "2025-02").is_dir()
+
+
+def _med_prognos(src: Path, dst: Path, år: int, tillägg_kr: float) -> None:
+    """A copy of the export whose forecast for `år` is `tillägg_kr` better on one line."""
+    df = pd.read_csv(src, sep=";", decimal=",", thousands=" ", encoding="utf-8-sig",
+                     dtype={"Ansvar": str, "Verksamhet": str, "Konto": str})
+    i = df.index[(df["År"] == år) & (df["Verksamhet"] == "5100") & (df["Månad"] == 12)][0]
+    df.loc[i, "Prognos"] -= tillägg_kr  # costs are positive in the ledger: lower cost = better
+    df.to_csv(dst, sep=";", decimal=",", index=False, encoding="utf-8-sig")
+
+
+def test_three_months_of_forecasts_and_the_year_end_prognosavvikelse(tmp_path):
+    konfig = miljö(tmp_path)
+    src = EXEMPEL / "ekonomi" / "ekonomi_2024_2025.csv"
+    # The controller's forecast for 2024 moves: +13,0 at jan–aug, +15,0 at jan–nov, +15,0 at year end.
+    for månad, tillägg in ((8, -2e6), (11, 0.0), (12, 0.0)):
+        _med_prognos(src, tmp_path / "ekonomi.csv", 2024, tillägg)
+        runner.kör(konfig, månad=månad, år=2024, tyst=True)
+    db = tmp_path / "ut" / history.FILNAMN
+    p = history.prognoser(db, 2024)
+    assert list(p.columns) == [8, 11, 12]
+    assert [avrunda(p.loc["total", m] / 1e6, 1) for m in (8, 11, 12)] == [13.0, 15.0, 15.0]
+    md = (tmp_path / "ut" / "2024-12" / "ekonomirapport_2024-12.md").read_text(encoding="utf-8")
+    assert "## Prognosens utveckling (mnkr)" in md
+    assert "## Prognosavvikelse (mnkr)" in md
+    # Year end: deviation +20,5 against the +13,0 forecast given at jan–aug: Prognosavvikelse +7,5.
+    assert "| Totalt Äldrenämnden | +20,5 | +13,0 | +7,5 |" in md
+    r = cli("historik", "--config", str(konfig), cwd=tmp_path)
+    assert r.returncode == 0
+    lines = r.stdout.splitlines()
+    assert [line.split()[0] for line in lines[1:]] == ["2024-08", "2024-11", "2024-12"]
+    assert "+13,0" in lines[1] and "+20,5" in lines[3]
+
+
+def test_configuration_errors_name_the_key(tmp_path):
+    konfig = miljö(tmp_path, rapporter='["ekonomi", "pengar"]')
+    with pytest.raises(KommunrapportFel, match="rapporter"):
+        runner.kör(konfig, tyst=True)
