@@ -98,7 +98,8 @@ def size_label(n: int) -> str:
 
 
 def data_path(n: int, fmt: str) -> Path:
-    return DATA / f"ekonomi_{size_label(n).replace('^', '')}.{fmt}"
+    e = len(str(n)) - 1
+    return DATA / (f"ekonomi_1e{e}.{fmt}" if n == 10**e else f"ekonomi_{n}.{fmt}")
 
 
 def mapping_path() -> Path:
@@ -185,7 +186,7 @@ def write_xlsx(n: int, path: Path) -> None:
     for i, row in enumerate(zip(*cols), 1):
         ws.append(row)
         if i % step == 0 and n >= 10**5:
-            print(f"    {path.name}: {i:>9_} / {n:_} rader, {time.perf_counter() - t0:5.1f} s", flush=True)
+            print(f"    {path.name}: {i:>9_} / {n:_} rows, {time.perf_counter() - t0:5.1f} s", flush=True)
     tmp = path.with_suffix(".tmp.xlsx")
     wb.save(tmp)
     tmp.replace(path)
@@ -208,7 +209,7 @@ def ensure_data(csv_sizes: list[int], xlsx_sizes: list[int], force: bool = False
         if not force and path.exists() and manifest.get(path.name) == GENERATOR_VERSION:
             continue
         t0 = time.perf_counter()
-        print(f"  genererar {path.relative_to(HERE.parent)} …", flush=True)
+        print(f"  generating {path.relative_to(HERE.parent)} …", flush=True)
         if fmt is None:
             write_mapping(path)
         elif fmt == "csv":
@@ -218,7 +219,7 @@ def ensure_data(csv_sizes: list[int], xlsx_sizes: list[int], force: bool = False
         manifest[path.name] = GENERATOR_VERSION
         MANIFEST.write_text(json.dumps(manifest, indent=1, sort_keys=True))
         mb = path.stat().st_size / 2**20
-        print(f"  klar: {path.name}, {mb:.1f} MB, {time.perf_counter() - t0:.1f} s", flush=True)
+        print(f"  done: {path.name}, {mb:.1f} MB, {time.perf_counter() - t0:.1f} s", flush=True)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -274,7 +275,7 @@ def child_baseline(fmt: str, path: str) -> dict:
     m = pd.read_csv(mapping_path(), sep=";", dtype=str).fillna("")
     kod_till_rad = {k.strip(): r.id for r in m.itertuples() for k in r.koder.split(",")}
     df["rad"] = df["Verksamhet"].map(kod_till_rad)
-    assert df["rad"].notna().all(), "okänd verksamhetskod"
+    assert df["rad"].notna().all(), "unknown verksamhet code"
     d = df[(df["År"] == REPORT_YEAR) & (df["Månad"] <= REPORT_MONTH)]
     t = (d["Budget"] - d["Utfall"]).groupby([d["rad"], d["Månad"]]).sum().unstack("Månad")
     t = t.reindex(index=list(m["id"]), columns=range(1, REPORT_MONTH + 1)).fillna(0.0).cumsum(axis=1)
@@ -344,7 +345,7 @@ def run_measured(cmd: list[str]) -> tuple[float, float, dict]:
         err.seek(0)
         text = out.read().decode("utf-8", "replace")
         if p.returncode != 0:
-            raise RuntimeError(f"{' '.join(cmd)} slutade med {p.returncode}:\n{err.read().decode('utf-8', 'replace')[-3000:]}")
+            raise RuntimeError(f"{' '.join(cmd)} exited with {p.returncode}:\n{err.read().decode('utf-8', 'replace')[-3000:]}")
     peak_mb = usage.ru_maxrss / 1024  # Linux: kilobytes
     info = {}
     lines = [ln for ln in text.splitlines() if ln.startswith("{")]
@@ -376,11 +377,11 @@ def machine() -> str:
 def compare_tables(a: dict, b: dict, tol: float = 0.5) -> str | None:
     """None if the two {row: [jan, feb]} tables agree to `tol` kronor, else a description."""
     if set(a) != set(b):
-        return f"olika rader: {sorted(set(a) ^ set(b))}"
+        return f"different rows: {sorted(set(a) ^ set(b))}"
     for k in a:
         for x, y in zip(a[k], b[k]):
             if abs(x - y) > tol:
-                return f"rad {k}: {a[k]} mot {b[k]}"
+                return f"row {k}: {a[k]} vs {b[k]}"
     return None
 
 
@@ -390,18 +391,18 @@ def fmt_s(s: float) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--sizes", help="antal rader för båda formaten, t.ex. 1e4,1e5 (ersätter --csv-sizes/--xlsx-sizes)")
-    ap.add_argument("--csv-sizes", default=",".join(str(s) for s in DEFAULT_CSV_SIZES))
-    ap.add_argument("--xlsx-sizes", default=None, help="standard 1e4,1e5; med --full också 1e6")
+    ap.add_argument("--sizes", help="row counts for both formats, e.g. 1e4,1e5 (overrides --csv-sizes/--xlsx-sizes)")
+    ap.add_argument("--csv-sizes", default=",".join(str(s) for s in DEFAULT_CSV_SIZES), help="default 1e4,1e5,1e6")
+    ap.add_argument("--xlsx-sizes", default=None, help="default 1e4,1e5; with --full also 1e6")
     ap.add_argument("--formats", default="csv,xlsx")
     ap.add_argument("--full", action="store_true", default=os.environ.get("KOMMUNRAPPORT_BENCH_FULL", "") not in ("", "0"),
-                    help="ta med 10^6 rader xlsx (också med KOMMUNRAPPORT_BENCH_FULL=1)")
-    ap.add_argument("--repeat", type=int, default=3, help="körningar per mätning; medianen redovisas (standard 3)")
-    ap.add_argument("--no-load", action="store_true", help="mät inte inläsningen för sig (kommunrapport_load, pandas_load)")
-    ap.add_argument("--no-help", action="store_true", help="mät inte kommunrapport --help")
-    ap.add_argument("--regenerate", action="store_true", help="skapa testdata på nytt även om de finns")
-    ap.add_argument("--generate-only", action="store_true")
-    ap.add_argument("--no-save", action="store_true", help="skriv inte results.csv och README")
+                    help="include the 10^6-row xlsx (or set KOMMUNRAPPORT_BENCH_FULL=1)")
+    ap.add_argument("--repeat", type=int, default=3, help="runs per measurement; the median is reported (default 3)")
+    ap.add_argument("--no-load", action="store_true", help="skip the load-only measurements (kommunrapport_load, pandas_load)")
+    ap.add_argument("--no-help", action="store_true", help="skip kommunrapport --help vs python -c pass")
+    ap.add_argument("--regenerate", action="store_true", help="regenerate the data files even if they are up to date")
+    ap.add_argument("--generate-only", action="store_true", help="only generate the data files")
+    ap.add_argument("--no-save", action="store_true", help="do not update results.csv and README.md")
     ap.add_argument("--child", nargs=3, metavar=("WHAT", "FORMAT", "PATH"), help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
 
@@ -423,8 +424,8 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.perf_counter()
     print(f"kommunrapport benchmark: csv {[size_label(n) for n in csv_sizes]}, xlsx {[size_label(n) for n in xlsx_sizes]}, "
-          f"{a.repeat} körningar per mätning\n{machine()}, Python {platform.python_version()}", flush=True)
-    print("testdata i benchmarks/data/:", flush=True)
+          f"median of {a.repeat} runs\n{machine()}, Python {platform.python_version()}", flush=True)
+    print("data in benchmarks/data/:", flush=True)
     ensure_data(csv_sizes, xlsx_sizes, a.regenerate)
     if a.generate_only:
         return 0
@@ -446,7 +447,7 @@ def main(argv: list[str] | None = None) -> int:
             for w in whats:
                 run_measured([py, me, "--child", w, fmt, str(data_path(min(x for x, f in cases if f == fmt), fmt))])
             warmed.add(fmt)
-        print(f"\n{size_label(n)} rader, {fmt}:", flush=True)
+        print(f"\n{size_label(n)} rows, {fmt}:", flush=True)
         walls: dict[str, list[float]] = {w: [] for w in whats}
         peaks: dict[str, list[float]] = {w: [] for w in whats}
         infos: dict[str, list[dict]] = {w: [] for w in whats}
@@ -459,7 +460,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  {i + 1}/{a.repeat} {w:<19} {fmt_s(wall):>7} s {peak:7.0f} MB", flush=True)
         diff = compare_tables(infos["kommunrapport"][0]["table"], infos["baseline"][0]["table"])
         if diff:
-            problems.append(f"{size_label(n)} {fmt}: kommunrapport och baseline ger olika tabeller: {diff}")
+            problems.append(f"{size_label(n)} {fmt}: kommunrapport and baseline disagree: {diff}")
         med = {w: statistics.median(walls[w]) for w in whats}
         for w in whats:
             ph = {k: statistics.median(i[k] for i in infos[w]) for k in infos[w][0] if k not in ("table", "rows")}
@@ -489,68 +490,73 @@ def main(argv: list[str] | None = None) -> int:
                             "machine": mach, "_phases": {}})
             print(f"  {w:<22} {m:.3f} s {max(hp[w]):6.0f} MB  ({m / base:.1f}× python -c pass)")
 
-    verdicts = targets(results)
-    print("\nmål:")
+    rows = merge(results)  # this run's figures replace older ones of the same size, format and what
+    verdicts = targets(rows)
+    print("\ntargets (latest figure of each in results.csv):")
     for line in verdicts:
         print("  " + line)
     for p in problems:
-        print("FEL: " + p)
+        print("ERROR: " + p)
     if not a.no_save:
-        save(results)
-        update_readme(verdicts)
-        print(f"\nskrev {RESULTS.relative_to(HERE.parent)} och {README.relative_to(HERE.parent)}")
-    print(f"tid totalt: {time.perf_counter() - started:.0f} s")
+        write_results(rows)
+        update_readme(rows, verdicts)
+        print(f"\nwrote {RESULTS.relative_to(HERE.parent)} and {README.relative_to(HERE.parent)}")
+    print(f"total time: {time.perf_counter() - started:.0f} s")
     return 1 if problems else 0
 
 
 def print_case(rows: list[dict]) -> None:
     kr = next(r for r in rows if r["what"] == "kommunrapport")
-    print(f"  {'':<19} {'median s':>9} {'peak MB':>8} {'×baseline':>10} {'×floor':>7}  faser (median s)")
+    print(f"  {'':<19} {'median s':>9} {'peak MB':>8} {'×baseline':>10} {'×floor':>7}  in-process phases (median s)")
     for r in rows:
         ph = ", ".join(f"{k} {v:.2f}" for k, v in r["_phases"].items())
         print(f"  {r['what']:<19} {fmt_s(r['median_s']):>9} {r['peak_mb']:8.0f} {r['ratio_vs_baseline']:10.2f} "
               f"{r['ratio_vs_floor']:7.2f}  {ph}")
     base = next(r for r in rows if r["what"] == "baseline")
-    print(f"  minne kommunrapport/baseline {kr['peak_mb'] / base['peak_mb']:.2f}×")
+    fl = next(r for r in rows if r["what"] == "floor")
+    print(f"  peak memory kommunrapport/baseline {kr['peak_mb'] / base['peak_mb']:.2f}×, /floor {kr['peak_mb'] / fl['peak_mb']:.2f}×")
 
 
-def _find(results, size, fmt, what):
-    return next((r for r in results if r["size"] == size and r["format"] == fmt and r["what"] == what), None)
+def _find(rows: list[dict], size: int | str, fmt: str, what: str) -> dict | None:
+    return next((r for r in rows if r["size"] == str(size) and r["format"] == fmt and r["what"] == what), None)
 
 
-def targets(results: list[dict]) -> list[str]:
+def targets(rows: list[dict]) -> list[str]:
+    """The targets of benchmarks/README.md, judged on the rows of results.csv (strings)."""
     out = []
 
-    def verdict(ok: bool) -> str:
-        return "uppfyllt" if ok else "EJ uppfyllt"
+    def verdict(ok: bool, r: dict) -> str:
+        return ("met" if ok else "NOT met") + f" ({r['date']})"
 
-    r = _find(results, 10**6, "xlsx", "kommunrapport")
+    r = _find(rows, 10**6, "xlsx", "kommunrapport")
     if r:
-        ok = 1 / r["ratio_vs_baseline"] >= 5 and r["ratio_vs_floor"] <= 1.5
-        out.append(f"10^6 xlsx: {1 / r['ratio_vs_baseline']:.1f}× snabbare än baseline (mål ≥ 5×), "
-                   f"{r['ratio_vs_floor']:.2f}× floor (mål ≤ 1,5×): {verdict(ok)}")
+        speedup, vs_floor = 1 / float(r["ratio_vs_baseline"]), float(r["ratio_vs_floor"])
+        out.append(f"10^6 xlsx: {speedup:.1f}× faster than baseline (target ≥ 5×), "
+                   f"{vs_floor:.2f}× floor (target ≤ 1.5×): {verdict(speedup >= 5 and vs_floor <= 1.5, r)}")
     else:
-        out.append("10^6 xlsx: inte mätt (kör med --full)")
-    r = _find(results, 10**6, "csv", "kommunrapport")
+        out.append("10^6 xlsx: not measured yet (run with --full)")
+    r = _find(rows, 10**6, "csv", "kommunrapport")
     if r:
-        ok = r["median_s"] < 10 and r["peak_mb"] < 1024
-        out.append(f"10^6 csv: {r['median_s']:.1f} s (mål < 10 s), {r['peak_mb']:.0f} MB (mål < 1024 MB): {verdict(ok)}")
-    r = _find(results, "", "", "kommunrapport --help")
+        s, mb = float(r["median_s"]), float(r["peak_mb"])
+        out.append(f"10^6 csv: {s:.1f} s (target < 10 s), {mb:.0f} MB peak (target < 1024 MB): "
+                   f"{verdict(s < 10 and mb < 1024, r)}")
+    r = _find(rows, "", "", "kommunrapport --help")
     if r:
-        out.append(f"--help: {r['median_s']:.3f} s (mål < 0,3 s): {verdict(r['median_s'] < 0.3)}")
+        s = float(r["median_s"])
+        out.append(f"kommunrapport --help: {s:.3f} s (target < 0.3 s): {verdict(s < 0.3, r)}")
     for fmt in ("xlsx", "csv"):
-        r = _find(results, 10**5, fmt, "kommunrapport_load")
+        r = _find(rows, 10**5, fmt, "kommunrapport_load")
         if r:
-            out.append(f"läsa 10^5 {fmt}: {r['ratio_vs_baseline']:.2f}× pandas egen inläsning (mål ≤ 2×): "
-                       f"{verdict(r['ratio_vs_baseline'] <= 2)}")
+            x = float(r["ratio_vs_baseline"])
+            out.append(f"loading 10^5 {fmt}: {x:.2f}× pandas' own read of the file (target ≤ 2×): {verdict(x <= 2, r)}")
     return out
 
 
 COLUMNS = ["size", "format", "what", "median_s", "peak_mb", "ratio_vs_baseline", "ratio_vs_floor", "date", "python", "machine"]
 
 
-def save(results: list[dict]) -> None:
-    """Merge into results.csv: a new measurement replaces the old one of the same size, format and what."""
+def merge(results: list[dict]) -> list[dict]:
+    """results.csv's rows with this run's replacing those of the same size, format and what."""
     old = []
     if RESULTS.exists():
         with open(RESULTS, newline="", encoding="utf-8") as f:
@@ -559,43 +565,46 @@ def save(results: list[dict]) -> None:
     rows = [r for r in old if (r["size"], r["format"], r["what"]) not in new_keys]
     for r in results:
         rows.append({
-            "size": r["size"], "format": r["format"], "what": r["what"], "median_s": f"{r['median_s']:.4f}",
+            "size": str(r["size"]), "format": r["format"], "what": r["what"], "median_s": f"{r['median_s']:.4f}",
             "peak_mb": f"{r['peak_mb']:.0f}", "ratio_vs_baseline": f"{r['ratio_vs_baseline']:.3f}",
             "ratio_vs_floor": "" if r["ratio_vs_floor"] == "" else f"{r['ratio_vs_floor']:.3f}",
             "date": r["date"], "python": r["python"], "machine": r["machine"],
         })
     order = {w: i for i, w in enumerate(BASELINE_OF)}
     rows.sort(key=lambda r: (r["size"] == "", r["format"], int(r["size"] or 0), order.get(r["what"], 99)))
+    return rows
+
+
+def write_results(rows: list[dict]) -> None:
     with open(RESULTS, "w", newline="", encoding="utf-8") as f:
         w = csv.DictWriter(f, fieldnames=COLUMNS, lineterminator="\n")
         w.writeheader()
         w.writerows(rows)
 
 
-def results_markdown() -> str:
-    with open(RESULTS, newline="", encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
-    lines = ["| rader | format | vad | median s | peak MB | × baseline | × floor | datum |",
+def results_markdown(rows: list[dict]) -> str:
+    lines = ["| rows | format | what | median s | peak MB | × baseline | × floor | date |",
              "|---:|---|---|---:|---:|---:|---:|---|"]
     for r in rows:
         size = size_label(int(r["size"])) if r["size"] else ""
+        floor = f"{float(r['ratio_vs_floor']):.2f}" if r["ratio_vs_floor"] else ""
         lines.append(f"| {size} | {r['format']} | {r['what']} | {float(r['median_s']):.3f} | {r['peak_mb']} | "
-                     f"{float(r['ratio_vs_baseline']):.2f} | {'' if not r['ratio_vs_floor'] else f'{float(r['ratio_vs_floor']):.2f}'} | {r['date']} |")
+                     f"{float(r['ratio_vs_baseline']):.2f} | {floor} | {r['date']} |")
     machines = sorted({f"{r['machine']}, Python {r['python']}" for r in rows})
-    return "\n".join(lines) + "\n\nMaskin: " + "; ".join(machines) + "\n"
+    return "\n".join(lines) + "\n\nMachine: " + "; ".join(machines) + "\n"
 
 
-START, END = "<!-- resultat:start -->", "<!-- resultat:slut -->"
+START, END = "<!-- results:start -->", "<!-- results:end -->"
 
 
-def update_readme(verdicts: list[str]) -> None:
+def update_readme(rows: list[dict], verdicts: list[str]) -> None:
     """Replace the block between the markers in benchmarks/README.md with results.csv as a table."""
     if not README.exists():
         return
     text = README.read_text(encoding="utf-8")
     if START not in text or END not in text:
         return
-    block = results_markdown() + "\nMålen vid senaste körningen:\n\n" + "\n".join(f"- {v}" for v in verdicts) + "\n"
+    block = results_markdown(rows) + "\nTargets at the latest run:\n\n" + "\n".join(f"- {v}" for v in verdicts) + "\n"
     head, rest = text.split(START, 1)
     _, tail = rest.split(END, 1)
     README.write_text(head + START + "\n" + block + END + tail, encoding="utf-8")

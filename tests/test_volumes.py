@@ -177,3 +177,87 @@ def test_volume_package_markdown_charts_annex(an, tmp_path):
     doc = json.loads(volym_json(r))
     jämf = doc["avsnitt"][0]["tabeller"]["Serier jämförelse"]
     assert round(jämf[2]["Förändring %"], 4) == -0.0731
+
+
+# --- the three domain datasets (examples/volymer, made by examples/make_volume_data.py) --------------
+
+VOLYMER = ROOT / "examples" / "volymer"
+
+
+def _pandas_sum(path, **kw):
+    """An independent reading with plain pandas, to check our loaders against."""
+    if str(path).endswith(".xlsx"):
+        return pd.read_excel(path, skiprows=3, engine="openpyxl")
+    return pd.read_csv(path, sep=";", decimal=",", thousands=" ", **kw)
+
+
+def test_hemtjanst_loads_with_swedish_month_names_and_regi():
+    from kommunrapport.volume_data import läs_hemtjänst
+
+    h = läs_hemtjänst(VOLYMER / "hemtjanst.csv")
+    ref = _pandas_sum(VOLYMER / "hemtjanst.csv", encoding="utf-8-sig")
+    feb25 = ref[(ref["År"] == 2025) & (ref["Månad"] == "februari")]
+    s = h.serie("Beviljade timmar").set_index(["år", "månad"])["värde"]
+    assert s[(2025, 2)] == pytest.approx(feb25["Beviljade timmar"].sum())
+    privat = h.serie("- varav privata utförare").set_index(["år", "månad"])["värde"]
+    assert privat[(2025, 2)] == pytest.approx(feb25.loc[feb25["Regi"] == "privat", "Utförda timmar"].sum())
+    assert h.definition("Brukare").slag == "stock"
+    assert len(h.serie("Utförda timmar")) == 26  # 2023–2024 and jan–feb 2025
+
+
+def test_placeringar_from_a_report_shaped_xlsx_with_title_rows():
+    from kommunrapport.volume_data import läs_placeringar
+
+    p = läs_placeringar(VOLYMER / "placeringar.xlsx")
+    ref = _pandas_sum(VOLYMER / "placeringar.xlsx")
+    bou = ref[(ref["Målgrupp"] == "Barn och unga") & (ref["År"] == 2024)]
+    vd = p.serie("Vårddygn barn och unga")
+    assert vd[vd["år"] == 2024]["värde"].sum() == bou["Vårddygn"].sum()
+    r = bygg_volymrapport([p], månad=2)
+    jämf = r.avsnitt[0].tabeller[0].data.set_index("Mått")
+    hvb = ref[(ref["Målgrupp"] == "Barn och unga") & (ref["Insats"] == "HVB") & (ref["År"] == 2025)]
+    assert jämf.loc["Kostnad per vårddygn, HVB (barn och unga) (kr)", "jan–feb 2025"] == pytest.approx(
+        hvb["Kostnad (kr)"].sum() / hvb["Vårddygn"].sum())
+    assert r.varningar == []  # the varav lines add up to their totals
+
+
+def test_bistand_cp1252_and_per_household():
+    from kommunrapport.volume_data import läs_bistånd
+
+    b = läs_bistånd(VOLYMER / "ekonomiskt_bistand.csv")
+    ref = _pandas_sum(VOLYMER / "ekonomiskt_bistand.csv", encoding="cp1252")
+    jf = ref[(ref["År"] == 2025) & (ref["Månad"] <= 2)]
+    r = bygg_volymrapport([b], månad=2)
+    jämf = r.avsnitt[0].tabeller[0].data.set_index("Mått")
+    assert jämf.loc["Utbetalt (kr)", "jan–feb 2025"] == pytest.approx(jf["Utbetalt (kr)"].sum())
+    assert jämf.loc["Hushåll", "jan–feb 2025"] == pytest.approx(jf.groupby("Månad")["Hushåll"].sum().mean())
+    assert jämf.loc["Utbetalt per hushåll och månad (kr)", "jan–feb 2025"] == pytest.approx(
+        jf["Utbetalt (kr)"].sum() / jf["Hushåll"].sum())
+    assert "- varav Arbetslös" in set(b.serier["serie"])
+
+
+def test_varav_lines_larger_than_the_total_are_a_warning(tmp_path):
+    from kommunrapport.volume_data import läs_bistånd
+
+    text = "År;Månad;Utbetalt;Hushåll;Långvariga hushåll\n2025;1;100;10;4\n2025;2;100;10;12\n"
+    (tmp_path / "b.csv").write_text(text, encoding="utf-8")
+    r = bygg_volymrapport([läs_bistånd(tmp_path / "b.csv")], månad=2)
+    assert any("långvariga" not in w and "under 'Hushåll' är 12 för februari 2025, mer än totalen 10" in w
+               for w in r.varningar)
+
+
+def test_volymer_command_with_area_filter_and_json(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    r = subprocess.run([sys.executable, "-m", "kommunrapport", "volymer", "--month", "feb", "--config",
+                        str(ROOT / "examples" / "kommunrapport.toml"), "--omrade", "hemtjanst", "--out",
+                        str(tmp_path / "ut"), "--json"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert [a["område"] for a in doc["avsnitt"]] == ["Hemtjänst"]
+    assert (tmp_path / "ut" / "volymrapport_2025-02.md").exists()
+    bad = subprocess.run([sys.executable, "-m", "kommunrapport", "volymer", "--month", "feb", "--omrade", "x",
+                          "--serier", str(SERIER)], capture_output=True, text=True, cwd=tmp_path)
+    assert bad.returncode == 2 and "okänt område 'x'" in bad.stderr

@@ -42,16 +42,16 @@ def miljö(mallmapp: Path | None = None) -> SandboxedEnvironment:
     return env
 
 
-def cell(v, format: str) -> str:
+def cell(v, format: str, tecken: bool = False) -> str:
     """One cell as a person reads it: 76 074 · 1 397,1 · −7,3 % · +1,2 procentenheter."""
     if _tom(v):
         return ""
     if format == "heltal":
-        return tal(v, 0)
+        return tal(v, 0, tecken)
     if format == "tal1":
-        return tal(v, 1)
+        return tal(v, 1, tecken)
     if format == "procent":
-        return procent(v, 1)
+        return procent(v, 1, tecken)
     if format == "procentenheter":
         return f"{tal(v * 100, 1, tecken=True)} procentenheter"
     if isinstance(v, float) and v.is_integer():
@@ -65,7 +65,7 @@ def markdown_tabell(vy) -> str:
     align = ["---" if vy.format(0, c) == "text" else "---:" for c in cols] if len(vy.data) else ["---"] * len(cols)
     lines = ["| " + " | ".join(str(c) for c in cols) + " |", "|" + "|".join(align) + "|"]
     for i, rec in enumerate(vy.data.itertuples(index=False)):
-        lines.append("| " + " | ".join(cell(v, vy.format(i, c)) for v, c in zip(rec, cols)) + " |")
+        lines.append("| " + " | ".join(cell(v, vy.format(i, c), str(c).startswith("Förändring")) for v, c in zip(rec, cols)) + " |")
     return "\n".join(lines)
 
 
