@@ -104,7 +104,7 @@ def test_the_history_database_survives_a_crash_in_the_middle_of_saving(tmp_path,
             rapport.träd.rader.pop()
 
     monkeypatch.setattr(history, "spara", crash)
-    with pytest.raises(Exception):
+    with pytest.raises(AttributeError):
         runner.kör(konfig, månad=1, år=2025, tvinga=True, tyst=True)
     pd.testing.assert_frame_equal(history.prognoser(db, 2025), before)
     assert (tmp_path / "ut" / "2025-01" / "ekonomirapport_2025-01.md").exists()  # the old folder is back
