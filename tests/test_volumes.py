@@ -261,3 +261,12 @@ def test_volymer_command_with_area_filter_and_json(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "kommunrapport", "volymer", "--month", "feb", "--omrade", "x",
                           "--serier", str(SERIER)], capture_output=True, text=True, cwd=tmp_path)
     assert bad.returncode == 2 and "okänt område 'x'" in bad.stderr
+
+
+def test_unusual_headers_through_the_column_mapping(tmp_path):
+    from kommunrapport.api import läs_volymdata
+
+    (tmp_path / "h.csv").write_text("Period;Bev. tim;Utf. tim\n2025-01;100;90\n2025-02;110;99\n", encoding="utf-8")
+    [h] = läs_volymdata(hemtjanst=tmp_path / "h.csv", kolumner={"beviljade": "Bev. tim", "utförda": "Utf. tim"})
+    assert h.serie("Utförda timmar")["värde"].tolist() == [90, 99]
+    assert h.serie("Beviljade timmar")["år"].tolist() == [2025, 2025]

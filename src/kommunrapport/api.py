@@ -260,18 +260,24 @@ def validera(fil: str | Path, mappning: str | Path | None = None, tecken: Tecken
 OMRÅDEN = ("hemtjanst", "placeringar", "bistand", "serier")
 
 
-def läs_volymdata(hemtjanst=None, placeringar=None, bistand=None, serier=(), slag=None, områden=None) -> list:
-    """Load every volume dataset given (paths); `områden` limits which areas are loaded."""
+def läs_volymdata(hemtjanst=None, placeringar=None, bistand=None, serier=(), slag=None, områden=None,
+                  kolumner=None) -> list:
+    """Load every volume dataset given (paths); `områden` limits which areas are loaded.
+
+    `kolumner` maps a field (beviljade, utförda, brukare, regi, utförare, vårddygn, placerade,
+    kostnad, målgrupp, insats, utbetalt, hushåll, långvariga, barn, beslutsorsak, år, månad) to
+    the export's own header.
+    """
     from .volume_data import läs_bistånd, läs_hemtjänst, läs_placeringar, läs_volymserier
 
     vill = set(områden or OMRÅDEN)
     data = []
     if hemtjanst and "hemtjanst" in vill:
-        data.append(läs_hemtjänst(hemtjanst))
+        data.append(läs_hemtjänst(hemtjanst, kolumner=kolumner))
     if placeringar and "placeringar" in vill:
-        data.append(läs_placeringar(placeringar))
+        data.append(läs_placeringar(placeringar, kolumner=kolumner))
     if bistand and "bistand" in vill:
-        data.append(läs_bistånd(bistand))
+        data.append(läs_bistånd(bistand, kolumner=kolumner))
     if "serier" in vill:
         data += [läs_volymserier(p, slag) for p in serier]
     return data

@@ -154,7 +154,8 @@ def _volymer(month, year, hemtjanst, placeringar, bistand, serier, omrade, confi
                                f"eller en konfigurationsfil med [volymer] ({STANDARDKONFIG})")
     if inst and inst.kommentarer and inst.kommentarer.exists():
         kommentarer = läs_kommentarer(inst.kommentarer)
-    data = api.läs_volymdata(**filer, slag=inst.slag if inst else None, områden=omrade)
+    data = api.läs_volymdata(**filer, slag=inst.slag if inst else None, områden=omrade,
+                             kolumner=inst.kolumner if inst else None)
     rapport = api.volymrapport(data, månad, year or år_i_månad)
     skrivna = api.skriv_volymrapport(rapport, out, nämnd, kommentarer, mallar)
     for v in rapport.varningar:

@@ -61,6 +61,7 @@ class VolymInställningar(BaseModel):
     bistand: Path | None = None
     serier: list[Path] = []
     slag: dict[str, Literal["flöde", "stock"]] = {}
+    kolumner: dict[str, str] = {}  # e.g. beviljade = "Bev. tim", vårddygn = "Dygn"
     kommentarer: Path | None = None
 
 

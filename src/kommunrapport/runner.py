@@ -108,7 +108,7 @@ def senaste_stängda_månad(konf: Konfiguration) -> tuple[int, int]:
         år = int(d["år"].max())
         return år, int(d.loc[d["år"] == år, "månad"].max())
     v = konf.volymer
-    data = api.läs_volymdata(v.hemtjanst, v.placeringar, v.bistand, v.serier, v.slag)
+    data = api.läs_volymdata(v.hemtjanst, v.placeringar, v.bistand, v.serier, v.slag, kolumner=v.kolumner)
     senast = max((int(r.år), int(r.månad)) for d in data for r in d.serier[["år", "månad"]].itertuples())
     return senast
 
@@ -160,7 +160,7 @@ def kör(konfig: str | Path, månad: int | None = None, år: int | None = None, 
                 steg(nr, total, "volymrapporten")
                 v = konf.volymer
                 log.info("volymer: läser %d filer", sum(1 for p in (v.hemtjanst, v.placeringar, v.bistand) if p) + len(v.serier))
-                data = api.läs_volymdata(v.hemtjanst, v.placeringar, v.bistand, v.serier, v.slag)
+                data = api.läs_volymdata(v.hemtjanst, v.placeringar, v.bistand, v.serier, v.slag, kolumner=v.kolumner)
                 vr = api.volymrapport(data, månad, år)
                 kommentarer = läs_kommentarer(v.kommentarer) if v.kommentarer and v.kommentarer.exists() else {}
                 filer += api.skriv_volymrapport(vr, stage, konf.nämnd, kommentarer, konf.mallar)

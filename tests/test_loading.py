@@ -1,0 +1,371 @@
+"""Reading CSV and Excel files (loading.läs_tabell) and validating budget exports (validation.läs_ekonomi)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+
+from kommunrapport.errors import IndataFel
+from kommunrapport.loading import läs_tabell
+from kommunrapport.validation import Tecken, Värden, läs_ekonomi
+
+
+def har_verksamhet(h: list[str]) -> bool:
+    return "verksamhet" in h and "utfall" in h
+
+
+def skriv(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def skriv_xlsx(path: Path, rows: list[list], blad: str = "Utfall") -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = blad
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+def rad(huvudbok, **kriterier) -> pd.Series:
+    """The single row of the ledger matching all criteria."""
+    df = huvudbok.data
+    mask = np.ones(len(df), dtype=bool)
+    for k, v in kriterier.items():
+        mask &= (df[k] == v).to_numpy()
+    träffar = df.loc[mask]
+    assert len(träffar) == 1, (kriterier, df)
+    return träffar.iloc[0]
+
+
+# ---------------------------------------------------------------------------------------------
+# CSV: encodings and separators
+# ---------------------------------------------------------------------------------------------
+
+ÅÄÖ_CSV = (
+    "År;Månad;Verksamhet;Benämning;Utfall;Budget\n"
+    "2025;1;041000;Äldreomsorg på Öster;1 234,5;1 000\n"
+    "2025;2;042000;Förskola Ängen;-7,25;0\n"
+)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-8", "cp1252"])
+def test_csv_kodningar_ger_samma_tabell(tmp_path, encoding):
+    referens = läs_tabell(skriv(tmp_path / "ref.csv", ÅÄÖ_CSV, "utf-8"), har_verksamhet, "x")
+    tabell = läs_tabell(skriv(tmp_path / f"{encoding}.csv", ÅÄÖ_CSV, encoding), har_verksamhet, "x")
+    assert list(tabell.data.columns) == ["år", "månad", "verksamhet", "benämning", "utfall", "budget"]
+    assert tabell.originalrubriker["år"] == "År"  # no BOM glued to the first header
+    assert tabell.originalrubriker["benämning"] == "Benämning"
+    assert tabell.data["benämning"].tolist() == ["Äldreomsorg på Öster", "Förskola Ängen"]
+    assert tabell.data["verksamhet"].tolist() == ["041000", "042000"]
+    assert tabell.data["utfall"].tolist() == ["1 234,5", "-7,25"]
+    assert tabell.radnummer.tolist() == [2, 3]
+    pd.testing.assert_frame_equal(tabell.data, referens.data)
+
+
+def test_csv_bom_först_i_filen(tmp_path):
+    path = skriv(tmp_path / "bom.csv", ÅÄÖ_CSV, "utf-8-sig")
+    assert path.read_bytes()[:3] == b"\xef\xbb\xbf"
+    tabell = läs_tabell(path, lambda h: h[:1] == ["år"] and har_verksamhet(h), "x")
+    assert tabell.data["år"].tolist() == ["2025", "2025"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-8", "cp1252"])
+def test_läs_ekonomi_kodningar(tmp_path, encoding):
+    hb = läs_ekonomi(skriv(tmp_path / "e.csv", ÅÄÖ_CSV, encoding), tecken=Tecken.KOSTNAD_NEGATIV)
+    assert hb.data["verksamhet"].tolist() == ["041000", "042000"]
+    assert hb.data["utfall"].tolist() == [1234.5, -7.25]
+    assert hb.data["budget"].tolist() == [1000.0, 0.0]
+
+
+@pytest.mark.parametrize(
+    ("sep", "text"),
+    [
+        (";", "År;Månad;Verksamhet;Benämning;Utfall;Budget\n2025;1;041000;Förskola Ängen;1 234,5;10,0\n"
+              "2025;2;042000;Äldreomsorg;-7,25;3\n"),
+        (",", 'År,Månad,Verksamhet,Benämning,Utfall,Budget\n2025,1,041000,Förskola Ängen,"1 234,5","10,0"\n'
+              '2025,2,042000,Äldreomsorg,"-7,25",3\n'),
+        ("\t", "År\tMånad\tVerksamhet\tBenämning\tUtfall\tBudget\n2025\t1\t041000\tFörskola Ängen\t1 234,5\t10,0\n"
+               "2025\t2\t042000\tÄldreomsorg\t-7,25\t3\n"),
+    ],
+    ids=["semikolon", "komma", "tab"],
+)
+def test_csv_avgränsare_upptäcks(tmp_path, sep, text):
+    tabell = läs_tabell(skriv(tmp_path / "s.csv", text), har_verksamhet, "x")
+    assert list(tabell.data.columns) == ["år", "månad", "verksamhet", "benämning", "utfall", "budget"]
+    assert tabell.data["benämning"].tolist() == ["Förskola Ängen", "Äldreomsorg"]
+    assert tabell.data["utfall"].tolist() == ["1 234,5", "-7,25"]
+    assert tabell.data["budget"].tolist() == ["10,0", "3"]
+
+    hb = läs_ekonomi(tmp_path / "s.csv", tecken=Tecken.KOSTNAD_NEGATIV)
+    assert hb.data["utfall"].tolist() == [1234.5, -7.25]
+    assert hb.data["budget"].tolist() == [10.0, 3.0]
+    assert hb.data["månad"].tolist() == [1, 2]
+
+
+# ---------------------------------------------------------------------------------------------
+# CSV: title rows, blank lines, row numbers
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("radslut", ["\n", "\r\n"], ids=["LF", "CRLF"])
+def test_csv_titelrader_och_tomma_rader(tmp_path, radslut):
+    lines = [
+        "Ekonomirapport Socialnämnden",  # 1
+        "",  # 2
+        "Utskriven 2025-03-05;;",  # 3
+        "År;Månad;Verksamhet;Utfall;Budget",  # 4  header
+        "2025;1;041000;10;20",  # 5
+        "",  # 6
+        "2025;1;042000;11;21",  # 7
+        "",  # 8
+        "",  # 9
+        "2025;2;041000;12;22",  # 10
+        ";;;;",  # 11 empty fields only
+        "2025;2;042000;13;23",  # 12
+    ]
+    path = skriv(tmp_path / "t.csv", radslut.join(lines) + radslut)
+    tabell = läs_tabell(path, har_verksamhet, "x")
+    assert tabell.rubrikrad == 4
+    assert tabell.titlar == ["Ekonomirapport Socialnämnden", "Utskriven 2025-03-05"]
+    assert tabell.data["utfall"].tolist() == ["10", "11", "12", "13"]
+    assert tabell.radnummer.tolist() == [5, 7, 10, 12]
+    assert tabell.plats(2, "utfall").rad == 10
+
+
+def test_csv_fel_anger_filens_radnummer(tmp_path):
+    text = (
+        "Rapport\n"  # 1
+        "\n"  # 2
+        "År;Månad;Verksamhet;Utfall;Budget\n"  # 3
+        "2025;1;041000;10;20\n"  # 4
+        "\n"  # 5
+        "\n"  # 6
+        "2025;1;042000;tio;21\n"  # 7
+    )
+    path = skriv(tmp_path / "f.csv", text)
+    with pytest.raises(IndataFel) as info:
+        läs_ekonomi(path)
+    fel = info.value
+    assert fel.plats.rad == 7
+    assert fel.plats.kolumn == "'Utfall'"
+    assert "'tio' är inget tal" in str(fel)
+    assert "rad 7" in str(fel)
+    assert len(fel.alla) == 1
+
+
+def test_csv_ersättningstecken(tmp_path):
+    text = "År;Månad;Verksamhet;Utfall;Budget\n2025;1;041000;10;20\n2025;1;F\ufffdrskola;10;20\n"
+    path = skriv(tmp_path / "trasig.csv", text)
+    with pytest.raises(IndataFel) as info:
+        läs_tabell(path, har_verksamhet, "x")
+    assert "ersättningstecken" in info.value.meddelande
+    assert info.value.plats.rad == 3
+    with pytest.raises(IndataFel, match="ersättningstecken"):
+        läs_ekonomi(path)
+
+
+def test_csv_utan_rubrikrad(tmp_path):
+    path = skriv(tmp_path / "ingen.csv", "a;b;c\n1;2;3\n")
+    with pytest.raises(IndataFel, match="hittar ingen rubrikrad med kolumnerna verksamhet"):
+        läs_ekonomi(path)
+
+
+# ---------------------------------------------------------------------------------------------
+# Excel
+# ---------------------------------------------------------------------------------------------
+
+RUBRIK_H = ["År", "Månad", "Verksamhet", "Konto", "Budget", "Prognos", "Kommentar", "Utfall"]
+
+
+def test_xlsx_titelrad_koder_och_tal(tmp_path):
+    path = skriv_xlsx(
+        tmp_path / "e.xlsx",
+        [
+            ["Ekonomirapport februari 2025"],  # 1
+            [],  # 2
+            RUBRIK_H,  # 3
+            [2025, 1, "041000", "5010", 100, None, "ok", 90.5],  # 4
+            [],  # 5
+            [2025, 2, "041000", 3510, 50, 1200, None, 40],  # 6
+        ],
+    )
+    tabell = läs_tabell(path, har_verksamhet, "x")
+    assert tabell.blad == "Utfall"
+    assert tabell.rubrikrad == 3
+    assert tabell.titlar == ["Ekonomirapport februari 2025"]
+    assert tabell.radnummer.tolist() == [4, 6]
+    assert tabell.kolumnbokstäver["utfall"] == "H"
+    assert tabell.kolumnbokstäver["verksamhet"] == "C"
+    assert tabell.data["verksamhet"].tolist() == ["041000", "041000"]
+    utfall = tabell.data["utfall"].tolist()
+    assert all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in utfall), utfall
+    assert utfall == [90.5, 40]
+
+    hb = läs_ekonomi(path)  # kostnad-positiv: costs become negative, revenue (given negative) positive
+    assert hb.data["verksamhet"].tolist() == ["041000", "041000"]
+    assert hb.data["konto"].tolist() == ["5010", "3510"]
+    assert hb.data["typ"].tolist() == ["kostnad", "intäkt"]
+    assert hb.data["år"].tolist() == [2025, 2025]
+    assert hb.data["månad"].tolist() == [1, 2]
+    assert hb.data["utfall"].tolist() == [-90.5, -40.0]
+    assert hb.data["budget"].tolist() == [-100.0, -50.0]
+    assert np.isnan(hb.data["prognos"].iloc[0]) and hb.data["prognos"].iloc[1] == -1200.0
+    assert hb.data["källrad"].tolist() == [4, 6]
+
+
+def test_xlsx_fel_anger_excelrad_och_kolumnbokstav(tmp_path):
+    path = skriv_xlsx(
+        tmp_path / "fel.xlsx",
+        [
+            ["Ekonomirapport"],  # 1
+            RUBRIK_H,  # 2
+            [2025, 1, "041000", "5010", 100, None, "", 90],  # 3
+            [],  # 4
+            [2025, 2, "041000", "5010", 100, None, "", "abc"],  # 5
+        ],
+        blad="Data",
+    )
+    with pytest.raises(IndataFel) as info:
+        läs_ekonomi(path)
+    fel = info.value
+    assert fel.plats.rad == 5
+    assert fel.plats.blad == "Data"
+    assert fel.plats.kolumn == "H (Utfall)"
+    assert "kolumn H (Utfall)" in str(fel)
+    assert "rad 5" in str(fel)
+    assert "'abc' är inget tal" in str(fel)
+
+
+def test_xlsx_väljer_blad(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Info"
+    ws.append(["Bara text"])
+    ws2 = wb.create_sheet("Utfall 2025")
+    ws2.append(["År", "Månad", "Verksamhet", "Utfall", "Budget"])
+    ws2.append([2025, 3, "041000", 5, 6])
+    path = tmp_path / "blad.xlsx"
+    wb.save(path)
+
+    tabell = läs_tabell(path, har_verksamhet, "x")
+    assert tabell.blad == "Utfall 2025"
+    with pytest.raises(IndataFel, match="bladet 'Saknas' finns inte"):
+        läs_tabell(path, har_verksamhet, "x", blad="Saknas")
+    with pytest.raises(IndataFel, match="hittar ingen rubrikrad"):
+        läs_tabell(path, har_verksamhet, "x", blad="Info")
+
+
+# ---------------------------------------------------------------------------------------------
+# läs_ekonomi: accumulated values, signs, account classes, period, custom columns
+# ---------------------------------------------------------------------------------------------
+
+
+def test_ackumulerade_blir_månadsvärden(tmp_path):
+    text = (
+        "År;Månad;Verksamhet;Konto;Utfall;Budget\n"
+        "2025;3;041000;5010;45;36\n"  # order in the file must not matter
+        "2025;1;041000;5010;10;12\n"
+        "2025;2;041000;5010;25;24\n"
+        "2025;1;042000;5010;1;5\n"
+        "2025;2;042000;5010;3;10\n"
+        "2025;3;042000;5010;6;15\n"
+    )
+    path = skriv(tmp_path / "ack.csv", text)
+
+    hb = läs_ekonomi(path, tecken=Tecken.KOSTNAD_NEGATIV, värden=Värden.ACKUMULERADE)
+    assert len(hb.data) == 6
+    assert [rad(hb, verksamhet="041000", månad=m)["utfall"] for m in (1, 2, 3)] == [10.0, 15.0, 20.0]
+    assert [rad(hb, verksamhet="041000", månad=m)["budget"] for m in (1, 2, 3)] == [12.0, 12.0, 12.0]
+    assert [rad(hb, verksamhet="042000", månad=m)["utfall"] for m in (1, 2, 3)] == [1.0, 2.0, 3.0]
+    assert [rad(hb, verksamhet="041000", månad=m)["källrad"] for m in (1, 2, 3)] == [3, 4, 2]
+
+    hb = läs_ekonomi(path, tecken=Tecken.KOSTNAD_POSITIV, värden=Värden.ACKUMULERADE)
+    assert [rad(hb, verksamhet="041000", månad=m)["utfall"] for m in (1, 2, 3)] == [-10.0, -15.0, -20.0]
+
+    hb = läs_ekonomi(path, tecken=Tecken.KOSTNAD_NEGATIV, värden=Värden.MÅNAD)
+    assert [rad(hb, verksamhet="041000", månad=m)["utfall"] for m in (1, 2, 3)] == [10.0, 25.0, 45.0]
+
+
+def test_teckenkonventioner(tmp_path):
+    positiv = skriv(
+        tmp_path / "pos.csv",
+        "År;Månad;Verksamhet;Konto;Utfall;Budget\n2025;1;041000;5010;100;90\n2025;1;041000;3510;-40;-50\n",
+    )
+    hb = läs_ekonomi(positiv, tecken=Tecken.KOSTNAD_POSITIV)
+    kostnad = rad(hb, konto="5010")
+    intäkt = rad(hb, konto="3510")
+    assert kostnad["utfall"] == -100.0 and kostnad["budget"] == -90.0 and kostnad["typ"] == "kostnad"
+    assert intäkt["utfall"] == 40.0 and intäkt["budget"] == 50.0 and intäkt["typ"] == "intäkt"
+
+    negativ = skriv(
+        tmp_path / "neg.csv",
+        "År;Månad;Verksamhet;Konto;Utfall;Budget\n2025;1;041000;5010;-100;-90\n2025;1;041000;3510;40;50\n",
+    )
+    hb = läs_ekonomi(negativ, tecken=Tecken.KOSTNAD_NEGATIV)
+    assert rad(hb, konto="5010")["utfall"] == -100.0
+    assert rad(hb, konto="5010")["budget"] == -90.0
+    assert rad(hb, konto="3510")["utfall"] == 40.0
+
+
+@pytest.mark.parametrize(
+    ("konto", "typ"),
+    [("3510", "intäkt"), ("3000", "intäkt"), ("4010", "kostnad"), ("5010", "kostnad"), ("6110", "kostnad"),
+     ("7010", "kostnad"), ("8410", "kostnad")],
+)
+def test_kontoklass_ger_typ(tmp_path, konto, typ):
+    path = skriv(tmp_path / "k.csv", f"År;Månad;Verksamhet;Konto;Utfall;Budget\n2025;1;041000;{konto};1;2\n")
+    hb = läs_ekonomi(path)
+    assert hb.data["typ"].tolist() == [typ]
+    assert hb.data["konto"].tolist() == [konto]
+    assert hb.har_typ
+
+
+def test_balanskonto_är_fel_med_rad_och_kolumn(tmp_path):
+    path = skriv(
+        tmp_path / "b.csv",
+        "År;Månad;Verksamhet;Konto;Utfall;Budget\n2025;1;041000;5010;1;2\n2025;1;041000;1510;3;4\n",
+    )
+    with pytest.raises(IndataFel) as info:
+        läs_ekonomi(path)
+    fel = info.value
+    assert fel.plats.rad == 3
+    assert fel.plats.kolumn == "'Konto'"
+    assert "rad 3" in str(fel) and "kolumn 'Konto'" in str(fel)
+    assert "kontot '1510' är inget resultatkonto" in fel.meddelande
+
+
+def test_period_utan_årkolumn(tmp_path):
+    path = skriv(
+        tmp_path / "p.csv",
+        "Period;Verksamhet;Utfall;Budget\n2025-02;041000;5;6\n202503;041000;7;8\n2024-12-31;041000;1;1\n",
+    )
+    hb = läs_ekonomi(path, tecken=Tecken.KOSTNAD_NEGATIV)
+    assert hb.data["år"].tolist() == [2025, 2025, 2024]
+    assert hb.data["månad"].tolist() == [2, 3, 12]
+    assert hb.data["utfall"].tolist() == [5.0, 7.0, 1.0]
+
+
+def test_månad_utan_år_och_utan_årkolumn_är_fel(tmp_path):
+    path = skriv(tmp_path / "m.csv", "Månad;Verksamhet;Utfall;Budget\nfeb;041000;5;6\n")
+    with pytest.raises(IndataFel, match="saknar kolumnen 'år'"):
+        läs_ekonomi(path)
+
+
+def test_egna_kolumnnamn(tmp_path):
+    path = skriv(
+        tmp_path / "egna.csv",
+        "År;Månad;Verksamhet;Bokfört belopp;Budget;Kommentar\n2025;1;041000;1 234,5;1000;x\n2025;2;041000;-2;0;y\n",
+    )
+    with pytest.raises(IndataFel, match="hittar ingen rubrikrad"):
+        läs_ekonomi(path)  # without the mapping there is no utfall column
+    hb = läs_ekonomi(path, tecken=Tecken.KOSTNAD_NEGATIV, kolumner={"utfall": "Bokfört belopp"})
+    assert hb.data["utfall"].tolist() == [1234.5, -2.0]
+    assert hb.data["budget"].tolist() == [1000.0, 0.0]
+    assert hb.data["månad"].tolist() == [1, 2]
