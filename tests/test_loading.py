@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import numpy as np
@@ -160,6 +161,45 @@ def test_csv_fel_anger_filens_radnummer(tmp_path):
     assert len(fel.alla) == 1
 
 
+def test_csv_komma_med_titel_och_tomma_rader(tmp_path):
+    text = (
+        "Rapport, februari 2025\n"  # 1
+        "\n"  # 2
+        "År,Månad,Verksamhet,Utfall,Budget\n"  # 3
+        '2025,1,041000,"1 234,5",2\n'  # 4
+        "\n"  # 5
+        "2025,2,041000,x,2\n"  # 6
+    )
+    path = skriv(tmp_path / "k.csv", text)
+    tabell = läs_tabell(path, har_verksamhet, "x")
+    assert tabell.radnummer.tolist() == [4, 6]
+    assert tabell.data["utfall"].tolist() == ["1 234,5", "x"]
+    with pytest.raises(IndataFel) as info:
+        läs_ekonomi(path)
+    assert info.value.plats.rad == 6
+
+
+def test_csv_radnummer_efter_cell_med_radbrytning(tmp_path):
+    text = (
+        "År;Månad;Verksamhet;Utfall;Budget;Kommentar\n"  # 1
+        '2025;1;041000;1;2;"första raden\nandra raden"\n'  # 2-3
+        "2025;2;041000;x;2;\n"  # 4
+    )
+    path = skriv(tmp_path / "nl.csv", text)
+    tabell = läs_tabell(path, har_verksamhet, "x")
+    assert tabell.data["kommentar"].tolist() == ["första raden\nandra raden", ""]
+    assert tabell.radnummer.tolist() == [2, 4]
+
+
+def test_csv_rad_med_bara_mellanslag_är_tom(tmp_path):
+    path = skriv(
+        tmp_path / "ws.csv", "År;Månad;Verksamhet;Utfall;Budget\n2025;1;a;1;2\n   \n2025;2;a;3;4\n"
+    )
+    hb = läs_ekonomi(path, tecken=Tecken.KOSTNAD_NEGATIV)
+    assert hb.data["utfall"].tolist() == [1.0, 3.0]
+    assert hb.data["källrad"].tolist() == [2, 4]
+
+
 def test_csv_ersättningstecken(tmp_path):
     text = "År;Månad;Verksamhet;Utfall;Budget\n2025;1;041000;10;20\n2025;1;F\ufffdrskola;10;20\n"
     path = skriv(tmp_path / "trasig.csv", text)
@@ -241,6 +281,38 @@ def test_xlsx_fel_anger_excelrad_och_kolumnbokstav(tmp_path):
     assert "kolumn H (Utfall)" in str(fel)
     assert "rad 5" in str(fel)
     assert "'abc' är inget tal" in str(fel)
+
+
+def test_xlsx_tom_första_kolumn_och_datum_som_månad(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Blad1"
+    ws["B2"] = "Rapport"
+    for i, h in enumerate(["År", "Månad", "Verksamhet", "Konto", "Budget", "Prognos", "Utfall"]):
+        ws.cell(row=4, column=2 + i, value=h)
+    for i, v in enumerate([2025, dt.datetime(2025, 2, 1), "041000", "5010", 1, None, "x"]):
+        ws.cell(row=5, column=2 + i, value=v)
+    for i, v in enumerate([2025, dt.datetime(2025, 3, 1), "041000", "5010", 1, None, 7]):
+        ws.cell(row=6, column=2 + i, value=v)
+    path = tmp_path / "b.xlsx"
+    wb.save(path)
+
+    tabell = läs_tabell(path, har_verksamhet, "x")
+    assert tabell.rubrikrad == 4
+    assert tabell.radnummer.tolist() == [5, 6]
+    assert tabell.kolumnbokstäver["år"] == "B"
+    assert tabell.kolumnbokstäver["utfall"] == "H"
+    with pytest.raises(IndataFel) as info:
+        läs_ekonomi(path)
+    assert info.value.plats.rad == 5 and info.value.plats.kolumn == "H (Utfall)"
+    assert len(info.value.alla) == 1  # the date in the month column is accepted
+
+    ws.cell(row=5, column=8, value=3)
+    wb.save(path)
+    hb = läs_ekonomi(path)
+    assert hb.data["månad"].tolist() == [2, 3]
+    assert hb.data["år"].tolist() == [2025, 2025]
+    assert hb.data["utfall"].tolist() == [-3.0, -7.0]
 
 
 def test_xlsx_väljer_blad(tmp_path):

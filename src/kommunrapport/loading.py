@@ -170,8 +170,22 @@ def _läs_csv(path: Path, namn: str, är_rubrik, beskrivning: str) -> Tabell:
             Plats(namn, rad=rad),
         ) from exc
     radnummer = np.arange(len(df)) + rubrik_idx + 2
+    if '"' in text and len(df) != text.count("\n") - rubrik_idx - 1 + (not text.endswith("\n")):
+        radnummer = _postrader(text, sep, rubrik_idx, len(df))
     titlar = [c.strip() for r in csv.reader(head_lines[:rubrik_idx], delimiter=sep) for c in r if c.strip()]
     return _bygg_tabell(df, rubriker, namn, None, radnummer, rubrik_idx + 1, excel=False, titlar=titlar)
+
+
+def _postrader(text: str, sep: str, rubrik_idx: int, n: int) -> np.ndarray:
+    """1-based line where each record starts, when quoted cells contain line breaks."""
+    reader = csv.reader(io.StringIO(text), delimiter=sep)
+    starts = []
+    line = 1
+    for i, _ in enumerate(reader):
+        if i > rubrik_idx:
+            starts.append(line)
+        line = reader.line_num + 1
+    return np.asarray(starts[:n], dtype=np.int64)
 
 
 def _läs_excel(path: Path, namn: str, är_rubrik, beskrivning: str, blad: str | None) -> Tabell:
@@ -224,6 +238,11 @@ def _bygg_tabell(df, rubriker, namn, blad, radnummer, rubrikrad, excel: bool, ti
             letters[norm] = kolumnbokstav(i)
     df.columns = columns
     # Drop rows that are entirely empty (blank lines between blocks) but keep row numbers right.
-    keep = (df.notna() & df.ne("")).any(axis=1).to_numpy()
+    filled = pd.DataFrame({c: (df[c].str.strip().ne("") if pd.api.types.is_string_dtype(df[c].dtype)
+                               and not pd.api.types.is_object_dtype(df[c].dtype)
+                               else df[c].map(lambda v: v is not None and not (isinstance(v, str) and not v.strip())
+                                              and not (isinstance(v, float) and np.isnan(v))))
+                           for c in df.columns})
+    keep = filled.fillna(False).any(axis=1).to_numpy()
     df = df.loc[keep].reset_index(drop=True)
     return Tabell(df, namn, blad, radnummer[keep], rubrikrad, original, letters, titlar or [])

@@ -16,7 +16,7 @@ for _nr, (_lång, _kort) in enumerate(zip(MÅNADER, MÅNADER_KORT), start=1):
     _NAMN_TILL_NR[_kort] = _nr
 _NAMN_TILL_NR.update({"mars": 3, "sept": 9, "okt.": 10, "maj": 5})
 
-_ÅR_MÅNAD = re.compile(r"^(\d{4})\s*[-/.]?\s*(\d{1,2})(?:[-/.]\d{1,2})?(?:[ T].*)?$")
+_ÅR_MÅNAD = re.compile(r"^(\d{4})\s*[-/.]?\s*(\d{1,2})(?:[-/.]\d{1,2})?(?:[ Tt].*)?$")
 
 
 def månadsnummer(text: object) -> int | None:
@@ -49,7 +49,7 @@ def år_och_månad(text: object) -> tuple[int | None, int | None]:
     if m and len(s) >= 6:
         n = int(m.group(2))
         return int(m.group(1)), (n if 1 <= n <= 12 else None)
-    return None, månadsnummer(s)
+    return None, månadsnummer(text)
 
 
 def månadsnamn(nr: int) -> str:
