@@ -43,11 +43,20 @@ def dokument(liggande: bool) -> Document:
     return doc
 
 
-def tabell(doc: Document, rubriker: list[str], celler: list[str], loop: str) -> None:
-    """A table: a header row, then one row that {%tr for … %} repeats."""
+def tabell(doc: Document, rubriker: list[str], celler: list[str], loop: str, första: float = 6.5,
+           bredder: list[float] | None = None) -> None:
+    """A table: a header row, then one row that {%tr for … %} repeats. Widths in cm (landscape A4)."""
     t = doc.add_table(rows=4, cols=len(rubriker))
     t.style = "Table Grid"
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
+    t.autofit = False
+    övriga = min(3.0, (25.5 - första) / (len(rubriker) - 1))
+    bredder = bredder or [första] + [övriga] * (len(rubriker) - 1)
+    for j, col in enumerate(t.columns):
+        col.width = Cm(bredder[j])
+    for row in t.rows:
+        for j, c in enumerate(row.cells):
+            c.width = Cm(bredder[j])
     for i, r in enumerate(rubriker):
         cell = t.rows[0].cells[i]
         cell.text = ""
@@ -74,12 +83,13 @@ def ekonomi() -> None:
     doc.add_paragraph("Ackumulerat resultat (mnkr)", style="Heading 1")
     tabell(doc, ["Verksamhet", *MÅNADER, "Prognos", "Årsbudget", "Andel"],
            ["{{r rad.namn }}", *[f"{{{{ rad.m[{i}] }}}}" for i in range(12)], "{{ rad.prognos }}",
-            "{{ rad.årsbudget }}", "{{ rad.andel }}"], "for rad in resultat")
+            "{{ rad.årsbudget }}", "{{ rad.andel }}"], "for rad in resultat",
+           bredder=[6.0] + [1.15] * 12 + [1.6, 1.9, 1.4])
     doc.add_paragraph("{{ diagram_manad }}")
     doc.add_paragraph("{{ diagram_verksamhet }}")
     doc.add_paragraph("Rapport till kommunstyrelsen (mnkr)", style="Heading 1")
     tabell(doc, ["", *[f"{{{{ ks_rubriker[{i}] }}}}" for i in range(7)]],
-           ["{{ rad.namn }}", *[f"{{{{ rad.v[{i}] }}}}" for i in range(7)]], "for rad in ks")
+           ["{{ rad.namn }}", *[f"{{{{ rad.v[{i}] }}}}" for i in range(7)]], "for rad in ks", första=5.0)
     doc.add_paragraph("{{p nyckeltal }}")
     doc.add_paragraph("Verksamheterna", style="Heading 1")
     doc.add_paragraph("{%p for v in verksamheter %}")

@@ -57,6 +57,7 @@ def filnamn(r: Ekonomirapport) -> dict[str, str]:
     stam = f"{r.år}-{r.månad:02d}"
     return {
         "rapport": f"ekonomirapport_{stam}.md",
+        "word": f"ekonomirapport_{stam}.docx",
         "bilaga": f"bilaga_ekonomirapport_{stam}.xlsx",
         "diagram_månad": f"diagram_avvikelse_per_manad_{stam}.png",
         "diagram_verksamhet": f"diagram_avvikelse_per_verksamhet_{stam}.png",
@@ -106,6 +107,61 @@ def markdown(r: Ekonomirapport, mallmapp: Path | None = None) -> str:
     return rendera("ekonomirapport.md.j2", kontext, mallmapp)
 
 
+def word_kontext(r: Ekonomirapport, doc, diagram: dict[str, Path]) -> dict:
+    """What the Word template gets: the same tables as Markdown and the annex, formatted the Swedish way."""
+    from .formatting import procent, tal
+    from .rendering.word import bild, fet, lägg_till_tabell, stycke
+    from .volume_report import Tabellvy
+
+    t = tabeller(r)
+    mån = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
+    resultat = []
+    for rad in t["Ackumulerat resultat"].to_dict("records"):
+        resultat.append({
+            "namn": fet(str(rad["Verksamhet"]), rad["Nivå"] == 0),
+            "m": [tal(rad[m], 1) if rad[m] == rad[m] else "" for m in mån],
+            "prognos": tal(rad["Prognos"], 1) if "Prognos" in rad and rad["Prognos"] == rad["Prognos"] else "",
+            "årsbudget": tal(rad["Årsbudget"], 1) if rad["Årsbudget"] == rad["Årsbudget"] else "",
+            "andel": procent(rad["Andel av total årsbudget"]),
+        })
+    ks = t["Rapport till KS"]
+    sub = doc.new_subdoc()
+    vyer = [Tabellvy("Nyckeltal", f"Nyckeltal {r.period} {r.år} (mnkr)", t["Nyckeltal"], None,
+                     {c: ("procent" if c in ANDELSKOLUMNER or c.startswith("Förändring") else "tal1")
+                      for c in t["Nyckeltal"].columns[1:]})]
+    for namn in ("Prognosens utveckling", "Prognosavvikelse"):
+        if namn in t:
+            vyer.append(Tabellvy(namn, f"{namn} (mnkr)", t[namn], None, {c: "tal1" for c in t[namn].columns[1:]}))
+    for vy in vyer:
+        lägg_till_tabell(sub, vy)
+    verksamheter = []
+    for rad in r.träd.rader:
+        text = f"Budgetavvikelse {r.period}: {mnkr_text(r.ackumulerad_avvikelse.loc[rad.id, r.månad])} mnkr"
+        if r.prognosavvikelse is not None:
+            text += f". Prognos helår: {mnkr_text(r.prognosavvikelse[rad.id])} mnkr"
+        verksamheter.append({"rubrik": rad.rubrik, "sammanfattning": text + ".",
+                             "kommentar": stycke(r.kommentarer.get(rad.id, ""))})
+    return {
+        "nämnd": r.nämnd, "år": r.år, "månad": r.månad, "månadsnamn": månadsnamn(r.månad), "period": r.period,
+        "rapportnamn": f"Ekonomirapport t.o.m. {månadsnamn(r.månad)} {r.år}",
+        "inledning": r.inledning(),
+        "kommentarer": {k: stycke(r.kommentarer.get(k, "")) for k in ("inledning", "prognos", "investeringar")},
+        "resultat": resultat,
+        "ks_rubriker": list(ks.columns[1:]),
+        "ks": [{"namn": rec[0], "v": [tal(v, 1) if v == v else "" for v in rec[1:]]} for rec in ks.itertuples(index=False)],
+        "nyckeltal": sub,
+        "verksamheter": verksamheter,
+        "diagram_manad": bild(doc, diagram["diagram_månad"]),
+        "diagram_verksamhet": bild(doc, diagram["diagram_verksamhet"]),
+    }
+
+
+def mnkr_text(kr: float) -> str:
+    from .formatting import mnkr
+
+    return mnkr(kr, tecken=True)
+
+
 def som_json(r: Ekonomirapport) -> str:
     """Key figures and every table as JSON (amounts in mnkr, unrounded; shares as fractions)."""
     def clean(v):
@@ -146,6 +202,7 @@ def skriv_ekonomirapport(r: Ekonomirapport, ut: str | Path, mallmapp: Path | Non
     """Write the Markdown report, the two charts and the Excel annex into `ut`, atomically."""
     from .rendering.annex import skriv_bilaga
     from .rendering.charts import linjediagram_per_månad, stapeldiagram
+    from .rendering.word import mallsökväg, rendera_word
 
     namn = filnamn(r)
     t = tabeller(r)
@@ -166,6 +223,9 @@ def skriv_ekonomirapport(r: Ekonomirapport, ut: str | Path, mallmapp: Path | Non
             "Underlag": källa,
         }
         skriv_bilaga(t, info, stage / namn["bilaga"], ANDELSKOLUMNER)
+        rendera_word(mallsökväg("ekonomirapport.docx", mallmapp),
+                     lambda doc: word_kontext(r, doc, {k: stage / namn[k] for k in ("diagram_månad", "diagram_verksamhet")}),
+                     stage / namn["word"])
     ut = Path(ut)
     return [ut / n for n in namn.values()]
 
@@ -325,10 +385,13 @@ def skriv_volymrapport(r, ut: str | Path, nämnd: str = "", kommentarer: dict[st
     from .rendering.annex import skriv_vyer
     from .rendering.charts import linjediagram_per_månad, stapeldiagram_jämförelse
 
+    from .rendering.word import mallsökväg, rendera_word
+
     stam = f"{r.år}-{r.månad:02d}"
-    rapport, bilaga = f"volymrapport_{stam}.md", f"bilaga_volymrapport_{stam}.xlsx"
+    rapport, bilaga, word = (f"volymrapport_{stam}.md", f"bilaga_volymrapport_{stam}.xlsx",
+                             f"volymrapport_{stam}.docx")
     text = volym_markdown(r, nämnd, kommentarer, mallmapp)
-    written = [rapport, bilaga]
+    written = [rapport, bilaga, word]
     with atomisk_mapp(ut) as stage:
         (stage / rapport).write_text(text, encoding="utf-8")
         for a in r.avsnitt:
@@ -342,4 +405,29 @@ def skriv_volymrapport(r, ut: str | Path, nämnd: str = "", kommentarer: dict[st
                 "Underlag": ", ".join(a.källa for a in r.avsnitt),
                 "Beräkning": "flöden summeras över perioden, stockar är medelvärden per månad"}
         skriv_vyer([t for a in r.avsnitt for t in a.tabeller], info, stage / bilaga)
+        rendera_word(mallsökväg("volymrapport.docx", mallmapp),
+                     lambda doc: volym_word_kontext(r, doc, stage, nämnd, kommentarer), stage / word)
     return [Path(ut) / n for n in written]
+
+
+def volym_word_kontext(r, doc, mapp: Path, nämnd: str, kommentarer: dict[str, str] | None) -> dict:
+    from docx.shared import Cm
+
+    from .rendering.word import lägg_till_tabell, stycke
+
+    komm = {k.lower(): v for k, v in (kommentarer or {}).items()}
+    sub = doc.new_subdoc()
+    for a in r.avsnitt:
+        sub.add_paragraph(a.område, style="Heading 1")
+        for t in a.tabeller:
+            lägg_till_tabell(sub, t)
+        for d in a.diagram:
+            sub.add_picture(str(mapp / d.filnamn), width=Cm(16))
+        if komm.get(a.område.lower()):
+            sub.add_paragraph(stycke(komm[a.område.lower()]))
+    if r.varningar:
+        sub.add_paragraph("Att kontrollera", style="Heading 1")
+        for v in r.varningar:
+            sub.add_paragraph(v, style="List Bullet")
+    return {"nämnd": nämnd, "år": r.år, "månad": r.månad, "månadsnamn": månadsnamn(r.månad), "period": r.period,
+            "rapportnamn": f"Volymer t.o.m. {månadsnamn(r.månad)} {r.år}", "innehåll": sub}

@@ -24,16 +24,17 @@ def _tom(v) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v))
 
 
-def miljö(mallmapp: Path | None = None) -> SandboxedEnvironment:
+def miljö(mallmapp: Path | None = None, word: bool = False) -> SandboxedEnvironment:
+    """The sandboxed Jinja environment with the Swedish number filters (for Markdown or for Word XML)."""
     dirs = [str(mallmapp)] if mallmapp else []
     dirs.append(str(standardmallar()))
     env = SandboxedEnvironment(
         loader=jinja2.FileSystemLoader(dirs),
         undefined=jinja2.StrictUndefined,
-        autoescape=False,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
+        autoescape=word,
+        keep_trailing_newline=not word,
+        trim_blocks=not word,
+        lstrip_blocks=not word,
     )
     env.filters["mnkr"] = lambda v, tecken=False: "" if _tom(v) else tal(v, 1, tecken)
     env.filters["procent"] = lambda v, decimaler=0, tecken=False: "" if _tom(v) else procent(v, decimaler, tecken)

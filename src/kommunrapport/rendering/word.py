@@ -1,0 +1,105 @@
+"""Word reports from .docx templates with Jinja tags (docxtpl), rendered in a sandbox.
+
+A controller edits the template in Word: tags that Word splits over several runs while editing
+still work (docxtpl joins them). A Jinja error or a field that does not exist is reported with
+the template's name and the tag, and nothing is written.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import jinja2
+from docx.shared import Cm, Pt
+from docxtpl import DocxTemplate, InlineImage, RichText
+
+from ..errors import KonfigurationsFel
+from .markdown import cell, miljö, standardmallar
+
+BILDBREDD = Cm(16)
+
+
+def mallsökväg(namn: str, mallmapp: Path | None) -> Path:
+    """The kommun's own template if it has one, else the bundled default."""
+    if mallmapp is not None and (Path(mallmapp) / namn).exists():
+        return Path(mallmapp) / namn
+    return standardmallar() / namn
+
+
+def _tagg_vid(exc: jinja2.TemplateError) -> str:
+    """The tag around the error, from the lines docxtpl kept (XML stripped)."""
+    lines = list(getattr(exc, "docx_context", None) or [])
+    if not lines and getattr(exc, "source", None) and getattr(exc, "lineno", None):
+        lines = [re.sub(r"<[^>]+>", "", exc.source.splitlines()[exc.lineno - 1])]
+    mid = lines[3:4] + lines  # docxtpl keeps 3 lines before the error line
+    for text in mid:
+        taggar = re.findall(r"\{[{%].*?(?:[}%]\}|$)", text)
+        if taggar:
+            return f" (taggen {taggar[0].strip()})"
+    return ""
+
+
+def rendera_word(mall: Path, kontext_för, sökväg: Path) -> None:
+    """Render `mall` with the context that `kontext_för(doc)` builds (images and sub-documents need the
+    document), into `sökväg`."""
+    try:
+        doc = DocxTemplate(str(mall))
+        doc.init_docx()
+    except Exception as exc:  # noqa: BLE001 - not a zip, missing parts: the template is broken
+        raise KonfigurationsFel(f"mallen {mall} kan inte läsas som Word-dokument ({type(exc).__name__})") from exc
+    try:
+        kontext = kontext_för(doc)
+        doc.render(kontext, jinja_env=miljö(word=True), autoescape=True)
+    except jinja2.UndefinedError as exc:
+        fält = re.search(r"'([^']+)' (?:is undefined|has no attribute '([^']+)')", exc.message or "")
+        namn = (fält.group(2) or fält.group(1)) if fält else exc.message
+        raise KonfigurationsFel(f"mallen {mall.name}: fältet '{namn}' finns inte") from exc
+    except jinja2.TemplateSyntaxError as exc:
+        raise KonfigurationsFel(f"mallen {mall.name}: syntaxfel i en tagg{_tagg_vid(exc)}: "
+                                f"{exc.message}") from exc
+    except jinja2.exceptions.SecurityError as exc:
+        raise KonfigurationsFel(f"mallen {mall.name}: otillåten operation i mallen") from exc
+    doc.save(str(sökväg))
+
+
+def bild(doc: DocxTemplate, sökväg: Path, bredd=BILDBREDD) -> InlineImage:
+    return InlineImage(doc, str(sökväg), width=bredd)
+
+
+def stycke(markdown: str) -> str:
+    """Markdown text as Word text: lines of one paragraph are joined (Word wraps them itself)."""
+    return "\n".join(" ".join(p.split()) for p in re.split(r"\n\s*\n", markdown.strip()) if p.strip())
+
+
+def fet(text: str, fet: bool) -> RichText:
+    return RichText(text, bold=fet)
+
+
+def lägg_till_tabell(sub, vy, rubrik: bool = True) -> None:
+    """A Tabellvy (see volume_report) as a real Word table in a sub-document."""
+    if rubrik:
+        sub.add_paragraph(vy.rubrik, style="Heading 2")
+    cols = list(vy.data.columns)
+    t = sub.add_table(rows=1, cols=len(cols))
+    t.style = "Table Grid"
+    t.autofit = False
+    första = 6.0 if vy.format(0, cols[0]) == "text" and len(cols) > 2 else 2.5
+    övriga = min(3.0, (25.5 - första) / max(len(cols) - 1, 1))
+    for j, col in enumerate(t.columns):
+        col.width = Cm(första if j == 0 else övriga)
+    for j, c in enumerate(cols):
+        t.rows[0].cells[j].width = Cm(första if j == 0 else övriga)
+        run = t.rows[0].cells[j].paragraphs[0].add_run(str(c))
+        run.bold = True
+        run.font.size = Pt(8)
+    for i, rec in enumerate(vy.data.itertuples(index=False)):
+        row = t.add_row().cells
+        for j, c in enumerate(row):
+            c.width = Cm(första if j == 0 else övriga)
+        for j, (v, c) in enumerate(zip(rec, cols)):
+            fmt = vy.format(i, c)
+            p = row[j].paragraphs[0]
+            p.add_run(cell(v, fmt, str(c).startswith("Förändring"))).font.size = Pt(8)
+            if fmt != "text":
+                p.alignment = 2  # right
