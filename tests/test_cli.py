@@ -28,6 +28,7 @@ MAPPNING = EKONOMI / "verksamheter.csv"
 RAPPORT = "ekonomirapport_2025-02.md"
 UTFILER = {
     RAPPORT,
+    "ekonomirapport_2025-02.docx",
     "bilaga_ekonomirapport_2025-02.xlsx",
     "diagram_avvikelse_per_manad_2025-02.png",
     "diagram_avvikelse_per_verksamhet_2025-02.png",

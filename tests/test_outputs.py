@@ -39,6 +39,7 @@ def test_package_files(paket):
         "bilaga_ekonomirapport_2025-02.xlsx",
         "diagram_avvikelse_per_manad_2025-02.png",
         "diagram_avvikelse_per_verksamhet_2025-02.png",
+        "ekonomirapport_2025-02.docx",
         "ekonomirapport_2025-02.md",
     ]
 

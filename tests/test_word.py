@@ -1,0 +1,141 @@
+"""Word reports: they open, carry the same numbers as Markdown, and templates edited in Word work."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from kommunrapport.api import ekonomirapport, skriv_ekonomirapport, skriv_volymrapport, volymrapport
+from kommunrapport.errors import KonfigurationsFel
+from kommunrapport.rendering.word import rendera_word
+from kommunrapport.volume_data import läs_volymserier
+
+ROOT = Path(__file__).resolve().parents[1]
+EXEMPEL = ROOT / "examples"
+
+
+@pytest.fixture(scope="module")
+def rapport():
+    e = EXEMPEL / "ekonomi"
+    return ekonomirapport(e / "ekonomi_2024_2025.xlsx", e / "verksamheter.csv", månad=2, nämnd="Äldrenämnden",
+                          kommentarer=e / "kommentarer.md")
+
+
+@pytest.fixture(scope="module")
+def paket(rapport, tmp_path_factory):
+    ut = tmp_path_factory.mktemp("word") / "ut"
+    skriv_ekonomirapport(rapport, ut)
+    return ut
+
+
+def rader(table) -> list[list[str]]:
+    return [[c.text for c in r.cells] for r in table.rows]
+
+
+def markdown_rader(text: str, rubrik: str) -> list[list[str]]:
+    block = text.split(rubrik, 1)[1].split("\n\n", 2)[1]
+    out = []
+    for line in block.splitlines()[2:]:
+        out.append([c.strip().strip("*") for c in line.strip("|").split("|")])
+    return out
+
+
+def test_ekonomi_docx_has_the_published_table_as_word_rows(paket):
+    doc = Document(paket / "ekonomirapport_2025-02.docx")
+    t = rader(doc.tables[0])
+    assert t[0][:3] == ["Verksamhet", "jan", "feb"]
+    hemtjanst = next(r for r in t if r[0].startswith("2. Hemtjänst"))
+    assert hemtjanst[1:3] == ["\u22120,3", "2,3"] and hemtjanst[13:] == ["6,0", "524,1", "38\u00a0%"]
+    total = next(r for r in t if r[0] == "Ackumulerad budgetavvikelse 2025")
+    assert total[1:3] == ["3,8", "13,3"] and total[14] == "1\u00a0397,1"
+    assert len(t) == 1 + 9 + 2
+    assert len(doc.inline_shapes) == 2  # both charts
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "är +13,3 mnkr vilket är en positiv budgetavvikelse" in text
+    assert "Beviljade timmar har minskat med 7,3 % jämfört med samma period 2024, vilket ger ett överskott." in text
+    assert "{{" not in text and "{%" not in text
+
+
+def test_word_and_markdown_carry_the_same_numbers(paket):
+    doc = Document(paket / "ekonomirapport_2025-02.docx")
+    md = (paket / "ekonomirapport_2025-02.md").read_text(encoding="utf-8")
+    word = rader(doc.tables[0])[1:]
+    assert [r[:16] for r in markdown_rader(md, "## Ackumulerat resultat (mnkr)")] == [r[:16] for r in word]
+    ks_word = rader(doc.tables[1])[1:]
+    ks_md = markdown_rader(md, "## Rapport till kommunstyrelsen (mnkr)")
+    assert [r[:8] for r in ks_md] == [r[:8] for r in ks_word]
+    assert ks_word[2][3] == "13,3"
+
+
+def test_volume_docx_opens_with_tables_and_images(tmp_path):
+    r = volymrapport([läs_volymserier(EXEMPEL / "volymer" / "an_volymer_2020_2025.xlsx")], 2)
+    skriv_volymrapport(r, tmp_path, nämnd="Äldrenämnden")
+    doc = Document(tmp_path / "volymrapport_2025-02.docx")
+    assert len(doc.tables) == len(r.avsnitt[0].tabeller)
+    jämf = rader(doc.tables[0])
+    beviljade = next(x for x in jämf if x[0] == "ÄN beviljade timmar/månad")
+    assert beviljade[2:] == ["153\u00a0451", "142\u00a0241", "\u221211\u00a0210", "\u22127,3\u00a0%"]
+    assert len(doc.inline_shapes) == 6
+
+
+def _mall(path: Path, *stycken: list[str]) -> Path:
+    """A template whose paragraphs are made of the given runs, as Word splits text while editing."""
+    doc = Document()
+    for runs in stycken:
+        p = doc.add_paragraph()
+        for i, r in enumerate(runs):
+            run = p.add_run(r)
+            run.bold = i % 2 == 1  # different formatting: Word keeps such runs apart
+    doc.save(path)
+    return path
+
+
+def test_a_tag_split_across_runs_by_word_still_renders(tmp_path):
+    mall = _mall(tmp_path / "mall.docx", ["Nämnd: {{ nä", "mnd }}", " år {", "{ år }}"], ["{%p if år > 2000 %}"],
+                 ["ja"], ["{%p endif %}"])
+    rendera_word(mall, lambda doc: {"nämnd": "Äldrenämnden", "år": 2025}, tmp_path / "ut.docx")
+    text = [p.text for p in Document(tmp_path / "ut.docx").paragraphs]
+    assert text == ["Nämnd: Äldrenämnden år 2025", "ja"]
+
+
+def test_an_unknown_field_names_the_template_and_the_field(tmp_path):
+    mall = _mall(tmp_path / "mall.docx", ["{{ nämnd }} {{ finns_", "inte }}"])
+    with pytest.raises(KonfigurationsFel) as e:
+        rendera_word(mall, lambda doc: {"nämnd": "x"}, tmp_path / "ut.docx")
+    assert str(e.value) == "mallen mall.docx: fältet 'finns_inte' finns inte"
+    assert not (tmp_path / "ut.docx").exists()
+
+
+def test_a_syntax_error_points_at_the_tag(tmp_path):
+    mall = _mall(tmp_path / "mall.docx", ["Före"], ["{%p for rad in %}"], ["{{ rad }}"], ["{%p endfor %}"])
+    with pytest.raises(KonfigurationsFel, match=r"mallen mall.docx: syntaxfel i en tagg \(taggen \{% for rad in %\}\)"):
+        rendera_word(mall, lambda doc: {}, tmp_path / "ut.docx")
+
+
+def test_a_word_template_cannot_reach_python(tmp_path):
+    mall = _mall(tmp_path / "mall.docx", ["{{ nämnd.__class__.__mro__[1].__subclasses__() }}"])
+    with pytest.raises(KonfigurationsFel, match="otillåten|finns inte"):
+        rendera_word(mall, lambda doc: {"nämnd": "x"}, tmp_path / "ut.docx")
+
+
+def test_the_kommuns_own_broken_word_template_writes_nothing(rapport, tmp_path):
+    mallar = tmp_path / "mallar"
+    mallar.mkdir()
+    _mall(mallar / "ekonomirapport.docx", ["{{ inledning }} {{ saknas }}"])
+    with pytest.raises(KonfigurationsFel, match="ekonomirapport.docx: fältet 'saknas' finns inte"):
+        skriv_ekonomirapport(rapport, tmp_path / "ut", mallar)
+    assert not (tmp_path / "ut").exists()
+    (mallar / "ekonomirapport.docx").write_bytes(b"not a zip")
+    with pytest.raises(KonfigurationsFel, match="kan inte läsas som Word-dokument"):
+        skriv_ekonomirapport(rapport, tmp_path / "ut", mallar)
+
+
+def test_the_kommuns_own_word_template_is_used(rapport, tmp_path):
+    mallar = tmp_path / "mallar"
+    mallar.mkdir()
+    _mall(mallar / "ekonomirapport.docx", ["Till nämnden: ", "{{ inledning }}"])
+    skriv_ekonomirapport(rapport, tmp_path / "ut", mallar)
+    doc = Document(tmp_path / "ut" / "ekonomirapport_2025-02.docx")
+    assert doc.paragraphs[0].text.startswith("Till nämnden: Nämndens budgetavvikelse")
