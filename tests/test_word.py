@@ -139,3 +139,28 @@ def test_the_kommuns_own_word_template_is_used(rapport, tmp_path):
     skriv_ekonomirapport(rapport, tmp_path / "ut", mallar)
     doc = Document(tmp_path / "ut" / "ekonomirapport_2025-02.docx")
     assert doc.paragraphs[0].text.startswith("Till nämnden: Nämndens budgetavvikelse")
+
+
+def test_init_writes_a_starter_kit_that_runs_with_the_kommuns_own_templates(tmp_path):
+    import shutil
+
+    from kommunrapport import runner
+    from kommunrapport.api import init
+    from kommunrapport.errors import KommunrapportFel
+
+    kit = tmp_path / "kommun"
+    skrivna = init(kit, "Socialnämnden")
+    assert {p.relative_to(kit).as_posix() for p in skrivna} == {
+        "kommunrapport.toml", "verksamheter.csv", "kommentarer.md", "mallar/ekonomirapport.md.j2",
+        "mallar/ekonomirapport.docx", "mallar/volymrapport.md.j2", "mallar/volymrapport.docx"}
+    with pytest.raises(KommunrapportFel, match="finns redan; ingenting skrevs"):
+        init(kit)
+    shutil.copy(EXEMPEL / "ekonomi" / "ekonomi_2024_2025.xlsx", kit / "export" / "ekonomi_2025.xlsx")
+    shutil.copy(EXEMPEL / "ekonomi" / "verksamheter.csv", kit / "verksamheter.csv")
+    mall = kit / "mallar" / "ekonomirapport.md.j2"
+    mall.write_text(mall.read_text(encoding="utf-8").replace("**{{ nämnd }}**", "**{{ nämnd }}, Exempelby kommun**"),
+                    encoding="utf-8")
+    k = runner.kör(kit / "kommunrapport.toml", tyst=True)
+    md = (k.mapp / "ekonomirapport_2025-02.md").read_text(encoding="utf-8")
+    assert "**Socialnämnden, Exempelby kommun**" in md
+    assert (k.mapp / "ekonomirapport_2025-02.docx").exists()

@@ -234,6 +234,26 @@ def historik(
 
 
 @app.command()
+def init(
+    mapp: Annotated[Path, typer.Argument(help="Mappen att skapa eller fylla (standard: aktuell mapp).")] = Path("."),
+    namnd: Annotated[str, typer.Option("--namnd", "--nämnd", help="Nämndens namn.")] = "Nämnden",
+    force: Annotated[bool, typer.Option("--force", help="Skriv över filer som redan finns.")] = False,
+) -> None:
+    """Skapa en startkonfiguration, en verksamhetsmappning, en kommentarfil och egna kopior av mallarna."""
+    from . import api
+
+    try:
+        for f in api.init(mapp, namnd, force):
+            print(f"skrev {f}", file=sys.stderr)
+    except KommunrapportFel as exc:
+        _skriv_fel(exc)
+        raise typer.Exit(exc.exit_code) from None
+    print(f"Lägg exporten i {mapp / 'export'}, fyll i verksamheter.csv och kör: "
+          f"kommunrapport validera {mapp / 'export'}/* && kommunrapport kör --config {mapp / 'kommunrapport.toml'}",
+          file=sys.stderr)
+
+
+@app.command()
 def validera(
     filer: Annotated[list[Path], typer.Argument(help="Filer att kontrollera (.csv, .xlsx).")],
     mappning: Annotated[Path | None, typer.Option("--mappning", help="Kontrollera också att alla verksamheter finns i mappningen.")] = None,
