@@ -121,6 +121,17 @@ def volymer() -> None:
     doc.save(HERE / "volymrapport.docx")
 
 
+def ks() -> None:
+    doc = dokument(liggande=True)
+    doc.add_paragraph("Rapport till kommunstyrelsen {{ period }} {{ år }}", style="Title")
+    doc.add_paragraph().add_run("{{ nämnd }}").bold = True
+    doc.add_paragraph("Belopp i mnkr. Intäkter anges positiva, kostnader och investeringar negativa; "
+                      "en positiv budgetavvikelse är bättre än budget.")
+    doc.add_paragraph("{{p tabeller }}")
+    doc.save(HERE / "rapport_till_ks.docx")
+
+
 if __name__ == "__main__":
     ekonomi()
     volymer()
+    ks()

@@ -384,7 +384,6 @@ def skriv_volymrapport(r, ut: str | Path, nämnd: str = "", kommentarer: dict[st
     """Write the volume report (Markdown), its charts and the Excel annex into `ut`, atomically."""
     from .rendering.annex import skriv_vyer
     from .rendering.charts import linjediagram_per_månad, stapeldiagram_jämförelse
-
     from .rendering.word import mallsökväg, rendera_word
 
     stam = f"{r.år}-{r.månad:02d}"
@@ -483,7 +482,8 @@ def init(mapp: str | Path, namn: str = "Nämnden", skriv_över: bool = False) ->
         else b"id;rubrik;f\xc3\xb6r\xc3\xa4lder;koder\n",
         "kommentarer.md": STARTKOMMENTARER.encode("utf-8"),
     }
-    for mall in ("ekonomirapport.md.j2", "ekonomirapport.docx", "volymrapport.md.j2", "volymrapport.docx"):
+    for mall in ("ekonomirapport.md.j2", "ekonomirapport.docx", "volymrapport.md.j2", "volymrapport.docx",
+                 "rapport_till_ks.md.j2", "rapport_till_ks.docx"):
         filer[f"mallar/{mall}"] = (standardmallar() / mall).read_bytes()
     finns = [n for n in filer if (mapp / n).exists()]
     if finns and not skriv_över:
@@ -497,3 +497,52 @@ def init(mapp: str | Path, namn: str = "Nämnden", skriv_över: bool = False) ->
         shutil.move(tmp, mapp / namn_)
         skrivna.append(mapp / namn_)
     return skrivna
+
+
+# --- rapport till kommunstyrelsen -------------------------------------------------------------------
+
+def ks_rapport(data, mappning, månad: int, år: int | None = None, nämnd: str = "Nämnden",
+               tecken=Tecken.KOSTNAD_POSITIV, värden=Värden.MÅNAD, blad=None, kolumner=None,
+               investeringar: str | Path | None = None, prognos_aug: dict[str, float] | None = None):
+    """The report to kommunstyrelsen (jan–apr, jan–aug or jan–dec) from the ekonomi export and, optionally,
+    an investment export (år, månad, projekt, utfall, budget, prognos)."""
+    from .ks_report import bygg_ks_rapport, läs_investeringar
+    from .report import koppla_rader
+
+    träd = läs_mappning(mappning)
+    huvudbok = läs_ekonomi(data, Tecken(tecken), Värden(värden), blad, kolumner)
+    ledger = koppla_rader(huvudbok, träd)
+    år = int(år if år is not None else ledger["år"].max())
+    inv = läs_investeringar(investeringar, Tecken(tecken)) if investeringar else None
+    return bygg_ks_rapport(ledger, år, månad, nämnd, prognos_aug, inv, huvudbok.varningar)
+
+
+def skriv_ks_rapport(r, ut: str | Path, mallmapp: Path | None = None) -> list[Path]:
+    """Write rapport_till_ks_ÅÅÅÅ-MM.md/.docx and its Excel annex into `ut`, atomically."""
+    from .rendering.annex import skriv_vyer
+    from .rendering.markdown import rendera
+    from .rendering.word import lägg_till_tabell, mallsökväg, rendera_word
+
+    stam = f"{r.år}-{r.månad:02d}"
+    namn = [f"rapport_till_ks_{stam}.md", f"rapport_till_ks_{stam}.docx", f"bilaga_rapport_till_ks_{stam}.xlsx"]
+    kontext = {"nämnd": r.nämnd, "år": r.år, "månad": r.månad, "period": r.period,
+               "rapportnamn": f"Rapport till kommunstyrelsen {r.period} {r.år}",
+               "tabeller": r.tabeller, "varningar": r.varningar}
+    text = rendera("rapport_till_ks.md.j2", kontext, mallmapp)
+
+    def word(doc):
+        sub = doc.new_subdoc()
+        for t in r.tabeller:
+            lägg_till_tabell(sub, t)
+        if r.varningar:
+            sub.add_paragraph("Att kontrollera", style="Heading 2")
+            for v in r.varningar:
+                sub.add_paragraph(v, style="List Bullet")
+        return {**kontext, "tabeller": sub}
+
+    with atomisk_mapp(ut) as stage:
+        (stage / namn[0]).write_text(text, encoding="utf-8")
+        rendera_word(mallsökväg("rapport_till_ks.docx", mallmapp), word, stage / namn[1])
+        skriv_vyer(r.tabeller, {"Rapport": kontext["rapportnamn"], "Nämnd": r.nämnd,
+                                "Enhet": "mnkr; intäkter +, kostnader och investeringar −"}, stage / namn[2])
+    return [Path(ut) / n for n in namn]

@@ -145,6 +145,7 @@ def ks_tabell(ledger: pd.DataFrame, år: int, till_månad: int) -> pd.DataFrame:
             "utfall_period": utfall_p,
             "avvikelse_period": utfall_p - budget_p,
             "avvikelse_period_fg_år": fg["utfall"].sum() - fg["budget"].sum() if len(fg) else np.nan,
+            "utfall_period_fg_år": fg["utfall"].sum() if len(fg) else np.nan,
             "budget_helår": budget_år,
             "prognos_helår": prognos,
             "prognosavvikelse": prognos - budget_år,

@@ -166,6 +166,49 @@ def _volymer(month, year, hemtjanst, placeringar, bistand, serier, omrade, confi
         print(api.volym_json(rapport))
 
 
+@app.command()
+def ks(
+    month: Annotated[str, typer.Option("--month", "--månad", "-m", help="apr, aug eller dec (eller 2025-08).")],
+    year: Annotated[int | None, typer.Option("--year", "--år", help="År (standard: senaste året i exporten).")] = None,
+    config: Annotated[Path | None, typer.Option("--config", "--konfig", help=f"Konfigurationsfil (standard: {STANDARDKONFIG}).")] = None,
+    data: Annotated[Path | None, typer.Option("--data", help="Exporten med utfall och budget.")] = None,
+    mappning: Annotated[Path | None, typer.Option("--mappning", help="Verksamhetsmappningen.")] = None,
+    investeringar: Annotated[Path | None, typer.Option("--investeringar", help="Investeringar per projekt (valfritt).")] = None,
+    out: Annotated[Path, typer.Option("--out", "--ut", help="Mapp att skriva i.")] = Path("ut"),
+) -> None:
+    """Rapport till kommunstyrelsen (jan–apr, jan–aug, jan–dec): drift och investeringar i mnkr, Word och Markdown.
+
+    Jan–dec-versionens prognosavvikelse kräver prognosen från rapporten jan–aug i historiken
+    (kommunrapport kör --month ÅÅÅÅ-08).
+    """
+    from . import api, history
+    from .config import läs_konfiguration
+
+    try:
+        år_i_månad, månad = _tolka_månad(month)
+        år = year or år_i_månad
+        konfig_fil = config or (Path(STANDARDKONFIG) if Path(STANDARDKONFIG).exists() else None)
+        konf = läs_konfiguration(konfig_fil) if konfig_fil else None
+        e = konf.ekonomi if konf else None
+        data = data or (e.data if e else None)
+        mappning = mappning or (e.mappning if e else None)
+        if data is None or mappning is None:
+            raise KommunrapportFel("ange --data och --mappning, eller en konfigurationsfil med [ekonomi]")
+        prognos_aug = None
+        if månad == 12 and konf is not None and år is not None:
+            prognos_aug = history.ks_prognos(konf.ut / history.FILNAMN, f"{år}-08")
+        r = api.ks_rapport(data, mappning, månad, år, konf.nämnd if konf else "Nämnden",
+                           e.tecken if e else "kostnad-positiv", e.värden if e else "månad", e.blad if e else None,
+                           e.kolumner if e else None, investeringar or (e.investeringar if e else None), prognos_aug)
+        for f in api.skriv_ks_rapport(r, out, konf.mallar if konf else None):
+            print(f"skrev {f}", file=sys.stderr)
+        for v in r.varningar:
+            print(f"varning: {v}", file=sys.stderr)
+    except KommunrapportFel as exc:
+        _skriv_fel(exc)
+        raise typer.Exit(exc.exit_code) from None
+
+
 @app.command("kör")
 def kor(
     config: Annotated[Path, typer.Option("--config", "--konfig", help="Konfigurationsfilen.")] = Path(STANDARDKONFIG),

@@ -42,6 +42,7 @@ class EkonomiInställningar(BaseModel):
     data: Path
     mappning: Path
     kommentarer: Path | None = None
+    investeringar: Path | None = None  # for the report to kommunstyrelsen
     blad: str | None = None
     tecken: Tecken = Tecken.KOSTNAD_POSITIV
     värden: Värden = Field(Värden.MÅNAD, validation_alias=AliasChoices("varden", "värden"))
@@ -70,7 +71,7 @@ class Konfiguration(BaseModel):
 
     nämnd: str = Field("Nämnden", validation_alias=AliasChoices("namnd", "nämnd"))
     ut: Path = Path("ut")  # output folder of `kör`: one sub-folder per period
-    rapporter: list[Literal["ekonomi", "volymer"]] | None = None  # default: every configured report
+    rapporter: list[Literal["ekonomi", "volymer", "ks"]] | None = None  # default: every configured report
     mallar: Path | None = None  # the kommun's own templates
     ekonomi: EkonomiInställningar | None = None
     volymer: VolymInställningar | None = None
@@ -79,11 +80,12 @@ class Konfiguration(BaseModel):
     def valda_rapporter(self) -> list[str]:
         if self.rapporter is not None:
             return list(self.rapporter)
-        return [n for n in ("ekonomi", "volymer") if getattr(self, n) is not None]
+        valda = [n for n in ("ekonomi", "volymer") if getattr(self, n) is not None]
+        return valda + (["ks"] if self.ekonomi is not None else [])
 
 
 MILJÖPREFIX = "KOMMUNRAPPORT_"
-SÖKVÄGAR = {"": ("ut", "mallar"), "ekonomi": ("data", "mappning", "kommentarer"),
+SÖKVÄGAR = {"": ("ut", "mallar"), "ekonomi": ("data", "mappning", "kommentarer", "investeringar"),
             "volymer": ("hemtjanst", "placeringar", "bistand", "kommentarer")}
 
 
@@ -157,6 +159,8 @@ def läs_konfiguration(sökväg: str | Path, miljö: dict[str, str] | None = Non
         e.mappning = base / e.mappning
         if e.kommentarer is not None:
             e.kommentarer = base / e.kommentarer
+        if e.investeringar is not None:
+            e.investeringar = _glob(base / e.investeringar, "ekonomi.investeringar", str(sökväg))
     if konf.volymer is not None:
         v = konf.volymer
         for key in ("hemtjanst", "placeringar", "bistand", "kommentarer"):

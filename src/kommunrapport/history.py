@@ -35,6 +35,12 @@ CREATE TABLE IF NOT EXISTS prognos (
     prognosavvikelse REAL,
     PRIMARY KEY (period, rad)
 );
+CREATE TABLE IF NOT EXISTS ks (
+    period TEXT NOT NULL,
+    rad TEXT NOT NULL,                -- Verksamhetens intäkter / kostnader / nettokostnader / nettoinvesteringar
+    prognos_helår REAL,               -- kr, result sign
+    PRIMARY KEY (period, rad)
+);
 """
 
 
@@ -45,8 +51,9 @@ def _öppna(sökväg: Path) -> sqlite3.Connection:
     return con
 
 
-def spara(sökväg: str | Path, rapport) -> None:
-    """Store (or replace) the period of an Ekonomirapport, in one transaction."""
+def spara(sökväg: str | Path, rapport, ks_extra: dict[str, float] | None = None) -> None:
+    """Store (or replace) the period of an Ekonomirapport, in one transaction; `ks_extra` adds
+    helårsprognoser of the KS report (nettoinvesteringar)."""
     from .calculations import TOTAL
 
     r = rapport
@@ -55,6 +62,7 @@ def spara(sökväg: str | Path, rapport) -> None:
     prognos = r.prognosavvikelse
     with closing(_öppna(Path(sökväg))) as con, con:
         con.execute("DELETE FROM prognos WHERE period = ?", (period,))
+        con.execute("DELETE FROM ks WHERE period = ?", (period,))
         con.execute("DELETE FROM period WHERE period = ?", (period,))
         con.execute(
             "INSERT INTO period VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -67,6 +75,26 @@ def spara(sökväg: str | Path, rapport) -> None:
             rows.append((period, rid, rubrik, float(r.ackumulerad_avvikelse.loc[rid, r.månad]),
                          None if prognos is None else float(prognos[rid])))
         con.executemany("INSERT INTO prognos VALUES (?, ?, ?, ?, ?)", rows)
+        _spara_ks(con, period, {str(k): float(v) for k, v in r.ks["prognos_helår"].items()} | (ks_extra or {}))
+
+
+def _spara_ks(con: sqlite3.Connection, period: str, prognoser: dict[str, float]) -> None:
+    con.executemany("INSERT OR REPLACE INTO ks VALUES (?, ?, ?)", [(period, k, v) for k, v in prognoser.items()])
+
+
+def spara_ks(sökväg: str | Path, period: str, prognoser: dict[str, float]) -> None:
+    """Store the helårsprognos per KS line (e.g. the nettoinvesteringar of the KS report)."""
+    with closing(_öppna(Path(sökväg))) as con, con:
+        _spara_ks(con, period, prognoser)
+
+
+def ks_prognos(sökväg: str | Path, period: str) -> dict[str, float] | None:
+    """The helårsprognos per KS line given at `period` (e.g. '2025-08'), or None if that run is not stored."""
+    if not Path(sökväg).exists():
+        return None
+    with closing(_öppna(Path(sökväg))) as con:
+        rows = con.execute("SELECT rad, prognos_helår FROM ks WHERE period = ?", (period,)).fetchall()
+    return {r: v for r, v in rows} or None
 
 
 def perioder(sökväg: str | Path) -> pd.DataFrame:

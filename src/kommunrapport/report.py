@@ -196,7 +196,7 @@ def tabeller(r: Ekonomirapport) -> dict[str, pd.DataFrame]:
     }).reset_index(drop=True)
 
     kort = _kort_period(r.månad)
-    ks = (r.ks / MILJON).rename(columns={
+    ks = (r.ks.drop(columns=["utfall_period_fg_år"]) / MILJON).rename(columns={
         "budget_period": f"Budget {kort} {r.år}",
         "utfall_period": f"Utfall {kort} {r.år}",
         "avvikelse_period": f"Budgetavvikelse {kort} {r.år}",

@@ -141,6 +141,7 @@ def kör(konfig: str | Path, månad: int | None = None, år: int | None = None, 
         filer: list[Path] = []
         databas = ut / history.FILNAMN
         ekonomirapport = None
+        ks_prognoser: dict[str, float] = {}
         total = len(konf.valda_rapporter) + 1
         nr = 0
         try:
@@ -166,8 +167,19 @@ def kör(konfig: str | Path, månad: int | None = None, år: int | None = None, 
                 filer += api.skriv_volymrapport(vr, stage, konf.nämnd, kommentarer, konf.mallar)
                 for w in vr.varningar:
                     log.warning("volymer: %s", w)
+            if "ks" in konf.valda_rapporter and månad in (4, 8, 12):
+                nr += 1
+                steg(nr, total, "rapporten till kommunstyrelsen")
+                e = konf.ekonomi
+                ks = api.ks_rapport(e.data, e.mappning, månad, år, konf.nämnd, e.tecken, e.värden, e.blad,
+                                    e.kolumner, e.investeringar,
+                                    history.ks_prognos(databas, f"{år}-08") if månad == 12 else None)
+                filer += api.skriv_ks_rapport(ks, stage, konf.mallar)
+                ks_prognoser = ks.prognoser
+                for w in ks.varningar:
+                    log.warning("ks: %s", w)
             steg(total, total, "flyttar på plats")
-            _på_plats(stage, mål, databas, ekonomirapport)
+            _på_plats(stage, mål, databas, ekonomirapport, ks_prognoser)
         except BaseException:
             shutil.rmtree(stage, ignore_errors=True)
             log.error("avbrutet: ingenting skrevs för %s", period)
@@ -176,7 +188,7 @@ def kör(konfig: str | Path, månad: int | None = None, år: int | None = None, 
         return Körning(period, mål, [mål / f.name for f in filer])
 
 
-def _på_plats(stage: Path, mål: Path, databas: Path, ekonomirapport) -> None:
+def _på_plats(stage: Path, mål: Path, databas: Path, ekonomirapport, ks_prognoser: dict[str, float]) -> None:
     """Rename the staging folder into place and store the history; either both happen or neither."""
     gammal = None
     if mål.exists():
@@ -186,7 +198,7 @@ def _på_plats(stage: Path, mål: Path, databas: Path, ekonomirapport) -> None:
         os.replace(stage, mål)
         try:
             if ekonomirapport is not None:
-                history.spara(databas, ekonomirapport)
+                history.spara(databas, ekonomirapport, ks_prognoser)
         except BaseException:
             os.replace(mål, stage)
             raise

@@ -225,6 +225,7 @@ def läs_lång(
     krävs: tuple[str, ...],
     blad: str | None = None,
     kolumner: dict[str, str] | None = None,
+    negativa: bool = False,
 ) -> tuple[pd.DataFrame, Tabell]:
     """A long export of volumes: one row per year, month (and dimensions) with measure columns.
 
@@ -254,7 +255,7 @@ def läs_lång(
         if m in karta:
             values, bad = tolka_tal(df[karta[m]])
             fel += _fel_för(tabell, bad.to_numpy(), karta[m], "'{värde}' är inget tal", df[karta[m]])
-            neg = (values < 0).to_numpy()
+            neg = (values < 0).to_numpy() & (not negativa)
             fel += _fel_för(tabell, neg, karta[m], "'{värde}' är negativt; en volym kan inte vara negativ", df[karta[m]])
             out[m] = values.to_numpy()
     if fel:
