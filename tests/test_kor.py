@@ -96,10 +96,10 @@ def test_the_history_database_survives_a_crash_in_the_middle_of_saving(tmp_path,
     before = history.prognoser(db, 2025)
     original = history.spara
 
-    def crash(sökväg, rapport):
+    def crash(sökväg, rapport, *rest):
         rapport.träd.rader.append(None)  # the row insert fails after the period row was written
         try:
-            original(sökväg, rapport)
+            original(sökväg, rapport, *rest)
         finally:
             rapport.träd.rader.pop()
 
