@@ -152,7 +152,8 @@ def test_init_writes_a_starter_kit_that_runs_with_the_kommuns_own_templates(tmp_
     skrivna = init(kit, "Socialnämnden")
     assert {p.relative_to(kit).as_posix() for p in skrivna} == {
         "kommunrapport.toml", "verksamheter.csv", "kommentarer.md", "mallar/ekonomirapport.md.j2",
-        "mallar/ekonomirapport.docx", "mallar/volymrapport.md.j2", "mallar/volymrapport.docx"}
+        "mallar/ekonomirapport.docx", "mallar/volymrapport.md.j2", "mallar/volymrapport.docx",
+        "mallar/rapport_till_ks.md.j2", "mallar/rapport_till_ks.docx"}
     with pytest.raises(KommunrapportFel, match="finns redan; ingenting skrevs"):
         init(kit)
     shutil.copy(EXEMPEL / "ekonomi" / "ekonomi_2024_2025.xlsx", kit / "export" / "ekonomi_2025.xlsx")
