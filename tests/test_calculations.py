@@ -159,3 +159,16 @@ def test_overlapping_patterns_are_ambiguous():
     t = Verksamhetsträd([VerksamhetsRad(id="a", rubrik="A", koder=["61*"]),
                          VerksamhetsRad(id="b", rubrik="B", koder=["6*"])])
     assert t.slå_upp("612") == ["a", "b"]
+
+
+def test_a_month_missing_from_the_export_is_a_warning(tmp_path):
+    from pathlib import Path
+
+    from kommunrapport.api import ekonomirapport
+
+    ex = Path(__file__).resolve().parents[1] / "examples" / "ekonomi"
+    lines = (ex / "ekonomi_2024_2025.csv").read_text(encoding="utf-8-sig").splitlines()
+    kept = [line for line in lines if not line.startswith("2025;1;")]
+    (tmp_path / "e.csv").write_text("\n".join(kept) + "\n", encoding="utf-8")
+    r = ekonomirapport(tmp_path / "e.csv", ex / "verksamheter.csv", månad=2)
+    assert r.varningar == ["exporten har inga rader alls för januari 2025; beloppen för perioden kan vara för låga"]

@@ -441,3 +441,13 @@ def test_egna_kolumnnamn(tmp_path):
     assert hb.data["utfall"].tolist() == [1234.5, -2.0]
     assert hb.data["budget"].tolist() == [1000.0, 0.0]
     assert hb.data["månad"].tolist() == [1, 2]
+
+
+def test_ackumulerat_med_ej_stangda_manader_och_prognos(tmp_path):
+    """Year-to-date 0 after the last closed month is not a reversal; an accumulated prognos is differenced."""
+    rows = ["År;Månad;Verksamhet;Utfall;Budget;Prognos"]
+    rows += [f"2025;{m};a;{ {1: 10, 2: 25}.get(m, 0) };{12 * m};{11 * m}" for m in range(1, 13)]
+    path = skriv(tmp_path / "ack.csv", "\n".join(rows) + "\n")
+    d = läs_ekonomi(path, tecken=Tecken.KOSTNAD_NEGATIV, värden=Värden.ACKUMULERADE).data
+    assert d["utfall"].tolist() == [10, 15] + [0] * 10
+    assert d["budget"].sum() == 144 and d["prognos"].sum() == 132

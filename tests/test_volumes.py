@@ -270,3 +270,39 @@ def test_unusual_headers_through_the_column_mapping(tmp_path):
     [h] = läs_volymdata(hemtjanst=tmp_path / "h.csv", kolumner={"beviljade": "Bev. tim", "utförda": "Utf. tim"})
     assert h.serie("Utförda timmar")["värde"].tolist() == [90, 99]
     assert h.serie("Beviljade timmar")["år"].tolist() == [2025, 2025]
+
+
+def test_a_blank_cell_makes_the_months_total_missing_not_smaller(tmp_path):
+    from kommunrapport.volume_data import läs_hemtjänst
+
+    text = ("År;Månad;Utförare;Beviljade timmar;Utförda timmar\n2024;1;A;100;90\n2024;1;B;100;90\n"
+            "2024;2;A;100;90\n2024;2;B;100;90\n2025;1;A;100;90\n2025;1;B;100;90\n2025;2;A;100;90\n2025;2;B;;90\n")
+    (tmp_path / "h.csv").write_text(text, encoding="utf-8")
+    h = läs_hemtjänst(tmp_path / "h.csv")
+    assert (2025, 2) not in set(zip(h.serie("Beviljade timmar")["år"], h.serie("Beviljade timmar")["månad"]))
+    r = bygg_volymrapport([h], månad=2)
+    assert any("'Beviljade timmar' saknar värde för februari 2025" in w for w in r.varningar)
+    jämf = r.avsnitt[0].tabeller[0].data.set_index("Mått")
+    assert math.isnan(jämf.loc["Beviljade timmar", "jan–feb 2025"])
+
+
+def test_an_unknown_regi_is_an_error(tmp_path):
+    from kommunrapport.errors import IndataFel
+    from kommunrapport.volume_data import läs_hemtjänst
+
+    (tmp_path / "h.csv").write_text("År;Månad;Regi;Beviljade timmar;Utförda timmar\n2025;1;LOV;1;1\n"
+                                    "2025;1;Egen regi;1;1\n2025;1;Bemanningsföretag;1;1\n", encoding="utf-8")
+    with pytest.raises(IndataFel, match="okänd regi: 'Bemanningsföretag'"):
+        läs_hemtjänst(tmp_path / "h.csv")
+
+
+def test_tertials_and_rolling_stop_at_the_report_month():
+    from kommunrapport.volume_data import Seriedef, Volymdata
+
+    s = serie({(y, m): 10.0 for y in (2024, 2025) for m in range(1, 13)})
+    v = Volymdata("Test", s.assign(serie="x"), [Seriedef("x", "flöde", diagram=True)])
+    r = bygg_volymrapport([v], månad=2, år=2025)
+    tert = next(t for t in r.avsnitt[0].tabeller if t.namn == "Test tertialer").data
+    assert not tert["Tertial"].str.endswith("2025").any()
+    r12 = next(t for t in r.avsnitt[0].tabeller if t.namn == "Test rullande 12").data
+    assert r12.iloc[0]["12 mån t.o.m. feb 2025"] == 120

@@ -503,9 +503,12 @@ def init(mapp: str | Path, namn: str = "Nämnden", skriv_över: bool = False) ->
 
 def ks_rapport(data, mappning, månad: int, år: int | None = None, nämnd: str = "Nämnden",
                tecken=Tecken.KOSTNAD_POSITIV, värden=Värden.MÅNAD, blad=None, kolumner=None,
-               investeringar: str | Path | None = None, prognos_aug: dict[str, float] | None = None):
+               investeringar: str | Path | None = None, historik: str | Path | None = None,
+               prognos_aug: dict[str, float] | None = None):
     """The report to kommunstyrelsen (jan–apr, jan–aug or jan–dec) from the ekonomi export and, optionally,
-    an investment export (år, månad, projekt, utfall, budget, prognos)."""
+    an investment export (år, månad, projekt, utfall, budget, prognos). In December the forecast given at
+    jan–aug is `prognos_aug`, or read from the `historik` database."""
+    from . import history
     from .ks_report import bygg_ks_rapport, läs_investeringar
     from .report import koppla_rader
 
@@ -514,6 +517,8 @@ def ks_rapport(data, mappning, månad: int, år: int | None = None, nämnd: str 
     ledger = koppla_rader(huvudbok, träd)
     år = int(år if år is not None else ledger["år"].max())
     inv = läs_investeringar(investeringar, Tecken(tecken)) if investeringar else None
+    if prognos_aug is None and historik is not None and månad == 12:
+        prognos_aug = history.ks_prognos(historik, f"{år}-08")
     return bygg_ks_rapport(ledger, år, månad, nämnd, prognos_aug, inv, huvudbok.varningar)
 
 

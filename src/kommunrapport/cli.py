@@ -194,12 +194,10 @@ def ks(
         mappning = mappning or (e.mappning if e else None)
         if data is None or mappning is None:
             raise KommunrapportFel("ange --data och --mappning, eller en konfigurationsfil med [ekonomi]")
-        prognos_aug = None
-        if månad == 12 and konf is not None and år is not None:
-            prognos_aug = history.ks_prognos(konf.ut / history.FILNAMN, f"{år}-08")
         r = api.ks_rapport(data, mappning, månad, år, konf.nämnd if konf else "Nämnden",
                            e.tecken if e else "kostnad-positiv", e.värden if e else "månad", e.blad if e else None,
-                           e.kolumner if e else None, investeringar or (e.investeringar if e else None), prognos_aug)
+                           e.kolumner if e else None, investeringar or (e.investeringar if e else None),
+                           konf.ut / history.FILNAMN if konf else None)
         for f in api.skriv_ks_rapport(r, out, konf.mallar if konf else None):
             print(f"skrev {f}", file=sys.stderr)
         for v in r.varningar:

@@ -127,6 +127,12 @@ def bygg_ekonomirapport(
             "är månaden stängd?", källa)
 
     varningar = list(huvudbok.varningar)
+    for y in (år - 1, år):
+        if (ledger["år"] == y).any():
+            saknas = sorted(set(range(1, månad + 1)) - set(ledger.loc[ledger["år"] == y, "månad"]))
+            if saknas:
+                varningar.append(f"exporten har inga rader alls för {', '.join(månadsnamn(m) for m in saknas)} {y}; "
+                                 "beloppen för perioden kan vara för låga")
     har_prognos = huvudbok.har_prognos
     if har_prognos:
         for rid in calc.rader_utan_prognos(ledger, år):

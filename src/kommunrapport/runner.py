@@ -109,8 +109,8 @@ def senaste_stängda_månad(konf: Konfiguration) -> tuple[int, int]:
         return år, int(d.loc[d["år"] == år, "månad"].max())
     v = konf.volymer
     data = api.läs_volymdata(v.hemtjanst, v.placeringar, v.bistand, v.serier, v.slag, kolumner=v.kolumner)
-    senast = max((int(r.år), int(r.månad)) for d in data for r in d.serier[["år", "månad"]].itertuples())
-    return senast
+    # Every area must have the month: the earliest of the areas' latest months.
+    return min(max(zip(d.serier["år"].astype(int), d.serier["månad"].astype(int))) for d in data)
 
 
 def kör(konfig: str | Path, månad: int | None = None, år: int | None = None, tvinga: bool = False,
@@ -132,6 +132,8 @@ def kör(konfig: str | Path, månad: int | None = None, år: int | None = None, 
             år = senaste_stängda_månad(konf)[0]
         period = f"{år}-{månad:02d}"
         mål = ut / period
+        if konf.valda_rapporter == ["ks"] and månad not in (4, 8, 12):
+            raise IngetAttGöra(f"rapporten till kommunstyrelsen görs i april, augusti och december, inte för {period}")
         if mål.exists() and not tvinga:
             log.info("inget att göra: %s finns redan", mål, extra={"bara_fil": True})
             raise IngetAttGöra(f"{mål} finns redan; inget nytt att rapportera (använd --force för att göra om)")
@@ -172,8 +174,7 @@ def kör(konfig: str | Path, månad: int | None = None, år: int | None = None, 
                 steg(nr, total, "rapporten till kommunstyrelsen")
                 e = konf.ekonomi
                 ks = api.ks_rapport(e.data, e.mappning, månad, år, konf.nämnd, e.tecken, e.värden, e.blad,
-                                    e.kolumner, e.investeringar,
-                                    history.ks_prognos(databas, f"{år}-08") if månad == 12 else None)
+                                    e.kolumner, e.investeringar, databas)
                 filer += api.skriv_ks_rapport(ks, stage, konf.mallar)
                 ks_prognoser = ks.prognoser
                 for w in ks.varningar:
@@ -199,6 +200,8 @@ def _på_plats(stage: Path, mål: Path, databas: Path, ekonomirapport, ks_progno
         try:
             if ekonomirapport is not None:
                 history.spara(databas, ekonomirapport, ks_prognoser)
+            elif ks_prognoser:
+                history.spara_ks(databas, mål.name, ks_prognoser)
         except BaseException:
             os.replace(mål, stage)
             raise

@@ -295,8 +295,14 @@ def _från_ackumulerade(df: pd.DataFrame) -> pd.DataFrame:
              källrad=("källrad", "min"))
         .reset_index()
     )
-    g = agg.groupby(keys, sort=False)
-    for col in ("utfall", "budget"):
-        agg[col] = agg[col] - g[col].shift(1).fillna(0.0)
+    agg = agg.sort_values(keys + ["månad"]).reset_index(drop=True)
+    grupper = [agg[k] for k in keys]
+    # A year-to-date utfall of 0 after the last non-zero month is 'not yet reported', not a reversal.
+    senast = agg["månad"].where(agg["utfall"].abs() > 0.005).groupby(grupper).transform("max").fillna(0)
+    agg.loc[agg["månad"] > senast, "utfall"] = np.nan
+    for col in ("utfall", "budget", "prognos"):
+        ifylld = agg[col].groupby(grupper).ffill()
+        månadsvis = ifylld - ifylld.groupby(grupper).shift(1).fillna(0.0)
+        agg[col] = månadsvis.where(agg[col].notna(), np.nan if col == "prognos" else 0.0)
     agg["typ"] = agg["typ"].replace("", None)
     return agg

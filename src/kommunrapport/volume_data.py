@@ -68,10 +68,17 @@ def gissa_slag(namn: str) -> Slag | None:
 
 
 def _summera(df: pd.DataFrame, mått: str, namn: str, filter_: pd.Series | None = None) -> pd.DataFrame:
+    """Monthly total of a measure. A month where any contributing line is blank has no total (it is
+    then reported as missing) rather than a silently smaller one."""
     d = df if filter_ is None else df[filter_]
-    d = d[d[mått].notna()]
-    g = d.groupby(["år", "månad"], as_index=False)[mått].sum()
-    return g.rename(columns={mått: "värde"}).assign(serie=namn)[["serie", "år", "månad", "värde"]]
+    g = d.groupby(["år", "månad"])[mått]
+    total = g.sum().where(g.count() == g.size())
+    out = total.dropna().rename("värde").reset_index()
+    return out.assign(serie=namn)[["serie", "år", "månad", "värde"]]
+
+
+PRIVAT = ("privat", "priv", "lov", "extern", "entreprenad", "upphandlad")
+EGEN = ("egen", "kommunal", "egen regi", "intern")
 
 
 # --- hemtjänst --------------------------------------------------------------------------------------
@@ -98,8 +105,13 @@ def läs_hemtjänst(sökväg: str | Path, blad: str | None = None, kolumner: dic
         defs.append(Seriedef("Brukare", "stock", "personer", diagram=True))
         kvoter.append(Kvotdef("Beviljade timmar per brukare och månad", "Beviljade timmar", "Brukare", "tal1"))
     if "regi" in df:
-        regi = df["regi"].str.lower()
-        privat = regi.str.startswith("priv") | regi.str.contains("lov")
+        regi = df["regi"].str.lower().str.strip()
+        privat = regi.map(lambda r: any(r.startswith(p) for p in PRIVAT))
+        egen = regi.map(lambda r: any(r.startswith(p) for p in EGEN))
+        okända = sorted(set(df.loc[~privat & ~egen, "regi"]))
+        if okända:
+            raise IndataFel(f"okänd regi: {', '.join(repr(o) for o in okända)}; skriv 'egen regi' eller 'privat' "
+                            "(även LOV, extern, entreprenad)", Plats(str(sökväg)))
         parts.append(_summera(df, "utförda", "- varav egen regi", ~privat))
         parts.append(_summera(df, "utförda", "- varav privata utförare", privat))
         defs += [Seriedef("- varav egen regi", "flöde", "timmar", varav_av="Utförda timmar"),

@@ -110,6 +110,11 @@ def bygg_volymrapport(data: list[Volymdata], månad: int, år: int | None = None
     return Volymrapport(år, månad, avsnitt)
 
 
+def _tom(serie: pd.DataFrame, år: int, månad: int) -> pd.DataFrame:
+    """The series t.o.m. the report month: later months are not part of this report."""
+    return serie[(serie["år"] < år) | ((serie["år"] == år) & (serie["månad"] <= månad))]
+
+
 def _avsnitt(d: Volymdata, år: int, månad: int) -> Volymavsnitt:
     if not (d.serier["år"] == år).any():
         raise IndataFel(f"{d.område}: {d.källa} har inga värden för {år}")
@@ -169,9 +174,7 @@ def _avsnitt(d: Volymdata, år: int, månad: int) -> Volymavsnitt:
 
     # 3. Years × months with Årssnitt, and a chart, for the main series.
     for df in [x for x in d.definitioner if x.diagram]:
-        s = d.serie(df.namn)
-        s = s[(s["år"] < år) | ((s["år"] == år) & (s["månad"] <= månad))]  # t.o.m. the report month
-        tab = vc.årstabell(s)
+        tab = vc.årstabell(_tom(d.serie(df.namn), år, månad))
         tab = tab.loc[[y for y in tab.index if år - ÅR_I_TABELL < y <= år]]
         out = pd.DataFrame({"År": tab.index.astype(int)})
         for m in vc.MÅNADER:
@@ -188,7 +191,7 @@ def _avsnitt(d: Volymdata, år: int, månad: int) -> Volymavsnitt:
     # 4. Tertials (complete ones) for the main flows, with change on the same tertial last year.
     rows = []
     for df in [x for x in d.definitioner if x.diagram and x.slag == "flöde"]:
-        t = vc.tertialjämförelse(d.serie(df.namn), df.slag)
+        t = vc.tertialjämförelse(_tom(d.serie(df.namn), år, månad), df.slag)
         for r in t[t["år"] >= år - 1].to_dict("records"):
             rows.append({"Mått": df.namn, "Tertial": f"{r['tertial']} {r['år']}", "Värde": r["värde"],
                          "Samma tertial året innan": r["fg_år"], "Förändring": r["förändring"],
@@ -200,7 +203,7 @@ def _avsnitt(d: Volymdata, år: int, månad: int) -> Volymavsnitt:
     # 5. Rolling 12 months at the report month.
     rows = []
     for df in [x for x in d.definitioner if x.diagram]:
-        r12 = vc.rullande_12(d.serie(df.namn), df.slag).set_index(["år", "månad"])["värde"]
+        r12 = vc.rullande_12(_tom(d.serie(df.namn), år, månad), df.slag).set_index(["år", "månad"])["värde"]
         nu, fg = r12.get((år, månad), np.nan), r12.get((år - 1, månad), np.nan)
         rows.append({"Mått": df.namn, "Beräkning": "summa" if df.slag == "flöde" else "medel",
                      f"12 mån t.o.m. {MÅNADER_KORT[månad - 1]} {år - 1}": fg,
