@@ -159,3 +159,14 @@ def test_validera_exit_codes(tmp_path):
 def test_validera_names_an_unrecognised_file(tmp_path):
     v = validera(skriv(tmp_path / "x.csv", "a;b;c\n1;2;3\n"))
     assert v.slutkod == 2 and "känner inte igen filen" in v.fel[0]
+
+
+@pytest.mark.parametrize("fil, dataset", [
+    ("volymer/hemtjanst.csv", "dataset: hemtjänst (långt format)"),
+    ("volymer/placeringar.xlsx", "dataset: placeringar (långt format)"),
+    ("volymer/ekonomiskt_bistand.csv", "dataset: ekonomiskt bistånd (långt format)"),
+    ("ekonomi/investeringar_2024_2025.csv", "dataset: investeringar (långt format)"),
+])
+def test_validera_knows_the_long_volume_exports(fil, dataset):
+    v = validera(ROOT / "examples" / fil)
+    assert v.slutkod == 0 and v.beskrivning[0].startswith(dataset)

@@ -253,6 +253,14 @@ def _månader_text(månader) -> str:
     return ", ".join(MÅNADER_KORT[m - 1] for m in ms)
 
 
+def _volymläsare() -> dict:
+    from .ks_report import läs_investeringar
+    from .volume_data import läs_bistånd, läs_hemtjänst, läs_placeringar
+
+    return {"hemtjänst": läs_hemtjänst, "placeringar": läs_placeringar, "ekonomiskt bistånd": läs_bistånd,
+            "investeringar": läs_investeringar}
+
+
 def validera(fil: str | Path, mappning: str | Path | None = None, tecken: Tecken | str = Tecken.KOSTNAD_POSITIV,
              värden: Värden | str = Värden.MÅNAD, blad: str | None = None) -> Validering:
     """Load a file as the reports would and describe it; every problem lands in `fel`, never raised."""
@@ -288,13 +296,34 @@ def validera(fil: str | Path, mappning: str | Path | None = None, tecken: Tecken
                 v.beskrivning.append(f"alla verksamheter finns i {mappning} ({len(träd.rader)} rapportrader)")
             v.varningar += huvudbok.varningar
             return v
+        for namn, läs in _volymläsare().items():
+            try:
+                data = läs(fil, blad=blad)
+            except KommunrapportFel as exc:
+                if exc.meddelande.startswith("hittar ingen rubrikrad"):
+                    continue
+                raise
+            if namn == "investeringar":
+                d = data.data
+                v.beskrivning.append(f"dataset: investeringar (långt format), {heltal(len(d))} rader, "
+                                     f"{d['projekt'].nunique()} projekt, år {d['år'].min()}–{d['år'].max()}")
+            else:
+                d = data.serier
+                v.beskrivning.append(f"dataset: {namn} (långt format), {d['serie'].nunique()} serier, "
+                                     f"{heltal(len(d))} månadsvärden")
+                sista = d.sort_values(["år", "månad"]).iloc[-1]
+                v.beskrivning.append(f"år {d['år'].min()}–{d['år'].max()}, senaste månad "
+                                     f"{MÅNADER[int(sista['månad']) - 1]} {int(sista['år'])}")
+            v.varningar += data.varningar
+            return v
         try:
             serier = läs_serier(fil, blad)
         except KommunrapportFel as exc:
             if exc.meddelande.startswith("hittar ingen rubrikrad"):
                 raise KommunrapportFel(
-                    "känner inte igen filen: varken en ekonomiexport (kolumnerna verksamhet, utfall, budget) "
-                    "eller en tabell med månader som kolumner eller rader", exc.plats) from None
+                    "känner inte igen filen: varken en ekonomiexport (kolumnerna verksamhet, utfall, budget), "
+                    "en export av hemtjänst, placeringar, ekonomiskt bistånd eller investeringar, eller en tabell "
+                    "med månader som kolumner eller rader", exc.plats) from None
             raise
         d = serier.data
         t = serier.tabell
