@@ -110,3 +110,30 @@ def test_templates_cannot_run_code(rapport, tmp_path):
         "{{ nämnd.__class__.__mro__[1].__subclasses__() }}\n", encoding="utf-8")
     with pytest.raises(KonfigurationsFel, match="otillåten|okänt fält"):
         skriv_ekonomirapport(rapport, tmp_path / "ut", mallar)
+
+
+def test_out_that_is_a_file_is_a_clear_error(rapport, tmp_path):
+    from kommunrapport.errors import KommunrapportFel
+
+    (tmp_path / "fil").write_text("x")
+    with pytest.raises(KommunrapportFel, match="är en fil, inte en mapp"):
+        skriv_ekonomirapport(rapport, tmp_path / "fil")
+
+
+def test_staging_happens_inside_an_existing_out_folder(rapport, tmp_path, monkeypatch):
+    """An existing --out may be a mount point: the staging folder must be on the same file system."""
+    import tempfile
+
+    seen = []
+    real = tempfile.mkdtemp
+
+    def spy(*a, **k):
+        seen.append(Path(k["dir"]))
+        return real(*a, **k)
+
+    monkeypatch.setattr(tempfile, "mkdtemp", spy)
+    ut = tmp_path / "ut"
+    ut.mkdir()
+    skriv_ekonomirapport(rapport, ut)
+    assert seen == [ut]
+    assert [p.name for p in ut.iterdir() if p.name.startswith(".")] == []

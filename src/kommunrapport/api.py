@@ -42,7 +42,7 @@ def ekonomirapport(
     träd = läs_mappning(mappning)
     huvudbok = läs_ekonomi(data, Tecken(tecken), Värden(värden), blad, kolumner)
     komm = {}
-    if kommentarer is not None and Path(kommentarer).exists():
+    if kommentarer is not None:  # a comments file that was named must exist (läs_kommentarer says so)
         komm = kontrollera_kommentarer(läs_kommentarer(kommentarer), träd, str(kommentarer))
     return bygg_ekonomirapport(huvudbok, träd, månad, år, nämnd, komm)
 

@@ -152,7 +152,7 @@ def _volymer(month, year, hemtjanst, placeringar, bistand, serier, omrade, confi
     if not any(filer.values()):
         raise KommunrapportFel("ange minst en fil: --hemtjanst, --placeringar, --bistand eller --serier, "
                                f"eller en konfigurationsfil med [volymer] ({STANDARDKONFIG})")
-    if inst and inst.kommentarer and inst.kommentarer.exists():
+    if inst and inst.kommentarer:
         kommentarer = läs_kommentarer(inst.kommentarer)
     data = api.läs_volymdata(**filer, slag=inst.slag if inst else None, områden=omrade,
                              kolumner=inst.kolumner if inst else None)

@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from .errors import KommunrapportFel
+
 
 @contextmanager
 def atomisk_mapp(ut: str | Path) -> Iterator[Path]:
@@ -18,10 +20,17 @@ def atomisk_mapp(ut: str | Path) -> Iterator[Path]:
     On any exception the staging folder is removed and `ut` is left as it was (not even created).
     """
     ut = Path(ut).absolute()
-    ancestor = ut.parent
-    while not ancestor.exists():  # stage on the same file system, without creating anything yet
+    if ut.exists() and not ut.is_dir():
+        raise KommunrapportFel(f"{ut} är en fil, inte en mapp; ange en mapp med --out")
+    # Stage on the same file system as the result (inside `ut` if it exists: it may be a mount point),
+    # without creating anything new until everything is rendered.
+    ancestor = ut if ut.exists() else ut.parent
+    while not ancestor.exists():
         ancestor = ancestor.parent
-    stage = Path(tempfile.mkdtemp(prefix=".kommunrapport-", dir=ancestor))
+    try:
+        stage = Path(tempfile.mkdtemp(prefix=".kommunrapport-", dir=ancestor))
+    except OSError as exc:
+        raise KommunrapportFel(f"kan inte skriva i {ancestor}: {exc.strerror}") from exc
     try:
         yield stage
         created = not ut.exists()

@@ -165,7 +165,7 @@ def kör(konfig: str | Path, månad: int | None = None, år: int | None = None, 
                 log.info("volymer: läser %d filer", sum(1 for p in (v.hemtjanst, v.placeringar, v.bistand) if p) + len(v.serier))
                 data = api.läs_volymdata(v.hemtjanst, v.placeringar, v.bistand, v.serier, v.slag, kolumner=v.kolumner)
                 vr = api.volymrapport(data, månad, år)
-                kommentarer = läs_kommentarer(v.kommentarer) if v.kommentarer and v.kommentarer.exists() else {}
+                kommentarer = läs_kommentarer(v.kommentarer) if v.kommentarer else {}
                 filer += api.skriv_volymrapport(vr, stage, konf.nämnd, kommentarer, konf.mallar)
                 for w in vr.varningar:
                     log.warning("volymer: %s", w)

@@ -50,6 +50,10 @@ def rendera_word(mall: Path, kontext_för, sökväg: Path) -> None:
         raise KonfigurationsFel(f"mallen {mall} kan inte läsas som Word-dokument ({type(exc).__name__})") from exc
     try:
         kontext = kontext_för(doc)
+    except KeyError as exc:  # python-docx: a style the sub-document needs is not in the template
+        raise KonfigurationsFel(f"mallen {mall.name} saknar formatmallen {exc.args[0]!s}; utgå från "
+                                "standardmallen (kommunrapport init) och ändra den") from exc
+    try:
         doc.render(kontext, jinja_env=miljö(word=True), autoescape=True)
     except jinja2.UndefinedError as exc:
         fält = re.search(r"'([^']+)' (?:is undefined|has no attribute '([^']+)')", exc.message or "")
