@@ -19,6 +19,10 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
+# Benchmark of the ekonomi run; see benchmarks/README.md. Flags: make bench ARGS="--full --repeat 5"
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench.py $(ARGS)
+
 lint: $(STAMP)
 	$(BIN)/ruff check src tests
 

@@ -398,7 +398,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--full", action="store_true", default=os.environ.get("KOMMUNRAPPORT_BENCH_FULL", "") not in ("", "0"),
                     help="include the 10^6-row xlsx (or set KOMMUNRAPPORT_BENCH_FULL=1)")
     ap.add_argument("--repeat", type=int, default=3, help="runs per measurement; the median is reported (default 3)")
-    ap.add_argument("--no-load", action="store_true", help="skip the load-only measurements (kommunrapport_load, pandas_load)")
+    ap.add_argument("--load-sizes", default="1e4,1e5",
+                    help="sizes at which loading alone is also measured (kommunrapport_load vs pandas_load); "
+                         "default 1e4,1e5; '' for none")
     ap.add_argument("--no-help", action="store_true", help="skip kommunrapport --help vs python -c pass")
     ap.add_argument("--regenerate", action="store_true", help="regenerate the data files even if they are up to date")
     ap.add_argument("--generate-only", action="store_true", help="only generate the data files")
@@ -426,13 +428,15 @@ def main(argv: list[str] | None = None) -> int:
     print(f"kommunrapport benchmark: csv {[size_label(n) for n in csv_sizes]}, xlsx {[size_label(n) for n in xlsx_sizes]}, "
           f"median of {a.repeat} runs\n{machine()}, Python {platform.python_version()}", flush=True)
     print("data in benchmarks/data/:", flush=True)
-    ensure_data(csv_sizes, xlsx_sizes, a.regenerate)
+    warm = 10**4  # the warm-up runs use the 10^4-row file of each format
+    ensure_data(sorted(set(csv_sizes) | ({warm} if csv_sizes else set())),
+                sorted(set(xlsx_sizes) | ({warm} if xlsx_sizes else set())), a.regenerate)
     if a.generate_only:
         return 0
 
     py = sys.executable
     me = str(Path(__file__).resolve())
-    whats = ["kommunrapport", "baseline", "floor"] + ([] if a.no_load else ["kommunrapport_load", "pandas_load"])
+    load_sizes = set(_sizes(a.load_sizes))
     today = dt.date.today().isoformat()
     pyver = platform.python_version()
     mach = machine()
@@ -443,9 +447,10 @@ def main(argv: list[str] | None = None) -> int:
     warmed: set[str] = set()
     for n, fmt in sorted(cases, key=lambda c: (c[0], c[1])):
         path = str(data_path(n, fmt))
+        whats = ["kommunrapport", "baseline", "floor"] + (["kommunrapport_load", "pandas_load"] if n in load_sizes else [])
         if fmt not in warmed:  # first process of a kind pays for .pyc and font caches: not measured
-            for w in whats:
-                run_measured([py, me, "--child", w, fmt, str(data_path(min(x for x, f in cases if f == fmt), fmt))])
+            for w in CHILDREN:
+                run_measured([py, me, "--child", w, fmt, str(data_path(warm, fmt))])
             warmed.add(fmt)
         print(f"\n{size_label(n)} rows, {fmt}:", flush=True)
         walls: dict[str, list[float]] = {w: [] for w in whats}
