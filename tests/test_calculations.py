@@ -29,6 +29,8 @@ def ledger(rows) -> pd.DataFrame:
     """rows: (år, månad, rad, typ, utfall, budget, prognos) in the result sign (costs negative)."""
     df = pd.DataFrame(rows, columns=["år", "månad", "rad", "typ", "utfall", "budget", "prognos"])
     df["prognos"] = df["prognos"].astype("float64")
+    df["verksamhet"] = df["rad"]
+    df["konto"] = df["typ"].map({"intäkt": "3510", "kostnad": "5010"}).fillna("")
     return df
 
 
@@ -78,9 +80,19 @@ def test_a_row_without_any_prognos_is_forecast_at_budget_and_reported():
     t = träd3()
     rows = [(2025, 1, "adm", "kostnad", 0.0, -10, -8.0), (2025, 1, "vuxen", "kostnad", 0.0, -50, np.nan)]
     df = ledger(rows)
-    assert calc.rader_utan_prognos(df, 2025) == ["vuxen"]
+    assert calc.koder_utan_prognos(df, 2025) == ["vuxen"]
     p = calc.prognosavvikelse(df, t, 2025)
     assert p["vuxen"] == 0 and p["adm"] == 2 and p[TOTAL] == 2
+
+
+def test_a_partial_forecast_only_the_lines_without_prognos_follow_budget():
+    """One code forecast on its cost account, its revenue account and another code not at all."""
+    t = träd3()
+    df = ledger([(2025, 1, "adm", "kostnad", 0.0, -10, -8.0), (2025, 1, "adm", "intäkt", 0.0, 5.0, np.nan),
+                 (2025, 1, "plac", "kostnad", 0.0, -50, np.nan)])
+    p = calc.prognosavvikelse(df, t, 2025)
+    assert p["adm"] == 2 and p["plac"] == 0 and p[TOTAL] == 2  # not 2 − 5 − (−50)
+    assert calc.koder_utan_prognos(df, 2025) == ["adm", "plac"]
 
 
 def test_key_figures_year_on_year_and_budget_i_balans():

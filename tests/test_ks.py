@@ -84,3 +84,8 @@ def test_year_end_prognosavvikelse_against_the_jan_aug_forecast(tmp_path):
     assert "| Verksamhetens nettokostnader | \u22121\u00a0340,0 | \u22121\u00a0319,5 | 20,5 |" in md
     assert "\u22121\u00a0325,0 | 5,5 |" in md
     assert "| Verksamhetens nettoinvesteringar |" in md
+
+
+def test_a_month_that_is_not_closed_is_refused():
+    with pytest.raises(IndataFel, match="inget utfall för augusti 2025.*är månaden stängd"):
+        ks_rapport(*ARGS, månad=8, år=2025)

@@ -451,3 +451,10 @@ def test_ackumulerat_med_ej_stangda_manader_och_prognos(tmp_path):
     d = läs_ekonomi(path, tecken=Tecken.KOSTNAD_NEGATIV, värden=Värden.ACKUMULERADE).data
     assert d["utfall"].tolist() == [10, 15] + [0] * 10
     assert d["budget"].sum() == 144 and d["prognos"].sum() == 132
+
+
+def test_utf16_unicode_text_from_excel(tmp_path):
+    path = tmp_path / "u.txt"
+    path.write_bytes("År\tMånad\tVerksamhet\tUtfall\tBudget\n2025\tfebruari\tÖppen\t1 234,5\t2\n".encode("utf-16"))
+    d = läs_ekonomi(path, tecken=Tecken.KOSTNAD_NEGATIV).data
+    assert d[["månad", "verksamhet", "utfall"]].values.tolist() == [[2, "Öppen", 1234.5]]

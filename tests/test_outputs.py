@@ -137,3 +137,24 @@ def test_staging_happens_inside_an_existing_out_folder(rapport, tmp_path, monkey
     skriv_ekonomirapport(rapport, ut)
     assert seen == [ut]
     assert [p.name for p in ut.iterdir() if p.name.startswith(".")] == []
+
+
+@pytest.mark.parametrize("text, fel", [
+    ("## \nText under tom rubrik.\n", "rad 1: rubriken är tom"),
+    ("#Prognos\nText\n", "rad 1: '#Prognos': en kommentar börjar med två #"),
+    ("## hemtjanst\na\n## hemtjanst\nb\n", "rad 3: rubriken '## hemtjanst' finns två gånger"),
+])
+def test_comment_file_mistakes_are_errors(tmp_path, text, fel):
+    from kommunrapport.comments import läs_kommentarer
+    from kommunrapport.errors import IndataFel
+
+    (tmp_path / "k.md").write_text(text, encoding="utf-8")
+    with pytest.raises(IndataFel, match=fel):
+        läs_kommentarer(tmp_path / "k.md")
+
+
+def test_comments_in_word_keep_lists_and_drop_markdown_markers():
+    from kommunrapport.rendering.word import stycke
+
+    md = "Överskott beror på\nvakanser och **lägre** volymer.\n\n- punkt ett\n- punkt två\n"
+    assert stycke(md) == "Överskott beror på vakanser och lägre volymer.\n• punkt ett\n• punkt två"

@@ -538,13 +538,15 @@ def ks_rapport(data, mappning, månad: int, år: int | None = None, nämnd: str 
     an investment export (år, månad, projekt, utfall, budget, prognos). In December the forecast given at
     jan–aug is `prognos_aug`, or read from the `historik` database."""
     from . import history
+    from .errors import Plats
     from .ks_report import bygg_ks_rapport, läs_investeringar
-    from .report import koppla_rader
+    from .report import koppla_rader, kontrollera_stängd
 
     träd = läs_mappning(mappning)
     huvudbok = läs_ekonomi(data, Tecken(tecken), Värden(värden), blad, kolumner)
     ledger = koppla_rader(huvudbok, träd)
     år = int(år if år is not None else ledger["år"].max())
+    kontrollera_stängd(ledger, år, månad, Plats(huvudbok.tabell.fil, huvudbok.tabell.blad))
     inv = läs_investeringar(investeringar, Tecken(tecken)) if investeringar else None
     if prognos_aug is None and historik is not None and månad == 12:
         prognos_aug = history.ks_prognos(historik, f"{år}-08")

@@ -56,18 +56,21 @@ def periodbelopp(ledger: pd.DataFrame, träd: Verksamhetsträd, år: int, till_m
     return månadsvärden(ledger, träd, år, kolumn)[list(range(1, till_månad + 1))].sum(axis=1)
 
 
-def rader_utan_prognos(ledger: pd.DataFrame, år: int) -> list[str]:
-    """Leaf rows that have budget in `år` but no prognos value at all."""
+PROGNOSNYCKEL = ["verksamhet", "konto"]  # a ledger line: a forecast is given (or not) per code and account
+
+
+def koder_utan_prognos(ledger: pd.DataFrame, år: int) -> list[str]:
+    """Verksamhet codes with at least one account that has no prognos value at all in `år`."""
     d = ledger[ledger["år"] == år]
-    has = d.groupby("rad")["prognos"].apply(lambda s: s.notna().any())
-    return sorted(has[~has].index)
+    has = d["prognos"].notna().groupby([d[k] for k in PROGNOSNYCKEL]).any()
+    return sorted(set(has[~has].index.get_level_values(0)))
 
 
 def prognosavvikelse(ledger: pd.DataFrame, träd: Verksamhetsträd, år: int) -> pd.Series:
     """Annual forecast deviation per row = helårsprognos − årsbudget (+ is better).
 
-    The helårsprognos is the sum of the prognos column over the year. A leaf row with no prognos
-    at all is taken as forecast = budget (deviation 0); see rader_utan_prognos to warn about it.
+    The helårsprognos is the sum of the prognos column over the year. A ledger line with no prognos
+    at all is taken as forecast = budget (deviation 0); see koder_utan_prognos to warn about it.
     """
     d = ledger[ledger["år"] == år]
     per_leaf = (effektiv_prognos(d) - d["budget"]).groupby(d["rad"]).sum()
@@ -76,10 +79,10 @@ def prognosavvikelse(ledger: pd.DataFrame, träd: Verksamhetsträd, år: int) ->
 
 
 def effektiv_prognos(ledger_ett_år: pd.DataFrame) -> pd.Series:
-    """Prognos per ledger line of one year: blank counts as 0, but a leaf row with no prognos
-    anywhere is taken at its budget (no forecast given = no deviation forecast)."""
+    """Prognos per ledger line of one year: blank counts as 0 where the line (verksamhet and konto) has a
+    forecast in other months, but a line with no prognos at all follows its budget (no deviation forecast)."""
     d = ledger_ett_år
-    has = d["prognos"].notna().groupby(d["rad"]).transform("any")
+    has = d["prognos"].notna().groupby([d[k] for k in PROGNOSNYCKEL]).transform("any")
     return d["prognos"].where(has, d["budget"]).fillna(0.0)
 
 

@@ -18,18 +18,25 @@ from pathlib import Path
 from .errors import IndataFel, Plats
 from .loading import läs_csv_text
 
-_RUBRIK = re.compile(r"^##\s+(.+?)\s*#*\s*$")
+_RUBRIK = re.compile(r"^##(?!#)\s*(.*?)\s*#*\s*$")
+_FEL_RUBRIK = re.compile(r"^#(?!#)\s*\S")
 
 
-def tolka_kommentarer(text: str) -> dict[str, str]:
-    """Split Markdown into {heading: body}; body keeps its Markdown, trimmed."""
+def tolka_kommentarer(text: str, fil: str = "kommentarfilen") -> dict[str, str]:
+    """Split Markdown into {heading: body}; body keeps its Markdown, trimmed. '### …' stays in the body."""
     out: dict[str, list[str]] = {}
     current: str | None = None
-    for line in text.splitlines():
+    for nr, line in enumerate(text.splitlines(), start=1):
         m = _RUBRIK.match(line)
         if m:
             current = m.group(1).strip()
-            out.setdefault(current, [])
+            if not current:
+                raise IndataFel("rubriken är tom; skriv radens id eller rubrik efter ##", Plats(fil, rad=nr))
+            if current in out:
+                raise IndataFel(f"rubriken '## {current}' finns två gånger", Plats(fil, rad=nr))
+            out[current] = []
+        elif _FEL_RUBRIK.match(line):
+            raise IndataFel(f"'{line.strip()}': en kommentar börjar med två # (## rubrik)", Plats(fil, rad=nr))
         elif current is not None:
             out[current].append(line)
     return {k: "\n".join(v).strip() for k, v in out.items()}
@@ -41,4 +48,4 @@ def läs_kommentarer(sökväg: str | Path) -> dict[str, str]:
         raise IndataFel("kommentarfilen finns inte", Plats(str(sökväg)))
     if path.stat().st_size == 0:
         return {}
-    return tolka_kommentarer(läs_csv_text(path, str(sökväg)))
+    return tolka_kommentarer(läs_csv_text(path, str(sökväg)), str(sökväg))

@@ -88,7 +88,7 @@ def bygg_ks_rapport(ledger: pd.DataFrame, år: int, månad: int, nämnd: str = "
     varningar = list(varningar or [])
     ks = calc.ks_tabell(ledger, år, månad)
     if investeringar is not None and len(investeringar.data):
-        inv = investeringar.data.assign(typ=None, rad=investeringar.data["projekt"])
+        inv = investeringar.data.assign(typ=None, rad=investeringar.data["projekt"], verksamhet=investeringar.data["projekt"], konto="")
         i = calc.ks_tabell(inv, år, månad).iloc[[0]]
         i.index = ["Verksamhetens nettoinvesteringar"]
         ks = pd.concat([ks, i])

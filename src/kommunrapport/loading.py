@@ -97,8 +97,11 @@ def läs_tabell(
 
 
 def läs_csv_text(path: Path, namn: str) -> str:
-    """Decode a CSV file: UTF-8 (with or without BOM) first, then cp1252 (Excel's Swedish CSV)."""
+    """Decode a CSV file: UTF-16 with BOM (Excel's Unicode text), UTF-8 (with or without BOM), then
+    cp1252 (Excel's Swedish CSV)."""
     raw = path.read_bytes()
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Excel's "Unicode-text" is UTF-16 with a BOM
+        return raw.decode("utf-16")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -99,6 +99,18 @@ def koppla_rader(huvudbok: Huvudbok, träd: Verksamhetsträd) -> pd.DataFrame:
     return data.assign(rad=rad.to_numpy())
 
 
+def kontrollera_stängd(ledger: pd.DataFrame, år: int, månad: int, källa: Plats) -> None:
+    """The report month must have utfall: exports show 0,0 for months that are not closed."""
+    if not (ledger["år"] == år).any():
+        years = ", ".join(str(y) for y in sorted(ledger["år"].unique()))
+        raise IndataFel(f"exporten har inga rader för år {år} (den har {years})", källa)
+    denna_månad = ledger[(ledger["år"] == år) & (ledger["månad"] == månad)]
+    if not denna_månad["utfall"].abs().gt(0.005).any():
+        raise IndataFel(
+            f"exporten har inget utfall för {månadsnamn(månad)} {år} (alla belopp är 0 eller saknas); "
+            "är månaden stängd?", källa)
+
+
 def bygg_ekonomirapport(
     huvudbok: Huvudbok,
     träd: Verksamhetsträd,
@@ -117,14 +129,7 @@ def bygg_ekonomirapport(
     ledger = koppla_rader(huvudbok, träd)
     år = int(år if år is not None else ledger["år"].max())
     källa = Plats(huvudbok.tabell.fil, huvudbok.tabell.blad)
-    if not (ledger["år"] == år).any():
-        years = ", ".join(str(y) for y in sorted(ledger["år"].unique()))
-        raise IndataFel(f"exporten har inga rader för år {år} (den har {years})", källa)
-    denna_månad = ledger[(ledger["år"] == år) & (ledger["månad"] == månad)]
-    if not denna_månad["utfall"].abs().gt(0.005).any():
-        raise IndataFel(
-            f"exporten har inget utfall för {månadsnamn(månad)} {år} (alla belopp är 0 eller saknas); "
-            "är månaden stängd?", källa)
+    kontrollera_stängd(ledger, år, månad, källa)
 
     varningar = list(huvudbok.varningar)
     for y in (år - 1, år):
@@ -135,8 +140,11 @@ def bygg_ekonomirapport(
                                  "beloppen för perioden kan vara för låga")
     har_prognos = huvudbok.har_prognos
     if har_prognos:
-        for rid in calc.rader_utan_prognos(ledger, år):
-            varningar.append(f"{träd.rad(rid).rubrik}: prognos saknas i exporten; prognosen antas vara lika med budget")
+        for kod in calc.koder_utan_prognos(ledger, år):
+            varningar.append(f"verksamhet {kod}: prognos saknas i exporten; den antas följa budget")
+    if float(-calc.årsbelopp(ledger, träd, år, "budget")[TOTAL]) < 0:
+        varningar.append("årsbudgeten är negativ (en nettointäkt); stämmer inställningen tecken "
+                         "(kostnad-positiv för en huvudbok, kostnad-negativ för ett uppföljningssystem)?")
 
     har_fg = bool((ledger["år"] == år - 1).any())
     föregående = calc.ackumulerad_avvikelse(ledger, träd, år - 1, 12).loc[TOTAL] if har_fg else None

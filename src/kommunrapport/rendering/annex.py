@@ -11,7 +11,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 TALFORMAT = "#,##0.0"  # shown as 1 397,1 in a Swedish Excel
-ANDELSFORMAT = "0%"
+ANDELSFORMAT = "0.0%"
 
 
 def skriv_bilaga(tabeller: dict[str, pd.DataFrame], info: dict[str, str], sökväg: Path,
@@ -33,7 +33,8 @@ def skriv_bilaga(tabeller: dict[str, pd.DataFrame], info: dict[str, str], sökv�
         for j, col in enumerate(df.columns, start=1):
             letter = get_column_letter(j)
             if pd.api.types.is_float_dtype(df[col].dtype):
-                fmt = ANDELSFORMAT if col in andelskolumner else TALFORMAT
+                andel = col in andelskolumner or str(col).startswith("Förändring")
+                fmt = ANDELSFORMAT if andel else TALFORMAT
                 for (cell,) in ws.iter_rows(min_row=2, min_col=j, max_col=j):
                     cell.number_format = fmt
             width = max([len(str(col))] + [len(str(v)) for v in df[col].astype(str)][:200])

@@ -72,8 +72,25 @@ def bild(doc: DocxTemplate, sökväg: Path, bredd=BILDBREDD) -> InlineImage:
 
 
 def stycke(markdown: str) -> str:
-    """Markdown text as Word text: lines of one paragraph are joined (Word wraps them itself)."""
-    return "\n".join(" ".join(p.split()) for p in re.split(r"\n\s*\n", markdown.strip()) if p.strip())
+    """Markdown text as Word text: lines of one paragraph are joined (Word wraps them itself), list items
+    keep their own lines (as •), and **fet**/*kursiv* markers are dropped."""
+    out = []
+    for block in re.split(r"\n\s*\n", markdown.strip()):
+        lines, current = [], []
+        for line in block.splitlines():
+            item = re.match(r"^\s*[-*+]\s+(.*)", line)
+            if item:
+                if current:
+                    lines.append(" ".join(current))
+                current = []
+                lines.append("• " + item.group(1).strip())
+            else:
+                current.append(line.strip())
+        if current:
+            lines.append(" ".join(current))
+        out.append("\n".join(x for x in lines if x))
+    text = "\n".join(b for b in out if b)
+    return re.sub(r"(\*\*|__)(.+?)\1", r"\2", text).replace("*", "") if text else ""
 
 
 def fet(text: str, fet: bool) -> RichText:
