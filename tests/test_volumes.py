@@ -199,7 +199,7 @@ def test_hemtjanst_loads_with_swedish_month_names_and_regi():
     feb25 = ref[(ref["År"] == 2025) & (ref["Månad"] == "februari")]
     s = h.serie("Beviljade timmar").set_index(["år", "månad"])["värde"]
     assert s[(2025, 2)] == pytest.approx(feb25["Beviljade timmar"].sum())
-    privat = h.serie("- varav privata utförare").set_index(["år", "månad"])["värde"]
+    privat = h.serie("- varav utförda av privata utförare").set_index(["år", "månad"])["värde"]
     assert privat[(2025, 2)] == pytest.approx(feb25.loc[feb25["Regi"] == "privat", "Utförda timmar"].sum())
     assert h.definition("Brukare").slag == "stock"
     assert len(h.serie("Utförda timmar")) == 26  # 2023–2024 and jan–feb 2025
@@ -233,7 +233,7 @@ def test_bistand_cp1252_and_per_household():
     assert jämf.loc["Hushåll", "jan–feb 2025"] == pytest.approx(jf.groupby("Månad")["Hushåll"].sum().mean())
     assert jämf.loc["Utbetalt per hushåll och månad (kr)", "jan–feb 2025"] == pytest.approx(
         jf["Utbetalt (kr)"].sum() / jf["Hushåll"].sum())
-    assert "- varav Arbetslös" in set(b.serier["serie"])
+    assert "- varav utbetalt, arbetslös" in set(b.serier["serie"])
 
 
 def test_varav_lines_larger_than_the_total_are_a_warning(tmp_path):

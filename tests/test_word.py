@@ -165,3 +165,14 @@ def test_init_writes_a_starter_kit_that_runs_with_the_kommuns_own_templates(tmp_
     md = (k.mapp / "ekonomirapport_2025-02.md").read_text(encoding="utf-8")
     assert "**Socialnämnden, Exempelby kommun**" in md
     assert (k.mapp / "ekonomirapport_2025-02.docx").exists()
+
+
+@pytest.mark.parametrize("tagg, fel", [
+    ("{{ nämnd | mnkrr }}", "okänt filter 'mnkrr' (finns: mnkr, procent, heltal, tabell)"),
+    ("{%p if nämnd %}", "saknar sitt {% endif %} eller {% endfor %}"),
+])
+def test_template_mistakes_are_explained_in_swedish(tmp_path, tagg, fel):
+    mall = _mall(tmp_path / "mall.docx", [tagg], ["text"])
+    with pytest.raises(KonfigurationsFel) as e:
+        rendera_word(mall, lambda doc: {"nämnd": "x"}, tmp_path / "ut.docx")
+    assert fel in str(e.value) and "mallen mall.docx" in str(e.value)

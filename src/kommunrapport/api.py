@@ -138,7 +138,7 @@ def word_kontext(r: Ekonomirapport, doc, diagram: dict[str, Path]) -> dict:
     for rad in r.träd.rader:
         text = f"Budgetavvikelse {r.period}: {mnkr_text(r.ackumulerad_avvikelse.loc[rad.id, r.månad])} mnkr"
         if r.prognosavvikelse is not None:
-            text += f". Prognos helår: {mnkr_text(r.prognosavvikelse[rad.id])} mnkr"
+            text += f". Prognosavvikelse helår: {mnkr_text(r.prognosavvikelse[rad.id])} mnkr"
         verksamheter.append({"rubrik": rad.rubrik, "sammanfattning": text + ".",
                              "kommentar": stycke(r.kommentarer.get(rad.id, ""))})
     return {
@@ -540,7 +540,7 @@ def ks_rapport(data, mappning, månad: int, år: int | None = None, nämnd: str 
     from . import history
     from .errors import Plats
     from .ks_report import bygg_ks_rapport, läs_investeringar
-    from .report import koppla_rader, kontrollera_stängd
+    from .report import kontrollera_stängd, koppla_rader
 
     träd = läs_mappning(mappning)
     huvudbok = läs_ekonomi(data, Tecken(tecken), Värden(värden), blad, kolumner)

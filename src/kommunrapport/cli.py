@@ -268,9 +268,9 @@ def historik(
     if df.empty:
         print(f"ingen historik i {konf.ut / history.FILNAMN} ännu")
         return
-    print(f"{'period':<9} {'budgetavvikelse':>16} {'prognos helår':>14} {'årsbudget':>12}  körd")
+    print(f"{'period':<9} {'budgetavvikelse':>16} {'prognosavvikelse':>16} {'årsbudget':>12}  körd")
     for r in df.itertuples():
-        print(f"{r.period:<9} {mnkr(r.budgetavvikelse, True):>16} {mnkr(r.prognosavvikelse, True):>14} "
+        print(f"{r.period:<9} {mnkr(r.budgetavvikelse, True):>16} {mnkr(r.prognosavvikelse, True):>16} "
               f"{mnkr(r.årsbudget):>12}  {r.körd}")
 
 

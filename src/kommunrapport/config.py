@@ -113,12 +113,21 @@ def _glob(path: Path, nyckel: str, fil: str) -> Path:
     return träffar[-1]
 
 
+KÄNDA_NYCKLAR = ("namnd", "ut", "rapporter", "mallar", "ekonomi", "volymer", "data", "mappning", "kommentarer",
+                 "investeringar", "blad", "tecken", "varden", "kolumner", "hemtjanst", "placeringar", "bistand",
+                 "serier", "slag")
+
+
 def _sv_fel(exc: ValidationError, fil: str) -> KonfigurationsFel:
-    e = exc.errors()[0]
+    import difflib
+
+    # An unknown key explains a missing one ('mapning' for 'mappning'): report it first.
+    e = sorted(exc.errors(), key=lambda x: x["type"] != "extra_forbidden")[0]
     key = ".".join(str(p) for p in e["loc"])
     typ = e["type"]
     if typ == "extra_forbidden":
-        msg = f"okänd nyckel '{key}'"
+        nära = difflib.get_close_matches(str(e["loc"][-1]), KÄNDA_NYCKLAR, n=1)
+        msg = f"okänd nyckel '{key}'" + (f"; menar du '{nära[0]}'?" if nära else "")
     elif typ == "missing":
         msg = f"nyckeln '{key}' saknas"
     elif typ in ("enum", "literal_error"):

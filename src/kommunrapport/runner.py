@@ -162,7 +162,8 @@ def kör(konfig: str | Path, månad: int | None = None, år: int | None = None, 
                 nr += 1
                 steg(nr, total, "volymrapporten")
                 v = konf.volymer
-                log.info("volymer: läser %d filer", sum(1 for p in (v.hemtjanst, v.placeringar, v.bistand) if p) + len(v.serier))
+                antal = sum(1 for p in (v.hemtjanst, v.placeringar, v.bistand) if p) + len(v.serier)
+                log.info("volymer: läser %d %s", antal, "fil" if antal == 1 else "filer")
                 data = api.läs_volymdata(v.hemtjanst, v.placeringar, v.bistand, v.serier, v.slag, kolumner=v.kolumner)
                 vr = api.volymrapport(data, månad, år)
                 kommentarer = läs_kommentarer(v.kommentarer) if v.kommentarer else {}

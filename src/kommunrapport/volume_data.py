@@ -47,9 +47,19 @@ class Volymdata:
     serier: pd.DataFrame  # serie, år, månad, värde
     definitioner: list[Seriedef]
     kvoter: list[Kvotdef] = field(default_factory=list)
-    staplar: list[tuple[str, list[str]]] = field(default_factory=list)  # (title, series) per bar chart
+    staplar: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list)  # (title, [(label, series)])
     varningar: list[str] = field(default_factory=list)
     källa: str = ""
+
+    def __post_init__(self) -> None:
+        """Report order: every 'varav' series right after the series it is part of."""
+        top = [d for d in self.definitioner if d.varav_av is None]
+        ordnade = []
+        for d in top:
+            ordnade.append(d)
+            ordnade += [v for v in self.definitioner if v.varav_av == d.namn]
+        ordnade += [d for d in self.definitioner if d not in ordnade]
+        self.definitioner = ordnade
 
     def serie(self, namn: str) -> pd.DataFrame:
         return self.serier[self.serier["serie"] == namn][["år", "månad", "värde"]]
@@ -112,11 +122,12 @@ def läs_hemtjänst(sökväg: str | Path, blad: str | None = None, kolumner: dic
         if okända:
             raise IndataFel(f"okänd regi: {', '.join(repr(o) for o in okända)}; skriv 'egen regi' eller 'privat' "
                             "(även LOV, extern, entreprenad)", Plats(str(sökväg)))
-        parts.append(_summera(df, "utförda", "- varav egen regi", ~privat))
-        parts.append(_summera(df, "utförda", "- varav privata utförare", privat))
-        defs += [Seriedef("- varav egen regi", "flöde", "timmar", varav_av="Utförda timmar"),
-                 Seriedef("- varav privata utförare", "flöde", "timmar", varav_av="Utförda timmar")]
-        kvoter.append(Kvotdef("Andel privata utförare av utförda timmar", "- varav privata utförare", "Utförda timmar"))
+        egen_namn, privat_namn = "- varav utförda i egen regi", "- varav utförda av privata utförare"
+        parts.append(_summera(df, "utförda", egen_namn, ~privat))
+        parts.append(_summera(df, "utförda", privat_namn, privat))
+        defs += [Seriedef(egen_namn, "flöde", "timmar", varav_av="Utförda timmar"),
+                 Seriedef(privat_namn, "flöde", "timmar", varav_av="Utförda timmar")]
+        kvoter.append(Kvotdef("Andel privata utförare av utförda timmar", privat_namn, "Utförda timmar"))
     return Volymdata("Hemtjänst", pd.concat(parts, ignore_index=True), defs, kvoter, källa=str(sökväg))
 
 
@@ -151,7 +162,7 @@ def läs_placeringar(sökväg: str | Path, blad: str | None = None, kolumner: di
             parts.append(_summera(df, "vårddygn", namn, i_mg & (df["insats"] == ins)))
             defs.append(Seriedef(namn, "flöde", "dygn", varav_av=vd))
         if insatser:
-            staplar.append((f"Vårddygn per insats, {mg.lower()}", [f"- varav {i} ({mg.lower()})" for i in insatser]))
+            staplar.append((f"Vårddygn per insats, {mg.lower()}", [(i, f"- varav {i} ({mg.lower()})") for i in insatser]))
         if "placerade" in df and df.loc[i_mg, "placerade"].notna().any():
             parts.append(_summera(df, "placerade", pl, i_mg))
             defs.append(Seriedef(pl, "stock", "personer", diagram=True))
@@ -197,10 +208,10 @@ def läs_bistånd(sökväg: str | Path, blad: str | None = None, kolumner: dict[
     if "beslutsorsak" in df:
         orsaker = [o for o in pd.unique(df["beslutsorsak"]) if o]
         for o in orsaker:
-            namn = f"- varav {o}"
+            namn = f"- varav utbetalt, {o.lower()}"
             parts.append(_summera(df, "utbetalt", namn, df["beslutsorsak"] == o))
             defs.append(Seriedef(namn, "flöde", "kr", varav_av="Utbetalt (kr)"))
-        staplar.append(("Utbetalt per beslutsorsak (kr)", [f"- varav {o}" for o in orsaker]))
+        staplar.append(("Utbetalt per beslutsorsak (kr)", [(o, f"- varav utbetalt, {o.lower()}") for o in orsaker]))
     return Volymdata("Ekonomiskt bistånd", pd.concat(parts, ignore_index=True), defs, kvoter, staplar,
                      källa=str(sökväg))
 

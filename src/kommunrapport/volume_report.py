@@ -97,6 +97,8 @@ def bygg_volymrapport(data: list[Volymdata], månad: int, år: int | None = None
     if not data:
         raise IndataFel("inga volymdata: ange minst en fil (hemtjänst, placeringar, bistånd eller serier)")
     år = int(år if år is not None else max(int(d.serier["år"].max()) for d in data))
+    if not any(((d.serier["år"] == år) & (d.serier["månad"] == månad)).any() for d in data):
+        raise IndataFel(f"inga volymer för {MÅNADER[månad - 1]} {år} i någon fil; är månaden rapporterad?")
     avsnitt = [_avsnitt(d, år, månad) for d in data]
     used: set[str] = set()
     for a in avsnitt:  # unique sheet names across the whole annex
@@ -214,9 +216,9 @@ def _avsnitt(d: Volymdata, år: int, månad: int) -> Volymavsnitt:
 
     # 6. Bars by type, jan..m this year against last year.
     for titel, namn in d.staplar:
-        rows = [{"Typ": n.removeprefix("- varav ").split(" (")[0],
+        rows = [{"Typ": etikett,
                  f"{kort} {år - 1}": vc.periodvärde(d.serie(n), år - 1, månader, "flöde"),
-                 f"{kort} {år}": vc.periodvärde(d.serie(n), år, månader, "flöde")} for n in namn]
+                 f"{kort} {år}": vc.periodvärde(d.serie(n), år, månader, "flöde")} for etikett, n in namn]
         diagram.append(Diagram(f"diagram_{slug(d.område)}_{slug(titel)}_{stem}.png", f"{titel}, {period_text(månad)}",
                                "staplar", pd.DataFrame(rows)))
 

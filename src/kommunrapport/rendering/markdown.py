@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import jinja2
@@ -70,6 +71,23 @@ def markdown_tabell(vy) -> str:
     return "\n".join(lines)
 
 
+FILTER = ("mnkr", "procent", "heltal", "tabell")
+
+
+def jinjafel_på_svenska(meddelande: str | None) -> str:
+    """Jinja's English messages for the mistakes people make in templates, in Swedish."""
+    m = meddelande or ""
+    if (f := re.search(r"No filter named '([^']+)'", m)):
+        return f"okänt filter '{f.group(1)}' (finns: {', '.join(FILTER)})"
+    if "Unexpected end of template" in m:
+        return "mallen tar slut mitt i ett block: en {% if %} eller {% for %} saknar sitt {% endif %} eller {% endfor %}"
+    if (f := re.search(r"unexpected '(.)'", m)):
+        return f"oväntat tecken '{f.group(1)}': en tagg är inte stängd med }}}} eller %}}"
+    if (f := re.search(r"Encountered unknown tag '([^']+)'", m)):
+        return f"okänd tagg '{f.group(1)}'"
+    return m
+
+
 def rendera(mallnamn: str, kontext: dict, mallmapp: Path | None = None) -> str:
     """Render a template; a Jinja error names the template, the line and what went wrong."""
     env = miljö(mallmapp)
@@ -78,7 +96,8 @@ def rendera(mallnamn: str, kontext: dict, mallmapp: Path | None = None) -> str:
     except jinja2.TemplateNotFound as exc:
         raise KonfigurationsFel(f"mallen '{exc.name}' finns inte") from exc
     except jinja2.TemplateSyntaxError as exc:
-        raise KonfigurationsFel(f"mallen {exc.filename or exc.name}, rad {exc.lineno}: syntaxfel: {exc.message}") from exc
+        raise KonfigurationsFel(f"mallen {exc.filename or exc.name}, rad {exc.lineno}: "
+                                f"{jinjafel_på_svenska(exc.message)}") from exc
     except jinja2.UndefinedError as exc:
         raise KonfigurationsFel(f"mallen {mallnamn}: okänt fält: {exc.message}") from exc
     except jinja2.exceptions.SecurityError as exc:

@@ -15,7 +15,7 @@ from docx.shared import Cm, Pt
 from docxtpl import DocxTemplate, InlineImage, RichText
 
 from ..errors import KonfigurationsFel
-from .markdown import cell, miljö, standardmallar
+from .markdown import cell, jinjafel_på_svenska, miljö, standardmallar
 
 BILDBREDD = Cm(16)
 
@@ -61,7 +61,7 @@ def rendera_word(mall: Path, kontext_för, sökväg: Path) -> None:
         raise KonfigurationsFel(f"mallen {mall.name}: fältet '{namn}' finns inte") from exc
     except jinja2.TemplateSyntaxError as exc:
         raise KonfigurationsFel(f"mallen {mall.name}: syntaxfel i en tagg{_tagg_vid(exc)}: "
-                                f"{exc.message}") from exc
+                                f"{jinjafel_på_svenska(exc.message)}") from exc
     except jinja2.exceptions.SecurityError as exc:
         raise KonfigurationsFel(f"mallen {mall.name}: otillåten operation i mallen") from exc
     doc.save(str(sökväg))
