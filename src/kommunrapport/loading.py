@@ -208,14 +208,30 @@ def _läs_excel(path: Path, namn: str, är_rubrik, beskrivning: str, blad: str |
             norm = [normalisera_rubrik(_rubriktext(c)) for c in row]
             if är_rubrik(norm):
                 width = len(row)
-                body = [list(r) + [""] * (width - len(r)) for r in rows[i + 1 :]]
-                df = pd.DataFrame(body, columns=list(range(width)), dtype=object)
+                body = rows[i + 1 :]
+                if any(len(r) != width for r in body):
+                    body = [list(r) + [""] * (width - len(r)) for r in body]
+                # Let pandas infer: all-number columns become float64 and skip the text rules later.
+                df = pd.DataFrame(body, columns=list(range(width)))
                 radnummer = np.arange(len(df)) + i + 2
                 titlar = [str(c).strip() for r in rows[:i] for c in r if c is not None and str(c).strip()]
                 return _bygg_tabell(df, [_rubriktext(c) for c in row], namn, sheet_name, radnummer, i + 1,
                                     excel=True, titlar=titlar)
     where = f"bladet '{blad}'" if blad else ("något blad (" + ", ".join(names) + ")")
     raise IndataFel(f"hittar ingen rubrikrad med {beskrivning} i {where}", Plats(namn))
+
+
+def _ifylld(col: pd.Series) -> np.ndarray:
+    """Cells that hold something: not empty, not NaN, not only spaces (vectorised per column type)."""
+    if pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_object_dtype(col.dtype):
+        return col.notna().to_numpy()
+    if pd.api.types.is_string_dtype(col.dtype) and not pd.api.types.is_object_dtype(col.dtype):
+        return col.str.strip().ne("").fillna(False).to_numpy(dtype=bool)
+    values = col.to_numpy()
+    filled = col.notna().to_numpy() & (values != "")
+    text = np.char.strip(values[filled].astype(str))
+    filled[np.flatnonzero(filled)] = text != ""
+    return filled
 
 
 def _rubriktext(c: object) -> str:
@@ -241,11 +257,8 @@ def _bygg_tabell(df, rubriker, namn, blad, radnummer, rubrikrad, excel: bool, ti
             letters[norm] = kolumnbokstav(i)
     df.columns = columns
     # Drop rows that are entirely empty (blank lines between blocks) but keep row numbers right.
-    filled = pd.DataFrame({c: (df[c].str.strip().ne("") if pd.api.types.is_string_dtype(df[c].dtype)
-                               and not pd.api.types.is_object_dtype(df[c].dtype)
-                               else df[c].map(lambda v: v is not None and not (isinstance(v, str) and not v.strip())
-                                              and not (isinstance(v, float) and np.isnan(v))))
-                           for c in df.columns})
-    keep = filled.fillna(False).any(axis=1).to_numpy()
+    keep = np.zeros(len(df), dtype=bool)
+    for c in df.columns:
+        keep |= _ifylld(df[c])
     df = df.loc[keep].reset_index(drop=True)
     return Tabell(df, namn, blad, radnummer[keep], rubrikrad, original, letters, titlar or [])

@@ -23,7 +23,31 @@ def tolka_tal(kolumn: pd.Series) -> tuple[pd.Series, pd.Series]:
         values = kolumn.astype("float64")
         return values, pd.Series(False, index=kolumn.index)
 
-    obj = kolumn.astype(object)
+    if pd.api.types.is_string_dtype(kolumn.dtype) and not pd.api.types.is_object_dtype(kolumn.dtype):
+        # A CSV column (all text). Fast path for the common shapes (1234 · -1 234,5 · 1234.5): one
+        # replace and one to_numeric; only the cells it cannot read take the full Swedish rules below.
+        enkel = kolumn
+        for tecken in _ENKELT_MELLANRUM:  # literal replaces: much faster than a character class
+            enkel = enkel.str.replace(tecken, "", regex=False)
+        tal = pd.to_numeric(enkel.where(enkel.str.fullmatch(_ENKELT_TAL)).str.replace(",", ".", regex=False),
+                            errors="coerce")
+        rest = tal.isna() & kolumn.notna()
+        if not rest.any():
+            return tal.astype("float64"), pd.Series(False, index=kolumn.index)
+        values, bad = _tolka_blandat(kolumn[rest].astype(object))
+        tal = tal.astype("float64")
+        tal[rest] = values
+        return tal, bad.reindex(kolumn.index, fill_value=False)
+    return _tolka_blandat(kolumn.astype(object))
+
+
+_ENKELT_MELLANRUM = (" ", "\u00a0", "\u202f")
+_ENKELT_TAL = r"-?\d+(?:[,.]\d+)?"
+
+
+def _tolka_blandat(obj: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """The full rules, for Excel's mixed cells and the text the fast path could not read."""
+    kolumn = obj
     is_num = obj.map(lambda v: isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool))
     result = pd.Series(np.nan, index=kolumn.index, dtype="float64")
     if is_num.any():

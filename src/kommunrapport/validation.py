@@ -270,6 +270,8 @@ def _textkolumn(s: pd.Series) -> pd.Series:
     """A column as stripped text; vectorised for CSV (all text), cell by cell for Excel's mixed types."""
     if pd.api.types.is_string_dtype(s.dtype) and not pd.api.types.is_object_dtype(s.dtype):
         return s.fillna("").str.strip().astype(object)
+    if pd.api.types.is_float_dtype(s.dtype) and (s.dropna() % 1 == 0).all():  # Excel codes stored as numbers
+        return s.astype("Int64").astype(str).replace("<NA>", "").astype(object)
     return s.map(_cell_text).astype(object)
 
 
