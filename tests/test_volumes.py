@@ -306,3 +306,12 @@ def test_tertials_and_rolling_stop_at_the_report_month():
     assert not tert["Tertial"].str.endswith("2025").any()
     r12 = next(t for t in r.avsnitt[0].tabeller if t.namn == "Test rullande 12").data
     assert r12.iloc[0]["12 mån t.o.m. feb 2025"] == 120
+
+
+def test_named_series_in_the_long_shape(tmp_path):
+    (tmp_path / "s.csv").write_text("serie;år;månad;värde\nBeviljade timmar;2024;jan;100\nBeviljade timmar;2025;jan;90\n"
+                                    "Antal brukare;2024;jan;10\nAntal brukare;2025;jan;12\n", encoding="utf-8")
+    v = läs_volymserier(tmp_path / "s.csv")
+    assert [(d.namn, d.slag) for d in v.definitioner] == [("Beviljade timmar", "flöde"), ("Antal brukare", "stock")]
+    j = vc.jämförelse(v.serie("Beviljade timmar"), 2025, 1, "flöde")
+    assert (j["nu"], j["fg"]) == (90, 100)

@@ -162,13 +162,18 @@ def mnkr_text(kr: float) -> str:
     return mnkr(kr, tecken=True)
 
 
+def _json_värde(v):
+    """A cell as JSON: NaN and infinity become null, numpy scalars plain numbers."""
+    if hasattr(v, "item"):
+        v = v.item()
+    if isinstance(v, float) and (math.isnan(v) or math.isinf(v)):
+        return None
+    return v
+
+
 def som_json(r: Ekonomirapport) -> str:
     """Key figures and every table as JSON (amounts in mnkr, unrounded; shares as fractions)."""
-    def clean(v):
-        if isinstance(v, float) and (math.isnan(v) or math.isinf(v)):
-            return None
-        return v
-
+    clean = _json_värde
     t = tabeller(r)
     nt = r.nyckeltal.loc["total"]
     doc = {
@@ -389,13 +394,7 @@ def volym_markdown(r, nämnd: str = "", kommentarer: dict[str, str] | None = Non
 
 
 def volym_json(r) -> str:
-    def clean(v):
-        if isinstance(v, float) and (math.isnan(v) or math.isinf(v)):
-            return None
-        if hasattr(v, "item"):
-            return clean(v.item())
-        return v
-
+    clean = _json_värde
     doc = {
         "år": r.år, "månad": r.månad, "period": r.period,
         "avsnitt": [{

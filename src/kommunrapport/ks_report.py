@@ -19,12 +19,12 @@ import pandas as pd
 from . import calculations as calc
 from .errors import IndataFel, Plats
 from .layouts import härledd_typ
-from .months import MÅNADER_KORT
+from .months import MÅNADER_KORT, kort_period
+from .report import MILJON
 from .validation import Tecken, läs_lång
 from .volume_report import Tabellvy
 
 KS_MÅNADER = (4, 8, 12)
-MILJON = 1e6
 
 INVESTERINGAR = {
     "projekt": ("projekt", "investering", "investeringsprojekt", "objekt", "verksamhet"),
@@ -74,7 +74,7 @@ class KSRapport:
 
     @property
     def period(self) -> str:
-        return "jan–" + MÅNADER_KORT[self.månad - 1]
+        return kort_period(self.månad)
 
 
 def bygg_ks_rapport(ledger: pd.DataFrame, år: int, månad: int, nämnd: str = "Nämnden",
@@ -93,7 +93,7 @@ def bygg_ks_rapport(ledger: pd.DataFrame, år: int, månad: int, nämnd: str = "
         i.index = ["Verksamhetens nettoinvesteringar"]
         ks = pd.concat([ks, i])
         varningar += investeringar.varningar
-    p = f"jan–{MÅNADER_KORT[månad - 1]}"
+    p = kort_period(månad)
     if månad < 12:
         cols = {
             "budget_period": f"Budget {p} {år}", "utfall_period": f"Utfall {p} {år}",

@@ -56,6 +56,11 @@ def månadsnamn(nr: int) -> str:
     return MÅNADER[nr - 1]
 
 
+def kort_period(månad: int) -> str:
+    """'jan' for 1, 'jan–feb' for 2: the period jan..m as table headings name it."""
+    return "jan" if månad == 1 else f"jan–{MÅNADER_KORT[månad - 1]}"
+
+
 def period_text(månad: int) -> str:
     """'januari' for 1, 'januari–februari' for 2: the period jan..m as reports name it."""
     if månad == 1:

@@ -16,7 +16,7 @@ from .calculations import MÅNADER, TOTAL
 from .errors import IndataFel, KommunrapportFel, Plats
 from .formatting import avrunda, mnkr
 from .mapping import Verksamhetsträd
-from .months import MÅNADER_KORT, månadsnamn, period_text
+from .months import MÅNADER_KORT, kort_period, månadsnamn, period_text
 from .validation import Huvudbok
 
 MILJON = 1e6
@@ -209,7 +209,7 @@ def tabeller(r: Ekonomirapport) -> dict[str, pd.DataFrame]:
         "budget_i_balans": "Budget i balans",
     }).reset_index(drop=True)
 
-    kort = _kort_period(r.månad)
+    kort = kort_period(r.månad)
     ks = (r.ks.drop(columns=["utfall_period_fg_år"]) / MILJON).rename(columns={
         "budget_period": f"Budget {kort} {r.år}",
         "utfall_period": f"Utfall {kort} {r.år}",
@@ -252,10 +252,6 @@ def tabeller(r: Ekonomirapport) -> dict[str, pd.DataFrame]:
     out["Diagram avvikelse per månad"] = diagram1
     out["Diagram avvikelse per verks."] = diagram2
     return out
-
-
-def _kort_period(månad: int) -> str:
-    return "jan" if månad == 1 else f"jan–{MÅNADER_KORT[månad - 1]}"
 
 
 def kontrollera_kommentarer(kommentarer: dict[str, str], träd: Verksamhetsträd, fil: str) -> dict[str, str]:

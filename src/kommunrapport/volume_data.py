@@ -218,11 +218,27 @@ def läs_bistånd(sökväg: str | Path, blad: str | None = None, kolumner: dict[
 
 # --- any named monthly series ------------------------------------------------------------------------
 
+SERIE_LÅNG = {"serie": ("serie", "mått", "nyckeltal", "namn"), "värde": ("värde", "antal", "utfall", "varde")}
+
+
 def läs_volymserier(sökväg: str | Path, slag: dict[str, str] | None = None, blad: str | None = None,
                     område: str | None = None) -> Volymdata:
     """Named monthly series from a report-shaped table (or a long file with serie, år, månad, värde)."""
-    serier = läs_serier(sökväg, blad)
     slag = {k.lower(): v for k, v in (slag or {}).items()}
+    try:
+        lång, tabell = läs_lång(sökväg, SERIE_LÅNG, ["värde"], ["serie"], ("serie", "värde"), blad, negativa=True)
+    except IndataFel as exc:
+        if not exc.meddelande.startswith("hittar ingen rubrikrad"):
+            raise
+    else:
+        data = lång.dropna(subset=["värde"]).groupby(["serie", "år", "månad"], as_index=False, sort=False)["värde"].sum()
+        defs, varningar = [], []
+        for namn in pd.unique(data["serie"]):
+            s = slag.get(namn.lower()) or gissa_slag(namn) or "flöde"
+            defs.append(Seriedef(namn, s, "", diagram=True))
+        return Volymdata(område or Path(sökväg).stem.replace("_", " "), data[["serie", "år", "månad", "värde"]],
+                         defs, varningar=varningar, källa=str(sökväg))
+    serier = läs_serier(sökväg, blad)
     defs, varningar = [], list(serier.varningar)
     for namn in pd.unique(serier.data["serie"]):
         rows = serier.data[serier.data["serie"] == namn]

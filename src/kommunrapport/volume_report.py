@@ -15,7 +15,7 @@ import pandas as pd
 
 from . import volume_calculations as vc
 from .errors import IndataFel
-from .months import MÅNADER, MÅNADER_KORT, period_text
+from .months import MÅNADER, MÅNADER_KORT, kort_period, period_text
 from .volume_data import Volymdata
 
 ÅR_I_TABELL = 6  # years shown in a years × months table
@@ -89,10 +89,6 @@ def _kort_område(område: str) -> str:
     return {"Ekonomiskt bistånd": "Bistånd"}.get(område, område if len(område) <= 14 else "Serier")
 
 
-def _kort_period(m: int) -> str:
-    return "jan" if m == 1 else f"jan–{MÅNADER_KORT[m - 1]}"
-
-
 def bygg_volymrapport(data: list[Volymdata], månad: int, år: int | None = None) -> Volymrapport:
     if not data:
         raise IndataFel("inga volymdata: ange minst en fil (hemtjänst, placeringar, bistånd eller serier)")
@@ -120,7 +116,7 @@ def _tom(serie: pd.DataFrame, år: int, månad: int) -> pd.DataFrame:
 def _avsnitt(d: Volymdata, år: int, månad: int) -> Volymavsnitt:
     if not (d.serier["år"] == år).any():
         raise IndataFel(f"{d.område}: {d.källa} har inga värden för {år}")
-    kort = _kort_period(månad)
+    kort = kort_period(månad)
     varningar = list(d.varningar)
     månader = list(range(1, månad + 1))
     tabeller: list[Tabellvy] = []
