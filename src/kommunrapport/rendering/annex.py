@@ -10,37 +10,18 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-TALFORMAT = "#,##0.0"  # shown as 1 397,1 in a Swedish Excel
-ANDELSFORMAT = "0.0%"
-
 
 def skriv_bilaga(tabeller: dict[str, pd.DataFrame], info: dict[str, str], sökväg: Path,
                  andelskolumner: set[str] = frozenset()) -> None:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Info"
-    for k, v in info.items():
-        ws.append([k, v])
-    ws.column_dimensions["A"].width = 28
-    ws.column_dimensions["B"].width = 70
+    """The ekonomi annex: float columns in mnkr with one decimal, shares and changes as percent."""
+    from ..volume_report import Tabellvy
+
+    vyer = []
     for namn, df in tabeller.items():
-        ws = wb.create_sheet(namn[:31])
-        ws.append([str(c) for c in df.columns])
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        for rec in df.itertuples(index=False):
-            ws.append([_cell(v) for v in rec])
-        for j, col in enumerate(df.columns, start=1):
-            letter = get_column_letter(j)
-            if pd.api.types.is_float_dtype(df[col].dtype):
-                andel = col in andelskolumner or str(col).startswith("Förändring")
-                fmt = ANDELSFORMAT if andel else TALFORMAT
-                for (cell,) in ws.iter_rows(min_row=2, min_col=j, max_col=j):
-                    cell.number_format = fmt
-            width = max([len(str(col))] + [len(str(v)) for v in df[col].astype(str)][:200])
-            ws.column_dimensions[letter].width = min(max(8, width * 0.9 if j == 1 else 10), 60)
-        ws.freeze_panes = "B2"
-    wb.save(sökväg)
+        format_ = {c: ("procent" if c in andelskolumner or str(c).startswith("Förändring") else "tal1")
+                   for c in df.columns if pd.api.types.is_float_dtype(df[c].dtype)}
+        vyer.append(Tabellvy(namn, namn, df, None, format_))
+    skriv_vyer(vyer, info, sökväg)
 
 
 def _cell(v):
@@ -53,7 +34,7 @@ def _cell(v):
     return v
 
 
-CELLFORMAT = {"heltal": "#,##0", "tal1": "#,##0.0", "procent": "0.0%", "text": None}
+CELLFORMAT = {"heltal": "#,##0", "tal1": "#,##0.0", "procent": "0.0%", "text": None}  # 1 397,1 in Swedish Excel
 
 
 def skriv_vyer(vyer: list, info: dict[str, str], sökväg: Path) -> None:
