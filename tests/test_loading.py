@@ -458,3 +458,22 @@ def test_utf16_unicode_text_from_excel(tmp_path):
     path.write_bytes("År\tMånad\tVerksamhet\tUtfall\tBudget\n2025\tfebruari\tÖppen\t1 234,5\t2\n".encode("utf-16"))
     d = läs_ekonomi(path, tecken=Tecken.KOSTNAD_NEGATIV).data
     assert d[["månad", "verksamhet", "utfall"]].values.tolist() == [[2, "Öppen", 1234.5]]
+
+
+def test_excel_error_cells_are_errors_not_empty(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Utfall"
+    ws.append(["Rapport"])
+    ws.append(["År", "Månad", "Verksamhet", "Utfall", "Budget"])
+    ws.append([2025, 1, "a", 10, 20])
+    ws.append([2025, 2, "a", "#REF!", 20])  # openpyxl stores this as an error cell (t="e")
+    ws.append([2025, 3, "a", 5, "=B3*2"])  # a formula saved without its value
+    wb.save(tmp_path / "fel.xlsx")
+    assert ws["D4"].data_type == "e"
+    with pytest.raises(IndataFel) as info:
+        läs_ekonomi(tmp_path / "fel.xlsx")
+    alla = [str(e) for e in info.value.alla]
+    assert alla[0].endswith("blad 'Utfall', rad 4, kolumn D: cellen innehåller Excel-felet #REF!; rätta formeln i Excel "
+                            "och spara om filen")
+    assert "rad 5, kolumn E: formeln har inget sparat värde" in alla[1]

@@ -214,11 +214,66 @@ def _läs_excel(path: Path, namn: str, är_rubrik, beskrivning: str, blad: str |
                 # Let pandas infer: all-number columns become float64 and skip the text rules later.
                 df = pd.DataFrame(body, columns=list(range(width)))
                 radnummer = np.arange(len(df)) + i + 2
+                fel = felceller(path, sheet_name, i + 1)
+                if fel:
+                    raise IndataFel.samla([IndataFel(text, Plats(namn, sheet_name, rad, f"{kol}"))
+                                           for kol, rad, text in fel[:20]])
                 titlar = [str(c).strip() for r in rows[:i] for c in r if c is not None and str(c).strip()]
                 return _bygg_tabell(df, [_rubriktext(c) for c in row], namn, sheet_name, radnummer, i + 1,
                                     excel=True, titlar=titlar)
     where = f"bladet '{blad}'" if blad else ("något blad (" + ", ".join(names) + ")")
     raise IndataFel(f"hittar ingen rubrikrad med {beskrivning} i {where}", Plats(namn))
+
+
+_CELL = re.compile(rb"<c ([^>]*)>(.*?)</c>", re.DOTALL)
+_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
+
+
+def felceller(path: Path, blad: str, från_rad: int) -> list[tuple[str, int, str]]:
+    """Cells of an .xlsx sheet (from row `från_rad`) that calamine would read as empty although they are
+    not: Excel errors (#REF!, #N/A, #DIV/0! …) and formulas saved without a value. [(column, row, text)]."""
+    import zipfile
+
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return []
+    try:
+        with zipfile.ZipFile(path) as z:
+            wb = z.read("xl/workbook.xml").decode("utf-8", "replace")
+            rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+            rid = next((m.group(2) for m in re.finditer(r'<sheet\b[^>]*name="([^"]*)"[^>]*r:id="([^"]+)"', wb)
+                        if _xml_text(m.group(1)) == blad), None)
+            target = re.search(rf'<Relationship\b[^>]*(?:Id="{rid}"[^>]*Target="([^"]+)"|Target="([^"]+)"[^>]*Id="{rid}")',
+                               rels) if rid else None
+            if not target:
+                return []
+            t = (target.group(1) or target.group(2)).lstrip("/")
+            data = z.read(t if t.startswith("xl/") else "xl/" + t)
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return []
+    if b't="e"' not in data and b"<f" not in data:
+        return []
+    out = []
+    for m in _CELL.finditer(data):
+        attrs, body = m.group(1), m.group(2)
+        ref = _REF.search(attrs)
+        if not ref or int(ref.group(2)) < från_rad:
+            continue
+        if b't="e"' in attrs:
+            v = re.search(rb"<v>([^<]*)</v>", body)
+            out.append((ref.group(1).decode(), int(ref.group(2)),
+                        f"cellen innehåller Excel-felet {v.group(1).decode() if v else '#FEL'}; rätta formeln i Excel "
+                        "och spara om filen")
+                       )
+        elif b"<f" in body and not re.search(rb"<v>[^<]+</v>", body) and b't="str"' not in attrs:
+            out.append((ref.group(1).decode(), int(ref.group(2)),
+                        "formeln har inget sparat värde; öppna filen i Excel och spara den, så att värdet räknas ut"))
+    return out
+
+
+def _xml_text(s: str) -> str:
+    import html
+
+    return html.unescape(s)
 
 
 def _ifylld(col: pd.Series) -> np.ndarray:
