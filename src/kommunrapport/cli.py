@@ -46,11 +46,11 @@ def _huvud() -> None:
     """kommunrapport – månadsrapporter för nämnder."""
 
 
-@app.command()
+@app.command(short_help="Ekonomirapport t.o.m. en månad: tabell, diagram, Word, Excelbilaga.")
 def ekonomi(
     month: Annotated[str, typer.Option("--month", "--månad", "-m", help="Rapportmånad: feb, februari, 2 eller 2025-02.")],
     year: Annotated[int | None, typer.Option("--year", "--år", help="Rapportår (standard: senaste året i exporten).")] = None,
-    data: Annotated[Path | None, typer.Option("--data", help="Exporten med utfall och budget (.xlsx eller .csv).")] = None,
+    data: Annotated[Path | None, typer.Option("--data", help="Exporten med utfall och budget (.xlsx, .xls, .ods eller .csv).")] = None,
     mappning: Annotated[Path | None, typer.Option("--mappning", help="Verksamhetsmappningen (.csv eller .xlsx).")] = None,
     kommentarer: Annotated[Path | None, typer.Option("--kommentarer", help="Controllerns kommentarer (.md).")] = None,
     config: Annotated[Path | None, typer.Option("--config", "--konfig", help=f"Konfigurationsfil (standard: {STANDARDKONFIG} i aktuell mapp, om den finns).")] = None,
@@ -107,7 +107,7 @@ def _ekonomi(month, year, data, mappning, kommentarer, config, out, tecken, vard
         print(api.som_json(rapport))
 
 
-@app.command()
+@app.command(short_help="Volymrapport: hemtjänst, placeringar, bistånd, andra serier.")
 def volymer(
     month: Annotated[str, typer.Option("--month", "--månad", "-m", help="Rapportmånad: feb, februari, 2 eller 2025-02.")],
     year: Annotated[int | None, typer.Option("--year", "--år", help="Rapportår (standard: senaste året i data).")] = None,
@@ -166,7 +166,7 @@ def _volymer(month, year, hemtjanst, placeringar, bistand, serier, omrade, confi
         print(api.volym_json(rapport))
 
 
-@app.command()
+@app.command(short_help="Rapport till kommunstyrelsen (jan–apr, jan–aug, jan–dec).")
 def ks(
     month: Annotated[str, typer.Option("--month", "--månad", "-m", help="apr, aug eller dec (eller 2025-08).")],
     year: Annotated[int | None, typer.Option("--year", "--år", help="År (standard: senaste året i exporten).")] = None,
@@ -207,7 +207,7 @@ def ks(
         raise typer.Exit(exc.exit_code) from None
 
 
-@app.command("kör")
+@app.command("kör", short_help="Schemalagd körning: alla rapporter för en period till ut/ÅÅÅÅ-MM/.")
 def kor(
     config: Annotated[Path, typer.Option("--config", "--konfig", help="Konfigurationsfilen.")] = Path(STANDARDKONFIG),
     month: Annotated[str | None, typer.Option("--month", "--månad", "-m", help="Period (standard: senaste stängda månaden i data).")] = None,
@@ -246,12 +246,12 @@ def kor(
         raise typer.Exit(exc.exit_code) from None
 
 
-@app.command()
+@app.command(short_help="Sparade perioder: budgetavvikelse och prognos per månad.")
 def historik(
     config: Annotated[Path, typer.Option("--config", "--konfig", help="Konfigurationsfilen (anger mappen ut).")] = Path(STANDARDKONFIG),
     json: Annotated[bool, typer.Option("--json", help="Skriv historiken som JSON.")] = False,
 ) -> None:
-    """Lista sparade perioder: budgetavvikelse och prognos per rapportmånad (mnkr)."""
+    """Lista sparade perioder: budgetavvikelse och prognosavvikelse per rapportmånad (mnkr)."""
     from . import history
     from .config import läs_konfiguration
     from .formatting import mnkr
@@ -274,7 +274,7 @@ def historik(
               f"{mnkr(r.årsbudget):>12}  {r.körd}")
 
 
-@app.command()
+@app.command(short_help="Startkonfiguration, mappning, kommentarfil och egna mallar.")
 def init(
     mapp: Annotated[Path, typer.Argument(help="Mappen att skapa eller fylla (standard: aktuell mapp).")] = Path("."),
     namnd: Annotated[str, typer.Option("--namnd", "--nämnd", help="Nämndens namn.")] = "Nämnden",
@@ -294,7 +294,7 @@ def init(
           file=sys.stderr)
 
 
-@app.command()
+@app.command(short_help="Kontrollera filer; slutkod 0 klart, 1 varningar, 2 fel.")
 def validera(
     filer: Annotated[list[Path], typer.Argument(help="Filer att kontrollera (.csv, .xlsx).")],
     mappning: Annotated[Path | None, typer.Option("--mappning", help="Kontrollera också att alla verksamheter finns i mappningen.")] = None,
