@@ -477,3 +477,25 @@ def test_excel_error_cells_are_errors_not_empty(tmp_path):
     assert alla[0].endswith("blad 'Utfall', rad 4, kolumn D: cellen innehåller Excel-felet #REF!; rätta formeln i Excel "
                             "och spara om filen")
     assert "rad 5, kolumn E: formeln har inget sparat värde" in alla[1]
+
+
+def test_brett_ekonomiformat_med_blockrubriker(tmp_path):
+    text = ("Nämndens ekonomi 2025\n"
+            "Verksamhet;jan;feb;mar;Totalt\n"
+            "Utfall;;;;\n"
+            "1000;100;110;0;210\n"
+            "2100;500;480;;980\n"
+            "Budget;;;;\n"
+            "1000;120;120;120;360\n"
+            "2100;490;490;490;1470\n")
+    d = läs_ekonomi(skriv(tmp_path / "b.csv", text), tecken=Tecken.KOSTNAD_NEGATIV).data
+    feb = d[(d["månad"] == 2)].set_index("verksamhet")
+    assert feb.loc["2100", "utfall"] == 480 and feb.loc["2100", "budget"] == 490
+    assert set(d["år"]) == {2025}  # from the title
+    assert feb.loc["1000", "källrad"] == 4
+
+
+def test_brett_ekonomiformat_utan_matt_ar_ett_fel(tmp_path):
+    text = "Verksamhet;År;jan;feb\n1000;2025;100;110\n"
+    with pytest.raises(IndataFel, match="rad 2.*okänt mått"):
+        läs_ekonomi(skriv(tmp_path / "b.csv", text))

@@ -114,3 +114,22 @@ def test_ks_table_netto_is_intakter_plus_kostnader(rapport):
 def test_comments_are_attached_to_their_rows(rapport):
     assert "7,3 %" in rapport.kommentarer["hemtjanst"]
     assert "prognos" in rapport.kommentarer
+
+
+def test_the_same_ledger_in_the_wide_shape_gives_the_same_report(tmp_path, rapport):
+    """Months as columns, one line per verksamhet, year and measure (as a report saved to Excel)."""
+    import pandas as pd
+
+    long = pd.read_csv(EXEMPEL / "ekonomi_2024_2025.csv", sep=";", decimal=",", thousands=" ", encoding="utf-8-sig",
+                       dtype={"Verksamhet": str})
+    m = long.melt(id_vars=["År", "Månad", "Verksamhet"], value_vars=["Utfall", "Budget", "Prognos"], var_name="Mått")
+    wide = m.pivot_table(index=["Verksamhet", "År", "Mått"], columns="Månad", values="value", aggfunc="sum")
+    wide.columns = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
+    wide["Summa"] = wide.sum(axis=1)
+    text = "Utfall, budget och prognos per månad (kr)\n\n" + wide.reset_index().to_csv(sep=";", decimal=",", index=False)
+    (tmp_path / "bred.csv").write_text(text, encoding="utf-8")
+    bred = ekonomirapport(tmp_path / "bred.csv", EXEMPEL / "verksamheter.csv", månad=2, nämnd="Äldrenämnden")
+    a = tabeller(rapport)["Ackumulerat resultat"].round(6)
+    b = tabeller(bred)["Ackumulerat resultat"].round(6)
+    pd.testing.assert_frame_equal(a, b)
+    assert bred.inledning() == rapport.inledning()

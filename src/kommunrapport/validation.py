@@ -11,6 +11,7 @@ budgetavvikelse = utfall − budget is positive when the result is better than b
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -97,14 +98,115 @@ def läs_ekonomi(
     blad: str | None = None,
     kolumner: dict[str, str] | None = None,
 ) -> Huvudbok:
-    """Load and validate a budget-outcome export (.csv or .xlsx) in the long shape."""
+    """Load and validate a budget-outcome export (.csv or .xlsx): the long shape (one row per month), or
+    the wide one (months as columns, see läs_ekonomi_bred)."""
 
     def är_rubrik(h: list[str]) -> bool:
         k = kolumnkarta(h, kolumner)
         return all(f in k for f in KRÄVS_I_RUBRIK)
 
-    tabell = läs_tabell(sökväg, är_rubrik, "kolumnerna verksamhet, utfall och budget", blad)
+    try:
+        tabell = läs_tabell(sökväg, är_rubrik, "kolumnerna verksamhet, utfall och budget", blad)
+    except IndataFel as exc:
+        if not exc.meddelande.startswith("hittar ingen rubrikrad"):
+            raise
+        try:
+            return läs_ekonomi_bred(sökväg, tecken, värden, blad, kolumner)
+        except IndataFel as exc2:
+            if exc2.meddelande.startswith("hittar ingen rubrikrad"):
+                raise IndataFel("hittar ingen rubrikrad med kolumnerna verksamhet, utfall och budget (långt format) "
+                                "eller verksamhet och jan, feb, … (brett format)", exc.plats) from None
+            raise
     return validera_ekonomi(tabell, tecken, värden, kolumner)
+
+
+MÅTT = {"utfall": ("utfall", "redovisat", "bokfört"), "budget": ("budget", "periodiserad budget"),
+        "prognos": ("prognos", "helårsprognos")}
+MÅTTKOLUMN = ("mått", "typ", "avser", "värdetyp", "belopp avser")
+
+
+def _mått(text: str) -> str | None:
+    t = text.strip().lower().rstrip(":")
+    for namn, ord_ in MÅTT.items():
+        if any(t == o or t.startswith(o + " ") for o in ord_):
+            return namn
+    return None
+
+
+def läs_ekonomi_bred(
+    sökväg: str | Path,
+    tecken: Tecken = Tecken.KOSTNAD_POSITIV,
+    värden: Värden = Värden.MÅNAD,
+    blad: str | None = None,
+    kolumner: dict[str, str] | None = None,
+) -> Huvudbok:
+    """An ekonomi report saved with months as columns: one line per verksamhet (and year), the measure
+    (utfall, budget, prognos) in a column such as 'Mått', or as a block title line above its lines.
+    Summa/Totalt lines and columns are not data."""
+    from .layouts import härledd_typ, månadsrubrik
+
+    def är_rubrik(h: list[str]) -> bool:
+        return sum(1 for c in h if månadsrubrik(c)) >= 2 and "verksamhet" in kolumnkarta(h, kolumner)
+
+    tabell = läs_tabell(sökväg, är_rubrik, "kolumnerna verksamhet och jan, feb, …", blad)
+    df = tabell.data
+    cols = list(df.columns)
+    karta = kolumnkarta(cols, kolumner)
+    kod_col = karta["verksamhet"]
+    måttkol = next((c for c in cols if c in MÅTTKOLUMN), None)
+    månadskol = {c: månadsrubrik(c) for c in cols if månadsrubrik(c)}
+    fel: list[KommunrapportFel] = []
+    tal = {}
+    for c in månadskol:
+        v, bad = tolka_tal(df[c])
+        fel += _fel_för(tabell, bad.to_numpy(), c, "'{värde}' är inget tal", df[c])
+        tal[c] = v.to_numpy()
+    år_tal = tolka_tal(df[karta["år"]])[0].to_numpy() if "år" in karta else None
+    if fel:
+        raise IndataFel.samla(fel)
+    titelår = next((int(m.group(0)) for t in tabell.titlar for m in [re.search(r"\b(19|20)\d\d\b", t)] if m), None)
+    koder = _textkolumn(df[kod_col]).to_numpy()
+    mått_text = _textkolumn(df[måttkol]).to_numpy() if måttkol else None
+    aktuellt = None
+    rader = []
+    for i in range(len(df)):
+        kod = koder[i]
+        values = [tal[c][i] for c in månadskol]
+        tom = all(np.isnan(v) for v in values)
+        if tom and _mått(kod):
+            aktuellt = _mått(kod)  # a block title: Utfall / Budget / Prognos
+            continue
+        if tom or not kod or härledd_typ(kod):
+            continue
+        mått = _mått(mått_text[i]) if mått_text is not None else aktuellt
+        if mått is None:
+            text = f"'{mått_text[i]}' ska vara utfall, budget eller prognos" if mått_text is not None else \
+                "okänt mått: lägg till en kolumn 'Mått' (utfall, budget, prognos) eller en rubrikrad 'Utfall' ovanför"
+            raise IndataFel(text, tabell.plats(i, måttkol or kod_col))
+        for c, (år_rubrik, m) in månadskol.items():
+            år = år_rubrik or (int(år_tal[i]) if år_tal is not None and not np.isnan(år_tal[i]) else titelår)
+            if år is None:
+                raise IndataFel("året saknas: lägg till en kolumn 'År', årtalet i titeln eller månader som 2025-01",
+                                tabell.plats(i, kod_col))
+            v = tal[c][i]
+            if not np.isnan(v):
+                rader.append((år, m, kod, mått, v, int(tabell.radnummer[i])))
+    lång = pd.DataFrame(rader, columns=["år", "månad", "verksamhet", "mått", "värde", "källrad"])
+    if lång.empty:
+        raise IndataFel("filen har inga belopp", Plats(tabell.fil, tabell.blad, tabell.rubrikrad))
+    out = lång.pivot_table(index=["år", "månad", "verksamhet"], columns="mått", values="värde", aggfunc="sum")
+    out = out.reindex(columns=["utfall", "budget", "prognos"]).reset_index()
+    out.columns.name = None
+    out["källrad"] = lång.groupby(["år", "månad", "verksamhet"])["källrad"].min().to_numpy()
+    out[["utfall", "budget"]] = out[["utfall", "budget"]].fillna(0.0)
+    out["konto"] = ""
+    out["typ"] = None
+    if tecken == Tecken.KOSTNAD_POSITIV:
+        out[["utfall", "budget", "prognos"]] *= -1
+    if värden == Värden.ACKUMULERADE:
+        out = _från_ackumulerade(out)
+    cols_ut = ["år", "månad", "verksamhet", "konto", "typ", "utfall", "budget", "prognos", "källrad"]
+    return Huvudbok(out[cols_ut].astype({"år": "int64", "månad": "int64"}), tabell, kod_col)
 
 
 def _fel_för(tabell: Tabell, mask: np.ndarray, kolumn: str, text: str, värden: pd.Series | None = None) -> list[KommunrapportFel]:
