@@ -38,13 +38,24 @@ def ekonomirapport(
     blad: str | None = None,
     kolumner: dict[str, str] | None = None,
 ) -> Ekonomirapport:
-    """Load the export and the mapping, validate them, and compute the report for jan..`månad`."""
-    träd = läs_mappning(mappning)
-    huvudbok = läs_ekonomi(data, Tecken(tecken), Värden(värden), blad, kolumner)
+    """Load the export and the mapping, validate them, and compute the report for jan..`månad`.
+
+    `data` and `mappning` may also be an already loaded Huvudbok and Verksamhetsträd (read once, use twice).
+    """
+    träd, huvudbok = _läs(data, mappning, tecken, värden, blad, kolumner)
     komm = {}
     if kommentarer is not None:  # a comments file that was named must exist (läs_kommentarer says so)
         komm = kontrollera_kommentarer(läs_kommentarer(kommentarer), träd, str(kommentarer))
     return bygg_ekonomirapport(huvudbok, träd, månad, år, nämnd, komm)
+
+
+def _läs(data, mappning, tecken, värden, blad, kolumner):
+    from .mapping import Verksamhetsträd
+    from .validation import Huvudbok
+
+    träd = mappning if isinstance(mappning, Verksamhetsträd) else läs_mappning(mappning)
+    huvudbok = data if isinstance(data, Huvudbok) else läs_ekonomi(data, Tecken(tecken), Värden(värden), blad, kolumner)
+    return träd, huvudbok
 
 
 def ekonomirapport_från_inställningar(inst: EkonomiInställningar, månad: int, år: int | None = None,
@@ -541,8 +552,7 @@ def ks_rapport(data, mappning, månad: int, år: int | None = None, nämnd: str 
     from .ks_report import bygg_ks_rapport, läs_investeringar
     from .report import kontrollera_stängd, koppla_rader
 
-    träd = läs_mappning(mappning)
-    huvudbok = läs_ekonomi(data, Tecken(tecken), Värden(värden), blad, kolumner)
+    träd, huvudbok = _läs(data, mappning, tecken, värden, blad, kolumner)
     ledger = koppla_rader(huvudbok, träd)
     år = int(år if år is not None else ledger["år"].max())
     kontrollera_stängd(ledger, år, månad, Plats(huvudbok.tabell.fil, huvudbok.tabell.blad))

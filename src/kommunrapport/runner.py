@@ -94,17 +94,15 @@ def lås(ut: Path, vänta: float) -> Iterator[None]:
             fcntl.flock(f, fcntl.LOCK_UN)
 
 
-def senaste_stängda_månad(konf: Konfiguration) -> tuple[int, int]:
+def senaste_stängda_månad(konf: Konfiguration, huvudbok=None) -> tuple[int, int]:
     """The latest (year, month) the data covers: with utfall in the ekonomi export, else in the volumes."""
     from . import api
-    from .validation import läs_ekonomi
 
-    if konf.ekonomi is not None and "ekonomi" in konf.valda_rapporter:
-        e = konf.ekonomi
-        d = läs_ekonomi(e.data, e.tecken, e.värden, e.blad, e.kolumner).data
+    if huvudbok is not None:
+        d = huvudbok.data
         d = d[d["utfall"].abs() > 0.005]
         if d.empty:
-            raise KommunrapportFel(f"{e.data}: exporten har inget utfall alls")
+            raise KommunrapportFel(f"{konf.ekonomi.data}: exporten har inget utfall alls")
         år = int(d["år"].max())
         return år, int(d.loc[d["år"] == år, "månad"].max())
     v = konf.volymer
@@ -126,10 +124,19 @@ def kör(konfig: str | Path, månad: int | None = None, år: int | None = None, 
     log = logg(ut, tyst)
     steg = steg or (lambda n, total, text: None)
     with lås(ut, vänta):
+        huvudbok = träd = None
+        e = konf.ekonomi
+        if e is not None and {"ekonomi", "ks"} & set(konf.valda_rapporter):
+            from .mapping import läs_mappning
+            from .validation import läs_ekonomi
+
+            log.info("ekonomi: läser %s", e.data)  # once, for every report that needs it
+            huvudbok = läs_ekonomi(e.data, e.tecken, e.värden, e.blad, e.kolumner)
+            träd = läs_mappning(e.mappning)
         if månad is None:
-            år, månad = senaste_stängda_månad(konf)
+            år, månad = senaste_stängda_månad(konf, huvudbok)
         elif år is None:
-            år = senaste_stängda_månad(konf)[0]
+            år = senaste_stängda_månad(konf, huvudbok)[0]
         period = f"{år}-{månad:02d}"
         mål = ut / period
         if konf.valda_rapporter == ["ks"] and månad not in (4, 8, 12):
@@ -150,11 +157,8 @@ def kör(konfig: str | Path, månad: int | None = None, år: int | None = None, 
             if "ekonomi" in konf.valda_rapporter:
                 nr += 1
                 steg(nr, total, "ekonomirapporten")
-                log.info("ekonomi: läser %s", konf.ekonomi.data)
                 historik = history.prognoser(databas, år)
-                e = konf.ekonomi
-                ekonomirapport = api.ekonomirapport(e.data, e.mappning, månad, år, konf.nämnd, e.kommentarer,
-                                                    e.tecken, e.värden, e.blad, e.kolumner)
+                ekonomirapport = api.ekonomirapport(huvudbok, träd, månad, år, konf.nämnd, e.kommentarer)
                 ekonomirapport.prognoshistorik = historik if not historik.empty else None
                 filer += api.skriv_ekonomirapport(ekonomirapport, stage, konf.mallar, str(e.data))
                 log.info("ekonomi: budgetavvikelse %s mnkr", mnkr(ekonomirapport.avvikelse, tecken=True))
@@ -173,9 +177,8 @@ def kör(konfig: str | Path, månad: int | None = None, år: int | None = None, 
             if "ks" in konf.valda_rapporter and månad in (4, 8, 12):
                 nr += 1
                 steg(nr, total, "rapporten till kommunstyrelsen")
-                e = konf.ekonomi
-                ks = api.ks_rapport(e.data, e.mappning, månad, år, konf.nämnd, e.tecken, e.värden, e.blad,
-                                    e.kolumner, e.investeringar, databas)
+                ks = api.ks_rapport(huvudbok, träd, månad, år, konf.nämnd, e.tecken, investeringar=e.investeringar,
+                                    historik=databas)
                 filer += api.skriv_ks_rapport(ks, stage, konf.mallar)
                 ks_prognoser = ks.prognoser
                 for w in ks.varningar:
