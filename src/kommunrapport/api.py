@@ -460,7 +460,7 @@ def volym_word_kontext(r, doc, mapp: Path, nämnd: str, kommentarer: dict[str, s
         for t in a.tabeller:
             lägg_till_tabell(sub, t)
         for d in a.diagram:
-            sub.add_picture(str(mapp / d.filnamn), width=Cm(16))
+            sub.add_picture(str(mapp / d.filnamn), width=Cm(13))
         if komm.get(a.område.lower()):
             sub.add_paragraph(stycke(komm[a.område.lower()]))
     if r.varningar:

@@ -17,7 +17,7 @@ from docxtpl import DocxTemplate, InlineImage, RichText
 from ..errors import KonfigurationsFel
 from .markdown import cell, jinjafel_på_svenska, miljö, standardmallar
 
-BILDBREDD = Cm(16)
+BILDBREDD = Cm(13)  # two charts fit on a landscape page
 
 
 def mallsökväg(namn: str, mallmapp: Path | None) -> Path:
