@@ -34,6 +34,21 @@ def _skriv_fel(exc: KommunrapportFel) -> None:
         print(f"fel: … och {len(alla) - MAX_RADER} fel till", file=sys.stderr)
 
 
+def _konfigfil(config: Path | None) -> Path | None:
+    """The --config given, else kommunrapport.toml in the working directory if there is one."""
+    return config or (Path(STANDARDKONFIG) if Path(STANDARDKONFIG).exists() else None)
+
+
+def _skrev(filer, varningar, json_text: str | None = None) -> None:
+    """What every report command tells the user: warnings and files on stderr, JSON on stdout."""
+    for v in varningar:
+        print(f"varning: {v}", file=sys.stderr)
+    for f in filer:
+        print(f"skrev {f}", file=sys.stderr)
+    if json_text is not None:
+        print(json_text)
+
+
 def _tolka_månad(text: str) -> tuple[int | None, int]:
     år, månad = år_och_månad(text)
     if månad is None:
@@ -71,12 +86,14 @@ def ekonomi(
 
 
 def _ekonomi(month, year, data, mappning, kommentarer, config, out, tecken, varden, blad, namnd, mallar, json) -> None:
+    from pydantic import ValidationError
+
     from . import api
-    from .config import EkonomiInställningar, läs_konfiguration
+    from .config import EkonomiInställningar, läs_konfiguration, valideringsfel
 
     år_i_månad, månad = _tolka_månad(month)
     år = year or år_i_månad
-    konfig_fil = config or (Path(STANDARDKONFIG) if Path(STANDARDKONFIG).exists() else None)
+    konfig_fil = _konfigfil(config)
     nämnd = "Nämnden"
     värden: dict = {}
     if konfig_fil is not None:
@@ -94,17 +111,11 @@ def _ekonomi(month, year, data, mappning, kommentarer, config, out, tecken, vard
             "ange " + " och ".join(f"--{k}" for k in saknas) + f", eller en konfigurationsfil med --config ({STANDARDKONFIG})")
     try:
         inst = EkonomiInställningar.model_validate(värden)
-    except Exception as exc:  # pydantic's message, in Swedish where it matters
-        raise KommunrapportFel(f"ogiltig inställning: {exc.errors()[0]['loc'][0]} = {exc.errors()[0]['input']!r}; "
-                               "tecken ska vara kostnad-positiv eller kostnad-negativ, värden månad eller ackumulerade") from None
+    except ValidationError as exc:
+        raise valideringsfel(exc, "kommandoraden") from None
     rapport = api.ekonomirapport_från_inställningar(inst, månad, år, namnd or nämnd)
     filer = api.skriv_ekonomirapport(rapport, out, mallar, källa=str(inst.data))
-    for v in rapport.varningar:
-        print(f"varning: {v}", file=sys.stderr)
-    for f in filer:
-        print(f"skrev {f}", file=sys.stderr)
-    if json:
-        print(api.som_json(rapport))
+    _skrev(filer, rapport.varningar, api.som_json(rapport) if json else None)
 
 
 @app.command(short_help="Volymrapport: hemtjänst, placeringar, bistånd, andra serier.")
@@ -138,7 +149,7 @@ def _volymer(month, year, hemtjanst, placeringar, bistand, serier, omrade, confi
     for o in omrade or []:
         if o not in api.OMRÅDEN:
             raise KommunrapportFel(f"--omrade: okänt område '{o}' (välj bland {', '.join(api.OMRÅDEN)})")
-    konfig_fil = config or (Path(STANDARDKONFIG) if Path(STANDARDKONFIG).exists() else None)
+    konfig_fil = _konfigfil(config)
     nämnd, inst, kommentarer = "", None, {}
     if konfig_fil is not None:
         konf = läs_konfiguration(konfig_fil)
@@ -158,12 +169,7 @@ def _volymer(month, year, hemtjanst, placeringar, bistand, serier, omrade, confi
                              kolumner=inst.kolumner if inst else None)
     rapport = api.volymrapport(data, månad, year or år_i_månad)
     skrivna = api.skriv_volymrapport(rapport, out, nämnd, kommentarer, mallar)
-    for v in rapport.varningar:
-        print(f"varning: {v}", file=sys.stderr)
-    for f in skrivna:
-        print(f"skrev {f}", file=sys.stderr)
-    if json:
-        print(api.volym_json(rapport))
+    _skrev(skrivna, rapport.varningar, api.volym_json(rapport) if json else None)
 
 
 @app.command(short_help="Rapport till kommunstyrelsen (jan–apr, jan–aug, jan–dec).")
@@ -187,7 +193,7 @@ def ks(
     try:
         år_i_månad, månad = _tolka_månad(month)
         år = year or år_i_månad
-        konfig_fil = config or (Path(STANDARDKONFIG) if Path(STANDARDKONFIG).exists() else None)
+        konfig_fil = _konfigfil(config)
         konf = läs_konfiguration(konfig_fil) if konfig_fil else None
         e = konf.ekonomi if konf else None
         data = data or (e.data if e else None)
@@ -198,10 +204,7 @@ def ks(
                            e.tecken if e else "kostnad-positiv", e.värden if e else "månad", e.blad if e else None,
                            e.kolumner if e else None, investeringar or (e.investeringar if e else None),
                            konf.ut / history.FILNAMN if konf else None)
-        for f in api.skriv_ks_rapport(r, out, konf.mallar if konf else None):
-            print(f"skrev {f}", file=sys.stderr)
-        for v in r.varningar:
-            print(f"varning: {v}", file=sys.stderr)
+        _skrev(api.skriv_ks_rapport(r, out, konf.mallar if konf else None), r.varningar)
     except KommunrapportFel as exc:
         _skriv_fel(exc)
         raise typer.Exit(exc.exit_code) from None

@@ -118,7 +118,7 @@ KÄNDA_NYCKLAR = ("namnd", "ut", "rapporter", "mallar", "ekonomi", "volymer", "d
                  "serier", "slag")
 
 
-def _sv_fel(exc: ValidationError, fil: str) -> KonfigurationsFel:
+def valideringsfel(exc: ValidationError, fil: str) -> KonfigurationsFel:
     import difflib
 
     # An unknown key explains a missing one ('mapning' for 'mappning'): report it first.
@@ -157,7 +157,7 @@ def läs_konfiguration(sökväg: str | Path, miljö: dict[str, str] | None = Non
     try:
         konf = Konfiguration.model_validate(raw)
     except ValidationError as exc:
-        raise _sv_fel(exc, str(sökväg)) from exc
+        raise valideringsfel(exc, str(sökväg)) from exc
     base = path.parent
     konf.ut = Path(os.path.normpath(base / konf.ut))
     if konf.mallar is not None:
