@@ -56,7 +56,8 @@ def test_månadsnummer_namn_runt(nr):
 
 @pytest.mark.parametrize(
     "text",
-    ["13", "0", "00", "foo", "", "   ", None, 13, 0, 2.5, -1, "2025-13", "202500", "marsch", "febr uari", True],
+    ["13", "0", "00", "foo", "", "   ", None, 13, 0, 2.5, -1, "2025-13", "202500", "marsch", "febr uari", True,
+     "45658", "20252", "2025021", 45658.0],
 )
 def test_månadsnummer_ogiltigt(text):
     assert månadsnummer(text) is None

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import re
 import unicodedata
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,8 +37,10 @@ def normalisera_rubrik(text: object) -> str:
 class Tabell:
     """Cells of one sheet or CSV file below its header row.
 
-    `data` has one column per header cell (normalised header text); values are str for CSV and
-    str/float/int/datetime for Excel. `radnummer[i]` is the 1-based row (line) in the file.
+    `data` has one column per header cell (normalised header text). CSV columns are text; Excel
+    columns are float64 when every cell below the header is a number, datetime64 when every cell is
+    a date, and text otherwise (a number in such a column as its decimal text, '3510' or '-2915.37',
+    a date as '2025-02-01 00:00:00'). `radnummer[i]` is the 1-based row (line) in the file.
     """
 
     data: pd.DataFrame
@@ -192,81 +196,196 @@ def _postrader(text: str, sep: str, rubrik_idx: int, n: int) -> np.ndarray:
 
 
 def _läs_excel(path: Path, namn: str, är_rubrik, beskrivning: str, blad: str | None) -> Tabell:
+    """calamine (through fastexcel) parses the sheet straight into Arrow columns, with no Python object
+    per cell: all-number columns become float64, text and mixed columns text, dates datetime64.
+    Excel error cells and formulas saved without a value are errors that name the cell."""
     try:
-        from python_calamine import CalamineWorkbook
+        import fastexcel
 
-        wb = CalamineWorkbook.from_path(str(path))
+        # fastexcel logs a warning for an all-empty column ('falling back to string'): not news to a user
+        logging.getLogger("fastexcel").setLevel(logging.ERROR)
+        reader = fastexcel.read_excel(str(path))
+        names = list(reader.sheet_names)
     except Exception as exc:  # noqa: BLE001 - any reader error means the file is unreadable
         raise IndataFel(f"kan inte läsa filen som Excel: {exc}", Plats(namn)) from exc
-    names = wb.sheet_names
     if blad is not None and blad not in names:
         raise IndataFel(f"bladet '{blad}' finns inte; filen har {', '.join(names)}", Plats(namn))
-    candidates = [blad] if blad is not None else names
-    for sheet_name in candidates:
-        rows = wb.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
-        for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-            norm = [normalisera_rubrik(_rubriktext(c)) for c in row]
-            if är_rubrik(norm):
-                width = len(row)
-                body = rows[i + 1 :]
-                if any(len(r) != width for r in body):
-                    body = [list(r) + [""] * (width - len(r)) for r in body]
-                # Let pandas infer: all-number columns become float64 and skip the text rules later.
-                df = pd.DataFrame(body, columns=list(range(width)))
-                radnummer = np.arange(len(df)) + i + 2
-                fel = felceller(path, sheet_name, i + 1)
-                if fel:
-                    raise IndataFel.samla([IndataFel(text, Plats(namn, sheet_name, rad, f"{kol}"))
-                                           for kol, rad, text in fel[:20]])
-                titlar = [str(c).strip() for r in rows[:i] for c in r if c is not None and str(c).strip()]
-                return _bygg_tabell(df, [_rubriktext(c) for c in row], namn, sheet_name, radnummer, i + 1,
-                                    excel=True, titlar=titlar)
+    for sheet_name in [blad] if blad is not None else names:
+        try:
+            huvud = _första_raderna(path, reader, sheet_name, HEADER_SEARCH_ROWS)
+        except Exception as exc:  # noqa: BLE001
+            raise IndataFel(f"kan inte läsa bladet: {exc}", Plats(namn, sheet_name)) from exc
+        i = next((i for i, rad in enumerate(huvud)
+                  if är_rubrik([normalisera_rubrik(_rubriktext(c)) for c in rad])), None)
+        if i is not None:
+            return _läs_kropp(path, namn, reader, sheet_name, huvud, i)
     where = f"bladet '{blad}'" if blad else ("något blad (" + ", ".join(names) + ")")
     raise IndataFel(f"hittar ingen rubrikrad med {beskrivning} i {where}", Plats(namn))
+
+
+def _läs_kropp(path: Path, namn: str, reader, sheet_name: str, huvud: list[list[str | None]], i: int) -> Tabell:
+    """The rows below header row `i` (0-based) of a sheet whose first rows are `huvud`."""
+    # Formulas without a saved value look empty to calamine; the sheet's XML is scanned for them in a
+    # thread while calamine parses (both release the GIL, so on two cores this costs no wall time).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        formler = pool.submit(formler_utan_värde, path, sheet_name)
+        try:
+            sheet = reader.load_sheet(sheet_name, header_row=None, skip_rows=i + 1, schema_sample_rows=None,
+                                      dtype_coercion="coerce")
+            batch, cellfel = sheet.to_arrow_with_errors()
+        except Exception as exc:  # noqa: BLE001
+            raise IndataFel(f"kan inte läsa bladet: {exc}", Plats(namn, sheet_name)) from exc
+        kolumner = [c.absolute_index for c in sheet.selected_columns]
+        fel = [(kolumnbokstav(kolumner[k]), r + 1, _cellfel_text(e.detail))
+               for e in (cellfel.errors if cellfel else []) for r, k in [e.position]]
+        fel += [f for f in formler.result() if f[1] > i + 1]
+    if fel:
+        fel.sort(key=lambda f: (f[1], len(f[0]), f[0]))
+        raise IndataFel.samla([IndataFel(text, Plats(namn, sheet_name, rad, kol)) for kol, rad, text in fel[:20]])
+    df = batch.to_pandas()
+    df.columns = list(range(len(kolumner)))
+    rubriker = [_rubriktext(huvud[i][k]) if k < len(huvud[i]) else "" for k in kolumner]
+    titlar = [c.strip() for rad in huvud[:i] for c in rad if c is not None and c.strip()]
+    return _bygg_tabell(df, rubriker, namn, sheet_name, np.arange(len(df)) + i + 2, i + 1, excel=True,
+                        titlar=titlar, kolumner=kolumner)
+
+
+# calamine's names for Excel's error values
+_EXCELFEL = {"Div0": "#DIV/0!", "NA": "#N/A", "Name": "#NAME?", "Null": "#NULL!", "Num": "#NUM!",
+             "Ref": "#REF!", "Value": "#VALUE!", "GettingData": "#GETTING_DATA"}
+
+
+def _cellfel_text(detail: str) -> str:
+    """fastexcel's note on a cell it could not convert, in Swedish."""
+    m = re.search(r"Error\((\w+)\)", detail)
+    if m:
+        värde = _EXCELFEL.get(m.group(1), "#" + m.group(1).upper())
+        return f"cellen innehåller Excel-felet {värde}; rätta formeln i Excel och spara om filen"
+    return f"cellen kan inte läsas ({detail}); spara cellen som tal eller text i Excel"
+
+
+def _första_raderna(path: Path, reader, sheet_name: str, n: int) -> list[list[str | None]]:
+    """The sheet's rows 1..n as text, each a list from column A (None for an empty cell).
+
+    For .xlsx only the start of the sheet is parsed (see `_början_av_bladet`); other formats, and an
+    .xlsx whose start cannot be cut out, are parsed whole."""
+    import fastexcel
+
+    kopia = _början_av_bladet(path, sheet_name, n) if path.suffix.lower() in (".xlsx", ".xlsm") else None
+    källa = reader
+    if kopia is not None:
+        try:
+            källa = fastexcel.read_excel(kopia)
+        except Exception:  # noqa: BLE001 - fall back to the whole sheet
+            källa = reader
+    sheet = källa.load_sheet(sheet_name, header_row=None, skip_rows=0, n_rows=n, dtypes="string")
+    batch = sheet.to_arrow()
+    rader: list[list[str | None]] = [[] for _ in range(batch.num_rows)]
+    for j, info in enumerate(sheet.selected_columns):
+        for r, v in enumerate(batch.column(j).to_pylist()):
+            if v is not None:
+                rad = rader[r]
+                rad.extend([None] * (info.absolute_index + 1 - len(rad)))
+                rad[info.absolute_index] = v
+    return rader
+
+
+_RAD_SLUT = re.compile(rb"</(?:[\w.-]+:)?row>")
+_ARK_DATA = re.compile(rb"<((?:[\w.-]+:)?)sheetData\b")
+
+
+def _början_av_bladet(path: Path, blad: str, n: int) -> bytes | None:
+    """A copy, in memory, of the .xlsx with the sheet `blad` cut after its first n rows: calamine then
+    parses a few kilobytes instead of a million rows to find the header row. None when the sheet's
+    XML does not look as expected."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            del_namn = _bladets_del(z, blad)
+            if del_namn is None:
+                return None
+            data, slut = b"", []
+            with z.open(del_namn) as f:
+                while chunk := f.read(1 << 16):
+                    data += chunk
+                    slut = [m.end() for m in _RAD_SLUT.finditer(data)]
+                    if len(slut) >= n or len(data) > 1 << 24:
+                        break
+            m = _ARK_DATA.search(data)
+            if m is None or not slut:
+                return None
+            prefix = m.group(1)
+            if len(slut) >= n or b"</" + prefix + b"sheetData>" not in data:
+                data = data[: slut[min(n, len(slut)) - 1]] + b"</" + prefix + b"sheetData></" + prefix + b"worksheet>"
+            ut = io.BytesIO()
+            with zipfile.ZipFile(ut, "w", zipfile.ZIP_STORED) as kopia:
+                for info in z.infolist():
+                    if info.filename == del_namn:
+                        kopia.writestr(info.filename, data)
+                    elif not info.filename.startswith(("xl/worksheets/", "xl/media/", "xl/drawings/")):
+                        kopia.writestr(info.filename, z.read(info.filename))
+            return ut.getvalue()
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return None
 
 
 _CELL = re.compile(rb"<c ([^>]*)>(.*?)</c>", re.DOTALL)
 _REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
 
 
-def felceller(path: Path, blad: str, från_rad: int) -> list[tuple[str, int, str]]:
-    """Cells of an .xlsx sheet (from row `från_rad`) that calamine would read as empty although they are
-    not: Excel errors (#REF!, #N/A, #DIV/0! …) and formulas saved without a value. [(column, row, text)]."""
+def formler_utan_värde(path: Path, blad: str) -> list[tuple[str, int, str]]:
+    """Cells of an .xlsx sheet holding a formula that was saved without its value (files written by
+    scripts, not by Excel), which calamine reads as empty: [(column, row, message)].
+
+    The sheet's XML is decompressed in chunks; a chunk without '<f' is not parsed further."""
     import zipfile
 
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         return []
     try:
         with zipfile.ZipFile(path) as z:
-            wb = z.read("xl/workbook.xml").decode("utf-8", "replace")
-            rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
-            rid = next((m.group(2) for m in re.finditer(r'<sheet\b[^>]*name="([^"]*)"[^>]*r:id="([^"]+)"', wb)
-                        if _xml_text(m.group(1)) == blad), None)
-            target = re.search(rf'<Relationship\b[^>]*(?:Id="{rid}"[^>]*Target="([^"]+)"|Target="([^"]+)"[^>]*Id="{rid}")',
-                               rels) if rid else None
-            if not target:
+            del_namn = _bladets_del(z, blad)
+            if del_namn is None:
                 return []
-            t = (target.group(1) or target.group(2)).lstrip("/")
-            data = z.read(t if t.startswith("xl/") else "xl/" + t)
+            out: list[tuple[str, int, str]] = []
+            rest = b""
+            with z.open(del_namn) as f:
+                while chunk := f.read(1 << 22):
+                    data = rest + chunk
+                    slut = data.rfind(b"</c>") + 4  # parse only whole cells; the rest goes with the next chunk
+                    hela, rest = (data[:slut], data[slut:]) if slut >= 4 else (b"", data)
+                    if b"<f" in hela:
+                        out += _formelceller(hela)
+            return out
     except (KeyError, zipfile.BadZipFile, OSError):
         return []
-    if b't="e"' not in data and b"<f" not in data:
-        return []
+
+
+def _bladets_del(z, blad: str) -> str | None:
+    """The zip member holding the sheet named `blad` ('xl/worksheets/sheet1.xml'), or None."""
+    wb = z.read("xl/workbook.xml").decode("utf-8", "replace")
+    rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    rid = next((m.group(2) for m in re.finditer(r'<sheet\b[^>]*name="([^"]*)"[^>]*r:id="([^"]+)"', wb)
+                if _xml_text(m.group(1)) == blad), None)
+    target = re.search(rf'<Relationship\b[^>]*(?:Id="{rid}"[^>]*Target="([^"]+)"|Target="([^"]+)"[^>]*Id="{rid}")',
+                       rels) if rid else None
+    if not target:
+        return None
+    t = (target.group(1) or target.group(2)).lstrip("/")
+    return t if t.startswith("xl/") else "xl/" + t
+
+
+def _formelceller(data: bytes) -> list[tuple[str, int, str]]:
     out = []
     for m in _CELL.finditer(data):
         attrs, body = m.group(1), m.group(2)
-        ref = _REF.search(attrs)
-        if not ref or int(ref.group(2)) < från_rad:
-            continue
-        if b't="e"' in attrs:
-            v = re.search(rb"<v>([^<]*)</v>", body)
-            out.append((ref.group(1).decode(), int(ref.group(2)),
-                        f"cellen innehåller Excel-felet {v.group(1).decode() if v else '#FEL'}; rätta formeln i Excel "
-                        "och spara om filen")
-                       )
-        elif b"<f" in body and not re.search(rb"<v>[^<]+</v>", body) and b't="str"' not in attrs:
-            out.append((ref.group(1).decode(), int(ref.group(2)),
-                        "formeln har inget sparat värde; öppna filen i Excel och spara den, så att värdet räknas ut"))
+        if b"<f" in body and not re.search(rb"<v>[^<]+</v>", body) and b't="str"' not in attrs \
+                and b't="e"' not in attrs:
+            ref = _REF.search(attrs)
+            if ref:
+                out.append((ref.group(1).decode(), int(ref.group(2)),
+                            "formeln har inget sparat värde; öppna filen i Excel och spara den, så att värdet räknas ut"))
     return out
 
 
@@ -281,7 +400,7 @@ def _ifylld(col: pd.Series) -> np.ndarray:
     if pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_object_dtype(col.dtype):
         return col.notna().to_numpy()
     if pd.api.types.is_string_dtype(col.dtype) and not pd.api.types.is_object_dtype(col.dtype):
-        return col.str.strip().ne("").fillna(False).to_numpy(dtype=bool)
+        return (col.notna() & col.str.strip().ne("")).to_numpy(dtype=bool)
     values = col.to_numpy()
     filled = col.notna().to_numpy() & (values != "")
     text = np.char.strip(values[filled].astype(str))
@@ -289,27 +408,31 @@ def _ifylld(col: pd.Series) -> np.ndarray:
     return filled
 
 
+_DATUM_MIDNATT = re.compile(r"^(\d{4})-(\d{2})-\d{2} 00:00:00$")
+
+
 def _rubriktext(c: object) -> str:
-    """A header cell as text: Excel's 2025.0 → '2025', a date → '2025-01'."""
+    """A header cell as text: Excel's date 2025-02-01 (read as '2025-02-01 00:00:00') → '2025-02'."""
     if c is None:
         return ""
-    if isinstance(c, float) and c.is_integer():
-        return str(int(c))
-    if hasattr(c, "year") and hasattr(c, "month"):
-        return f"{c.year}-{c.month:02d}"
-    return str(c)
+    s = str(c)
+    m = _DATUM_MIDNATT.match(s)
+    return f"{m.group(1)}-{m.group(2)}" if m else s
 
 
-def _bygg_tabell(df, rubriker, namn, blad, radnummer, rubrikrad, excel: bool, titlar=None) -> Tabell:
+def _bygg_tabell(df, rubriker, namn, blad, radnummer, rubrikrad, excel: bool, titlar=None,
+                 kolumner: list[int] | None = None) -> Tabell:
+    """`kolumner`: each column's index in the sheet (0 = A), when the first columns are empty."""
+    kolumner = kolumner or list(range(len(rubriker)))
     columns, original, letters = [], {}, {}
     for i, r in enumerate(rubriker):
-        norm = normalisera_rubrik(r) or f"kolumn {kolumnbokstav(i) if excel else i + 1}"
+        norm = normalisera_rubrik(r) or f"kolumn {kolumnbokstav(kolumner[i]) if excel else i + 1}"
         while norm in original:
             norm += "_"
         columns.append(norm)
         original[norm] = str(r).strip() or norm
         if excel:
-            letters[norm] = kolumnbokstav(i)
+            letters[norm] = kolumnbokstav(kolumner[i])
     df.columns = columns
     # Drop rows that are entirely empty (blank lines between blocks) but keep row numbers right.
     keep = np.zeros(len(df), dtype=bool)

@@ -35,6 +35,8 @@ def månadsnummer(text: object) -> int | None:
     if s.isdigit() and len(s) <= 2:
         n = int(s)
         return n if 1 <= n <= 12 else None
+    if s.isdigit() and len(s) != 6:  # only 202502 is a period; 45658 (an Excel date serial) is not
+        return None
     m = _ÅR_MÅNAD.match(s)
     if m:
         n = int(m.group(2))
@@ -46,7 +48,7 @@ def år_och_månad(text: object) -> tuple[int | None, int | None]:
     """(year, month) from '2025-02', '202502', '2025-02-28'; (None, month) from 'feb' or '2'."""
     s = str(text).strip()
     m = _ÅR_MÅNAD.match(s)
-    if m and len(s) >= 6:
+    if m and len(s) >= 6 and not (s.isdigit() and len(s) != 6):
         n = int(m.group(2))
         return int(m.group(1)), (n if 1 <= n <= 12 else None)
     return None, månadsnummer(text)
