@@ -20,8 +20,12 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 # Benchmark of the ekonomi run; see benchmarks/README.md. Flags: make bench ARGS="--full --repeat 5"
-bench: $(STAMP)
+bench: $(STAMP) $(VENV)/.bench
 	$(BIN)/python benchmarks/bench.py $(ARGS)
+
+$(VENV)/.bench: pyproject.toml $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	touch $(VENV)/.bench
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests

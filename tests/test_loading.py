@@ -9,6 +9,8 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kommunrapport.errors import IndataFel
 from kommunrapport.loading import läs_tabell
@@ -333,6 +335,101 @@ def test_xlsx_väljer_blad(tmp_path):
         läs_tabell(path, har_verksamhet, "x", blad="Saknas")
     with pytest.raises(IndataFel, match="hittar ingen rubrikrad"):
         läs_tabell(path, har_verksamhet, "x", blad="Info")
+
+
+def _läs_utan_genväg(monkeypatch, path: Path):
+    """läs_tabell with the whole sheet parsed to find the header (no cut-down copy of its first rows)."""
+    from kommunrapport import loading
+
+    with monkeypatch.context() as m:
+        m.setattr(loading, "_början_av_bladet", lambda *a: None)
+        return läs_tabell(path, har_verksamhet, "x")
+
+
+def _samma_tabell(a, b) -> None:
+    pd.testing.assert_frame_equal(a.data, b.data)
+    assert a.radnummer.tolist() == b.radnummer.tolist()
+    assert (a.rubrikrad, a.titlar, a.kolumnbokstäver, a.originalrubriker) == \
+        (b.rubrikrad, b.titlar, b.kolumnbokstäver, b.originalrubriker)
+
+
+def test_xlsx_rubrik_långt_ner_bland_många_rader(tmp_path, monkeypatch):
+    # The header is looked for in rows 1–40 of a cut-down copy of the sheet; the data below is read whole.
+    rows = [[f"Rapportrad {i}"] for i in range(1, 35)] + [["År", "Månad", "Verksamhet", "Utfall", "Budget"]]
+    rows += [[2025, 1 + i % 12, f"{41000 + i:06d}", i * 1.25, -i] for i in range(200)]
+    path = skriv_xlsx(tmp_path / "lång.xlsx", rows)
+    import io
+    import zipfile
+
+    from kommunrapport.loading import _början_av_bladet
+
+    kopia = _början_av_bladet(path, "Utfall", 40)  # what is parsed to find the header: rows 1–40 only
+    assert zipfile.ZipFile(io.BytesIO(kopia)).read("xl/worksheets/sheet1.xml").count(b"</row>") == 40
+    tabell = läs_tabell(path, har_verksamhet, "x")
+    assert tabell.rubrikrad == 35
+    assert tabell.titlar[0] == "Rapportrad 1" and len(tabell.titlar) == 34
+    assert len(tabell.data) == 200 and tabell.radnummer[[0, -1]].tolist() == [36, 235]
+    assert tabell.data["verksamhet"].iloc[-1] == "041199" and tabell.data["utfall"].iloc[-1] == 199 * 1.25
+    _samma_tabell(tabell, _läs_utan_genväg(monkeypatch, path))
+
+    path41 = skriv_xlsx(tmp_path / "för_långt_ner.xlsx", [["titel"]] * 40 + rows[34:])
+    with pytest.raises(IndataFel, match="hittar ingen rubrikrad"):
+        läs_tabell(path41, har_verksamhet, "x")
+
+
+def test_xlsx_med_namnrymdsprefix(tmp_path, monkeypatch):
+    """Exports written with the .NET Open XML SDK prefix every element: <x:row>, <x:c> …"""
+    import re
+    import zipfile
+
+    källa = skriv_xlsx(tmp_path / "vanlig.xlsx", [["Rapport"], [], ["År", "Månad", "Verksamhet", "Utfall", "Budget"],
+                                                  [2025, 2, "041000", 12.5, 10], [2025, 3, "041000", 7, 10]])
+    path = tmp_path / "prefix.xlsx"
+    with zipfile.ZipFile(källa) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zut:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename.startswith("xl/worksheets/"):
+                data = re.sub(rb"<(/?)(?![?!])([A-Za-z]+)\b", rb"<\1x:\2", data)
+                data = data.replace(b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"',
+                                    b'xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"')
+            zut.writestr(info, data)
+    assert b"<x:row" in zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")
+    from kommunrapport.loading import _början_av_bladet
+
+    assert _början_av_bladet(path, "Utfall", 40) is not None
+    tabell = läs_tabell(path, har_verksamhet, "x")
+    assert tabell.rubrikrad == 3 and tabell.titlar == ["Rapport"]
+    assert tabell.data["utfall"].tolist() == [12.5, 7.0]
+    _samma_tabell(tabell, _läs_utan_genväg(monkeypatch, path))
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.floats(allow_nan=False, allow_infinity=False, min_value=-1e15, max_value=1e15),
+                min_size=1, max_size=30))
+def test_xlsx_tal_läses_exakt(tmp_path_factory, tal):
+    """A column of numbers comes back as the very same float64 that openpyxl reads from the file."""
+    path = tmp_path_factory.mktemp("tal") / "tal.xlsx"
+    skriv_xlsx(path, [["År", "Månad", "Verksamhet", "Utfall", "Budget"]]
+               + [[2025, 1, "041000", t, 0] for t in tal])
+    lagrat = [r[0].value for r in openpyxl.load_workbook(path).active.iter_rows(min_row=2, min_col=4, max_col=4)]
+    utfall = läs_tabell(path, har_verksamhet, "x").data["utfall"]
+    assert utfall.dtype == "float64"
+    assert utfall.tolist() == lagrat
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.decimals(min_value=-10**11, max_value=10**11, places=2, allow_nan=False, allow_infinity=False),
+                min_size=1, max_size=30))
+def test_xlsx_belopp_i_blandad_kolumn_läses_exakt(tmp_path_factory, belopp):
+    """In a column where one cell is text ('1 397,1'), amounts in kronor and öre are still exact."""
+    from kommunrapport.numbers import tolka_tal
+
+    path = tmp_path_factory.mktemp("blandat") / "blandat.xlsx"
+    skriv_xlsx(path, [["År", "Månad", "Verksamhet", "Utfall", "Budget"], [2025, 1, "041000", "1 397,1", 0]]
+               + [[2025, 1, "041000", float(b), 0] for b in belopp])
+    värden, fel = tolka_tal(läs_tabell(path, har_verksamhet, "x").data["utfall"])
+    assert not fel.any()
+    assert värden.tolist() == [1397.1] + [float(b) for b in belopp]
 
 
 # ---------------------------------------------------------------------------------------------

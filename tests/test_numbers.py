@@ -316,3 +316,17 @@ def test_tal_shape(x, decimaler):
     assert all(len(g) == 3 for g in groups[1:]) and 1 <= len(groups[0]) <= 3
     if text.startswith(MINUS):
         assert avrunda(x, decimaler) < 0
+
+
+@given(st.lists(st.floats(allow_nan=False, allow_infinity=False, min_value=-1e15, max_value=1e15), min_size=1,
+                max_size=30), st.booleans())
+def test_tolka_tal_korrekt_avrundat(tal, komma):
+    """The shortest text of a float, with decimal point or comma, reads back as that very float."""
+    from decimal import Decimal
+
+    texts = [format(Decimal(repr(x)), "f") for x in tal]
+    if komma:
+        texts = [t.replace(".", ",") for t in texts]
+    values, bad = tolka_tal(pd.Series(texts))
+    assert not bad.any()
+    assert [v if v != 0 else 0.0 for v in values.tolist()] == [x if x != 0 else 0.0 for x in tal]

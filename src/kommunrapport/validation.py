@@ -301,9 +301,13 @@ def tolka_år_och_månad(tabell: Tabell, karta: dict[str, str], fel: list[Kommun
     df = tabell.data
     mån_col = karta["månad"]
     mån_raw = _textkolumn(df[mån_col])
-    parsed = {u: år_och_månad(u) for u in pd.unique(mån_raw)}
-    månad = mån_raw.map(lambda v: parsed[v][1])
-    år_från_period = mån_raw.map(lambda v: parsed[v][0])
+    # Each distinct text is parsed once and spread back with the factorize codes: no Python per row.
+    koder, unika = pd.factorize(mån_raw, use_na_sentinel=False)
+    tolkade = [år_och_månad(u) for u in unika]
+    månad = pd.Series(np.array([np.nan if m is None else m for _, m in tolkade], dtype="float64")[koder],
+                      index=mån_raw.index)
+    år_från_period = pd.Series(np.array([np.nan if å is None else å for å, _ in tolkade], dtype="float64")[koder],
+                               index=mån_raw.index)
     bad = månad.isna().to_numpy()
     fel += _fel_för(tabell, bad, mån_col, "'{värde}' är ingen månad (skriv t.ex. 2, feb, februari eller 2025-02)", mån_raw)
     if "år" in karta:
