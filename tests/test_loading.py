@@ -597,3 +597,33 @@ def test_brett_ekonomiformat_utan_matt_ar_ett_fel(tmp_path):
     text = "Verksamhet;År;jan;feb\n1000;2025;100;110\n"
     with pytest.raises(IndataFel, match="rad 2.*okänt mått"):
         läs_ekonomi(skriv(tmp_path / "b.csv", text))
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.mark.parametrize("fil", ["ekonomi_xlsxwriter.xlsx", "ekonomi.ods", "ekonomi.xls"])
+def test_excel_från_andra_program_och_format(fil):
+    """The same ledger saved by XlsxWriter (shared strings, as Excel), as OpenDocument and as Excel 97
+    (tests/fixtures/make_fixtures.py) reads alike: dates as months, codes with leading zeros, konto
+    stored as a number, a Swedish text amount among numbers, an empty prognos cell."""
+    hb = läs_ekonomi(FIXTURES / fil)
+    assert hb.tabell.rubrikrad == 3 and hb.tabell.titlar == ["Äldrenämnden – utfall per verksamhet"]
+    assert hb.tabell.kolumnbokstäver["utfall"] == "E"
+    d = hb.data
+    assert d["källrad"].tolist() == [4, 5, 6, 7]
+    assert d["månad"].tolist() == [1, 1, 2, 2] and d["år"].tolist() == [2025] * 4
+    assert d["verksamhet"].tolist() == ["041000", "041000", "041000", "042000"]
+    assert d["konto"].tolist() == ["5010", "3510", "5010", "5010"]
+    assert d["typ"].tolist() == ["kostnad", "intäkt", "kostnad", "kostnad"]
+    assert d["utfall"].tolist() == [-1234567.89, 45000.5, -1397.1, -0.3]
+    assert d["budget"].tolist() == [-1200000.0, 40000.0, -1200000.0, 0.0]
+    assert d["prognos"].tolist()[:3] == [-1250000.0, 42000.0, -1250000.0] and np.isnan(d["prognos"].iloc[3])
+
+
+def test_xlsx_med_delade_strängar_hittar_rubriken_i_kopian(monkeypatch):
+    from kommunrapport.loading import _början_av_bladet
+
+    path = FIXTURES / "ekonomi_xlsxwriter.xlsx"
+    assert _början_av_bladet(path, "Utfall", 40) is not None
+    _samma_tabell(läs_tabell(path, har_verksamhet, "x"), _läs_utan_genväg(monkeypatch, path))
