@@ -627,3 +627,130 @@ def test_xlsx_med_delade_strängar_hittar_rubriken_i_kopian(monkeypatch):
     path = FIXTURES / "ekonomi_xlsxwriter.xlsx"
     assert _början_av_bladet(path, "Utfall", 40) is not None
     _samma_tabell(läs_tabell(path, har_verksamhet, "x"), _läs_utan_genväg(monkeypatch, path))
+
+
+# ---------------------------------------------------------------------------------------------
+# .xlsx as other programs than openpyxl write it: hand-made sheet XML
+# ---------------------------------------------------------------------------------------------
+
+_NS = ('xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+       'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"')
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def skriv_rå_xlsx(path: Path, rader: list[str]) -> Path:
+    """One sheet 'Utfall' whose <sheetData> holds `rader` as given. Style s="1" is [h]:mm (a duration)."""
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml",
+                   '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                   '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                   '<Default Extension="xml" ContentType="application/xml"/>'
+                   '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument'
+                   '.spreadsheetml.sheet.main+xml"/></Types>')
+        z.writestr("_rels/.rels", f'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+                   f'package/2006/relationships"><Relationship Id="rId1" Type="{_REL}/officeDocument" '
+                   'Target="xl/workbook.xml"/></Relationships>')
+        z.writestr("xl/workbook.xml", f'<?xml version="1.0"?><workbook {_NS}><sheets><sheet name="Utfall" '
+                   'sheetId="1" r:id="rId1"/></sheets></workbook>')
+        z.writestr("xl/_rels/workbook.xml.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.'
+                   f'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{_REL}/worksheet" '
+                   f'Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="{_REL}/styles" '
+                   'Target="styles.xml"/></Relationships>')
+        z.writestr("xl/styles.xml", '<?xml version="1.0"?><styleSheet xmlns="http://schemas.openxmlformats.org/'
+                   'spreadsheetml/2006/main"><numFmts count="1"><numFmt numFmtId="164" formatCode="[h]:mm"/>'
+                   '</numFmts><fonts count="1"><font/></fonts><fills count="1"><fill/></fills><borders count="1">'
+                   '<border/></borders><cellStyleXfs count="1"><xf/></cellStyleXfs><cellXfs count="2"><xf numFmtId="0"/>'
+                   '<xf numFmtId="164" applyNumberFormat="1"/></cellXfs></styleSheet>')
+        z.writestr("xl/worksheets/sheet1.xml", f'<?xml version="1.0"?><worksheet {_NS}><sheetData>'
+                   + "".join(rader) + "</sheetData></worksheet>")
+    return path
+
+
+def _t(ref: str, text: str) -> str:
+    return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+
+def _rubrik(*namn: str) -> str:
+    return '<row r="1">' + "".join(_t(f"{chr(65 + i)}1", n) for i, n in enumerate(namn)) + "</row>"
+
+
+def test_xlsx_tomma_formaterade_celler_och_formel_som_ger_tom_text(tmp_path):
+    """As Excel saves them: an empty formatted cell <c r="C2" s="1"/>, and a formula whose value is ''
+    (t="str" with <v/>). Neither is an error; a formula really saved without a value after an empty
+    formatted cell is reported in its own cell."""
+    path = skriv_rå_xlsx(tmp_path / "excel.xlsx", [
+        _rubrik("Verksamhet", "Utfall", "Budget", "Kommentar"),
+        '<row r="2">' + _t("A2", "x") + '<c r="B2"><v>1</v></c><c r="C2" s="1"/>'
+        '<c r="D2" t="str"><f>IF(B2&gt;C2,"","över")</f><v/></c></row>',
+        '<row r="3">' + _t("A3", "y") + '<c r="B3"><v>2</v></c><c r="C3"><v>5</v></c>'
+        '<c r="D3" t="str"><f>IF(B3&gt;C3,"","över")</f><v>över</v></c></row>',
+    ])
+    tabell = läs_tabell(path, har_verksamhet, "x")
+    assert tabell.data["utfall"].tolist() == [1.0, 2.0]
+    assert tabell.data["kommentar"].fillna("").tolist() == ["", "över"]
+
+    path = skriv_rå_xlsx(tmp_path / "formel.xlsx", [
+        _rubrik("Verksamhet", "Utfall") .replace("</row>", '<c r="C1" s="1"/></row>'),
+        '<row r="2"><c r="A2"><f>"x"</f></c><c r="B2"><v>1</v></c></row>',
+        '<row r="3">' + _t("A3", "y") + '<c r="B3" s="1"/><c r="C3"><f>B2*2</f><v></v></c></row>',
+    ])
+    with pytest.raises(IndataFel) as info:
+        läs_tabell(path, har_verksamhet, "x")
+    assert [(f.plats.rad, f.plats.kolumn) for f in info.value.alla] == [(2, "A"), (3, "C")]
+    assert "formeln har inget sparat värde" in str(info.value.alla[0])
+
+
+def test_xlsx_sant_falskt_bland_tal_är_fel_men_inte_bland_text(tmp_path):
+    path = skriv_rå_xlsx(tmp_path / "sant.xlsx", [
+        _rubrik("Verksamhet", "Utfall", "Klar"),
+        '<row r="2">' + _t("A2", "x") + '<c r="B2"><v>100</v></c><c r="C2" t="b"><v>1</v></c></row>',
+        '<row r="3">' + _t("A3", "y") + '<c r="B3" t="b"><v>1</v></c>' + _t("C3", "nej") + "</row>",
+        '<row r="4">' + _t("A4", "z") + '<c r="B4"><v>200</v></c><c r="C4" t="b"><v>0</v></c></row>',
+    ])
+    with pytest.raises(IndataFel) as info:
+        läs_tabell(path, har_verksamhet, "x")
+    assert [(f.plats.rad, f.plats.kolumn) for f in info.value.alla] == [(3, "B")]  # not the text column C
+    assert "SANT/FALSKT, inte ett tal" in str(info.value)
+
+
+def test_xlsx_varaktighet_bland_tal_läses_som_text(tmp_path):
+    """fastexcel cannot put a duration ([h]:mm) and numbers in one column: the sheet is then read as
+    text, and the duration is an error in its cell, not a sheet that cannot be read."""
+    path = skriv_rå_xlsx(tmp_path / "tid.xlsx", [
+        _rubrik("År", "Månad", "Verksamhet", "Utfall", "Budget"),
+        '<row r="2"><c r="A2"><v>2025</v></c><c r="B2"><v>1</v></c>' + _t("C2", "041000")
+        + '<c r="D2" s="1"><v>5.25</v></c><c r="E2"><v>10</v></c></row>',
+        '<row r="3"><c r="A3"><v>2025</v></c><c r="B3"><v>1</v></c>' + _t("C3", "041000")
+        + '<c r="D3"><v>7.5</v></c><c r="E3"><v>10</v></c></row>',
+    ])
+    tabell = läs_tabell(path, har_verksamhet, "x")
+    assert tabell.data["utfall"].iloc[1] == "7.5"
+    with pytest.raises(IndataFel) as info:
+        läs_ekonomi(path)
+    assert [(f.plats.rad, f.plats.kolumn) for f in info.value.alla] == [(2, "D (Utfall)")]
+
+
+def test_xlsx_stora_första_rader_läses_hela(tmp_path, monkeypatch):
+    """When the first 40 rows are more XML than the copy may hold, the whole sheet is parsed instead."""
+    from kommunrapport import loading
+
+    path = skriv_xlsx(tmp_path / "stor.xlsx", [[f"titel {i}"] for i in range(38)]
+                      + [["Verksamhet", "Utfall"], ["a", 1]])
+    monkeypatch.setattr(loading, "_HÖGST_I_KOPIAN", 200)
+    assert loading._början_av_bladet(path, "Utfall", 40) is None
+    tabell = läs_tabell(path, har_verksamhet, "x")
+    assert tabell.rubrikrad == 39 and tabell.data["utfall"].tolist() == [1.0]
+
+
+def test_excel_som_inte_går_att_öppna(tmp_path):
+    krypterad = tmp_path / "krypterad.xlsx"  # Excel saves a password-protected workbook as an OLE file
+    krypterad.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
+    html = skriv(tmp_path / "rapport.xls", "<html><body><table><tr><td>Verksamhet</td></tr></table></body></html>")
+    avkortad = tmp_path / "avkortad.xlsx"
+    avkortad.write_bytes(FIXTURES.joinpath("ekonomi_xlsxwriter.xlsx").read_bytes()[:3000])
+    for path, text in [(krypterad, "lösenordsskyddad"), (html, "webbsida"), (avkortad, "trasig")]:
+        with pytest.raises(IndataFel, match=text) as info:
+            läs_tabell(path, har_verksamhet, "x")
+        assert info.value.plats.fil == str(path) and "\n" not in str(info.value)

@@ -207,7 +207,7 @@ def _läs_excel(path: Path, namn: str, är_rubrik, beskrivning: str, blad: str |
         reader = fastexcel.read_excel(str(path))
         names = list(reader.sheet_names)
     except Exception as exc:  # noqa: BLE001 - any reader error means the file is unreadable
-        raise IndataFel(f"kan inte läsa filen som Excel: {exc}", Plats(namn)) from exc
+        raise IndataFel(_oläslig_excel(path, exc), Plats(namn)) from exc
     if blad is not None and blad not in names:
         raise IndataFel(f"bladet '{blad}' finns inte; filen har {', '.join(names)}", Plats(namn))
     for sheet_name in [blad] if blad is not None else names:
@@ -225,20 +225,31 @@ def _läs_excel(path: Path, namn: str, är_rubrik, beskrivning: str, blad: str |
 
 def _läs_kropp(path: Path, namn: str, reader, sheet_name: str, huvud: list[list[str | None]], i: int) -> Tabell:
     """The rows below header row `i` (0-based) of a sheet whose first rows are `huvud`."""
-    # Formulas without a saved value look empty to calamine; the sheet's XML is scanned for them in a
-    # thread while calamine parses (both release the GIL, so on two cores this costs no wall time).
+    # What calamine cannot tell (a formula saved without its value reads as empty; TRUE in a column of
+    # numbers reads as 1) is looked up in the sheet's XML, in a thread while calamine parses: both
+    # release the GIL, so on two cores this costs no wall time.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        formler = pool.submit(formler_utan_värde, path, sheet_name)
+        granskning = pool.submit(granska_bladets_xml, path, sheet_name)
         try:
             sheet = reader.load_sheet(sheet_name, header_row=None, skip_rows=i + 1, schema_sample_rows=None,
                                       dtype_coercion="coerce")
             batch, cellfel = sheet.to_arrow_with_errors()
-        except Exception as exc:  # noqa: BLE001
-            raise IndataFel(f"kan inte läsa bladet: {exc}", Plats(namn, sheet_name)) from exc
+        except Exception:  # noqa: BLE001 - a column mixing types fastexcel cannot combine (a duration
+            try:           # [h]:mm among numbers): read every column as text, as a CSV file
+                sheet = reader.load_sheet(sheet_name, header_row=None, skip_rows=i + 1, dtypes="string")
+                batch, cellfel = sheet.to_arrow_with_errors()
+            except Exception as exc:  # noqa: BLE001
+                orsak = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                raise IndataFel(f"kan inte läsa bladet ({orsak})", Plats(namn, sheet_name)) from exc
         kolumner = [c.absolute_index for c in sheet.selected_columns]
         fel = [(kolumnbokstav(kolumner[k]), r + 1, _cellfel_text(e.detail))
                for e in (cellfel.errors if cellfel else []) for r, k in [e.position]]
-        fel += [f for f in formler.result() if f[1] > i + 1]
+        formler, sanningsvärden = granskning.result()
+    fel += [f for f in formler if f[1] > i + 1]
+    talkolumner = {kolumnbokstav(k) for k, typ in zip(kolumner, batch.schema.types)
+                   if _är_taltyp(typ)}
+    fel += [(kol, rad, "cellen innehåller SANT/FALSKT, inte ett tal; skriv talet i cellen")
+            for kol, rad in sanningsvärden if rad > i + 1 and kol in talkolumner]
     if fel:
         fel.sort(key=lambda f: (f[1], len(f[0]), f[0]))
         raise IndataFel.samla([IndataFel(text, Plats(namn, sheet_name, rad, kol)) for kol, rad, text in fel[:20]])
@@ -248,6 +259,26 @@ def _läs_kropp(path: Path, namn: str, reader, sheet_name: str, huvud: list[list
     titlar = [c.strip() for rad in huvud[:i] for c in rad if c is not None and c.strip()]
     return _bygg_tabell(df, rubriker, namn, sheet_name, np.arange(len(df)) + i + 2, i + 1, excel=True,
                         titlar=titlar, kolumner=kolumner)
+
+
+def _är_taltyp(typ) -> bool:
+    import pyarrow.types as pat
+
+    return pat.is_floating(typ) or pat.is_integer(typ)
+
+
+def _oläslig_excel(path: Path, exc: Exception) -> str:
+    """Why an Excel file cannot be opened, in Swedish, from what its first bytes are."""
+    with open(path, "rb") as f:
+        början = f.read(512)
+    if början.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1") and path.suffix.lower() in (".xlsx", ".xlsm"):
+        return "filen är lösenordsskyddad (krypterad); spara en kopia utan lösenord i Excel och läs den"
+    text = början.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if text.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml")):
+        return ("filen är en webbsida eller XML med Excel-ändelse, inte en Excelfil; öppna den i Excel och "
+                "spara som .xlsx, eller exportera som CSV")
+    orsak = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return f"kan inte läsa filen som Excel ({orsak}); är den trasig eller bara delvis kopierad?"
 
 
 # calamine's names for Excel's error values
@@ -272,14 +303,15 @@ def _första_raderna(path: Path, reader, sheet_name: str, n: int) -> list[list[s
     import fastexcel
 
     kopia = _början_av_bladet(path, sheet_name, n) if path.suffix.lower() in (".xlsx", ".xlsm") else None
-    källa = reader
-    if kopia is not None:
-        try:
-            källa = fastexcel.read_excel(kopia)
-        except Exception:  # noqa: BLE001 - fall back to the whole sheet
-            källa = reader
-    sheet = källa.load_sheet(sheet_name, header_row=None, skip_rows=0, n_rows=n, dtypes="string")
-    batch = sheet.to_arrow()
+    try:
+        if kopia is None:
+            raise ValueError("ingen kopia")
+        sheet = fastexcel.read_excel(kopia).load_sheet(sheet_name, header_row=None, skip_rows=0, n_rows=n,
+                                                       dtypes="string")
+        batch = sheet.to_arrow()
+    except Exception:  # noqa: BLE001 - parse the whole sheet instead
+        sheet = reader.load_sheet(sheet_name, header_row=None, skip_rows=0, n_rows=n, dtypes="string")
+        batch = sheet.to_arrow()
     rader: list[list[str | None]] = [[] for _ in range(batch.num_rows)]
     for j, info in enumerate(sheet.selected_columns):
         for r, v in enumerate(batch.column(j).to_pylist()):
@@ -294,10 +326,16 @@ _RAD_SLUT = re.compile(rb"</(?:[\w.-]+:)?row>")
 _ARK_DATA = re.compile(rb"<((?:[\w.-]+:)?)sheetData\b")
 
 
+_DELAR_FÖR_KOPIAN = ("[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
+                     "xl/styles.xml", "xl/sharedStrings.xml")
+_HÖGST_I_KOPIAN = 1 << 24  # 16 MB of XML for the first rows; beyond that the whole sheet is parsed
+
+
 def _början_av_bladet(path: Path, blad: str, n: int) -> bytes | None:
     """A copy, in memory, of the .xlsx with the sheet `blad` cut after its first n rows: calamine then
-    parses a few kilobytes instead of a million rows to find the header row. None when the sheet's
-    XML does not look as expected."""
+    parses a few kilobytes instead of a million rows to find the header row. The copy holds only the
+    parts calamine needs for that (workbook, styles, shared strings, the sheet). None when the sheet's
+    XML does not look as expected or its first n rows are very large."""
     import zipfile
 
     try:
@@ -305,70 +343,97 @@ def _början_av_bladet(path: Path, blad: str, n: int) -> bytes | None:
             del_namn = _bladets_del(z, blad)
             if del_namn is None:
                 return None
-            data, slut = b"", []
+            data, slut, hela_bladet = b"", [], False
             with z.open(del_namn) as f:
-                while chunk := f.read(1 << 16):
-                    data += chunk
-                    slut = [m.end() for m in _RAD_SLUT.finditer(data)]
-                    if len(slut) >= n or len(data) > 1 << 24:
+                while len(slut) < n and len(data) <= _HÖGST_I_KOPIAN:
+                    chunk = f.read(1 << 16)
+                    if not chunk:
+                        hela_bladet = True
                         break
+                    start = max(0, len(data) - 16)  # a closing tag may straddle two chunks
+                    data += chunk
+                    slut += [m.end() for m in _RAD_SLUT.finditer(data, start) if not slut or m.end() > slut[-1]]
             m = _ARK_DATA.search(data)
             if m is None or not slut:
                 return None
-            prefix = m.group(1)
-            if len(slut) >= n or b"</" + prefix + b"sheetData>" not in data:
-                data = data[: slut[min(n, len(slut)) - 1]] + b"</" + prefix + b"sheetData></" + prefix + b"worksheet>"
+            if len(slut) >= n:
+                prefix = m.group(1)
+                data = data[: slut[n - 1]] + b"</" + prefix + b"sheetData></" + prefix + b"worksheet>"
+            elif not hela_bladet:
+                return None
+            if len(data) > _HÖGST_I_KOPIAN:
+                return None
             ut = io.BytesIO()
             with zipfile.ZipFile(ut, "w", zipfile.ZIP_STORED) as kopia:
-                for info in z.infolist():
-                    if info.filename == del_namn:
-                        kopia.writestr(info.filename, data)
-                    elif not info.filename.startswith(("xl/worksheets/", "xl/media/", "xl/drawings/")):
-                        kopia.writestr(info.filename, z.read(info.filename))
+                for del_ in _DELAR_FÖR_KOPIAN:
+                    if del_ in z.NameToInfo:
+                        kopia.writestr(del_, z.read(del_))
+                kopia.writestr(del_namn, data)
             return ut.getvalue()
     except (KeyError, zipfile.BadZipFile, OSError):
         return None
 
 
-_CELL = re.compile(rb"<c ([^>]*)>(.*?)</c>", re.DOTALL)
+_CELL = re.compile(rb"<(?:[\w.-]+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:[\w.-]+:)?c>)", re.DOTALL)
 _REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
+_FORMEL = re.compile(rb"<(?:[\w.-]+:)?f\b")
+_VÄRDE = re.compile(rb"<(?:[\w.-]+:)?v>[^<]+</")
 
 
-def formler_utan_värde(path: Path, blad: str) -> list[tuple[str, int, str]]:
-    """Cells of an .xlsx sheet holding a formula that was saved without its value (files written by
-    scripts, not by Excel), which calamine reads as empty: [(column, row, message)].
+def granska_bladets_xml(path: Path, blad: str) -> tuple[list[tuple[str, int, str]], list[tuple[str, int]]]:
+    """What calamine reads wrongly in an .xlsx sheet, from its XML: ([(column, row, message)] for
+    formulas saved without their value (files written by scripts, not by Excel), which calamine reads
+    as empty; [(column, row)] of the TRUE/FALSE cells, which calamine reads as 1/0 in a number column).
 
-    The sheet's XML is decompressed in chunks; a chunk without '<f' is not parsed further."""
+    The XML is decompressed in chunks cut between rows; a chunk with neither a formula nor a
+    TRUE/FALSE cell is not parsed further."""
     import zipfile
 
+    formler: list[tuple[str, int, str]] = []
+    sanningsvärden: list[tuple[str, int]] = []
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
-        return []
+        return formler, sanningsvärden
     try:
         with zipfile.ZipFile(path) as z:
             del_namn = _bladets_del(z, blad)
             if del_namn is None:
-                return []
-            out: list[tuple[str, int, str]] = []
+                return formler, sanningsvärden
             rest = b""
             with z.open(del_namn) as f:
-                while chunk := f.read(1 << 22):
+                while True:
+                    chunk = f.read(1 << 22)
                     data = rest + chunk
-                    slut = data.rfind(b"</c>") + 4  # parse only whole cells; the rest goes with the next chunk
+                    slut = data.rfind(b"row>") + 4 if chunk else len(data)  # '</row>', '</x:row>'
                     hela, rest = (data[:slut], data[slut:]) if slut >= 4 else (b"", data)
-                    if b"<f" in hela:
-                        out += _formelceller(hela)
-            return out
+                    if b"<f" in hela or b":f>" in hela or b":f " in hela or b't="b"' in hela:
+                        _granska(hela, formler, sanningsvärden)
+                    if not chunk:
+                        break
     except (KeyError, zipfile.BadZipFile, OSError):
-        return []
+        pass
+    return formler, sanningsvärden
+
+
+def _granska(data: bytes, formler: list, sanningsvärden: list) -> None:
+    for m in _CELL.finditer(data):
+        attrs, body = m.group(1), m.group(2) or b""
+        ref = _REF.search(attrs)
+        if not ref:
+            continue
+        if b't="b"' in attrs:
+            sanningsvärden.append((ref.group(1).decode(), int(ref.group(2))))
+        elif _FORMEL.search(body) and not _VÄRDE.search(body) and b't="str"' not in attrs and b't="e"' not in attrs:
+            formler.append((ref.group(1).decode(), int(ref.group(2)),
+                            "formeln har inget sparat värde; öppna filen i Excel och spara den, så att värdet räknas ut"))
 
 
 def _bladets_del(z, blad: str) -> str | None:
     """The zip member holding the sheet named `blad` ('xl/worksheets/sheet1.xml'), or None."""
     wb = z.read("xl/workbook.xml").decode("utf-8", "replace")
     rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
-    rid = next((m.group(2) for m in re.finditer(r'<sheet\b[^>]*name="([^"]*)"[^>]*r:id="([^"]+)"', wb)
+    rid = next((m.group(2) for m in re.finditer(r'<(?:[\w.-]+:)?sheet\b[^>]*name="([^"]*)"[^>]*r:id="([^"]+)"', wb)
                 if _xml_text(m.group(1)) == blad), None)
-    target = re.search(rf'<Relationship\b[^>]*(?:Id="{rid}"[^>]*Target="([^"]+)"|Target="([^"]+)"[^>]*Id="{rid}")',
+    target = re.search(rf'<(?:[\w.-]+:)?Relationship\b[^>]*(?:Id="{rid}"[^>]*Target="([^"]+)"|Target="([^"]+)"[^>]*Id="{rid}")',
                        rels) if rid else None
     if not target:
         return None
