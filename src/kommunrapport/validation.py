@@ -376,8 +376,11 @@ def _textkolumn(s: pd.Series) -> pd.Series:
     """A column as stripped text; vectorised for CSV (all text), cell by cell for Excel's mixed types."""
     if pd.api.types.is_string_dtype(s.dtype) and not pd.api.types.is_object_dtype(s.dtype):
         return s.fillna("").str.strip().astype(object)
-    if pd.api.types.is_float_dtype(s.dtype) and (s.dropna() % 1 == 0).all():  # Excel codes stored as numbers
+    if (pd.api.types.is_integer_dtype(s.dtype)
+            or pd.api.types.is_float_dtype(s.dtype) and (s.dropna() % 1 == 0).all()):  # Excel codes as numbers
         return s.astype("Int64").astype(str).replace("<NA>", "").astype(object)
+    if pd.api.types.is_datetime64_any_dtype(s.dtype):  # an Excel column of dates (periods)
+        return s.dt.strftime("%Y-%m-%d %H:%M:%S").fillna("").astype(object)
     return s.map(_cell_text).astype(object)
 
 
