@@ -239,8 +239,7 @@ def _läs_kropp(path: Path, namn: str, reader, sheet_name: str, huvud: list[list
                 sheet = reader.load_sheet(sheet_name, header_row=None, skip_rows=i + 1, dtypes="string")
                 batch, cellfel = sheet.to_arrow_with_errors()
             except Exception as exc:  # noqa: BLE001
-                orsak = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-                raise IndataFel(f"kan inte läsa bladet ({orsak})", Plats(namn, sheet_name)) from exc
+                raise IndataFel(f"kan inte läsa bladet ({_orsak(exc)})", Plats(namn, sheet_name)) from exc
         kolumner = [c.absolute_index for c in sheet.selected_columns]
         fel = [(kolumnbokstav(kolumner[k]), r + 1, _cellfel_text(e.detail))
                for e in (cellfel.errors if cellfel else []) for r, k in [e.position]]
@@ -277,8 +276,13 @@ def _oläslig_excel(path: Path, exc: Exception) -> str:
     if text.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml")):
         return ("filen är en webbsida eller XML med Excel-ändelse, inte en Excelfil; öppna den i Excel och "
                 "spara som .xlsx, eller exportera som CSV")
-    orsak = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return f"kan inte läsa filen som Excel ({orsak}); är den trasig eller bara delvis kopierad?"
+    return f"kan inte läsa filen som Excel ({_orsak(exc)}); är den trasig eller bara delvis kopierad?"
+
+
+def _orsak(exc: Exception) -> str:
+    """The first line of a reader's (English) error, to quote in a Swedish message."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 # calamine's names for Excel's error values
@@ -439,19 +443,6 @@ def _bladets_del(z, blad: str) -> str | None:
         return None
     t = (target.group(1) or target.group(2)).lstrip("/")
     return t if t.startswith("xl/") else "xl/" + t
-
-
-def _formelceller(data: bytes) -> list[tuple[str, int, str]]:
-    out = []
-    for m in _CELL.finditer(data):
-        attrs, body = m.group(1), m.group(2)
-        if b"<f" in body and not re.search(rb"<v>[^<]+</v>", body) and b't="str"' not in attrs \
-                and b't="e"' not in attrs:
-            ref = _REF.search(attrs)
-            if ref:
-                out.append((ref.group(1).decode(), int(ref.group(2)),
-                            "formeln har inget sparat värde; öppna filen i Excel och spara den, så att värdet räknas ut"))
-    return out
 
 
 def _xml_text(s: str) -> str:
