@@ -754,3 +754,12 @@ def test_excel_som_inte_går_att_öppna(tmp_path):
         with pytest.raises(IndataFel, match=text) as info:
             läs_tabell(path, har_verksamhet, "x")
         assert info.value.plats.fil == str(path) and "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize("fil", ["ekonomi_sant.ods", "ekonomi_sant.xls"])
+def test_sant_falskt_bland_tal_i_ods_och_xls(fil):
+    """.ods and .xls have no sheet XML to look in; TRUE among numbers is still an error, not 1."""
+    with pytest.raises(IndataFel) as info:
+        läs_ekonomi(FIXTURES / fil)
+    assert [(f.plats.rad, f.plats.kolumn) for f in info.value.alla] == [(5, "F")]
+    assert "SANT/FALSKT, inte ett tal" in str(info.value)

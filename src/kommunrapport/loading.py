@@ -247,6 +247,8 @@ def _läs_kropp(path: Path, namn: str, reader, sheet_name: str, huvud: list[list
     fel += [f for f in formler if f[1] > i + 1]
     talkolumner = {kolumnbokstav(k) for k, typ in zip(kolumner, batch.schema.types)
                    if _är_taltyp(typ)}
+    if path.suffix.lower() not in (".xlsx", ".xlsm") and talkolumner:
+        sanningsvärden = _sanningsvärden_som_text(reader, sheet_name, i, batch.schema.types)
     fel += [(kol, rad, "cellen innehåller SANT/FALSKT, inte ett tal; skriv talet i cellen")
             for kol, rad in sanningsvärden if rad > i + 1 and kol in talkolumner]
     if fel:
@@ -258,6 +260,20 @@ def _läs_kropp(path: Path, namn: str, reader, sheet_name: str, huvud: list[list
     titlar = [c.strip() for rad in huvud[:i] for c in rad if c is not None and c.strip()]
     return _bygg_tabell(df, rubriker, namn, sheet_name, np.arange(len(df)) + i + 2, i + 1, excel=True,
                         titlar=titlar, kolumner=kolumner)
+
+
+def _sanningsvärden_som_text(reader, sheet_name: str, i: int, typer) -> list[tuple[str, int]]:
+    """(column, row) of the TRUE/FALSE cells in the number columns of an .xls or .ods sheet, which has no
+    XML to look in: those columns are parsed once more as text, where TRUE reads 'true'."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    tal = [j for j, typ in enumerate(typer) if _är_taltyp(typ)]
+    sheet = reader.load_sheet(sheet_name, header_row=None, skip_rows=i + 1, dtypes="string", use_columns=tal)
+    sant_falskt = pa.array(["true", "false"], type=pa.string())
+    return [(kolumnbokstav(info.absolute_index), i + 2 + int(r))
+            for info, kolumn in zip(sheet.selected_columns, sheet.to_arrow().columns)
+            for r in np.flatnonzero(pc.is_in(kolumn, value_set=sant_falskt).to_numpy(zero_copy_only=False))]
 
 
 def _är_taltyp(typ) -> bool:
