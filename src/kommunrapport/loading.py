@@ -198,7 +198,8 @@ def _postrader(text: str, sep: str, rubrik_idx: int, n: int) -> np.ndarray:
 def _läs_excel(path: Path, namn: str, är_rubrik, beskrivning: str, blad: str | None) -> Tabell:
     """calamine (through fastexcel) parses the sheet straight into Arrow columns, with no Python object
     per cell: all-number columns become float64, text and mixed columns text, dates datetime64.
-    Excel error cells and formulas saved without a value are errors that name the cell."""
+    Excel error cells, formulas saved without a value and TRUE/FALSE among numbers are errors that
+    name the cell."""
     try:
         import fastexcel
 
@@ -214,7 +215,7 @@ def _läs_excel(path: Path, namn: str, är_rubrik, beskrivning: str, blad: str |
         try:
             huvud = _första_raderna(path, reader, sheet_name, HEADER_SEARCH_ROWS)
         except Exception as exc:  # noqa: BLE001
-            raise IndataFel(f"kan inte läsa bladet: {exc}", Plats(namn, sheet_name)) from exc
+            raise IndataFel(f"kan inte läsa bladet ({_orsak(exc)})", Plats(namn, sheet_name)) from exc
         i = next((i for i, rad in enumerate(huvud)
                   if är_rubrik([normalisera_rubrik(_rubriktext(c)) for c in rad])), None)
         if i is not None:
