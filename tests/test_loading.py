@@ -763,3 +763,18 @@ def test_sant_falskt_bland_tal_i_ods_och_xls(fil):
         läs_ekonomi(FIXTURES / fil)
     assert [(f.plats.rad, f.plats.kolumn) for f in info.value.alla] == [(5, "F")]
     assert "SANT/FALSKT, inte ett tal" in str(info.value)
+
+
+def test_xlsx_kolumn_av_varaktigheter_visas_som_i_excel(tmp_path):
+    """A column of durations ([h]:mm) reads as the text Excel shows, and an amount written so is an
+    error quoting that text."""
+    path = skriv_rå_xlsx(tmp_path / "tider.xlsx", [
+        _rubrik("År", "Månad", "Verksamhet", "Utfall", "Budget"),
+        '<row r="2"><c r="A2"><v>2025</v></c><c r="B2"><v>1</v></c>' + _t("C2", "041000")
+        + '<c r="D2" s="1"><v>5.25</v></c><c r="E2"><v>10</v></c></row>',
+        '<row r="3"><c r="A3"><v>2025</v></c><c r="B3"><v>2</v></c>' + _t("C3", "041000")
+        + '<c r="D3" s="1"><v>0.0208333333333333</v></c><c r="E3"><v>10</v></c></row>',
+    ])
+    assert läs_tabell(path, har_verksamhet, "x").data["utfall"].tolist() == ["126:00", "0:30"]
+    with pytest.raises(IndataFel, match="rad 2, kolumn D \\(Utfall\\): '126:00' är inget tal"):
+        läs_ekonomi(path)

@@ -257,6 +257,9 @@ def _läs_kropp(path: Path, namn: str, reader, sheet_name: str, huvud: list[list
         raise IndataFel.samla([IndataFel(text, Plats(namn, sheet_name, rad, kol)) for kol, rad, text in fel[:20]])
     df = batch.to_pandas()
     df.columns = list(range(len(kolumner)))
+    for j in df.columns:
+        if pd.api.types.is_timedelta64_dtype(df[j].dtype):
+            df[j] = _som_timmar_och_minuter(df[j])
     rubriker = [_rubriktext(huvud[i][k]) if k < len(huvud[i]) else "" for k in kolumner]
     titlar = [c.strip() for rad in huvud[:i] for c in rad if c is not None and c.strip()]
     return _bygg_tabell(df, rubriker, namn, sheet_name, np.arange(len(df)) + i + 2, i + 1, excel=True,
@@ -275,6 +278,16 @@ def _sanningsvärden_som_text(reader, sheet_name: str, i: int, typer) -> list[tu
     return [(kolumnbokstav(info.absolute_index), i + 2 + int(r))
             for info, kolumn in zip(sheet.selected_columns, sheet.to_arrow().columns)
             for r in np.flatnonzero(pc.is_in(kolumn, value_set=sant_falskt).to_numpy(zero_copy_only=False))]
+
+
+def _som_timmar_och_minuter(tider: pd.Series) -> pd.Series:
+    """Excel durations ([h]:mm) as the text Excel shows, '126:00', so that a message quotes what the
+    user sees rather than '5 days 06:00:00'."""
+    minuter = (tider.dt.total_seconds() / 60).round()
+    heltal = minuter.abs().fillna(0).astype("int64")
+    text = (np.where(minuter < 0, "-", "") + (heltal // 60).astype(str) + ":"
+            + (heltal % 60).astype(str).str.zfill(2))
+    return pd.Series(text, index=tider.index, dtype="str").where(minuter.notna())
 
 
 def _är_taltyp(typ) -> bool:
