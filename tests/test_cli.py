@@ -396,3 +396,11 @@ def test_omkorning_ersatter_filerna(tmp_path, referens):
 
     assert inoder[0] != inoder[1]  # the second run put a new file in place (atomic replace)
     assert (out / "egen_fil.txt").read_text(encoding="utf-8") == "rör ej\n"
+
+
+def test_kort_hjälpflagga(tmp_path):
+    for args in (["-h"], ["ekonomi", "-h"], ["validera", "-h"]):
+        res = kör(*args, cwd=tmp_path)
+        assert res.returncode == 0, res.stderr
+        assert "--month" in res.stdout or "validera" in " ".join(args) or args == ["-h"]
+    assert ".ods" in kör("validera", "-h", cwd=tmp_path).stdout

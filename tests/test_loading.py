@@ -572,9 +572,9 @@ def test_excel_error_cells_are_errors_not_empty(tmp_path):
     with pytest.raises(IndataFel) as info:
         läs_ekonomi(tmp_path / "fel.xlsx")
     alla = [str(e) for e in info.value.alla]
-    assert alla[0].endswith("blad 'Utfall', rad 4, kolumn D: cellen innehåller Excel-felet #REF!; rätta formeln i Excel "
-                            "och spara om filen")
-    assert "rad 5, kolumn E: formeln har inget sparat värde" in alla[1]
+    assert alla[0].endswith("blad 'Utfall', rad 4, kolumn D (Utfall): cellen innehåller Excel-felet #REF!; rätta "
+                            "formeln i Excel och spara om filen")
+    assert "rad 5, kolumn E (Budget): formeln har inget sparat värde" in alla[1]
 
 
 def test_brett_ekonomiformat_med_blockrubriker(tmp_path):
@@ -698,7 +698,7 @@ def test_xlsx_tomma_formaterade_celler_och_formel_som_ger_tom_text(tmp_path):
     ])
     with pytest.raises(IndataFel) as info:
         läs_tabell(path, har_verksamhet, "x")
-    assert [(f.plats.rad, f.plats.kolumn) for f in info.value.alla] == [(2, "A"), (3, "C")]
+    assert [(f.plats.rad, f.plats.kolumn) for f in info.value.alla] == [(2, "A (Verksamhet)"), (3, "C")]  # C has no header
     assert "formeln har inget sparat värde" in str(info.value.alla[0])
 
 
@@ -711,7 +711,7 @@ def test_xlsx_sant_falskt_bland_tal_är_fel_men_inte_bland_text(tmp_path):
     ])
     with pytest.raises(IndataFel) as info:
         läs_tabell(path, har_verksamhet, "x")
-    assert [(f.plats.rad, f.plats.kolumn) for f in info.value.alla] == [(3, "B")]  # not the text column C
+    assert [(f.plats.rad, f.plats.kolumn) for f in info.value.alla] == [(3, "B (Utfall)")]  # not the text column C
     assert "SANT/FALSKT, inte ett tal" in str(info.value)
 
 
@@ -761,7 +761,7 @@ def test_sant_falskt_bland_tal_i_ods_och_xls(fil):
     """.ods and .xls have no sheet XML to look in; TRUE among numbers is still an error, not 1."""
     with pytest.raises(IndataFel) as info:
         läs_ekonomi(FIXTURES / fil)
-    assert [(f.plats.rad, f.plats.kolumn) for f in info.value.alla] == [(5, "F")]
+    assert [(f.plats.rad, f.plats.kolumn) for f in info.value.alla] == [(5, "F (Budget)")]
     assert "SANT/FALSKT, inte ett tal" in str(info.value)
 
 
@@ -778,3 +778,49 @@ def test_xlsx_kolumn_av_varaktigheter_visas_som_i_excel(tmp_path):
     assert läs_tabell(path, har_verksamhet, "x").data["utfall"].tolist() == ["126:00", "0:30"]
     with pytest.raises(IndataFel, match="rad 2, kolumn D \\(Utfall\\): '126:00' är inget tal"):
         läs_ekonomi(path)
+
+
+def test_summarad_sist_i_exporten_räknas_inte(tmp_path):
+    path = skriv_xlsx(tmp_path / "summa.xlsx", [
+        ["År", "Månad", "Verksamhet", "Konto", "Utfall", "Budget"],
+        [2025, 1, "041000", "5010", 100, 90],
+        [2025, 2, "041000", "5010", 50, 90],
+        ["Summa", None, None, None, 150, 180],
+    ])
+    hb = läs_ekonomi(path, Tecken.KOSTNAD_NEGATIV)
+    assert hb.data["utfall"].tolist() == [100.0, 50.0]
+    assert hb.varningar == [f"{path}, blad 'Utfall', rad 4: 'Summa' är en summarad och räknas inte"]
+
+    # A row without a month that is no total is still an error, and names the empty cell as such.
+    path = skriv_xlsx(tmp_path / "tom.xlsx", [
+        ["År", "Månad", "Verksamhet", "Konto", "Utfall", "Budget"],
+        [2025, 1, "041000", "5010", 100, 90],
+        [2025, None, "041000", "5010", 50, 90],
+    ])
+    with pytest.raises(IndataFel, match="rad 3, kolumn B \\(Månad\\): en tom cell är ingen månad"):
+        läs_ekonomi(path)
+
+
+def test_sammanställningsblad_före_databladet(tmp_path):
+    """A first sheet with verksamhet, utfall and budget but no month is a summary, not the export."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Sammanställning"
+    ws.append(["Verksamhet", "Utfall", "Budget"])
+    ws.append(["041000", 150, 180])
+    data = wb.create_sheet("Utfall")
+    data.append(["År", "Månad", "Verksamhet", "Konto", "Utfall", "Budget"])
+    data.append([2025, 1, "041000", "5010", 100, 90])
+    path = tmp_path / "två_blad.xlsx"
+    wb.save(path)
+    hb = läs_ekonomi(path)
+    assert hb.tabell.blad == "Utfall" and hb.data["utfall"].tolist() == [-100.0]
+    assert läs_ekonomi(path, blad="utfall").tabell.blad == "Utfall"  # sheet names ignore case, as in Excel
+    with pytest.raises(IndataFel, match="saknar kolumnen 'månad'"):
+        läs_ekonomi(path, blad="Sammanställning")
+
+
+def test_csv_med_excelandelse(tmp_path):
+    path = skriv(tmp_path / "export.xlsx", "År;Månad;Verksamhet;Utfall;Budget\n2025;1;041000;1;2\n")
+    with pytest.raises(IndataFel, match="filen är en textfil \\(CSV\\?\\) med ändelsen .xlsx"):
+        läs_tabell(path, har_verksamhet, "x")

@@ -20,6 +20,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     no_args_is_help=True,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 STANDARDKONFIG = "kommunrapport.toml"
@@ -299,7 +300,7 @@ def init(
 
 @app.command(short_help="Kontrollera filer; slutkod 0 klart, 1 varningar, 2 fel.")
 def validera(
-    filer: Annotated[list[Path], typer.Argument(help="Filer att kontrollera (.csv, .xlsx).")],
+    filer: Annotated[list[Path], typer.Argument(help="Filer att kontrollera (.csv, .xlsx, .xls, .ods).")],
     mappning: Annotated[Path | None, typer.Option("--mappning", help="Kontrollera också att alla verksamheter finns i mappningen.")] = None,
     tecken: Annotated[str, typer.Option("--tecken", help="kostnad-positiv eller kostnad-negativ.")] = "kostnad-positiv",
     varden: Annotated[str, typer.Option("--varden", "--värden", help="månad eller ackumulerade.")] = "månad",

@@ -209,6 +209,8 @@ def _läs_excel(path: Path, namn: str, är_rubrik, beskrivning: str, blad: str |
         names = list(reader.sheet_names)
     except Exception as exc:  # noqa: BLE001 - any reader error means the file is unreadable
         raise IndataFel(_oläslig_excel(path, exc), Plats(namn)) from exc
+    if blad is not None and blad not in names:  # Excel itself does not tell 'utfall' from 'Utfall'
+        blad = next((n for n in names if n.casefold() == blad.strip().casefold()), blad)
     if blad is not None and blad not in names:
         raise IndataFel(f"bladet '{blad}' finns inte; filen har {', '.join(names)}", Plats(namn))
     for sheet_name in [blad] if blad is not None else names:
@@ -221,7 +223,8 @@ def _läs_excel(path: Path, namn: str, är_rubrik, beskrivning: str, blad: str |
         if i is not None:
             return _läs_kropp(path, namn, reader, sheet_name, huvud, i)
     where = f"bladet '{blad}'" if blad else ("något blad (" + ", ".join(names) + ")")
-    raise IndataFel(f"hittar ingen rubrikrad med {beskrivning} i {where}", Plats(namn))
+    raise IndataFel(f"hittar ingen rubrikrad med {beskrivning} i {where} bland de {HEADER_SEARCH_ROWS} första "
+                    "raderna", Plats(namn))
 
 
 def _läs_kropp(path: Path, namn: str, reader, sheet_name: str, huvud: list[list[str | None]], i: int) -> Tabell:
@@ -254,7 +257,9 @@ def _läs_kropp(path: Path, namn: str, reader, sheet_name: str, huvud: list[list
             for kol, rad in sanningsvärden if rad > i + 1 and kol in talkolumner]
     if fel:
         fel.sort(key=lambda f: (f[1], len(f[0]), f[0]))
-        raise IndataFel.samla([IndataFel(text, Plats(namn, sheet_name, rad, kol)) for kol, rad, text in fel[:20]])
+        rubrik = {kolumnbokstav(k): _rubriktext(huvud[i][k]).strip() for k in kolumner if k < len(huvud[i])}
+        raise IndataFel.samla([IndataFel(text, Plats(namn, sheet_name, rad, f"{kol} ({rubrik[kol]})" if rubrik.get(kol) else kol))
+                               for kol, rad, text in fel[:20]])
     df = batch.to_pandas()
     df.columns = list(range(len(kolumner)))
     for j in df.columns:
@@ -306,6 +311,9 @@ def _oläslig_excel(path: Path, exc: Exception) -> str:
     if text.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml")):
         return ("filen är en webbsida eller XML med Excel-ändelse, inte en Excelfil; öppna den i Excel och "
                 "spara som .xlsx, eller exportera som CSV")
+    if början and b"\0" not in början and not början.startswith(b"PK"):
+        return (f"filen är en textfil (CSV?) med ändelsen {path.suffix}, inte en Excelfil; byt ändelse till .csv "
+                "eller spara den som .xlsx i Excel")
     return f"kan inte läsa filen som Excel ({_orsak(exc)}); är den trasig eller bara delvis kopierad?"
 
 

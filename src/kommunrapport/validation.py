@@ -11,6 +11,7 @@ budgetavvikelse = utfall − budget is positive when the result is better than b
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -20,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import IndataFel, KommunrapportFel, Plats
+from .layouts import härledd_typ
 from .loading import Tabell, läs_tabell, normalisera_rubrik
 from .months import år_och_månad
 from .numbers import tolka_tal
@@ -105,6 +107,17 @@ def läs_ekonomi(
         k = kolumnkarta(h, kolumner)
         return all(f in k for f in KRÄVS_I_RUBRIK)
 
+    def är_rubrik_med_månad(h: list[str]) -> bool:
+        return är_rubrik(h) and "månad" in kolumnkarta(h, kolumner)
+
+    # A workbook may start with a summary sheet that also has verksamhet, utfall and budget: the sheet
+    # that has a month column too is preferred; only without one is the first looser match taken (and
+    # its missing month column reported).
+    try:
+        return validera_ekonomi(läs_tabell(sökväg, är_rubrik_med_månad, "x", blad), tecken, värden, kolumner)
+    except IndataFel as exc:
+        if not exc.meddelande.startswith("hittar ingen rubrikrad"):
+            raise
     try:
         tabell = läs_tabell(sökväg, är_rubrik, "kolumnerna verksamhet, utfall och budget", blad)
     except IndataFel as exc:
@@ -213,7 +226,12 @@ def _fel_för(tabell: Tabell, mask: np.ndarray, kolumn: str, text: str, värden:
     positions = np.flatnonzero(mask)
     out: list[KommunrapportFel] = []
     for p in positions[:MAX_FEL_PER_KOLUMN]:
-        t = text.format(värde=värden.iloc[p] if värden is not None else "")
+        värde = värden.iloc[p] if värden is not None else ""
+        tom = värden is not None and (värde is None or pd.isna(värde) or str(värde).strip() == "")
+        if tom and text.startswith("'{värde}'"):  # "'' är ingen månad" → "en tom cell är ingen månad"
+            t = "en tom cell" + text.removeprefix("'{värde}'")
+        else:
+            t = text.format(värde="" if tom else värde)
         out.append(IndataFel(t, tabell.plats(int(p), kolumn)))
     if len(positions) > MAX_FEL_PER_KOLUMN:
         out.append(IndataFel(f"… och {len(positions) - MAX_FEL_PER_KOLUMN} rader till med samma fel", tabell.plats(None, kolumn)))
@@ -235,6 +253,8 @@ def validera_ekonomi(
         raise IndataFel("saknar kolumnen 'månad' (eller 'period') i rubrikraden", plats0)
     if len(df) == 0:
         raise IndataFel("filen har en rubrikrad men inga datarader", plats0)
+    tabell, varningar = _utan_summarader(tabell, karta["månad"])
+    df = tabell.data
 
     n = len(df)
     out = pd.DataFrame(index=pd.RangeIndex(n))
@@ -286,10 +306,31 @@ def validera_ekonomi(
     if tecken == Tecken.KOSTNAD_POSITIV:
         for fält in ("utfall", "budget", "prognos"):
             out[fält] = -out[fält]
-    varningar: list[str] = []
     if värden == Värden.ACKUMULERADE:
         out = _från_ackumulerade(out)
     return Huvudbok(out[["år", "månad", "verksamhet", "konto", "typ", "utfall", "budget", "prognos", "källrad"]], tabell, kod_col, varningar)
+
+
+def _utan_summarader(tabell: Tabell, mån_col: str) -> tuple[Tabell, list[str]]:
+    """The table without rows such as 'Summa' or 'Totalt' at the end of an export: a total label in a text
+    cell and no month. They are no data; a warning names each one."""
+    df = tabell.data
+    utan_månad = np.flatnonzero(_textkolumn(df[mån_col]).eq("").to_numpy())
+    if len(utan_månad) == 0 or len(utan_månad) > 1000:  # many rows without a month: errors, not totals
+        return tabell, []
+    summor = {}
+    for p in utan_månad:
+        etikett = next((v.strip() for v in df.iloc[p] if isinstance(v, str) and härledd_typ(v) == ("summa", None)), None)
+        if etikett is not None:
+            summor[int(p)] = etikett
+    if not summor:
+        return tabell, []
+    behåll = np.ones(len(df), dtype=bool)
+    behåll[list(summor)] = False
+    varningar = [f"{Plats(tabell.fil, tabell.blad, int(tabell.radnummer[p]))}: '{etikett}' är en summarad och "
+                 "räknas inte" for p, etikett in summor.items()]
+    return dataclasses.replace(tabell, data=df.loc[behåll].reset_index(drop=True),
+                               radnummer=tabell.radnummer[behåll]), varningar
 
 
 def tolka_år_och_månad(tabell: Tabell, karta: dict[str, str], fel: list[KommunrapportFel],
@@ -378,7 +419,7 @@ def _textkolumn(s: pd.Series) -> pd.Series:
         return s.fillna("").str.strip().astype(object)
     if (pd.api.types.is_integer_dtype(s.dtype)
             or pd.api.types.is_float_dtype(s.dtype) and (s.dropna() % 1 == 0).all()):  # Excel codes as numbers
-        return s.astype("Int64").astype(str).replace("<NA>", "").astype(object)
+        return s.astype("Int64").astype(str).fillna("").replace("<NA>", "").astype(object)
     if pd.api.types.is_datetime64_any_dtype(s.dtype):  # an Excel column of dates (periods)
         return s.dt.strftime("%Y-%m-%d %H:%M:%S").fillna("").astype(object)
     return s.map(_cell_text).astype(object)
