@@ -404,3 +404,19 @@ def test_kort_hjälpflagga(tmp_path):
         assert res.returncode == 0, res.stderr
         assert "--month" in res.stdout or "validera" in " ".join(args) or args == ["-h"]
     assert ".ods" in kör("validera", "-h", cwd=tmp_path).stdout
+
+
+def test_användningsfel_på_svenska(tmp_path):
+    """Click's own usage errors (a missing, unknown or empty option, an unknown command) are Swedish,
+    exit with 2 and point to the help."""
+    fall = [
+        (["ekonomi"], "fel: flaggan --month"),
+        (["ekonomi", "--monht", "feb"], "fel: okänd flagga --monht; menade du"),
+        (["ekonomi", "--month"], "fel: flaggan --month behöver ett värde"),
+        (["nosuch"], "fel: okänt kommando 'nosuch'"),
+    ]
+    for args, början in fall:
+        res = kör(*args, cwd=tmp_path)
+        assert res.returncode == 2, (args, res.stderr)
+        assert res.stderr.startswith(början), res.stderr
+        assert "-h'." in res.stderr and "Error" not in res.stderr and "Traceback" not in res.stderr

@@ -5,6 +5,7 @@ Exit codes: 0 klart, 2 fel i indata eller konfiguration, 3 internt fel.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -330,9 +331,31 @@ def validera(
     raise typer.Exit(slutkod)
 
 
+def _klickfel_på_svenska(exc: Exception) -> str:
+    """Click's usage errors (a missing or unknown option, a bad value), said in Swedish."""
+    klasser = {k.__name__ for k in type(exc).__mro__}
+    param = getattr(exc, "param", None)
+    hint = getattr(exc, "param_hint", None) or (" / ".join(param.opts) if param is not None and param.opts else None)
+    if "MissingParameter" in klasser:
+        return f"flaggan {hint} saknas" if hint and str(hint).startswith("-") else f"{hint or 'ett argument'} saknas"
+    if "NoSuchOption" in klasser:
+        förslag = sorted(getattr(exc, "possibilities", None) or [])
+        return f"okänd flagga {exc.option_name}" + (f"; menade du {' eller '.join(förslag)}?" if förslag else "")
+    if "BadOptionUsage" in klasser and "requires an argument" in str(exc.message):
+        return f"flaggan {exc.option_name} behöver ett värde"
+    if "BadParameter" in klasser:
+        return f"ogiltigt värde för {hint}: {exc.message}" if hint else str(exc.message)
+    m = re.match(r"No such command '(.*)'", str(getattr(exc, "message", "")))
+    if m:
+        return f"okänt kommando '{m.group(1)}'"
+    return exc.format_message()
+
+
 def main() -> None:
     try:
-        app()
+        rc = app(standalone_mode=False)  # usage errors come here, to be said in Swedish
+        if isinstance(rc, int) and rc:
+            sys.exit(rc)
     except KommunrapportFel as exc:
         _skriv_fel(exc)
         sys.exit(exc.exit_code)
@@ -340,6 +363,18 @@ def main() -> None:
         print("avbrutet", file=sys.stderr)
         sys.exit(130)
     except Exception as exc:  # noqa: BLE001 - last line of defence: no traceback for a user
+        klasser = {k.__name__ for k in type(exc).__mro__}
+        if "NoArgsIsHelpError" in klasser:  # no arguments: the help, as click itself shows it
+            exc.show()
+            sys.exit(0)
+        if "UsageError" in klasser:
+            ctx = getattr(exc, "ctx", None)
+            kommando = ctx.command_path if ctx is not None else "kommunrapport"
+            print(f"fel: {_klickfel_på_svenska(exc)}\nSe '{kommando} -h'.", file=sys.stderr)
+            sys.exit(2)
+        if "Abort" in klasser:
+            print("avbrutet", file=sys.stderr)
+            sys.exit(1)
         print(f"internt fel: {type(exc).__name__}: {exc}. Rapportera gärna felet med kommandot du körde.",
               file=sys.stderr)
         sys.exit(3)
