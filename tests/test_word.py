@@ -176,3 +176,8 @@ def test_template_mistakes_are_explained_in_swedish(tmp_path, tagg, fel):
     with pytest.raises(KonfigurationsFel) as e:
         rendera_word(mall, lambda doc: {"nämnd": "x"}, tmp_path / "ut.docx")
     assert fel in str(e.value) and "mallen mall.docx" in str(e.value)
+
+
+def test_word_dokumentets_författare_är_inte_python_docx(paket):
+    egenskaper = Document(paket / "ekonomirapport_2025-02.docx").core_properties
+    assert egenskaper.author == "kommunrapport" and egenskaper.last_modified_by == "kommunrapport"

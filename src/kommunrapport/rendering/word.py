@@ -64,6 +64,11 @@ def rendera_word(mall: Path, kontext_för, sökväg: Path) -> None:
                                 f"{jinjafel_på_svenska(exc.message)}") from exc
     except jinja2.exceptions.SecurityError as exc:
         raise KonfigurationsFel(f"mallen {mall.name}: otillåten operation i mallen") from exc
+    egenskaper = doc.docx.core_properties  # python-docx names itself the author of the templates it built
+    if egenskaper.author in ("", "python-docx"):
+        egenskaper.author = "kommunrapport"
+    if egenskaper.last_modified_by in ("", "python-docx"):
+        egenskaper.last_modified_by = "kommunrapport"
     doc.save(str(sökväg))
 
 
