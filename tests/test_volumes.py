@@ -315,3 +315,21 @@ def test_named_series_in_the_long_shape(tmp_path):
     assert [(d.namn, d.slag) for d in v.definitioner] == [("Beviljade timmar", "flöde"), ("Antal brukare", "stock")]
     j = vc.jämförelse(v.serie("Beviljade timmar"), 2025, 1, "flöde")
     assert (j["nu"], j["fg"]) == (90, 100)
+
+
+def test_annex_sheet_names_keep_what_tells_tables_apart(tmp_path):
+    """Excel allows 31 characters in a sheet name: a longer one keeps its start and its end, so the
+    adults' and the children's placement tables do not become 'Placeringar vårddygn per i (2)'."""
+    from openpyxl import load_workbook
+
+    from kommunrapport.api import skriv_volymrapport, volymrapport
+    from kommunrapport.volume_data import läs_placeringar
+
+    r = volymrapport([läs_placeringar(VOLYMER / "placeringar.xlsx")], månad=2)
+    skriv_volymrapport(r, tmp_path / "ut")
+    wb = load_workbook(tmp_path / "ut" / "bilaga_volymrapport_2025-02.xlsx")
+    namn = [n for n in wb.sheetnames if n.startswith("Placeringar vårddygn")]
+    assert len(namn) >= 2 and all(len(n) <= 31 and "(" not in n for n in namn), namn
+    assert len({n[-6:] for n in namn}) == len(namn)  # the ends differ
+    rubrik = wb[namn[0]]["B1"]
+    assert rubrik.alignment.wrap_text and wb[namn[0]].column_dimensions["B"].width >= 12

@@ -81,8 +81,10 @@ def slug(text: str) -> str:
 
 
 def bladnamn(text: str) -> str:
-    """A valid Excel sheet name: no : \\ / ? * [ ], at most 31 characters."""
-    return re.sub(r"[:\\/?*\[\]]", "-", text).strip()[:31]
+    """A valid Excel sheet name: no : \\ / ? * [ ], at most 31 characters. A longer name keeps its
+    start and its end ('Placeringar vårddygn…st, vuxna'), where names of sibling tables differ."""
+    s = re.sub(r"[:\\/?*\[\]]", "-", text).strip()
+    return s if len(s) <= 31 else s[:20].rstrip() + "…" + s[-10:].lstrip()
 
 
 def _kort_område(område: str) -> str:
@@ -227,5 +229,5 @@ def _avsnitt(d: Volymdata, år: int, månad: int) -> Volymavsnitt:
                                  f"{MÅNADER[int(r['månad']) - 1]} {int(r['år'])}, mer än totalen {r['total']:.0f}")
     for dia in diagram:
         if dia.typ == "staplar":
-            tabeller.append(Tabellvy(f"{ko} {dia.titel.split(',')[0].lower()}", dia.titel, dia.data))
+            tabeller.append(Tabellvy(f"{ko} {dia.titel.rsplit(', ', 1)[0].lower()}", dia.titel, dia.data))
     return Volymavsnitt(d.område, d.källa, tabeller, diagram, varningar)

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 
@@ -50,8 +50,9 @@ def skriv_vyer(vyer: list, info: dict[str, str], sökväg: Path) -> None:
         ws = wb.create_sheet(vy.namn)
         df = vy.data
         ws.append([str(c) for c in df.columns])
-        for cell in ws[1]:
+        for cell in ws[1]:  # long headings ('Nettokostnad januari–februari 2025') wrap instead of being cut
             cell.font = Font(bold=True)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
         for i, rec in enumerate(df.itertuples(index=False)):
             ws.append([_cell(v) for v in rec])
             for j, col in enumerate(df.columns, start=1):
@@ -60,6 +61,7 @@ def skriv_vyer(vyer: list, info: dict[str, str], sökväg: Path) -> None:
                     ws.cell(i + 2, j).number_format = fmt
         for j, col in enumerate(df.columns, start=1):
             width = max([len(str(col))] + [len(str(v)) for v in df[col].astype(str)][:200])
-            ws.column_dimensions[get_column_letter(j)].width = min(max(8, width * 0.9 if j == 1 else 12), 60)
+            rubrik = min(len(str(col)), 36) / 2 + 2  # a heading wraps onto at most about two lines
+            ws.column_dimensions[get_column_letter(j)].width = min(max(8, width * 0.9 if j == 1 else max(12, rubrik)), 60)
         ws.freeze_panes = "B2"
     wb.save(sökväg)
