@@ -255,9 +255,10 @@ def _läs_kropp(path: Path, namn: str, reader, sheet_name: str, huvud: list[list
         sanningsvärden = _sanningsvärden_som_text(reader, sheet_name, i, batch.schema.types)
     fel += [(kol, rad, "cellen innehåller SANT/FALSKT, inte ett tal; skriv talet i cellen")
             for kol, rad in sanningsvärden if rad > i + 1 and kol in talkolumner]
+    rubriker = [_rubriktext(huvud[i][k]) if k < len(huvud[i]) else "" for k in kolumner]
     if fel:
         fel.sort(key=lambda f: (f[1], len(f[0]), f[0]))
-        rubrik = {kolumnbokstav(k): _rubriktext(huvud[i][k]).strip() for k in kolumner if k < len(huvud[i])}
+        rubrik = {kolumnbokstav(k): r.strip() for k, r in zip(kolumner, rubriker)}
         raise IndataFel.samla([IndataFel(text, Plats(namn, sheet_name, rad, f"{kol} ({rubrik[kol]})" if rubrik.get(kol) else kol))
                                for kol, rad, text in fel[:20]])
     df = batch.to_pandas()
@@ -265,7 +266,6 @@ def _läs_kropp(path: Path, namn: str, reader, sheet_name: str, huvud: list[list
     for j in df.columns:
         if pd.api.types.is_timedelta64_dtype(df[j].dtype):
             df[j] = _som_timmar_och_minuter(df[j])
-    rubriker = [_rubriktext(huvud[i][k]) if k < len(huvud[i]) else "" for k in kolumner]
     titlar = [c.strip() for rad in huvud[:i] for c in rad if c is not None and c.strip()]
     return _bygg_tabell(df, rubriker, namn, sheet_name, np.arange(len(df)) + i + 2, i + 1, excel=True,
                         titlar=titlar, kolumner=kolumner)
