@@ -351,9 +351,10 @@ def _klickfel_på_svenska(exc: Exception) -> str:
     return exc.format_message()
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    """The entry point; `argv` (without the program name) lets tests run a command in-process."""
     try:
-        rc = app(standalone_mode=False)  # usage errors come here, to be said in Swedish
+        rc = app(args=argv, prog_name="kommunrapport", standalone_mode=False)  # usage errors come here, to be said in Swedish
         if isinstance(rc, int) and rc:
             sys.exit(rc)
     except KommunrapportFel as exc:
