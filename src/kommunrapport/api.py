@@ -280,7 +280,7 @@ def _volymläsare() -> dict:
 def validera(fil: str | Path, mappning: str | Path | None = None, tecken: Tecken | str = Tecken.KOSTNAD_POSITIV,
              värden: Värden | str = Värden.MÅNAD, blad: str | None = None) -> Validering:
     """Load a file as the reports would and describe it; every problem lands in `fel`, never raised."""
-    from .errors import KommunrapportFel
+    from .errors import IngenRubrikrad, KommunrapportFel
     from .layouts import läs_serier
     from .report import koppla_rader
 
@@ -288,9 +288,7 @@ def validera(fil: str | Path, mappning: str | Path | None = None, tecken: Tecken
     try:
         try:
             huvudbok = läs_ekonomi(fil, Tecken(tecken), Värden(värden), blad)
-        except KommunrapportFel as exc:
-            if not exc.meddelande.startswith("hittar ingen rubrikrad"):
-                raise
+        except IngenRubrikrad:
             huvudbok = None
         if huvudbok is not None:
             d = huvudbok.data
@@ -315,10 +313,8 @@ def validera(fil: str | Path, mappning: str | Path | None = None, tecken: Tecken
         for namn, läs in _volymläsare().items():
             try:
                 data = läs(fil, blad=blad)
-            except KommunrapportFel as exc:
-                if exc.meddelande.startswith("hittar ingen rubrikrad"):
-                    continue
-                raise
+            except IngenRubrikrad:
+                continue
             if namn == "investeringar":
                 d = data.data
                 v.beskrivning.append(f"dataset: investeringar (långt format), {heltal(len(d))} rader, "
@@ -334,13 +330,11 @@ def validera(fil: str | Path, mappning: str | Path | None = None, tecken: Tecken
             return v
         try:
             serier = läs_serier(fil, blad)
-        except KommunrapportFel as exc:
-            if exc.meddelande.startswith("hittar ingen rubrikrad"):
-                raise KommunrapportFel(
-                    "känner inte igen filen: varken en ekonomiexport (kolumnerna verksamhet, utfall, budget), "
-                    "en export av hemtjänst, placeringar, ekonomiskt bistånd eller investeringar, eller en tabell "
-                    "med månader som kolumner eller rader", exc.plats) from None
-            raise
+        except IngenRubrikrad as exc:
+            raise KommunrapportFel(
+                "känner inte igen filen: varken en ekonomiexport (kolumnerna verksamhet, utfall, budget), "
+                "en export av hemtjänst, placeringar, ekonomiskt bistånd eller investeringar, eller en tabell "
+                "med månader som kolumner eller rader", exc.plats) from None
         d = serier.data
         t = serier.tabell
         v.beskrivning.append(f"dataset: månadsserier ({serier.layout}), {d['serie'].nunique()} serier, "

@@ -60,5 +60,11 @@ class IndataFel(KommunrapportFel):
         return cls(first.meddelande, first.plats, rest)
 
 
+class IngenRubrikrad(IndataFel):
+    """No row of the file (or sheet) has the headers a reader looks for: the file is of another kind.
+
+    Readers that try several layouts catch this one and go on; every other input error stops them."""
+
+
 class KonfigurationsFel(KommunrapportFel):
     """A problem in the configuration, the mapping or a template."""

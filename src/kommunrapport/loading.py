@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import IndataFel, Plats
+from .errors import IndataFel, IngenRubrikrad, Plats
 
 EXCEL_SUFFIX = {".xlsx", ".xlsm", ".xls", ".ods"}
 CSV_SUFFIX = {".csv", ".txt", ".tsv"}
@@ -155,7 +155,7 @@ def _läs_csv(path: Path, namn: str, är_rubrik, beskrivning: str) -> Tabell:
             rubrik_idx, rubriker = i, fields
             break
     if rubrik_idx is None:
-        raise IndataFel(f"hittar ingen rubrikrad med {beskrivning} bland de första {HEADER_SEARCH_ROWS} raderna", Plats(namn))
+        raise IngenRubrikrad(f"hittar ingen rubrikrad med {beskrivning} bland de första {HEADER_SEARCH_ROWS} raderna", Plats(namn))
     try:
         df = pd.read_csv(
             io.StringIO(text),
@@ -223,7 +223,7 @@ def _läs_excel(path: Path, namn: str, är_rubrik, beskrivning: str, blad: str |
         if i is not None:
             return _läs_kropp(path, namn, reader, sheet_name, huvud, i)
     where = f"bladet '{blad}'" if blad else ("något blad (" + ", ".join(names) + ")")
-    raise IndataFel(f"hittar ingen rubrikrad med {beskrivning} i {where} bland de {HEADER_SEARCH_ROWS} första "
+    raise IngenRubrikrad(f"hittar ingen rubrikrad med {beskrivning} i {where} bland de {HEADER_SEARCH_ROWS} första "
                     "raderna", Plats(namn))
 
 

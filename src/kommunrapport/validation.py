@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import IndataFel, KommunrapportFel, Plats
+from .errors import IndataFel, IngenRubrikrad, KommunrapportFel, Plats
 from .layouts import härledd_typ
 from .loading import Tabell, läs_tabell, normalisera_rubrik
 from .months import år_och_månad
@@ -115,21 +115,16 @@ def läs_ekonomi(
     # its missing month column reported).
     try:
         return validera_ekonomi(läs_tabell(sökväg, är_rubrik_med_månad, "x", blad), tecken, värden, kolumner)
-    except IndataFel as exc:
-        if not exc.meddelande.startswith("hittar ingen rubrikrad"):
-            raise
+    except IngenRubrikrad:
+        pass
     try:
         tabell = läs_tabell(sökväg, är_rubrik, "kolumnerna verksamhet, utfall och budget", blad)
-    except IndataFel as exc:
-        if not exc.meddelande.startswith("hittar ingen rubrikrad"):
-            raise
+    except IngenRubrikrad as exc:
         try:
             return läs_ekonomi_bred(sökväg, tecken, värden, blad, kolumner)
-        except IndataFel as exc2:
-            if exc2.meddelande.startswith("hittar ingen rubrikrad"):
-                raise IndataFel("hittar ingen rubrikrad med kolumnerna verksamhet, utfall och budget (långt format) "
-                                "eller verksamhet och jan, feb, … (brett format)", exc.plats) from None
-            raise
+        except IngenRubrikrad:
+            raise IngenRubrikrad("hittar ingen rubrikrad med kolumnerna verksamhet, utfall och budget (långt format) "
+                                 "eller verksamhet och jan, feb, … (brett format)", exc.plats) from None
     return validera_ekonomi(tabell, tecken, värden, kolumner)
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import IndataFel, Plats
+from .errors import IndataFel, IngenRubrikrad, Plats
 from .layouts import läs_serier
 from .validation import läs_lång
 from .volume_calculations import Slag
@@ -227,9 +227,8 @@ def läs_volymserier(sökväg: str | Path, slag: dict[str, str] | None = None, b
     slag = {k.lower(): v for k, v in (slag or {}).items()}
     try:
         lång, tabell = läs_lång(sökväg, SERIE_LÅNG, ["värde"], ["serie"], ("serie", "värde"), blad, negativa=True)
-    except IndataFel as exc:
-        if not exc.meddelande.startswith("hittar ingen rubrikrad"):
-            raise
+    except IngenRubrikrad:
+        pass
     else:
         data = lång.dropna(subset=["värde"]).groupby(["serie", "år", "månad"], as_index=False, sort=False)["värde"].sum()
         defs, varningar = [], []
