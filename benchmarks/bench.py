@@ -249,7 +249,7 @@ def child_kommunrapport(fmt: str, path: str) -> dict:
 
 def child_kommunrapport_load(fmt: str, path: str) -> dict:
     t0 = time.perf_counter()
-    from kommunrapport.validation import Tecken, Värden, läs_ekonomi
+    from kommunrapport.input.ledger import Tecken, Värden, läs_ekonomi
 
     t1 = time.perf_counter()
     h = läs_ekonomi(path, Tecken.KOSTNAD_POSITIV, Värden.MÅNAD)

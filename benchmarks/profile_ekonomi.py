@@ -120,8 +120,8 @@ def main() -> int:
 
     import kommunrapport
     import kommunrapport.api  # noqa: F401  imports are not what is profiled here
-    import kommunrapport.rendering.annex  # noqa: F401
-    import kommunrapport.rendering.charts  # noqa: F401
+    import kommunrapport.render.annex  # noqa: F401
+    import kommunrapport.render.charts  # noqa: F401
 
     src = Path(kommunrapport.__file__).resolve().parent
     t0 = time.perf_counter()

@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kommunrapport import calculations as calc
-from kommunrapport.calculations import TOTAL
+from kommunrapport.calc import ekonomi as calc
+from kommunrapport.calc.ekonomi import TOTAL
 from kommunrapport.errors import IndataFel
-from kommunrapport.mapping import VerksamhetsRad, Verksamhetsträd
+from kommunrapport.input.mapping import VerksamhetsRad, Verksamhetsträd
 
 
 def träd3() -> Verksamhetsträd:

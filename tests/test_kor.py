@@ -203,7 +203,7 @@ def test_configuration_errors_name_the_key(tmp_path):
 
 
 def test_a_misspelt_key_is_named_with_a_suggestion(tmp_path):
-    from kommunrapport.config import läs_konfiguration
+    from kommunrapport.settings import läs_konfiguration
 
     (tmp_path / "k.toml").write_text('namnd = "x"\n[ekonomi]\ndata = "a.csv"\nmapning = "m.csv"\n', encoding="utf-8")
     with pytest.raises(KommunrapportFel, match=r"okänd nyckel 'ekonomi.mapning'; menar du 'mappning'\?"):

@@ -12,7 +12,7 @@ from openpyxl import Workbook
 
 from kommunrapport.api import validera
 from kommunrapport.errors import IndataFel
-from kommunrapport.layouts import läs_serier
+from kommunrapport.input.series import läs_serier
 
 ROOT = Path(__file__).resolve().parents[1]
 VOLYMER = ROOT / "examples" / "volymer"

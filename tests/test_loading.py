@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kommunrapport.errors import IndataFel
-from kommunrapport.loading import läs_tabell
-from kommunrapport.validation import Tecken, Värden, läs_ekonomi
+from kommunrapport.input.files import läs_tabell
+from kommunrapport.input.ledger import Tecken, Värden, läs_ekonomi
 
 
 def har_verksamhet(h: list[str]) -> bool:
@@ -339,7 +339,7 @@ def test_xlsx_väljer_blad(tmp_path):
 
 def _läs_utan_genväg(monkeypatch, path: Path):
     """läs_tabell with the whole sheet parsed to find the header (no cut-down copy of its first rows)."""
-    from kommunrapport import loading
+    from kommunrapport.input import files as loading
 
     with monkeypatch.context() as m:
         m.setattr(loading, "_början_av_bladet", lambda *a: None)
@@ -361,7 +361,7 @@ def test_xlsx_rubrik_långt_ner_bland_många_rader(tmp_path, monkeypatch):
     import io
     import zipfile
 
-    from kommunrapport.loading import _början_av_bladet
+    from kommunrapport.input.files import _början_av_bladet
 
     kopia = _början_av_bladet(path, "Utfall", 40)  # what is parsed to find the header: rows 1–40 only
     assert zipfile.ZipFile(io.BytesIO(kopia)).read("xl/worksheets/sheet1.xml").count(b"</row>") == 40
@@ -394,7 +394,7 @@ def test_xlsx_med_namnrymdsprefix(tmp_path, monkeypatch):
                                     b'xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"')
             zut.writestr(info, data)
     assert b"<x:row" in zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")
-    from kommunrapport.loading import _början_av_bladet
+    from kommunrapport.input.files import _början_av_bladet
 
     assert _början_av_bladet(path, "Utfall", 40) is not None
     tabell = läs_tabell(path, har_verksamhet, "x")
@@ -422,7 +422,7 @@ def test_xlsx_tal_läses_exakt(tmp_path_factory, tal):
                 min_size=1, max_size=30))
 def test_xlsx_belopp_i_blandad_kolumn_läses_exakt(tmp_path_factory, belopp):
     """In a column where one cell is text ('1 397,1'), amounts in kronor and öre are still exact."""
-    from kommunrapport.numbers import tolka_tal
+    from kommunrapport.input.numbers import tolka_tal
 
     path = tmp_path_factory.mktemp("blandat") / "blandat.xlsx"
     skriv_xlsx(path, [["År", "Månad", "Verksamhet", "Utfall", "Budget"], [2025, 1, "041000", "1 397,1", 0]]
@@ -622,7 +622,7 @@ def test_excel_från_andra_program_och_format(fil):
 
 
 def test_xlsx_med_delade_strängar_hittar_rubriken_i_kopian(monkeypatch):
-    from kommunrapport.loading import _början_av_bladet
+    from kommunrapport.input.files import _början_av_bladet
 
     path = FIXTURES / "ekonomi_xlsxwriter.xlsx"
     assert _början_av_bladet(path, "Utfall", 40) is not None
@@ -734,7 +734,7 @@ def test_xlsx_varaktighet_bland_tal_läses_som_text(tmp_path):
 
 def test_xlsx_stora_första_rader_läses_hela(tmp_path, monkeypatch):
     """When the first 40 rows are more XML than the copy may hold, the whole sheet is parsed instead."""
-    from kommunrapport import loading
+    from kommunrapport.input import files as loading
 
     path = skriv_xlsx(tmp_path / "stor.xlsx", [[f"titel {i}"] for i in range(38)]
                       + [["Verksamhet", "Utfall"], ["a", 1]])

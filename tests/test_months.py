@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from kommunrapport.months import MÅNADER, månadsnamn, månadsnummer, period_text, år_och_månad
+from kommunrapport.model.period import MÅNADER, månadsnamn, månadsnummer, period_text, år_och_månad
 
 FEBRUARI = [
     "feb", "Feb", "FEB", "feb.", "februari", "Februari", "FEBRUARI", " februari ",

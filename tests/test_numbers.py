@@ -11,7 +11,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from kommunrapport.formatting import avrunda, mnkr, procent, tal
-from kommunrapport.numbers import tolka_tal
+from kommunrapport.input.numbers import tolka_tal
 
 NBSP = "\u00a0"
 NNBSP = "\u202f"

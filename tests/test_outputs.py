@@ -91,7 +91,7 @@ def test_a_template_error_writes_nothing(rapport, tmp_path):
 
 
 def test_a_failure_while_writing_leaves_nothing(rapport, tmp_path, monkeypatch):
-    import kommunrapport.rendering.annex as annex
+    import kommunrapport.render.annex as annex
 
     def boom(*a, **k):
         raise OSError("disken är full")
@@ -145,8 +145,8 @@ def test_staging_happens_inside_an_existing_out_folder(rapport, tmp_path, monkey
     ("## hemtjanst\na\n## hemtjanst\nb\n", "rad 3: rubriken '## hemtjanst' finns två gånger"),
 ])
 def test_comment_file_mistakes_are_errors(tmp_path, text, fel):
-    from kommunrapport.comments import läs_kommentarer
     from kommunrapport.errors import IndataFel
+    from kommunrapport.input.comments import läs_kommentarer
 
     (tmp_path / "k.md").write_text(text, encoding="utf-8")
     with pytest.raises(IndataFel, match=fel):
@@ -154,7 +154,7 @@ def test_comment_file_mistakes_are_errors(tmp_path, text, fel):
 
 
 def test_comments_in_word_keep_lists_and_drop_markdown_markers():
-    from kommunrapport.rendering.word import stycke
+    from kommunrapport.render.word import stycke
 
     md = "Överskott beror på\nvakanser och **lägre** volymer.\n\n- punkt ett\n- punkt två\n"
     assert stycke(md) == "Överskott beror på vakanser och lägre volymer.\n• punkt ett\n• punkt två"

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from kommunrapport.api import ekonomirapport
-from kommunrapport.calculations import TOTAL
+from kommunrapport.calc.ekonomi import TOTAL
 from kommunrapport.formatting import avrunda, mnkr, procent
-from kommunrapport.numbers import tolka_tal
-from kommunrapport.report import tabeller
+from kommunrapport.input.numbers import tolka_tal
+from kommunrapport.reports.ekonomi import tabeller
 
 ROOT = Path(__file__).resolve().parents[1]
 EXEMPEL = ROOT / "examples" / "ekonomi"

@@ -9,10 +9,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kommunrapport import volume_calculations as vc
+from kommunrapport.calc import volymer as vc
 from kommunrapport.formatting import avrunda, procent
-from kommunrapport.volume_data import gissa_slag, läs_volymserier
-from kommunrapport.volume_report import bygg_volymrapport
+from kommunrapport.input.volumes import gissa_slag, läs_volymserier
+from kommunrapport.reports.volymer import bygg_volymrapport
 
 ROOT = Path(__file__).resolve().parents[1]
 SERIER = ROOT / "examples" / "volymer" / "an_volymer_2020_2025.xlsx"
@@ -142,7 +142,7 @@ def test_report_tables_for_the_aldrenamnden_series(an):
 
 
 def _volymdata(s: pd.DataFrame):
-    from kommunrapport.volume_data import Seriedef, Volymdata
+    from kommunrapport.input.volumes import Seriedef, Volymdata
 
     return Volymdata("Test", s.assign(serie="x"), [Seriedef("x", "flöde", diagram=True)])
 
@@ -192,7 +192,7 @@ def _pandas_sum(path, **kw):
 
 
 def test_hemtjanst_loads_with_swedish_month_names_and_regi():
-    from kommunrapport.volume_data import läs_hemtjänst
+    from kommunrapport.input.volumes import läs_hemtjänst
 
     h = läs_hemtjänst(VOLYMER / "hemtjanst.csv")
     ref = _pandas_sum(VOLYMER / "hemtjanst.csv", encoding="utf-8-sig")
@@ -206,7 +206,7 @@ def test_hemtjanst_loads_with_swedish_month_names_and_regi():
 
 
 def test_placeringar_from_a_report_shaped_xlsx_with_title_rows():
-    from kommunrapport.volume_data import läs_placeringar
+    from kommunrapport.input.volumes import läs_placeringar
 
     p = läs_placeringar(VOLYMER / "placeringar.xlsx")
     ref = _pandas_sum(VOLYMER / "placeringar.xlsx")
@@ -222,7 +222,7 @@ def test_placeringar_from_a_report_shaped_xlsx_with_title_rows():
 
 
 def test_bistand_cp1252_and_per_household():
-    from kommunrapport.volume_data import läs_bistånd
+    from kommunrapport.input.volumes import läs_bistånd
 
     b = läs_bistånd(VOLYMER / "ekonomiskt_bistand.csv")
     ref = _pandas_sum(VOLYMER / "ekonomiskt_bistand.csv", encoding="cp1252")
@@ -237,7 +237,7 @@ def test_bistand_cp1252_and_per_household():
 
 
 def test_varav_lines_larger_than_the_total_are_a_warning(tmp_path):
-    from kommunrapport.volume_data import läs_bistånd
+    from kommunrapport.input.volumes import läs_bistånd
 
     text = "År;Månad;Utbetalt;Hushåll;Långvariga hushåll\n2025;1;100;10;4\n2025;2;100;10;12\n"
     (tmp_path / "b.csv").write_text(text, encoding="utf-8")
@@ -273,7 +273,7 @@ def test_unusual_headers_through_the_column_mapping(tmp_path):
 
 
 def test_a_blank_cell_makes_the_months_total_missing_not_smaller(tmp_path):
-    from kommunrapport.volume_data import läs_hemtjänst
+    from kommunrapport.input.volumes import läs_hemtjänst
 
     text = ("År;Månad;Utförare;Beviljade timmar;Utförda timmar\n2024;1;A;100;90\n2024;1;B;100;90\n"
             "2024;2;A;100;90\n2024;2;B;100;90\n2025;1;A;100;90\n2025;1;B;100;90\n2025;2;A;100;90\n2025;2;B;;90\n")
@@ -288,7 +288,7 @@ def test_a_blank_cell_makes_the_months_total_missing_not_smaller(tmp_path):
 
 def test_an_unknown_regi_is_an_error(tmp_path):
     from kommunrapport.errors import IndataFel
-    from kommunrapport.volume_data import läs_hemtjänst
+    from kommunrapport.input.volumes import läs_hemtjänst
 
     (tmp_path / "h.csv").write_text("År;Månad;Regi;Beviljade timmar;Utförda timmar\n2025;1;LOV;1;1\n"
                                     "2025;1;Egen regi;1;1\n2025;1;Bemanningsföretag;1;1\n", encoding="utf-8")
@@ -297,7 +297,7 @@ def test_an_unknown_regi_is_an_error(tmp_path):
 
 
 def test_tertials_and_rolling_stop_at_the_report_month():
-    from kommunrapport.volume_data import Seriedef, Volymdata
+    from kommunrapport.input.volumes import Seriedef, Volymdata
 
     s = serie({(y, m): 10.0 for y in (2024, 2025) for m in range(1, 13)})
     v = Volymdata("Test", s.assign(serie="x"), [Seriedef("x", "flöde", diagram=True)])
@@ -323,7 +323,7 @@ def test_annex_sheet_names_keep_what_tells_tables_apart(tmp_path):
     from openpyxl import load_workbook
 
     from kommunrapport.api import skriv_volymrapport, volymrapport
-    from kommunrapport.volume_data import läs_placeringar
+    from kommunrapport.input.volumes import läs_placeringar
 
     r = volymrapport([läs_placeringar(VOLYMER / "placeringar.xlsx")], månad=2)
     skriv_volymrapport(r, tmp_path / "ut")

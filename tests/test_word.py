@@ -9,8 +9,8 @@ from docx import Document
 
 from kommunrapport.api import ekonomirapport, skriv_ekonomirapport, skriv_volymrapport, volymrapport
 from kommunrapport.errors import KonfigurationsFel
-from kommunrapport.rendering.word import rendera_word
-from kommunrapport.volume_data import läs_volymserier
+from kommunrapport.input.volumes import läs_volymserier
+from kommunrapport.render.word import rendera_word
 
 ROOT = Path(__file__).resolve().parents[1]
 EXEMPEL = ROOT / "examples"

@@ -13,14 +13,14 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .comments import läs_kommentarer
-from .config import EkonomiInställningar
 from .formatting import heltal
-from .mapping import läs_mappning
-from .months import MÅNADER, MÅNADER_KORT, månadsnamn
+from .input.comments import läs_kommentarer
+from .input.ledger import Tecken, Värden, läs_ekonomi
+from .input.mapping import läs_mappning
+from .model.period import MÅNADER, MÅNADER_KORT, månadsnamn
 from .output import atomisk_mapp
-from .report import Ekonomirapport, bygg_ekonomirapport, kontrollera_kommentarer, tabeller
-from .validation import Tecken, Värden, läs_ekonomi
+from .reports.ekonomi import Ekonomirapport, bygg_ekonomirapport, kontrollera_kommentarer, tabeller
+from .settings import EkonomiInställningar
 
 ANDELSKOLUMNER = {"Andel av total årsbudget", "Förbrukat av periodbudget", "Förbrukat av årsbudget",
                   "Budget i balans"}
@@ -50,8 +50,8 @@ def ekonomirapport(
 
 
 def _läs(data, mappning, tecken, värden, blad, kolumner):
-    from .mapping import Verksamhetsträd
-    from .validation import Huvudbok
+    from .input.ledger import Huvudbok
+    from .input.mapping import Verksamhetsträd
 
     träd = mappning if isinstance(mappning, Verksamhetsträd) else läs_mappning(mappning)
     huvudbok = data if isinstance(data, Huvudbok) else läs_ekonomi(data, Tecken(tecken), Värden(värden), blad, kolumner)
@@ -76,7 +76,7 @@ def filnamn(r: Ekonomirapport) -> dict[str, str]:
 
 
 def markdown(r: Ekonomirapport, mallmapp: Path | None = None) -> str:
-    from .rendering.markdown import rendera
+    from .render.markdown import rendera
 
     t = tabeller(r)
     namn = filnamn(r)
@@ -121,8 +121,8 @@ def markdown(r: Ekonomirapport, mallmapp: Path | None = None) -> str:
 def word_kontext(r: Ekonomirapport, doc, diagram: dict[str, Path]) -> dict:
     """What the Word template gets: the same tables as Markdown and the annex, formatted the Swedish way."""
     from .formatting import procent, tal
-    from .rendering.word import bild, fet, lägg_till_tabell, stycke
-    from .volume_report import Tabellvy
+    from .render.word import bild, fet, lägg_till_tabell, stycke
+    from .reports.volymer import Tabellvy
 
     t = tabeller(r)
     mån = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
@@ -216,9 +216,9 @@ def som_json(r: Ekonomirapport) -> str:
 def skriv_ekonomirapport(r: Ekonomirapport, ut: str | Path, mallmapp: Path | None = None,
                          källa: str = "") -> list[Path]:
     """Write the Markdown report, the two charts and the Excel annex into `ut`, atomically."""
-    from .rendering.annex import skriv_bilaga
-    from .rendering.charts import linjediagram_per_månad, stapeldiagram
-    from .rendering.word import mallsökväg, rendera_word
+    from .render.annex import skriv_bilaga
+    from .render.charts import linjediagram_per_månad, stapeldiagram
+    from .render.word import mallsökväg, rendera_word
 
     namn = filnamn(r)
     t = tabeller(r)
@@ -270,8 +270,8 @@ def _månader_text(månader) -> str:
 
 
 def _volymläsare() -> dict:
-    from .ks_report import läs_investeringar
-    from .volume_data import läs_bistånd, läs_hemtjänst, läs_placeringar
+    from .input.volumes import läs_bistånd, läs_hemtjänst, läs_placeringar
+    from .reports.ks import läs_investeringar
 
     return {"hemtjänst": läs_hemtjänst, "placeringar": läs_placeringar, "ekonomiskt bistånd": läs_bistånd,
             "investeringar": läs_investeringar}
@@ -281,8 +281,8 @@ def validera(fil: str | Path, mappning: str | Path | None = None, tecken: Tecken
              värden: Värden | str = Värden.MÅNAD, blad: str | None = None) -> Validering:
     """Load a file as the reports would and describe it; every problem lands in `fel`, never raised."""
     from .errors import IngenRubrikrad, KommunrapportFel
-    from .layouts import läs_serier
-    from .report import koppla_rader
+    from .input.series import läs_serier
+    from .reports.ekonomi import koppla_rader
 
     v = Validering(str(fil))
     try:
@@ -367,7 +367,7 @@ def läs_volymdata(hemtjanst=None, placeringar=None, bistand=None, serier=(), sl
     kostnad, målgrupp, insats, utbetalt, hushåll, långvariga, barn, beslutsorsak, år, månad) to
     the export's own header.
     """
-    from .volume_data import läs_bistånd, läs_hemtjänst, läs_placeringar, läs_volymserier
+    from .input.volumes import läs_bistånd, läs_hemtjänst, läs_placeringar, läs_volymserier
 
     vill = set(områden or OMRÅDEN)
     data = []
@@ -384,13 +384,13 @@ def läs_volymdata(hemtjanst=None, placeringar=None, bistand=None, serier=(), sl
 
 def volymrapport(data: list, månad: int, år: int | None = None):
     """The volume report for jan..`månad` from loaded datasets (see läs_volymdata)."""
-    from .volume_report import bygg_volymrapport
+    from .reports.volymer import bygg_volymrapport
 
     return bygg_volymrapport(data, månad, år)
 
 
 def volym_markdown(r, nämnd: str = "", kommentarer: dict[str, str] | None = None, mallmapp: Path | None = None) -> str:
-    from .rendering.markdown import rendera
+    from .render.markdown import rendera
 
     return rendera("volymrapport.md.j2", {
         "nämnd": nämnd, "år": r.år, "månad": r.månad, "månadsnamn": månadsnamn(r.månad), "period": r.period,
@@ -415,9 +415,9 @@ def volym_json(r) -> str:
 def skriv_volymrapport(r, ut: str | Path, nämnd: str = "", kommentarer: dict[str, str] | None = None,
                        mallmapp: Path | None = None) -> list[Path]:
     """Write the volume report (Markdown), its charts and the Excel annex into `ut`, atomically."""
-    from .rendering.annex import skriv_vyer
-    from .rendering.charts import linjediagram_per_månad, stapeldiagram_jämförelse
-    from .rendering.word import mallsökväg, rendera_word
+    from .render.annex import skriv_vyer
+    from .render.charts import linjediagram_per_månad, stapeldiagram_jämförelse
+    from .render.word import mallsökväg, rendera_word
 
     stam = f"{r.år}-{r.månad:02d}"
     rapport, bilaga, word = (f"volymrapport_{stam}.md", f"bilaga_volymrapport_{stam}.xlsx",
@@ -445,7 +445,7 @@ def skriv_volymrapport(r, ut: str | Path, nämnd: str = "", kommentarer: dict[st
 def volym_word_kontext(r, doc, mapp: Path, nämnd: str, kommentarer: dict[str, str] | None) -> dict:
     from docx.shared import Cm
 
-    from .rendering.word import lägg_till_tabell, stycke
+    from .render.word import lägg_till_tabell, stycke
 
     komm = {k.lower(): v for k, v in (kommentarer or {}).items()}
     sub = doc.new_subdoc()
@@ -505,7 +505,7 @@ def init(mapp: str | Path, namn: str = "Nämnden", skriv_över: bool = False) ->
     import shutil
 
     from .errors import KommunrapportFel
-    from .rendering.markdown import standardmallar
+    from .render.markdown import standardmallar
 
     mapp = Path(mapp)
     filer: dict[str, bytes] = {
@@ -543,8 +543,8 @@ def ks_rapport(data, mappning, månad: int, år: int | None = None, nämnd: str 
     jan–aug is `prognos_aug`, or read from the `historik` database."""
     from . import history
     from .errors import Plats
-    from .ks_report import bygg_ks_rapport, läs_investeringar
-    from .report import kontrollera_stängd, koppla_rader
+    from .reports.ekonomi import kontrollera_stängd, koppla_rader
+    from .reports.ks import bygg_ks_rapport, läs_investeringar
 
     träd, huvudbok = _läs(data, mappning, tecken, värden, blad, kolumner)
     ledger = koppla_rader(huvudbok, träd)
@@ -558,9 +558,9 @@ def ks_rapport(data, mappning, månad: int, år: int | None = None, nämnd: str 
 
 def skriv_ks_rapport(r, ut: str | Path, mallmapp: Path | None = None) -> list[Path]:
     """Write rapport_till_ks_ÅÅÅÅ-MM.md/.docx and its Excel annex into `ut`, atomically."""
-    from .rendering.annex import skriv_vyer
-    from .rendering.markdown import rendera
-    from .rendering.word import lägg_till_tabell, mallsökväg, rendera_word
+    from .render.annex import skriv_vyer
+    from .render.markdown import rendera
+    from .render.word import lägg_till_tabell, mallsökväg, rendera_word
 
     stam = f"{r.år}-{r.månad:02d}"
     namn = [f"rapport_till_ks_{stam}.md", f"rapport_till_ks_{stam}.docx", f"bilaga_rapport_till_ks_{stam}.xlsx"]

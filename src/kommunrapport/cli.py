@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from .errors import IndataFel, KommunrapportFel
-from .months import år_och_månad
+from .model.period import år_och_månad
 
 app = typer.Typer(
     help="kommunrapport – månadsrapporter för nämnder: ekonomi, volymer, bilagor.",
@@ -91,7 +91,7 @@ def _ekonomi(month, year, data, mappning, kommentarer, config, out, tecken, vard
     from pydantic import ValidationError
 
     from . import api
-    from .config import EkonomiInställningar, läs_konfiguration, valideringsfel
+    from .settings import EkonomiInställningar, läs_konfiguration, valideringsfel
 
     år_i_månad, månad = _tolka_månad(month)
     år = year or år_i_månad
@@ -144,8 +144,8 @@ def volymer(
 
 def _volymer(month, year, hemtjanst, placeringar, bistand, serier, omrade, config, out, mallar, json) -> None:
     from . import api
-    from .comments import läs_kommentarer
-    from .config import läs_konfiguration
+    from .input.comments import läs_kommentarer
+    from .settings import läs_konfiguration
 
     år_i_månad, månad = _tolka_månad(month)
     for o in omrade or []:
@@ -190,7 +190,7 @@ def ks(
     (kommunrapport kör --month ÅÅÅÅ-08).
     """
     from . import api, history
-    from .config import läs_konfiguration
+    from .settings import läs_konfiguration
 
     try:
         år_i_månad, månad = _tolka_månad(month)
@@ -258,8 +258,8 @@ def historik(
 ) -> None:
     """Lista sparade perioder: budgetavvikelse och prognosavvikelse per rapportmånad (mnkr)."""
     from . import history
-    from .config import läs_konfiguration
     from .formatting import mnkr
+    from .settings import läs_konfiguration
 
     try:
         konf = läs_konfiguration(config)

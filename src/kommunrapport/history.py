@@ -54,7 +54,7 @@ def _öppna(sökväg: Path) -> sqlite3.Connection:
 def spara(sökväg: str | Path, rapport, ks_extra: dict[str, float] | None = None) -> None:
     """Store (or replace) the period of an Ekonomirapport, in one transaction; `ks_extra` adds
     helårsprognoser of the KS report (nettoinvesteringar)."""
-    from .calculations import TOTAL
+    from .calc.ekonomi import TOTAL
 
     r = rapport
     period = f"{r.år}-{r.månad:02d}"

@@ -27,10 +27,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import history
-from .config import Konfiguration, läs_konfiguration
 from .errors import KommunrapportFel
 from .formatting import mnkr
-from .months import MÅNADER
+from .model.period import MÅNADER
+from .settings import Konfiguration, läs_konfiguration
 
 KLART, INGET_ATT_GÖRA, LÅST = 0, 4, 5
 LOGGFIL = "kommunrapport.log"
@@ -115,7 +115,7 @@ def kör(konfig: str | Path, månad: int | None = None, år: int | None = None, 
         tyst: bool = False, vänta: float = 0.0, steg=None) -> Körning:
     """Make every configured report for one period into ut/ÅÅÅÅ-MM/, atomically, and store its history."""
     from . import api
-    from .comments import läs_kommentarer
+    from .input.comments import läs_kommentarer
 
     konf = läs_konfiguration(konfig)
     if not konf.valda_rapporter:
@@ -127,8 +127,8 @@ def kör(konfig: str | Path, månad: int | None = None, år: int | None = None, 
         huvudbok = träd = None
         e = konf.ekonomi
         if e is not None and {"ekonomi", "ks"} & set(konf.valda_rapporter):
-            from .mapping import läs_mappning
-            from .validation import läs_ekonomi
+            from .input.ledger import läs_ekonomi
+            from .input.mapping import läs_mappning
 
             log.info("ekonomi: läser %s", e.data)  # once, for every report that needs it
             huvudbok = läs_ekonomi(e.data, e.tecken, e.värden, e.blad, e.kolumner)

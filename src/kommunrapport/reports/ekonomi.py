@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from . import calculations as calc
-from .calculations import MÅNADER, TOTAL
-from .errors import IndataFel, KommunrapportFel, Plats
-from .formatting import avrunda, mnkr
-from .mapping import Verksamhetsträd
-from .months import MÅNADER_KORT, kort_period, månadsnamn, period_text
-from .validation import Huvudbok
+from ..calc import ekonomi as calc
+from ..calc.ekonomi import MÅNADER, TOTAL
+from ..errors import IndataFel, KommunrapportFel, Plats
+from ..formatting import avrunda, mnkr
+from ..input.ledger import Huvudbok
+from ..input.mapping import Verksamhetsträd
+from ..model.period import MÅNADER_KORT, kort_period, månadsnamn, period_text
 
 MILJON = 1e6
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .mapping import Verksamhetsträd
+from ..input.mapping import Verksamhetsträd
 
 TOTAL = "total"
 MÅNADER = list(range(1, 13))

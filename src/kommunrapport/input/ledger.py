@@ -20,11 +20,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import IndataFel, IngenRubrikrad, KommunrapportFel, Plats
-from .layouts import härledd_typ
-from .loading import Tabell, läs_tabell, normalisera_rubrik
-from .months import år_och_månad
+from ..errors import IndataFel, IngenRubrikrad, KommunrapportFel, Plats
+from ..model.period import år_och_månad
+from .files import Tabell, läs_tabell, normalisera_rubrik
 from .numbers import tolka_tal
+from .series import härledd_typ
 
 MAX_FEL_PER_KOLUMN = 10
 
@@ -151,7 +151,7 @@ def läs_ekonomi_bred(
     """An ekonomi report saved with months as columns: one line per verksamhet (and year), the measure
     (utfall, budget, prognos) in a column such as 'Mått', or as a block title line above its lines.
     Summa/Totalt lines and columns are not data."""
-    from .layouts import härledd_typ, månadsrubrik
+    from .series import härledd_typ, månadsrubrik
 
     def är_rubrik(h: list[str]) -> bool:
         return sum(1 for c in h if månadsrubrik(c)) >= 2 and "verksamhet" in kolumnkarta(h, kolumner)

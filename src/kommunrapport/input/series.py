@@ -24,10 +24,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import IndataFel, KommunrapportFel, Plats
-from .formatting import tal
-from .loading import Tabell, läs_tabell
-from .months import MÅNADER_KORT, år_och_månad
+from ..errors import IndataFel, KommunrapportFel, Plats
+from ..formatting import tal
+from ..model.period import MÅNADER_KORT, år_och_månad
+from .files import Tabell, läs_tabell
 from .numbers import tolka_tal
 
 SUMMA = {"summa", "totalsumma", "totalt", "total", "delsumma", "sum", "summa totalt", "helår", "hela året"}

@@ -16,13 +16,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import calculations as calc
-from .errors import IndataFel, Plats
-from .layouts import härledd_typ
-from .months import MÅNADER_KORT, kort_period
-from .report import MILJON
-from .validation import Tecken, läs_lång
-from .volume_report import Tabellvy
+from ..calc import ekonomi as calc
+from ..errors import IndataFel, Plats
+from ..input.ledger import Tecken, läs_lång
+from ..input.series import härledd_typ
+from ..model.period import MÅNADER_KORT, kort_period
+from .ekonomi import MILJON
+from .volymer import Tabellvy
 
 KS_MÅNADER = (4, 8, 12)
 

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from . import volume_calculations as vc
-from .errors import IndataFel
-from .months import MÅNADER, MÅNADER_KORT, kort_period, period_text
-from .volume_data import Volymdata
+from ..calc import volymer as vc
+from ..errors import IndataFel
+from ..input.volumes import Volymdata
+from ..model.period import MÅNADER, MÅNADER_KORT, kort_period, period_text
 
 ÅR_I_TABELL = 6  # years shown in a years × months table
 ÅR_I_DIAGRAM = 4

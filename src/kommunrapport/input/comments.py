@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .errors import IndataFel, Plats
-from .loading import läs_csv_text
+from ..errors import IndataFel, Plats
+from .files import läs_csv_text
 
 _RUBRIK = re.compile(r"^##(?!#)\s*(.*?)\s*#*\s*$")
 _FEL_RUBRIK = re.compile(r"^#(?!#)\s*\S")

@@ -19,8 +19,8 @@ from pathlib import Path
 import pandas as pd
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
-from .errors import IndataFel, KommunrapportFel, KonfigurationsFel, Plats
-from .loading import läs_tabell
+from ..errors import IndataFel, KommunrapportFel, KonfigurationsFel, Plats
+from .files import läs_tabell
 
 
 class VerksamhetsRad(BaseModel):

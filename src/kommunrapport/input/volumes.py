@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import IndataFel, IngenRubrikrad, Plats
-from .layouts import läs_serier
-from .validation import läs_lång
-from .volume_calculations import Slag
+from ..calc.volymer import Slag
+from ..errors import IndataFel, IngenRubrikrad, Plats
+from .ledger import läs_lång
+from .series import läs_serier
 
 FLÖDESORD = ("timmar", "timme", "dygn", "kr", "utbetalt", "kostnad", "besök", "insatser", "beslut", "ansökningar")
 STOCKORD = ("brukare", "pågående", "belagda", "platser", "placerade", "hushåll", "personer", "ärenden",

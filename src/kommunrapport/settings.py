@@ -33,7 +33,7 @@ from typing import Literal
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import KonfigurationsFel, Plats
-from .validation import SYNONYMER, Tecken, Värden
+from .input.ledger import SYNONYMER, Tecken, Värden
 
 
 class EkonomiInställningar(BaseModel):

@@ -14,7 +14,7 @@ from openpyxl.utils import get_column_letter
 def skriv_bilaga(tabeller: dict[str, pd.DataFrame], info: dict[str, str], sökväg: Path,
                  andelskolumner: set[str] = frozenset()) -> None:
     """The ekonomi annex: float columns in mnkr with one decimal, shares and changes as percent."""
-    from ..volume_report import Tabellvy
+    from ..reports.volymer import Tabellvy
 
     vyer = []
     for namn, df in tabeller.items():

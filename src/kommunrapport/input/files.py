@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import IndataFel, IngenRubrikrad, Plats
+from ..errors import IndataFel, IngenRubrikrad, Plats
 
 EXCEL_SUFFIX = {".xlsx", ".xlsm", ".xls", ".ods"}
 CSV_SUFFIX = {".csv", ".txt", ".tsv"}
