@@ -96,7 +96,7 @@ def test_a_failure_while_writing_leaves_nothing(rapport, tmp_path, monkeypatch):
     def boom(*a, **k):
         raise OSError("disken är full")
 
-    monkeypatch.setattr(annex, "skriv_bilaga", boom)
+    monkeypatch.setattr(annex, "skriv_vyer", boom)
     ut = tmp_path / "a" / "b"
     with pytest.raises(OSError):
         skriv_ekonomirapport(rapport, ut)

@@ -39,7 +39,7 @@ def rapport(request):
 
 @pytest.fixture(scope="module")
 def resultat(rapport):
-    df = tabeller(rapport)["Ackumulerat resultat"]
+    df = tabeller(rapport)["Ackumulerat resultat"].data
     return {row["Verksamhet"]: row for row in df.to_dict("records")}
 
 
@@ -129,7 +129,7 @@ def test_the_same_ledger_in_the_wide_shape_gives_the_same_report(tmp_path, rappo
     text = "Utfall, budget och prognos per månad (kr)\n\n" + wide.reset_index().to_csv(sep=";", decimal=",", index=False)
     (tmp_path / "bred.csv").write_text(text, encoding="utf-8")
     bred = ekonomirapport(tmp_path / "bred.csv", EXEMPEL / "verksamheter.csv", månad=2, nämnd="Äldrenämnden")
-    a = tabeller(rapport)["Ackumulerat resultat"].round(6)
-    b = tabeller(bred)["Ackumulerat resultat"].round(6)
+    a = tabeller(rapport)["Ackumulerat resultat"].data.round(6)
+    b = tabeller(bred)["Ackumulerat resultat"].data.round(6)
     pd.testing.assert_frame_equal(a, b)
     assert bred.inledning() == rapport.inledning()

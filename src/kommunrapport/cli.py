@@ -63,126 +63,115 @@ def _huvud() -> None:
     """kommunrapport – månadsrapporter för nämnder."""
 
 
-@app.command(short_help="Ekonomirapport t.o.m. en månad: tabell, diagram, Word, Excelbilaga.")
-def ekonomi(
-    month: Annotated[str, typer.Option("--month", "--månad", "-m", help="Rapportmånad: feb, februari, 2 eller 2025-02.")],
-    year: Annotated[int | None, typer.Option("--year", "--år", help="Rapportår (standard: senaste året i exporten).")] = None,
-    data: Annotated[Path | None, typer.Option("--data", help="Exporten med utfall och budget (.xlsx, .xls, .ods eller .csv).")] = None,
-    mappning: Annotated[Path | None, typer.Option("--mappning", help="Verksamhetsmappningen (.csv eller .xlsx).")] = None,
-    kommentarer: Annotated[Path | None, typer.Option("--kommentarer", help="Controllerns kommentarer (.md).")] = None,
-    config: Annotated[Path | None, typer.Option("--config", "--konfig", help=f"Konfigurationsfil (standard: {STANDARDKONFIG} i aktuell mapp, om den finns).")] = None,
-    out: Annotated[Path, typer.Option("--out", "--ut", help="Mapp att skriva rapport, diagram och bilaga i.")] = Path("ut"),
-    tecken: Annotated[str | None, typer.Option("--tecken", help="Exportens tecken: kostnad-positiv (huvudbok) eller kostnad-negativ (uppföljningssystem).")] = None,
-    varden: Annotated[str | None, typer.Option("--varden", "--värden", help="månad (belopp per månad) eller ackumulerade (från januari).")] = None,
-    blad: Annotated[str | None, typer.Option("--blad", help="Blad i Excelfilen (standard: första blad med rätt rubriker).")] = None,
-    namnd: Annotated[str | None, typer.Option("--namnd", "--nämnd", help="Nämndens namn i rapporten.")] = None,
-    mallar: Annotated[Path | None, typer.Option("--mallar", help="Mapp med egna mallar (ekonomirapport.md.j2).")] = None,
-    json: Annotated[bool, typer.Option("--json", help="Skriv tabeller och nyckeltal som JSON på standard ut.")] = False,
-) -> None:
-    """Ekonomirapport t.o.m. en månad: tabell, diagram, Excelbilaga och text."""
-    try:
-        _ekonomi(month, year, data, mappning, kommentarer, config, out, tecken, varden, blad, namnd, mallar, json)
-    except KommunrapportFel as exc:
-        _skriv_fel(exc)
-        raise typer.Exit(exc.exit_code) from None
+# The options the commands share, declared once; each command resolves them with settings.lös_inställningar.
+Månad = Annotated[str, typer.Option("--month", "--månad", "-m", help="Rapportmånad: feb, februari, 2 eller 2025-02.")]
+År = Annotated[int | None, typer.Option("--year", "--år", help="Rapportår (standard: senaste året i data).")]
+Konfig = Annotated[Path | None, typer.Option(
+    "--config", "--konfig", help=f"Konfigurationsfil (standard: {STANDARDKONFIG} i aktuell mapp, om den finns).")]
+Ut = Annotated[Path, typer.Option("--out", "--ut", help="Mapp att skriva rapport, diagram och bilaga i.")]
+Data = Annotated[Path | None, typer.Option("--data", help="Exporten med utfall och budget (.xlsx, .xls, .ods eller .csv).")]
+Mappning = Annotated[Path | None, typer.Option("--mappning", help="Verksamhetsmappningen (.csv eller .xlsx).")]
+Kommentarer = Annotated[Path | None, typer.Option("--kommentarer", help="Controllerns kommentarer (.md).")]
+Tecken = Annotated[str | None, typer.Option(
+    "--tecken", help="Exportens tecken: kostnad-positiv (huvudbok) eller kostnad-negativ (uppföljningssystem).")]
+Varden = Annotated[str | None, typer.Option(
+    "--varden", "--värden", help="månad (belopp per månad) eller ackumulerade (från januari).")]
+Blad = Annotated[str | None, typer.Option("--blad", help="Blad i Excelfilen (standard: första blad med rätt rubriker).")]
+Namnd = Annotated[str | None, typer.Option("--namnd", "--nämnd", help="Nämndens namn i rapporten.")]
+Mallar = Annotated[Path | None, typer.Option("--mallar", help="Mapp med egna mallar (Markdown och Word).")]
+Json = Annotated[bool, typer.Option("--json", help="Skriv tabeller och nyckeltal som JSON på standard ut.")]
 
 
-def _ekonomi(month, year, data, mappning, kommentarer, config, out, tecken, varden, blad, namnd, mallar, json) -> None:
-    from pydantic import ValidationError
+def _inställningar(config: Path | None, flaggor: dict):
+    """flag > environment > configuration file > default, the same way for every command."""
+    from .settings import lös_inställningar
 
-    from . import api
-    from .settings import EkonomiInställningar, läs_konfiguration, valideringsfel
+    return lös_inställningar(_konfigfil(config), flaggor)
 
+
+def _månad_och_år(month: str, year: int | None) -> tuple[int, int | None]:
     år_i_månad, månad = _tolka_månad(month)
-    år = year or år_i_månad
-    konfig_fil = _konfigfil(config)
-    nämnd = "Nämnden"
-    värden: dict = {}
-    if konfig_fil is not None:
-        konf = läs_konfiguration(konfig_fil)
-        nämnd = konf.nämnd
-        if konf.ekonomi is not None:
-            värden = konf.ekonomi.model_dump()
-    for key, val in (("data", data), ("mappning", mappning), ("kommentarer", kommentarer), ("tecken", tecken),
-                     ("värden", varden), ("blad", blad)):
-        if val is not None:
-            värden[key] = val
-    saknas = [k for k in ("data", "mappning") if k not in värden]
-    if saknas:
+    return månad, year or år_i_månad
+
+
+def _ekonomiinställningar(konf):
+    if konf.ekonomi is None:
         raise KommunrapportFel(
-            "ange " + " och ".join(f"--{k}" for k in saknas) + f", eller en konfigurationsfil med --config ({STANDARDKONFIG})")
-    try:
-        inst = EkonomiInställningar.model_validate(värden)
-    except ValidationError as exc:
-        raise valideringsfel(exc, "kommandoraden") from None
-    rapport = api.ekonomirapport_från_inställningar(inst, månad, år, namnd or nämnd)
-    filer = api.skriv_ekonomirapport(rapport, out, mallar, källa=str(inst.data))
-    _skrev(filer, rapport.varningar, api.som_json(rapport) if json else None)
+            f"ange --data och --mappning, eller en konfigurationsfil med [ekonomi] (--config, {STANDARDKONFIG})")
+    return konf.ekonomi
+
+
+@app.command(short_help="Ekonomirapport t.o.m. en månad: tabell, diagram, Word, Excelbilaga.")
+def ekonomi(month: Månad, year: År = None, data: Data = None, mappning: Mappning = None,
+            kommentarer: Kommentarer = None, config: Konfig = None, out: Ut = Path("ut"), tecken: Tecken = None,
+            varden: Varden = None, blad: Blad = None, namnd: Namnd = None, mallar: Mallar = None,
+            json: Json = False) -> None:
+    """Ekonomirapport t.o.m. en månad: tabell, diagram, Excelbilaga och text."""
+    from . import api
+
+    månad, år = _månad_och_år(month, year)
+    konf = _inställningar(config, {"namnd": namnd, "mallar": mallar, "ekonomi": {
+        "data": data, "mappning": mappning, "kommentarer": kommentarer, "tecken": tecken, "varden": varden,
+        "blad": blad}})
+    e = _ekonomiinställningar(konf)
+    rapport = api.ekonomirapport_från_inställningar(e, månad, år, konf.nämnd)
+    filer = api.skriv_ekonomirapport(rapport, out, konf.mallar, källa=str(e.data))
+    _skrev(filer, rapport.varningar, api.ekonomi_json(rapport) if json else None)
 
 
 @app.command(short_help="Volymrapport: hemtjänst, placeringar, bistånd, andra serier.")
 def volymer(
-    month: Annotated[str, typer.Option("--month", "--månad", "-m", help="Rapportmånad: feb, februari, 2 eller 2025-02.")],
-    year: Annotated[int | None, typer.Option("--year", "--år", help="Rapportår (standard: senaste året i data).")] = None,
+    month: Månad,
+    year: År = None,
     hemtjanst: Annotated[Path | None, typer.Option("--hemtjanst", help="Hemtjänst: beviljade/utförda timmar, brukare.")] = None,
     placeringar: Annotated[Path | None, typer.Option("--placeringar", help="Placeringar: vårddygn, placerade, kostnad.")] = None,
     bistand: Annotated[Path | None, typer.Option("--bistand", help="Ekonomiskt bistånd: utbetalt, hushåll.")] = None,
     serier: Annotated[list[Path] | None, typer.Option("--serier", help="Tabell med namngivna månadsserier (kan anges flera gånger).")] = None,
     omrade: Annotated[list[str] | None, typer.Option("--omrade", "--område", help="Bara dessa områden: hemtjanst, placeringar, bistand, serier.")] = None,
-    config: Annotated[Path | None, typer.Option("--config", "--konfig", help=f"Konfigurationsfil (standard: {STANDARDKONFIG} i aktuell mapp, om den finns).")] = None,
-    out: Annotated[Path, typer.Option("--out", "--ut", help="Mapp att skriva rapport, diagram och bilaga i.")] = Path("ut"),
-    mallar: Annotated[Path | None, typer.Option("--mallar", help="Mapp med egna mallar (volymrapport.md.j2).")] = None,
-    json: Annotated[bool, typer.Option("--json", help="Skriv tabellerna som JSON på standard ut.")] = False,
+    kommentarer: Kommentarer = None,
+    config: Konfig = None,
+    out: Ut = Path("ut"),
+    blad: Blad = None,
+    namnd: Namnd = None,
+    mallar: Mallar = None,
+    json: Json = False,
 ) -> None:
     """Volymrapport: hemtjänst, placeringar, ekonomiskt bistånd och andra månadsserier."""
-    try:
-        _volymer(month, year, hemtjanst, placeringar, bistand, serier, omrade, config, out, mallar, json)
-    except KommunrapportFel as exc:
-        _skriv_fel(exc)
-        raise typer.Exit(exc.exit_code) from None
-
-
-def _volymer(month, year, hemtjanst, placeringar, bistand, serier, omrade, config, out, mallar, json) -> None:
     from . import api
     from .input.comments import läs_kommentarer
-    from .settings import läs_konfiguration
 
-    år_i_månad, månad = _tolka_månad(month)
+    månad, år = _månad_och_år(month, year)
     for o in omrade or []:
         if o not in api.OMRÅDEN:
             raise KommunrapportFel(f"--omrade: okänt område '{o}' (välj bland {', '.join(api.OMRÅDEN)})")
-    konfig_fil = _konfigfil(config)
-    nämnd, inst, kommentarer = "", None, {}
-    if konfig_fil is not None:
-        konf = läs_konfiguration(konfig_fil)
-        nämnd, inst = konf.nämnd, konf.volymer
-    filer = {
-        "hemtjanst": hemtjanst or (inst.hemtjanst if inst else None),
-        "placeringar": placeringar or (inst.placeringar if inst else None),
-        "bistand": bistand or (inst.bistand if inst else None),
-        "serier": serier or (inst.serier if inst else []),
-    }
-    if not any(filer.values()):
+    konf = _inställningar(config, {"namnd": namnd, "mallar": mallar, "volymer": {
+        "hemtjanst": hemtjanst, "placeringar": placeringar, "bistand": bistand, "serier": serier,
+        "kommentarer": kommentarer, "blad": blad}})
+    v = konf.volymer
+    if v is None or not (v.hemtjanst or v.placeringar or v.bistand or v.serier):
         raise KommunrapportFel("ange minst en fil: --hemtjanst, --placeringar, --bistand eller --serier, "
                                f"eller en konfigurationsfil med [volymer] ({STANDARDKONFIG})")
-    if inst and inst.kommentarer:
-        kommentarer = läs_kommentarer(inst.kommentarer)
-    data = api.läs_volymdata(**filer, slag=inst.slag if inst else None, områden=omrade,
-                             kolumner=inst.kolumner if inst else None)
-    rapport = api.volymrapport(data, månad, year or år_i_månad)
-    skrivna = api.skriv_volymrapport(rapport, out, nämnd, kommentarer, mallar)
+    rapport = api.volymrapport_från_inställningar(v, månad, år, omrade)
+    kommentarer_ = läs_kommentarer(v.kommentarer) if v.kommentarer else {}
+    skrivna = api.skriv_volymrapport(rapport, out, konf.nämnd, kommentarer_, konf.mallar)
     _skrev(skrivna, rapport.varningar, api.volym_json(rapport) if json else None)
 
 
 @app.command(short_help="Rapport till kommunstyrelsen (jan–apr, jan–aug, jan–dec).")
 def ks(
     month: Annotated[str, typer.Option("--month", "--månad", "-m", help="apr, aug eller dec (eller 2025-08).")],
-    year: Annotated[int | None, typer.Option("--year", "--år", help="År (standard: senaste året i exporten).")] = None,
-    config: Annotated[Path | None, typer.Option("--config", "--konfig", help=f"Konfigurationsfil (standard: {STANDARDKONFIG}).")] = None,
-    data: Annotated[Path | None, typer.Option("--data", help="Exporten med utfall och budget.")] = None,
-    mappning: Annotated[Path | None, typer.Option("--mappning", help="Verksamhetsmappningen.")] = None,
+    year: År = None,
+    data: Data = None,
+    mappning: Mappning = None,
     investeringar: Annotated[Path | None, typer.Option("--investeringar", help="Investeringar per projekt (valfritt).")] = None,
-    out: Annotated[Path, typer.Option("--out", "--ut", help="Mapp att skriva i.")] = Path("ut"),
+    config: Konfig = None,
+    out: Ut = Path("ut"),
+    tecken: Tecken = None,
+    varden: Varden = None,
+    blad: Blad = None,
+    namnd: Namnd = None,
+    mallar: Mallar = None,
+    json: Json = False,
 ) -> None:
     """Rapport till kommunstyrelsen (jan–apr, jan–aug, jan–dec): drift och investeringar i mnkr, Word och Markdown.
 
@@ -190,26 +179,15 @@ def ks(
     (kommunrapport kör --month ÅÅÅÅ-08).
     """
     from . import api, history
-    from .settings import läs_konfiguration
 
-    try:
-        år_i_månad, månad = _tolka_månad(month)
-        år = year or år_i_månad
-        konfig_fil = _konfigfil(config)
-        konf = läs_konfiguration(konfig_fil) if konfig_fil else None
-        e = konf.ekonomi if konf else None
-        data = data or (e.data if e else None)
-        mappning = mappning or (e.mappning if e else None)
-        if data is None or mappning is None:
-            raise KommunrapportFel("ange --data och --mappning, eller en konfigurationsfil med [ekonomi]")
-        r = api.ks_rapport(data, mappning, månad, år, konf.nämnd if konf else "Nämnden",
-                           e.tecken if e else "kostnad-positiv", e.värden if e else "månad", e.blad if e else None,
-                           e.kolumner if e else None, investeringar or (e.investeringar if e else None),
-                           konf.ut / history.FILNAMN if konf else None)
-        _skrev(api.skriv_ks_rapport(r, out, konf.mallar if konf else None), r.varningar)
-    except KommunrapportFel as exc:
-        _skriv_fel(exc)
-        raise typer.Exit(exc.exit_code) from None
+    månad, år = _månad_och_år(month, year)
+    konf = _inställningar(config, {"namnd": namnd, "mallar": mallar, "ekonomi": {
+        "data": data, "mappning": mappning, "investeringar": investeringar, "tecken": tecken, "varden": varden,
+        "blad": blad}})
+    e = _ekonomiinställningar(konf)
+    historik_ = konf.ut / history.FILNAMN if _konfigfil(config) else None
+    r = api.ks_rapport_från_inställningar(e, månad, år, konf.nämnd, historik_)
+    _skrev(api.skriv_ks_rapport(r, out, konf.mallar), r.varningar, api.ks_json(r) if json else None)
 
 
 @app.command("kör", short_help="Schemalagd körning: alla rapporter för en period till ut/ÅÅÅÅ-MM/.")
@@ -226,29 +204,26 @@ def kor(
     Slutkod 0 = klart, 2 = fel i indata eller konfiguration, 3 = internt fel,
     4 = inget att göra (perioden finns redan), 5 = en annan körning pågår.
     """
-    from .runner import kör
+    from .runner import IngetAttGöra, kör
+
+    år, månad = (None, None)
+    if month is not None:
+        år, månad = _tolka_månad(month)
+    visa = sys.stderr.isatty() and not quiet
+
+    def steg(n: int, total: int, text: str) -> None:
+        if visa:
+            bar = "#" * n + "-" * (total - n)
+            print(f"\r[{bar}] {n}/{total} {text:<30}", end="" if n < total else "\n", file=sys.stderr, flush=True)
 
     try:
-        år, månad = (None, None)
-        if month is not None:
-            år, månad = _tolka_månad(month)
-        visa = sys.stderr.isatty() and not quiet
-
-        def steg(n: int, total: int, text: str) -> None:
-            if visa:
-                bar = "#" * n + "-" * (total - n)
-                print(f"\r[{bar}] {n}/{total} {text:<30}", end="" if n < total else "\n", file=sys.stderr, flush=True)
-
         körning = kör(config, månad, year or år, force, quiet, vanta, steg)
+    except IngetAttGöra as exc:  # not an error: cron stays silent with --quiet
         if not quiet:
-            print(f"skrev {körning.mapp}", file=sys.stderr)
-    except KommunrapportFel as exc:
-        if exc.exit_code == 4:
-            if not quiet:
-                print(f"inget att göra: {exc}", file=sys.stderr)
-        else:
-            _skriv_fel(exc)
+            print(f"inget att göra: {exc}", file=sys.stderr)
         raise typer.Exit(exc.exit_code) from None
+    if not quiet:
+        print(f"skrev {körning.mapp}", file=sys.stderr)
 
 
 @app.command(short_help="Sparade perioder: budgetavvikelse och prognos per månad.")
@@ -261,12 +236,8 @@ def historik(
     from .formatting import mnkr
     from .settings import läs_konfiguration
 
-    try:
-        konf = läs_konfiguration(config)
-        df = history.perioder(konf.ut / history.FILNAMN)
-    except KommunrapportFel as exc:
-        _skriv_fel(exc)
-        raise typer.Exit(exc.exit_code) from None
+    konf = läs_konfiguration(config)
+    df = history.perioder(konf.ut / history.FILNAMN)
     if json:
         print(df.to_json(orient="records", force_ascii=False, indent=2))
         return
@@ -286,14 +257,10 @@ def init(
     force: Annotated[bool, typer.Option("--force", help="Skriv över filer som redan finns.")] = False,
 ) -> None:
     """Skapa en startkonfiguration, en verksamhetsmappning, en kommentarfil och egna kopior av mallarna."""
-    from . import api
+    from .scaffold import init as init_
 
-    try:
-        for f in api.init(mapp, namnd, force):
-            print(f"skrev {f}", file=sys.stderr)
-    except KommunrapportFel as exc:
-        _skriv_fel(exc)
-        raise typer.Exit(exc.exit_code) from None
+    for f in init_(mapp, namnd, force):
+        print(f"skrev {f}", file=sys.stderr)
     print(f"Lägg exporten i {mapp / 'export'}, fyll i verksamheter.csv och kör: "
           f"kommunrapport validera {mapp / 'export'}/* && kommunrapport kör --config {mapp / 'kommunrapport.toml'}",
           file=sys.stderr)
@@ -311,11 +278,11 @@ def validera(
 
     Slutkod 0 = allt stämmer, 1 = varningar, 2 = fel (för schemalagda jobb).
     """
-    from . import api
+    from .input.detect import validera as validera_
 
     slutkod = 0
     for fil in filer:
-        v = api.validera(fil, mappning, tecken, varden, blad)
+        v = validera_(fil, mappning, tecken, varden, blad)
         print(v.fil)
         for rad in v.beskrivning:
             print(f"  {rad}")

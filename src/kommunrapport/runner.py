@@ -106,7 +106,7 @@ def senaste_stängda_månad(konf: Konfiguration, huvudbok=None) -> tuple[int, in
         år = int(d["år"].max())
         return år, int(d.loc[d["år"] == år, "månad"].max())
     v = konf.volymer
-    data = api.läs_volymdata(v.hemtjanst, v.placeringar, v.bistand, v.serier, v.slag, kolumner=v.kolumner)
+    data = api.läs_volymdata(v.hemtjanst, v.placeringar, v.bistand, v.serier, v.slag, kolumner=v.kolumner, blad=v.blad)
     # Every area must have the month: the earliest of the areas' latest months.
     return min(max(zip(d.serier["år"].astype(int), d.serier["månad"].astype(int))) for d in data)
 
@@ -168,8 +168,7 @@ def kör(konfig: str | Path, månad: int | None = None, år: int | None = None, 
                 v = konf.volymer
                 antal = sum(1 for p in (v.hemtjanst, v.placeringar, v.bistand) if p) + len(v.serier)
                 log.info("volymer: läser %d %s", antal, "fil" if antal == 1 else "filer")
-                data = api.läs_volymdata(v.hemtjanst, v.placeringar, v.bistand, v.serier, v.slag, kolumner=v.kolumner)
-                vr = api.volymrapport(data, månad, år)
+                vr = api.volymrapport_från_inställningar(v, månad, år)
                 kommentarer = läs_kommentarer(v.kommentarer) if v.kommentarer else {}
                 filer += api.skriv_volymrapport(vr, stage, konf.nämnd, kommentarer, konf.mallar)
                 for w in vr.varningar:

@@ -33,7 +33,7 @@ from typing import Literal
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import KonfigurationsFel, Plats
-from .input.ledger import SYNONYMER, Tecken, Värden
+from .input.headers import SYNONYMER, Tecken, Värden
 
 
 class EkonomiInställningar(BaseModel):
@@ -64,6 +64,7 @@ class VolymInställningar(BaseModel):
     slag: dict[str, Literal["flöde", "stock"]] = {}
     kolumner: dict[str, str] = {}  # e.g. beviljade = "Bev. tim", vårddygn = "Dygn"
     kommentarer: Path | None = None
+    blad: str | None = None  # sheet in every Excel file of the volumes
 
 
 class Konfiguration(BaseModel):
@@ -85,21 +86,33 @@ class Konfiguration(BaseModel):
 
 
 MILJÖPREFIX = "KOMMUNRAPPORT_"
-SÖKVÄGAR = {"": ("ut", "mallar"), "ekonomi": ("data", "mappning", "kommentarer", "investeringar"),
-            "volymer": ("hemtjanst", "placeringar", "bistand", "kommentarer")}
+# The one alias table of the boundaries: every setting a command line, the environment and the file can
+# give, by section. The ASCII key is the TOML key, the flag (--namnd, --varden) and the environment
+# variable's suffix (KOMMUNRAPPORT_NAMND, KOMMUNRAPPORT_EKONOMI_VARDEN); the Python field may differ
+# (namnd → nämnd, varden → värden, through the models' aliases).
+NYCKLAR = {"": ("namnd", "ut", "mallar"),
+           "ekonomi": ("data", "mappning", "kommentarer", "investeringar", "blad", "tecken", "varden"),
+           "volymer": ("hemtjanst", "placeringar", "bistand", "serier", "kommentarer", "blad")}
+SÖKVÄGAR = {"ut", "mallar", "data", "mappning", "kommentarer", "investeringar", "hemtjanst", "placeringar",
+            "bistand", "serier"}
+
+
+def _sätt(raw: dict, sektion: str, nyckel: str, värde: object) -> None:
+    """Put a value from the command line or the environment into the raw configuration; a path is taken
+    relative to the working directory (made absolute, so the file's folder does not apply)."""
+    if nyckel in SÖKVÄGAR:
+        värde = ([str(Path(v).absolute()) for v in värde] if isinstance(värde, (list, tuple))
+                 else str(Path(str(värde)).absolute()))
+    (raw if not sektion else raw.setdefault(sektion, {}))[nyckel] = värde
 
 
 def miljövariabler(raw: dict, miljö: dict[str, str]) -> dict:
-    """Paths overridden by environment variables: KOMMUNRAPPORT_UT, KOMMUNRAPPORT_EKONOMI_DATA, …
-
-    A path from the environment is taken relative to the working directory.
-    """
-    for sektion, nycklar in SÖKVÄGAR.items():
+    """Settings from environment variables: KOMMUNRAPPORT_UT, KOMMUNRAPPORT_EKONOMI_DATA, … (not lists)."""
+    for sektion, nycklar in NYCKLAR.items():
         for nyckel in nycklar:
             namn = MILJÖPREFIX + (f"{sektion}_{nyckel}" if sektion else nyckel).upper()
-            if miljö.get(namn):
-                target = raw if not sektion else raw.setdefault(sektion, {})
-                target[nyckel] = str(Path(miljö[namn]).absolute())
+            if miljö.get(namn) and nyckel != "serier":
+                _sätt(raw, sektion, nyckel, miljö[namn])
     return raw
 
 
@@ -118,13 +131,23 @@ KÄNDA_NYCKLAR = ("namnd", "ut", "rapporter", "mallar", "ekonomi", "volymer", "d
                  "serier", "slag")
 
 
-def valideringsfel(exc: ValidationError, fil: str) -> KonfigurationsFel:
+def valideringsfel(exc: ValidationError, fil: str, från_flaggor: set[str] = frozenset(),
+                   har_fil: bool = True) -> KonfigurationsFel:
+    """Pydantic's error in Swedish; a value that came from the command line is named by its flag."""
     import difflib
 
     # An unknown key explains a missing one ('mapning' for 'mappning'): report it first.
     e = sorted(exc.errors(), key=lambda x: x["type"] != "extra_forbidden")[0]
-    key = ".".join(str(p) for p in e["loc"])
+    key = ".".join(str(p) for p in e["loc"]).replace("värden", "varden").replace("nämnd", "namnd")
     typ = e["type"]
+    if key in från_flaggor or (typ == "missing" and not har_fil):
+        flagga = "--" + str(e["loc"][-1]).replace("värden", "varden")
+        if typ == "missing":
+            return KonfigurationsFel(f"ange {flagga}, eller en konfigurationsfil med --config")
+        if typ in ("enum", "literal_error"):
+            expected = e["ctx"]["expected"].replace(" or ", " eller ")
+            return KonfigurationsFel(f"{flagga} ska vara en av {expected}, inte '{e['input']}'")
+        return KonfigurationsFel(f"{flagga}: {e['msg'].removeprefix('Value error, ')}")
     if typ == "extra_forbidden":
         nära = difflib.get_close_matches(str(e["loc"][-1]), KÄNDA_NYCKLAR, n=1)
         msg = f"okänd nyckel '{key}'" + (f"; menar du '{nära[0]}'?" if nära else "")
@@ -138,42 +161,72 @@ def valideringsfel(exc: ValidationError, fil: str) -> KonfigurationsFel:
     return KonfigurationsFel(msg.replace("Value error, ", ""), Plats(fil))
 
 
-def läs_konfiguration(sökväg: str | Path, miljö: dict[str, str] | None = None) -> Konfiguration:
-    """Load and validate the TOML configuration; relative paths are relative to the file."""
-    path = Path(sökväg)
+def _läs_toml(path: Path) -> dict:
     if not path.exists():
-        raise KonfigurationsFel("konfigurationsfilen finns inte", Plats(str(sökväg)))
+        raise KonfigurationsFel("konfigurationsfilen finns inte", Plats(str(path)))
+    if path.is_dir():
+        raise KonfigurationsFel("är en mapp, inte en konfigurationsfil", Plats(str(path)))
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+), column (\d+)", str(exc))
         where = f" på rad {m.group(1)}, tecken {m.group(2)}" if m else ""
         raise KonfigurationsFel(
             f"filen är inte giltig TOML{where}; skriv nyckel = \"värde\", nycklar utan å, ä, ö "
-            "(t.ex. namnd, varden) eller inom citattecken", Plats(str(sökväg))) from exc
+            "(t.ex. namnd, varden) eller inom citattecken", Plats(str(path))) from exc
     except UnicodeDecodeError as exc:
-        raise KonfigurationsFel("filen är inte sparad som UTF-8", Plats(str(sökväg))) from exc
+        raise KonfigurationsFel("filen är inte sparad som UTF-8", Plats(str(path))) from exc
+
+
+def lös_inställningar(konfigfil: str | Path | None, flaggor: dict | None = None,
+                      miljö: dict[str, str] | None = None) -> Konfiguration:
+    """Every command's settings, resolved one way: flag > environment > configuration file > default.
+
+    `flaggor` holds what the command line gave, by section and ASCII key (see NYCKLAR), None where a
+    flag was not given: {"namnd": None, "ekonomi": {"data": Path("x.csv"), "tecken": None}}. Paths from
+    the command line and the environment are relative to the working directory, paths in the file
+    relative to the file. A wrong value names where it came from: the file or the flag.
+    """
+    path = Path(konfigfil) if konfigfil is not None else None
+    raw = _läs_toml(path) if path is not None else {}
     raw = miljövariabler(raw, dict(os.environ) if miljö is None else miljö)
+    från_flaggor: set[str] = set()
+    for nyckel, värde in (flaggor or {}).items():
+        if isinstance(värde, dict):
+            for k, v in värde.items():
+                if v is not None and v != []:
+                    _sätt(raw, nyckel, k, v)
+                    från_flaggor.add(f"{nyckel}.{k}")
+        elif värde is not None:
+            _sätt(raw, "", nyckel, värde)
+            från_flaggor.add(nyckel)
+    källa = str(konfigfil) if konfigfil is not None else "kommandoraden"
     try:
         konf = Konfiguration.model_validate(raw)
     except ValidationError as exc:
-        raise valideringsfel(exc, str(sökväg)) from exc
-    base = path.parent
+        raise valideringsfel(exc, källa, från_flaggor, har_fil=path is not None) from exc
+    base = path.parent if path is not None else Path(".")
     konf.ut = Path(os.path.normpath(base / konf.ut))
     if konf.mallar is not None:
         konf.mallar = base / konf.mallar
     if konf.ekonomi is not None:
         e = konf.ekonomi
-        e.data = _glob(base / e.data, "ekonomi.data", str(sökväg))
+        e.data = _glob(base / e.data, "ekonomi.data", källa)
         e.mappning = base / e.mappning
         if e.kommentarer is not None:
             e.kommentarer = base / e.kommentarer
         if e.investeringar is not None:
-            e.investeringar = _glob(base / e.investeringar, "ekonomi.investeringar", str(sökväg))
+            e.investeringar = _glob(base / e.investeringar, "ekonomi.investeringar", källa)
     if konf.volymer is not None:
         v = konf.volymer
         for key in ("hemtjanst", "placeringar", "bistand", "kommentarer"):
             if getattr(v, key) is not None:
-                setattr(v, key, _glob(base / getattr(v, key), f"volymer.{key}", str(sökväg)))
-        v.serier = [_glob(base / p, "volymer.serier", str(sökväg)) for p in v.serier]
+                setattr(v, key, _glob(base / getattr(v, key), f"volymer.{key}", källa))
+        v.serier = [_glob(base / p, "volymer.serier", källa) for p in v.serier]
     return konf
+
+
+def läs_konfiguration(sökväg: str | Path, miljö: dict[str, str] | None = None) -> Konfiguration:
+    """Load and validate the TOML configuration (with the environment's settings); relative paths are
+    relative to the file."""
+    return lös_inställningar(sökväg, None, miljö)

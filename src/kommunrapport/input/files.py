@@ -10,7 +10,6 @@ import csv
 import io
 import logging
 import re
-import unicodedata
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -20,17 +19,11 @@ import numpy as np
 import pandas as pd
 
 from ..errors import IndataFel, IngenRubrikrad, Plats
+from .headers import normalisera_rubrik
 
 EXCEL_SUFFIX = {".xlsx", ".xlsm", ".xls", ".ods"}
 CSV_SUFFIX = {".csv", ".txt", ".tsv"}
 HEADER_SEARCH_ROWS = 40
-
-
-def normalisera_rubrik(text: object) -> str:
-    """'  Utfall ack. ' → 'utfall ack'; keeps å ä ö, folds case and whitespace, drops trailing dots/colons."""
-    s = unicodedata.normalize("NFC", str(text)).replace("\u00a0", " ").replace("\ufeff", "")
-    s = re.sub(r"\s+", " ", s).strip().lower()
-    return s.rstrip(".:").strip()
 
 
 @dataclass

@@ -14,7 +14,6 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
 
 import numpy as np
@@ -22,39 +21,19 @@ import pandas as pd
 
 from ..errors import IndataFel, IngenRubrikrad, KommunrapportFel, Plats
 from ..model.period import år_och_månad
-from .files import Tabell, läs_tabell, normalisera_rubrik
+from .files import Tabell, läs_tabell
+from .headers import (
+    KRÄVS_I_RUBRIK,
+    SYNONYMER,
+    Tecken,
+    Värden,
+    härledd_typ,
+    kolumnkarta,
+    månadsrubrik,
+)
 from .numbers import tolka_tal
-from .series import härledd_typ
 
 MAX_FEL_PER_KOLUMN = 10
-
-
-class Tecken(StrEnum):
-    """Sign convention of an export."""
-
-    KOSTNAD_POSITIV = "kostnad-positiv"  # ledger: costs positive (debit), revenue negative
-    KOSTNAD_NEGATIV = "kostnad-negativ"  # follow-up system (Hypergene): costs negative, revenue positive
-
-
-class Värden(StrEnum):
-    """Whether amounts are per month or accumulated from January."""
-
-    MÅNAD = "månad"
-    ACKUMULERADE = "ackumulerade"
-
-
-# Standard field → header texts that mean it (normalised: lower case, single spaces).
-SYNONYMER: dict[str, tuple[str, ...]] = {
-    "år": ("år", "ar", "year", "bokföringsår", "räkenskapsår"),
-    "månad": ("månad", "manad", "mån", "månadsnr", "månadsnummer", "month", "period", "bokföringsperiod"),
-    "verksamhet": ("verksamhet", "verksamhetskod", "vht", "verks", "verksamhetsområde"),
-    "utfall": ("utfall", "utfall kr", "redovisat", "bokfört", "utfall period"),
-    "budget": ("budget", "budget kr", "periodiserad budget", "budget period"),
-    "prognos": ("prognos", "prognos kr", "helårsprognos"),
-    "konto": ("konto", "kontonr", "kontonummer"),
-    "typ": ("typ", "intäkt/kostnad", "kontotyp"),
-}
-KRÄVS_I_RUBRIK = ("verksamhet", "utfall", "budget")
 
 
 @dataclass
@@ -73,24 +52,6 @@ class Huvudbok:
     @property
     def har_typ(self) -> bool:
         return bool(self.data["typ"].notna().all()) and len(self.data) > 0
-
-
-def kolumnkarta(rubriker: list[str], egna: dict[str, str] | None = None,
-                synonymer: dict[str, tuple[str, ...]] = SYNONYMER) -> dict[str, str]:
-    """Standard field → header found in the file, using the user's own names first."""
-    karta: dict[str, str] = {}
-    for fält, namn in (egna or {}).items():
-        n = normalisera_rubrik(namn)
-        if n in rubriker:
-            karta[fält] = n
-    for fält, syn in synonymer.items():
-        if fält in karta:
-            continue
-        for s in syn:
-            if s in rubriker and s not in karta.values():
-                karta[fält] = s
-                break
-    return karta
 
 
 def läs_ekonomi(
@@ -151,7 +112,6 @@ def läs_ekonomi_bred(
     """An ekonomi report saved with months as columns: one line per verksamhet (and year), the measure
     (utfall, budget, prognos) in a column such as 'Mått', or as a block title line above its lines.
     Summa/Totalt lines and columns are not data."""
-    from .series import härledd_typ, månadsrubrik
 
     def är_rubrik(h: list[str]) -> bool:
         return sum(1 for c in h if månadsrubrik(c)) >= 2 and "verksamhet" in kolumnkarta(h, kolumner)

@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from ..errors import IndataFel, KommunrapportFel, KonfigurationsFel, Plats
 from .files import läs_tabell
+from .ledger import Huvudbok
 
 
 class VerksamhetsRad(BaseModel):
@@ -173,3 +174,11 @@ def läs_mappning(sökväg: str | Path) -> Verksamhetsträd:
     if not rader:
         raise KonfigurationsFel("mappningen har inga rader", Plats(str(sökväg)))
     return Verksamhetsträd(rader, str(sökväg), [int(n) for n in tabell.radnummer])
+
+
+def koppla_rader(huvudbok: Huvudbok, träd: Verksamhetsträd) -> pd.DataFrame:
+    """The ledger with each line's report row id in column 'rad'; unknown codes are errors."""
+    data, t = huvudbok.data, huvudbok.tabell
+    källrad = data["källrad"].to_numpy()
+    rad = träd.koppla(data["verksamhet"], lambda i: Plats(t.fil, t.blad, int(källrad[i]), t.kolumnnamn(huvudbok.kodkolumn)))
+    return data.assign(rad=rad.to_numpy())

@@ -28,15 +28,11 @@ from ..errors import IndataFel, KommunrapportFel, Plats
 from ..formatting import tal
 from ..model.period import MÅNADER_KORT, år_och_månad
 from .files import Tabell, läs_tabell
+from .headers import FOTNOT, härledd_typ, månadsrubrik
 from .numbers import tolka_tal
 
-SUMMA = {"summa", "totalsumma", "totalt", "total", "delsumma", "sum", "summa totalt", "helår", "hela året"}
-MEDEL = {"årssnitt", "snitt", "medel", "medelvärde", "genomsnitt", "snitt per månad", "medel per månad"}
-ACK = re.compile(r"^ack(\.|umulerad|umulerat)?\b")
-TERTIAL = re.compile(r"^(?:tertial\s*|t)([123])\b")
 VARAV = re.compile(r"^[\s\-–•]*(varav|därav)\b", re.IGNORECASE)
 ÅRTAL = re.compile(r"^(19[5-9]\d|20\d\d)$")
-FOTNOT = re.compile(r"(?<=[a-zåäöé])\d{1,2}$")
 TERTIALMÅNADER = {1: range(1, 5), 2: range(5, 9), 3: range(9, 13)}
 MÅNADER_SOM_RUBRIK = 2  # at least this many month headers make a header row
 
@@ -72,34 +68,6 @@ class Serier:
     @property
     def varningar(self) -> list[str]:
         return [str(k) for k in self.kontroller if not k.stämmer]
-
-
-def månadsrubrik(h: str) -> tuple[int | None, int] | None:
-    """(year or None, month) for a header cell that names a month: 'jan', 'Januari', '2025-01'."""
-    h = h.strip().lower()
-    if not h or h.isdigit() and len(h) <= 2:
-        return None
-    år, m = år_och_månad(h)
-    return (år, m) if m else None
-
-
-def _nyckel(h: str) -> str:
-    return FOTNOT.sub("", h.strip().lower()).strip(" .:")
-
-
-def härledd_typ(h: str) -> tuple[str, int | None] | None:
-    """('summa'|'medel'|'tertial', tertial number) for a derived row/column label; else None."""
-    k = _nyckel(h)
-    if not k:
-        return None
-    m = TERTIAL.match(k)
-    if m and (k.endswith("summa") or re.fullmatch(r"(tertial\s*|t)[123]", k)):
-        return "tertial", int(m.group(1))
-    if k in SUMMA or k.startswith("summa ") or k.endswith(" summa") or ACK.match(k):
-        return "summa", None
-    if k in MEDEL:
-        return "medel", None
-    return None
 
 
 def är_bred_rubrik(h: list[str]) -> bool:

@@ -5,23 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-
-def skriv_bilaga(tabeller: dict[str, pd.DataFrame], info: dict[str, str], sökväg: Path,
-                 andelskolumner: set[str] = frozenset()) -> None:
-    """The ekonomi annex: float columns in mnkr with one decimal, shares and changes as percent."""
-    from ..reports.volymer import Tabellvy
-
-    vyer = []
-    for namn, df in tabeller.items():
-        format_ = {c: ("procent" if c in andelskolumner or str(c).startswith("Förändring") else "tal1")
-                   for c in df.columns if pd.api.types.is_float_dtype(df[c].dtype)}
-        vyer.append(Tabellvy(namn, namn, df, None, format_))
-    skriv_vyer(vyer, info, sökväg)
+from ..model.table import Tabellvy
 
 
 def _cell(v):
@@ -37,8 +25,8 @@ def _cell(v):
 CELLFORMAT = {"heltal": "#,##0", "tal1": "#,##0.0", "procent": "0.0%", "text": None}  # 1 397,1 in Swedish Excel
 
 
-def skriv_vyer(vyer: list, info: dict[str, str], sökväg: Path) -> None:
-    """Write `Tabellvy` tables (see volume_report): one sheet each, numbers with their own format."""
+def skriv_vyer(vyer: list[Tabellvy], info: dict[str, str], sökväg: Path) -> None:
+    """Write `Tabellvy` tables (see model.table): one sheet each, numbers with their own format."""
     wb = Workbook()
     ws = wb.active
     ws.title = "Info"

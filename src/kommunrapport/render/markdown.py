@@ -62,12 +62,12 @@ def cell(v, format: str, tecken: bool = False) -> str:
 
 
 def markdown_tabell(vy) -> str:
-    """A Tabellvy (see volume_report) as a Markdown table; text columns left, numbers right."""
+    """A Tabellvy (see model.table) as a Markdown table; text columns left, numbers right."""
     cols = list(vy.data.columns)
     align = ["---" if vy.format(0, c) == "text" else "---:" for c in cols] if len(vy.data) else ["---"] * len(cols)
     lines = ["| " + " | ".join(str(c) for c in cols) + " |", "|" + "|".join(align) + "|"]
     for i, rec in enumerate(vy.data.itertuples(index=False)):
-        lines.append("| " + " | ".join(cell(v, vy.format(i, c), str(c).startswith("Förändring")) for v, c in zip(rec, cols)) + " |")
+        lines.append("| " + " | ".join(cell(v, vy.format(i, c), vy.plustecken(c)) for v, c in zip(rec, cols)) + " |")
     return "\n".join(lines)
 
 

@@ -103,7 +103,7 @@ def fet(text: str, fet: bool) -> RichText:
 
 
 def lägg_till_tabell(sub, vy, rubrik: bool = True) -> None:
-    """A Tabellvy (see volume_report) as a real Word table in a sub-document."""
+    """A Tabellvy (see model.table) as a real Word table in a sub-document."""
     if rubrik:
         sub.add_paragraph(vy.rubrik, style="Heading 2")
     cols = list(vy.data.columns)
@@ -126,6 +126,6 @@ def lägg_till_tabell(sub, vy, rubrik: bool = True) -> None:
         for j, (v, c) in enumerate(zip(rec, cols)):
             fmt = vy.format(i, c)
             p = row[j].paragraphs[0]
-            p.add_run(cell(v, fmt, str(c).startswith("Förändring"))).font.size = Pt(8)
+            p.add_run(cell(v, fmt, vy.plustecken(c))).font.size = Pt(8)
             if fmt != "text":
                 p.alignment = 2  # right

@@ -16,8 +16,9 @@ from ..calc.ekonomi import MÅNADER, TOTAL
 from ..errors import IndataFel, KommunrapportFel, Plats
 from ..formatting import avrunda, mnkr
 from ..input.ledger import Huvudbok
-from ..input.mapping import Verksamhetsträd
+from ..input.mapping import Verksamhetsträd, koppla_rader
 from ..model.period import MÅNADER_KORT, kort_period, månadsnamn, period_text
+from ..model.table import Tabellvy
 
 MILJON = 1e6
 
@@ -91,14 +92,6 @@ class Ekonomirapport:
                 f"{mnkr(self.avvikelse_fg_år, tecken=f != 0)} mnkr.")
 
 
-def koppla_rader(huvudbok: Huvudbok, träd: Verksamhetsträd) -> pd.DataFrame:
-    """The ledger with each line's report row id in column 'rad'; unknown codes are errors."""
-    data, t = huvudbok.data, huvudbok.tabell
-    källrad = data["källrad"].to_numpy()
-    rad = träd.koppla(data["verksamhet"], lambda i: Plats(t.fil, t.blad, int(källrad[i]), t.kolumnnamn(huvudbok.kodkolumn)))
-    return data.assign(rad=rad.to_numpy())
-
-
 def kontrollera_stängd(ledger: pd.DataFrame, år: int, månad: int, källa: Plats) -> None:
     """The report month must have utfall: exports show 0,0 for months that are not closed."""
     if not (ledger["år"] == år).any():
@@ -170,7 +163,18 @@ def bygg_ekonomirapport(
     )
 
 
-def tabeller(r: Ekonomirapport) -> dict[str, pd.DataFrame]:
+ANDELSKOLUMNER = {"Andel av total årsbudget", "Förbrukat av periodbudget", "Förbrukat av årsbudget",
+                  "Budget i balans"}
+
+
+def _vy(namn: str, rubrik: str, df: pd.DataFrame) -> Tabellvy:
+    """An ekonomi table: amounts in mnkr with one decimal, shares and changes as percent."""
+    format_ = {c: ("procent" if c in ANDELSKOLUMNER or Tabellvy.plustecken(c) else "tal1")
+               for c in df.columns if pd.api.types.is_float_dtype(df[c].dtype)}
+    return Tabellvy(namn, rubrik, df, None, format_)
+
+
+def tabeller(r: Ekonomirapport) -> dict[str, Tabellvy]:
     """Every table and chart's data, in mnkr (unrounded) and shares as fractions.
 
     The keys are the annex's sheet names; the first column of each table is its row label.
@@ -230,28 +234,28 @@ def tabeller(r: Ekonomirapport) -> dict[str, pd.DataFrame]:
         "Verksamhet": [r.träd.rad(i).rubrik for i in top],
         f"Budgetavvikelse {r.period} {r.år}": (r.ackumulerad_avvikelse.loc[top, r.månad] / MILJON).to_numpy(),
     })
-    out = {
-        "Ackumulerat resultat": resultat,
-        "Nyckeltal": nt,
-        "Rapport till KS": ks,
-    }
+    vyer = [
+        _vy("Ackumulerat resultat", f"Ackumulerat resultat {r.period} {r.år} (mnkr)", resultat),
+        _vy("Nyckeltal", f"Nyckeltal {r.period} {r.år} (mnkr)", nt),
+        _vy("Rapport till KS", f"Rapport till kommunstyrelsen {kort} {r.år} (mnkr)", ks),
+    ]
     utv = r.prognosutveckling()
     if utv is not None:
         t = pd.DataFrame({"Verksamhet": totalrad})
         for m in utv.columns:
             t[f"Prognos jan–{MÅNADER_KORT[m - 1]}" if m > 1 else "Prognos jan"] = (utv[m] / MILJON).to_numpy()
-        out["Prognosens utveckling"] = t
+        vyer.append(_vy("Prognosens utveckling", "Prognosens utveckling (mnkr)", t))
     mot = r.prognosavvikelse_mot(8)
     if mot is not None:
-        out["Prognosavvikelse"] = pd.DataFrame({
+        vyer.append(_vy("Prognosavvikelse", "Prognosavvikelse (mnkr)", pd.DataFrame({
             "Verksamhet": totalrad,
             f"Budgetavvikelse {r.år}": (mot["budgetavvikelse"] / MILJON).to_numpy(),
             f"Prognos vid rapport jan–aug {r.år}": (mot["prognos"] / MILJON).to_numpy(),
             "Prognosavvikelse": (mot["prognosavvikelse"] / MILJON).to_numpy(),
-        })
-    out["Diagram avvikelse per månad"] = diagram1
-    out["Diagram avvikelse per verks."] = diagram2
-    return out
+        })))
+    vyer.append(_vy("Diagram avvikelse per månad", f"Ackumulerad budgetavvikelse per månad, {r.nämnd}", diagram1))
+    vyer.append(_vy("Diagram avvikelse per verks.", f"Budgetavvikelse per verksamhet {r.period} {r.år}", diagram2))
+    return {v.namn: v for v in vyer}
 
 
 def kontrollera_kommentarer(kommentarer: dict[str, str], träd: Verksamhetsträd, fil: str) -> dict[str, str]:

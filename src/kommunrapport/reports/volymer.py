@@ -6,9 +6,7 @@ formatted, so the Markdown report, the Excel annex and the JSON carry the same n
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -17,38 +15,10 @@ from ..calc import volymer as vc
 from ..errors import IndataFel
 from ..input.volumes import Volymdata
 from ..model.period import MÅNADER, MÅNADER_KORT, kort_period, period_text
+from ..model.table import Diagram, Tabellvy, bladnamn, slug
 
 ÅR_I_TABELL = 6  # years shown in a years × months table
 ÅR_I_DIAGRAM = 4
-
-
-@dataclass
-class Tabellvy:
-    """A table to show: `data` holds raw numbers; formats are heltal, tal1, procent, procentenheter, text."""
-
-    namn: str  # sheet name in the annex (≤ 31 characters, unique)
-    rubrik: str
-    data: pd.DataFrame
-    radformat: list[str] | None = None
-    kolumnformat: dict[str, str] = field(default_factory=dict)
-    cellformat: dict[tuple[int, str], str] = field(default_factory=dict)
-
-    def format(self, rad: int, kolumn: str) -> str:
-        if (rad, kolumn) in self.cellformat:
-            return self.cellformat[(rad, kolumn)]
-        if kolumn in self.kolumnformat:
-            return self.kolumnformat[kolumn]
-        if not pd.api.types.is_numeric_dtype(self.data[kolumn].dtype):
-            return "text"
-        return self.radformat[rad] if self.radformat else "heltal"
-
-
-@dataclass
-class Diagram:
-    filnamn: str
-    titel: str
-    typ: str  # linje | staplar
-    data: pd.DataFrame  # linje: Månad + one column per year (current first); staplar: Typ, år−1, år
 
 
 @dataclass
@@ -73,18 +43,6 @@ class Volymrapport:
     @property
     def varningar(self) -> list[str]:
         return [v for a in self.avsnitt for v in a.varningar]
-
-
-def slug(text: str) -> str:
-    s = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "_", s).strip("_")[:40]
-
-
-def bladnamn(text: str) -> str:
-    """A valid Excel sheet name: no : \\ / ? * [ ], at most 31 characters. A longer name keeps its
-    start and its end ('Placeringar vårddygn…st, vuxna'), where names of sibling tables differ."""
-    s = re.sub(r"[:\\/?*\[\]]", "-", text).strip()
-    return s if len(s) <= 31 else s[:20].rstrip() + "…" + s[-10:].lstrip()
 
 
 def _kort_område(område: str) -> str:

@@ -1,0 +1,147 @@
+"""The ekonomi report laid out into files: Markdown, Word, two charts and the Excel annex.
+
+Every output takes its numbers from the same `tabeller(r)`, computed once per write.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..formatting import mnkr, procent, tal
+from ..model.period import MÅNADER, MÅNADER_KORT, månadsnamn
+from ..model.table import Tabellvy
+from ..output import atomisk_mapp
+from ..reports.ekonomi import ANDELSKOLUMNER, Ekonomirapport, tabeller
+from .markdown import rendera
+
+
+def filnamn(r: Ekonomirapport) -> dict[str, str]:
+    stam = f"{r.år}-{r.månad:02d}"
+    return {
+        "rapport": f"ekonomirapport_{stam}.md",
+        "word": f"ekonomirapport_{stam}.docx",
+        "bilaga": f"bilaga_ekonomirapport_{stam}.xlsx",
+        "diagram_månad": f"diagram_avvikelse_per_manad_{stam}.png",
+        "diagram_verksamhet": f"diagram_avvikelse_per_verksamhet_{stam}.png",
+    }
+
+
+def markdown(r: Ekonomirapport, mallmapp: Path | None = None, t: dict[str, Tabellvy] | None = None) -> str:
+    """The Markdown report from the template ekonomirapport.md.j2 (the kommun's own, if `mallmapp` has it)."""
+    t = t if t is not None else tabeller(r)
+    namn = filnamn(r)
+    resultat = t["Ackumulerat resultat"].data
+    verksamheter = []
+    for rad in r.träd.rader:
+        verksamheter.append({
+            "id": rad.id,
+            "rubrik": rad.rubrik,
+            "nivå": rad.nivå,
+            "avvikelse": r.ackumulerad_avvikelse.loc[rad.id, r.månad] / 1e6,
+            "prognos": None if r.prognosavvikelse is None else r.prognosavvikelse[rad.id] / 1e6,
+            "kommentar": r.kommentarer.get(rad.id, ""),
+        })
+    kontext = {
+        "nämnd": r.nämnd,
+        "år": r.år,
+        "månad": r.månad,
+        "månadsnamn": månadsnamn(r.månad),
+        "period": r.period,
+        "inledning": r.inledning(),
+        "avvikelse": r.avvikelse / 1e6,
+        "avvikelse_fg_år": None if r.avvikelse_fg_år is None else r.avvikelse_fg_år / 1e6,
+        "månader": [c for c in resultat.columns if c in MÅNADER_KORT],
+        "har_prognos": r.prognosavvikelse is not None,
+        "resultat": resultat.to_dict("records"),
+        "nyckeltal": t["Nyckeltal"].data.to_dict("records"),
+        "nyckeltal_kolumner": list(t["Nyckeltal"].data.columns),
+        "ks": t["Rapport till KS"].data.to_dict("records"),
+        "ks_kolumner": list(t["Rapport till KS"].data.columns),
+        "verksamheter": verksamheter,
+        "extra_tabeller": [{"rubrik": k, "kolumner": list(t[k].data.columns), "rader": t[k].data.to_dict("records")}
+                           for k in ("Prognosens utveckling", "Prognosavvikelse") if k in t],
+        "kommentarer": r.kommentarer,
+        "varningar": r.varningar,
+        "andelskolumner": ANDELSKOLUMNER,
+        "filer": namn,
+    }
+    return rendera("ekonomirapport.md.j2", kontext, mallmapp)
+
+
+def word_kontext(r: Ekonomirapport, doc, diagram: dict[str, Path], t: dict[str, Tabellvy] | None = None) -> dict:
+    """What the Word template gets: the same tables as Markdown and the annex, formatted the Swedish way."""
+    from .word import bild, fet, lägg_till_tabell, stycke
+
+    t = t if t is not None else tabeller(r)
+    mån = MÅNADER_KORT
+    resultat = []
+    for rad in t["Ackumulerat resultat"].data.to_dict("records"):
+        resultat.append({
+            "namn": fet(str(rad["Verksamhet"]), rad["Nivå"] == 0),
+            "m": [tal(rad[m], 1) if rad[m] == rad[m] else "" for m in mån],
+            "prognos": tal(rad["Prognos"], 1) if "Prognos" in rad and rad["Prognos"] == rad["Prognos"] else "",
+            "årsbudget": tal(rad["Årsbudget"], 1) if rad["Årsbudget"] == rad["Årsbudget"] else "",
+            "andel": procent(rad["Andel av total årsbudget"]),
+        })
+    ks = t["Rapport till KS"].data
+    sub = doc.new_subdoc()
+    for namn in ("Nyckeltal", "Prognosens utveckling", "Prognosavvikelse"):
+        if namn in t:
+            lägg_till_tabell(sub, t[namn])
+    verksamheter = []
+    for rad in r.träd.rader:
+        text = f"Budgetavvikelse {r.period}: {mnkr_text(r.ackumulerad_avvikelse.loc[rad.id, r.månad])} mnkr"
+        if r.prognosavvikelse is not None:
+            text += f". Prognosavvikelse helår: {mnkr_text(r.prognosavvikelse[rad.id])} mnkr"
+        verksamheter.append({"rubrik": rad.rubrik, "sammanfattning": text + ".",
+                             "kommentar": stycke(r.kommentarer.get(rad.id, ""))})
+    return {
+        "nämnd": r.nämnd, "år": r.år, "månad": r.månad, "månadsnamn": månadsnamn(r.månad), "period": r.period,
+        "rapportnamn": f"Ekonomirapport t.o.m. {månadsnamn(r.månad)} {r.år}",
+        "inledning": r.inledning(),
+        "kommentarer": {k: stycke(r.kommentarer.get(k, "")) for k in ("inledning", "prognos", "investeringar")},
+        "resultat": resultat,
+        "ks_rubriker": list(ks.columns[1:]),
+        "ks": [{"namn": rec[0], "v": [tal(v, 1) if v == v else "" for v in rec[1:]]} for rec in ks.itertuples(index=False)],
+        "nyckeltal": sub,
+        "verksamheter": verksamheter,
+        "diagram_manad": bild(doc, diagram["diagram_månad"]),
+        "diagram_verksamhet": bild(doc, diagram["diagram_verksamhet"]),
+    }
+
+
+def mnkr_text(kr: float) -> str:
+    return mnkr(kr, tecken=True)
+
+
+def skriv_ekonomirapport(r: Ekonomirapport, ut: str | Path, mallmapp: Path | None = None,
+                         källa: str = "") -> list[Path]:
+    """Write the Markdown report, the two charts and the Excel annex into `ut`, atomically."""
+    from .annex import skriv_vyer
+    from .charts import linjediagram_per_månad, stapeldiagram
+    from .word import mallsökväg, rendera_word
+
+    namn = filnamn(r)
+    t = tabeller(r)  # once, for every output
+    text = markdown(r, mallmapp, t)  # render first: a template error writes nothing
+    with atomisk_mapp(ut) as stage:
+        (stage / namn["rapport"]).write_text(text, encoding="utf-8")
+        d1 = t["Diagram avvikelse per månad"].data
+        linjediagram_per_månad(d1, f"Ackumulerad budgetavvikelse per månad, {r.nämnd}", "mnkr",
+                               stage / namn["diagram_månad"])
+        d2 = t["Diagram avvikelse per verks."].data
+        stapeldiagram(list(d2.iloc[:, 0]), list(d2.iloc[:, 1]),
+                      f"Budgetavvikelse per verksamhet {r.period} {r.år}", "mnkr",
+                      stage / namn["diagram_verksamhet"])
+        info = {
+            "Rapport": f"Ekonomirapport t.o.m. {MÅNADER[r.månad - 1]} {r.år}",
+            "Nämnd": r.nämnd,
+            "Enhet": "mnkr (miljoner kronor), + är bättre än budget; andelar i procent",
+            "Underlag": källa,
+        }
+        skriv_vyer(list(t.values()), info, stage / namn["bilaga"])
+        rendera_word(mallsökväg("ekonomirapport.docx", mallmapp),
+                     lambda doc: word_kontext(r, doc, {k: stage / namn[k] for k in ("diagram_månad", "diagram_verksamhet")}, t),
+                     stage / namn["word"])
+    ut = Path(ut)
+    return [ut / n for n in namn.values()]

@@ -1,0 +1,76 @@
+"""Reports as JSON (`--json`): amounts in mnkr, unrounded; shares as fractions; NaN as null."""
+
+from __future__ import annotations
+
+import json
+import math
+
+from ..reports.ekonomi import Ekonomirapport, tabeller
+from ..reports.ks import KSRapport
+from ..reports.volymer import Volymrapport
+
+
+def _json_värde(v):
+    """A cell as JSON: NaN and infinity become null, numpy scalars plain numbers."""
+    if hasattr(v, "item"):
+        v = v.item()
+    if isinstance(v, float) and (math.isnan(v) or math.isinf(v)):
+        return None
+    return v
+
+
+def ekonomi_json(r: Ekonomirapport) -> str:
+    """Key figures and every table as JSON (amounts in mnkr, unrounded; shares as fractions)."""
+    clean = _json_värde
+    t = {namn: vy.data for namn, vy in tabeller(r).items()}
+    nt = r.nyckeltal.loc["total"]
+    doc = {
+        "nämnd": r.nämnd,
+        "år": r.år,
+        "månad": r.månad,
+        "period": r.period,
+        "enhet": "mnkr",
+        "nyckeltal": {
+            "budgetavvikelse": r.avvikelse / 1e6,
+            "budgetavvikelse_fg_år": None if r.avvikelse_fg_år is None else r.avvikelse_fg_år / 1e6,
+            "prognos": None if r.prognosavvikelse is None else float(r.prognosavvikelse["total"]) / 1e6,
+            "årsbudget": float(r.årsbudget["total"]) / 1e6,
+            "nettokostnad": nt["nettokostnad"] / 1e6,
+            "budget_period": nt["budget_period"] / 1e6,
+            "förbrukat_av_periodbudget": nt["förbrukat_av_periodbudget"],
+            "förbrukat_av_årsbudget": nt["förbrukat_av_årsbudget"],
+            "förändring_mot_fg_år": nt["förändring_mot_fg_år"],
+            "budget_i_balans": nt["budget_i_balans"],
+        },
+        "inledning": r.inledning(),
+        "tabeller": {k: [{c: clean(v) for c, v in rec.items()} for rec in df.to_dict("records")] for k, df in t.items()},
+        "varningar": r.varningar,
+    }
+    doc["nyckeltal"] = {k: clean(float(v)) if v is not None else None for k, v in doc["nyckeltal"].items()}
+    return json.dumps(doc, ensure_ascii=False, indent=2)
+
+
+def volym_json(r: Volymrapport) -> str:
+    clean = _json_värde
+    doc = {
+        "år": r.år, "månad": r.månad, "period": r.period,
+        "avsnitt": [{
+            "område": a.område, "källa": a.källa,
+            "tabeller": {t.namn: [{c: clean(v) for c, v in rec.items()} for rec in t.data.to_dict("records")]
+                         for t in a.tabeller},
+            "varningar": a.varningar,
+        } for a in r.avsnitt],
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2)
+
+
+def ks_json(r: KSRapport) -> str:
+    """The report to kommunstyrelsen as JSON: every table (mnkr, result sign) and the warnings."""
+    clean = _json_värde
+    doc = {
+        "nämnd": r.nämnd, "år": r.år, "månad": r.månad, "period": r.period, "enhet": "mnkr",
+        "tabeller": {t.namn: [{c: clean(v) for c, v in rec.items()} for rec in t.data.to_dict("records")]
+                     for t in r.tabeller},
+        "varningar": r.varningar,
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2)

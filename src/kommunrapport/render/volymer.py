@@ -1,0 +1,70 @@
+"""The volume report laid out into files: Markdown, Word, one chart per main series and the Excel annex."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..model.period import MÅNADER, månadsnamn
+from ..output import atomisk_mapp
+from ..reports.volymer import Volymrapport
+from .markdown import rendera
+
+
+def volym_markdown(r: Volymrapport, nämnd: str = "", kommentarer: dict[str, str] | None = None, mallmapp: Path | None = None) -> str:
+    return rendera("volymrapport.md.j2", {
+        "nämnd": nämnd, "år": r.år, "månad": r.månad, "månadsnamn": månadsnamn(r.månad), "period": r.period,
+        "avsnitt": r.avsnitt, "varningar": r.varningar, "kommentarer": {k.lower(): v for k, v in (kommentarer or {}).items()},
+    }, mallmapp)
+
+
+def skriv_volymrapport(r: Volymrapport, ut: str | Path, nämnd: str = "", kommentarer: dict[str, str] | None = None,
+                       mallmapp: Path | None = None) -> list[Path]:
+    """Write the volume report (Markdown), its charts and the Excel annex into `ut`, atomically."""
+    from .annex import skriv_vyer
+    from .charts import linjediagram_per_månad, stapeldiagram_jämförelse
+    from .word import mallsökväg, rendera_word
+
+    stam = f"{r.år}-{r.månad:02d}"
+    rapport, bilaga, word = (f"volymrapport_{stam}.md", f"bilaga_volymrapport_{stam}.xlsx",
+                             f"volymrapport_{stam}.docx")
+    text = volym_markdown(r, nämnd, kommentarer, mallmapp)
+    written = [rapport, bilaga, word]
+    with atomisk_mapp(ut) as stage:
+        (stage / rapport).write_text(text, encoding="utf-8")
+        for a in r.avsnitt:
+            for d in a.diagram:
+                if d.typ == "linje":
+                    linjediagram_per_månad(d.data, d.titel, "", stage / d.filnamn, decimaler=0, nollinje=False)
+                else:
+                    stapeldiagram_jämförelse(d.data, d.titel, stage / d.filnamn)
+                written.append(d.filnamn)
+        info = {"Rapport": f"Volymer t.o.m. {MÅNADER[r.månad - 1]} {r.år}", "Nämnd": nämnd,
+                "Underlag": ", ".join(a.källa for a in r.avsnitt),
+                "Beräkning": "flöden summeras över perioden, stockar är medelvärden per månad"}
+        skriv_vyer([t for a in r.avsnitt for t in a.tabeller], info, stage / bilaga)
+        rendera_word(mallsökväg("volymrapport.docx", mallmapp),
+                     lambda doc: volym_word_kontext(r, doc, stage, nämnd, kommentarer), stage / word)
+    return [Path(ut) / n for n in written]
+
+
+def volym_word_kontext(r: Volymrapport, doc, mapp: Path, nämnd: str, kommentarer: dict[str, str] | None) -> dict:
+    from docx.shared import Cm
+
+    from .word import lägg_till_tabell, stycke
+
+    komm = {k.lower(): v for k, v in (kommentarer or {}).items()}
+    sub = doc.new_subdoc()
+    for a in r.avsnitt:
+        sub.add_paragraph(a.område, style="Heading 1")
+        for t in a.tabeller:
+            lägg_till_tabell(sub, t)
+        for d in a.diagram:
+            sub.add_picture(str(mapp / d.filnamn), width=Cm(13))
+        if komm.get(a.område.lower()):
+            sub.add_paragraph(stycke(komm[a.område.lower()]))
+    if r.varningar:
+        sub.add_paragraph("Att kontrollera", style="Heading 1")
+        for v in r.varningar:
+            sub.add_paragraph(v, style="List Bullet")
+    return {"nämnd": nämnd, "år": r.år, "månad": r.månad, "månadsnamn": månadsnamn(r.månad), "period": r.period,
+            "rapportnamn": f"Volymer t.o.m. {månadsnamn(r.månad)} {r.år}", "innehåll": sub}
