@@ -22,6 +22,7 @@ from .input.investments import läs_investeringar
 from .input.ledger import Huvudbok, Tecken, Värden, läs_ekonomi
 from .input.mapping import Verksamhetsträd, koppla_rader, läs_mappning
 from .input.volumes import Volymdata, läs_bistånd, läs_hemtjänst, läs_placeringar, läs_volymserier
+from .model.period import Period
 from .render.ekonomi import filnamn, markdown, skriv_ekonomirapport, word_kontext
 from .render.json import ekonomi_json, ks_json, volym_json
 from .render.ks import skriv_ks_rapport
@@ -128,7 +129,7 @@ def ks_rapport(data, mappning, månad: int, år: int | None = None, nämnd: str 
     kontrollera_stängd(ledger, år, månad, Plats(huvudbok.tabell.fil, huvudbok.tabell.blad))
     inv = läs_investeringar(investeringar, Tecken(tecken)) if investeringar else None
     if prognos_aug is None and historik is not None and månad == 12:
-        prognos_aug = history.ks_prognos(historik, f"{år}-08")
+        prognos_aug = history.ks_prognos(historik, Period(år, 8).stam)
     return bygg_ks_rapport(ledger, år, månad, nämnd, prognos_aug, inv, huvudbok.varningar)
 
 

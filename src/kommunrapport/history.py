@@ -57,7 +57,7 @@ def spara(sökväg: str | Path, rapport, ks_extra: dict[str, float] | None = Non
     from .calc.ekonomi import TOTAL
 
     r = rapport
-    period = f"{r.år}-{r.månad:02d}"
+    period = r.period.stam
     nt = r.nyckeltal.loc[TOTAL]
     prognos = r.prognosavvikelse
     with closing(_öppna(Path(sökväg))) as con, con:

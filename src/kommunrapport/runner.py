@@ -29,7 +29,7 @@ from pathlib import Path
 from . import history
 from .errors import KommunrapportFel
 from .formatting import mnkr
-from .model.period import MÅNADER
+from .model.period import MÅNADER, Period
 from .settings import Konfiguration, läs_konfiguration
 
 KLART, INGET_ATT_GÖRA, LÅST = 0, 4, 5
@@ -137,9 +137,10 @@ def kör(konfig: str | Path, månad: int | None = None, år: int | None = None, 
             år, månad = senaste_stängda_månad(konf, huvudbok)
         elif år is None:
             år = senaste_stängda_månad(konf, huvudbok)[0]
-        period = f"{år}-{månad:02d}"
+        perioden = Period(år, månad)
+        period = perioden.stam
         mål = ut / period
-        if konf.valda_rapporter == ["ks"] and månad not in (4, 8, 12):
+        if konf.valda_rapporter == ["ks"] and not perioden.är_ks_månad:
             raise IngetAttGöra(f"rapporten till kommunstyrelsen görs i april, augusti och december, inte för {period}")
         if mål.exists() and not tvinga:
             log.info("inget att göra: %s finns redan", mål, extra={"bara_fil": True})
@@ -173,7 +174,7 @@ def kör(konfig: str | Path, månad: int | None = None, år: int | None = None, 
                 filer += api.skriv_volymrapport(vr, stage, konf.nämnd, kommentarer, konf.mallar)
                 for w in vr.varningar:
                     log.warning("volymer: %s", w)
-            if "ks" in konf.valda_rapporter and månad in (4, 8, 12):
+            if "ks" in konf.valda_rapporter and perioden.är_ks_månad:
                 nr += 1
                 steg(nr, total, "rapporten till kommunstyrelsen")
                 ks = api.ks_rapport(huvudbok, träd, månad, år, konf.nämnd, e.tecken, investeringar=e.investeringar,

@@ -12,16 +12,16 @@ import numpy as np
 import pandas as pd
 
 from ..input.mapping import Verksamhetsträd
+from ..model.period import MÅNADSNUMMER
 
 TOTAL = "total"
-MÅNADER = list(range(1, 13))
 
 
 def månadsvärden(ledger: pd.DataFrame, träd: Verksamhetsträd, år: int, kolumn: str) -> pd.DataFrame:
     """Sum of `kolumn` per report row (own codes + descendants) and month; total last."""
     d = ledger[ledger["år"] == år]
     leaf = d.groupby(["rad", "månad"])[kolumn].sum().unstack("månad")
-    leaf = leaf.reindex(index=träd.ids, columns=MÅNADER).fillna(0.0)
+    leaf = leaf.reindex(index=träd.ids, columns=MÅNADSNUMMER).fillna(0.0)
     return rulla_upp(leaf, träd)
 
 
@@ -35,8 +35,8 @@ def rulla_upp(leaf: pd.DataFrame, träd: Verksamhetsträd) -> pd.DataFrame:
 
 def ackumulera(månadsvis: pd.DataFrame, till_månad: int = 12) -> pd.DataFrame:
     """Year to date per month (jan..m); months after `till_månad` are NaN."""
-    ack = månadsvis[MÅNADER].cumsum(axis=1)
-    ack.loc[:, [m for m in MÅNADER if m > till_månad]] = np.nan
+    ack = månadsvis[MÅNADSNUMMER].cumsum(axis=1)
+    ack.loc[:, [m for m in MÅNADSNUMMER if m > till_månad]] = np.nan
     return ack
 
 
@@ -48,7 +48,7 @@ def ackumulerad_avvikelse(ledger: pd.DataFrame, träd: Verksamhetsträd, år: in
 
 def årsbelopp(ledger: pd.DataFrame, träd: Verksamhetsträd, år: int, kolumn: str) -> pd.Series:
     """Sum over all twelve months (årsbudget for 'budget', helårsprognos for 'prognos')."""
-    return månadsvärden(ledger, träd, år, kolumn)[MÅNADER].sum(axis=1)
+    return månadsvärden(ledger, träd, år, kolumn)[MÅNADSNUMMER].sum(axis=1)
 
 
 def periodbelopp(ledger: pd.DataFrame, träd: Verksamhetsträd, år: int, till_månad: int, kolumn: str) -> pd.Series:

@@ -15,9 +15,9 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from ..model.period import MÅNADSNUMMER, TERTIALER
+
 Slag = Literal["flöde", "stock"]
-MÅNADER = list(range(1, 13))
-TERTIALER = {1: [1, 2, 3, 4], 2: [5, 6, 7, 8], 3: [9, 10, 11, 12]}
 
 
 def dagar(år: int, månad: int) -> int:
@@ -39,9 +39,9 @@ def kombinera(values: pd.Series | np.ndarray, slag: Slag) -> float:
 
 def årstabell(serie: pd.DataFrame) -> pd.DataFrame:
     """Years × months with Årssnitt (mean of the months present) and the count of months present."""
-    tab = serie.pivot_table(index="år", columns="månad", values="värde", aggfunc="sum").reindex(columns=MÅNADER)
-    tab["årssnitt"] = tab[MÅNADER].mean(axis=1)
-    tab["månader"] = tab[MÅNADER].notna().sum(axis=1)
+    tab = serie.pivot_table(index="år", columns="månad", values="värde", aggfunc="sum").reindex(columns=MÅNADSNUMMER)
+    tab["årssnitt"] = tab[MÅNADSNUMMER].mean(axis=1)
+    tab["månader"] = tab[MÅNADSNUMMER].notna().sum(axis=1)
     return tab
 
 
@@ -123,7 +123,7 @@ def rullande_12(serie: pd.DataFrame, slag: Slag) -> pd.DataFrame:
     if s.empty:
         return pd.DataFrame(columns=["år", "månad", "värde"])
     first, last = s.index.min(), s.index.max()
-    idx = pd.MultiIndex.from_tuples([(y, m) for y in range(first[0], last[0] + 1) for m in MÅNADER
+    idx = pd.MultiIndex.from_tuples([(y, m) for y in range(first[0], last[0] + 1) for m in MÅNADSNUMMER
                                      if first <= (y, m) <= last], names=["år", "månad"])
     full = s.reindex(idx)
     r = full.rolling(12, min_periods=12)

@@ -1,8 +1,10 @@
-"""Swedish month names: parsing what users type and what exports contain."""
+"""Months and report periods: Swedish month names, parsing what users type and what exports contain,
+and the `Period` value (year and month) that every report is made for."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 MÅNADER = [
     "januari", "februari", "mars", "april", "maj", "juni",
@@ -68,3 +70,58 @@ def period_text(månad: int) -> str:
     if månad == 1:
         return "januari"
     return f"januari–{MÅNADER[månad - 1]}"
+
+
+MÅNADSNUMMER = list(range(1, 13))  # the months of a year as numbers, the columns of month tables
+KS_MÅNADER = (4, 8, 12)  # the report to kommunstyrelsen covers jan–apr, jan–aug and jan–dec
+TERTIALER = {1: [1, 2, 3, 4], 2: [5, 6, 7, 8], 3: [9, 10, 11, 12]}
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A report period: January to `månad` of `år`, as in "Ekonomirapport t.o.m. februari 2025".
+
+    One value instead of two loose integers; each way of writing it is a property:
+    stam "2025-02" (folders, file names, the history), text "januari–februari", kort "jan–feb",
+    månadsnamn "februari".
+    """
+
+    år: int
+    månad: int
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.månad <= 12:
+            raise ValueError(f"månad {self.månad} finns inte (1–12)")
+
+    @classmethod
+    def från_stam(cls, stam: str) -> Period:
+        """Period.från_stam("2025-02") == Period(2025, 2)."""
+        år, månad = stam.split("-")
+        return cls(int(år), int(månad))
+
+    @property
+    def stam(self) -> str:
+        return f"{self.år}-{self.månad:02d}"
+
+    @property
+    def text(self) -> str:
+        return period_text(self.månad)
+
+    @property
+    def kort(self) -> str:
+        return kort_period(self.månad)
+
+    @property
+    def månadsnamn(self) -> str:
+        return MÅNADER[self.månad - 1]
+
+    @property
+    def är_ks_månad(self) -> bool:
+        return self.månad in KS_MÅNADER
+
+    @property
+    def föregående_år(self) -> Period:
+        return Period(self.år - 1, self.månad)
+
+    def __str__(self) -> str:
+        return self.stam

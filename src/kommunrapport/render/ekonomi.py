@@ -16,7 +16,7 @@ from .markdown import rendera
 
 
 def filnamn(r: Ekonomirapport) -> dict[str, str]:
-    stam = f"{r.år}-{r.månad:02d}"
+    stam = r.period.stam
     return {
         "rapport": f"ekonomirapport_{stam}.md",
         "word": f"ekonomirapport_{stam}.docx",
@@ -46,7 +46,7 @@ def markdown(r: Ekonomirapport, mallmapp: Path | None = None, t: dict[str, Tabel
         "år": r.år,
         "månad": r.månad,
         "månadsnamn": månadsnamn(r.månad),
-        "period": r.period,
+        "period": r.period.text,
         "inledning": r.inledning(),
         "avvikelse": r.avvikelse / 1e6,
         "avvikelse_fg_år": None if r.avvikelse_fg_år is None else r.avvikelse_fg_år / 1e6,
@@ -90,13 +90,13 @@ def word_kontext(r: Ekonomirapport, doc, diagram: dict[str, Path], t: dict[str, 
             lägg_till_tabell(sub, t[namn])
     verksamheter = []
     for rad in r.träd.rader:
-        text = f"Budgetavvikelse {r.period}: {mnkr_text(r.ackumulerad_avvikelse.loc[rad.id, r.månad])} mnkr"
+        text = f"Budgetavvikelse {r.period.text}: {mnkr_text(r.ackumulerad_avvikelse.loc[rad.id, r.månad])} mnkr"
         if r.prognosavvikelse is not None:
             text += f". Prognosavvikelse helår: {mnkr_text(r.prognosavvikelse[rad.id])} mnkr"
         verksamheter.append({"rubrik": rad.rubrik, "sammanfattning": text + ".",
                              "kommentar": stycke(r.kommentarer.get(rad.id, ""))})
     return {
-        "nämnd": r.nämnd, "år": r.år, "månad": r.månad, "månadsnamn": månadsnamn(r.månad), "period": r.period,
+        "nämnd": r.nämnd, "år": r.år, "månad": r.månad, "månadsnamn": månadsnamn(r.månad), "period": r.period.text,
         "rapportnamn": f"Ekonomirapport t.o.m. {månadsnamn(r.månad)} {r.år}",
         "inledning": r.inledning(),
         "kommentarer": {k: stycke(r.kommentarer.get(k, "")) for k in ("inledning", "prognos", "investeringar")},
@@ -131,7 +131,7 @@ def skriv_ekonomirapport(r: Ekonomirapport, ut: str | Path, mallmapp: Path | Non
                                stage / namn["diagram_månad"])
         d2 = t["Diagram avvikelse per verks."].data
         stapeldiagram(list(d2.iloc[:, 0]), list(d2.iloc[:, 1]),
-                      f"Budgetavvikelse per verksamhet {r.period} {r.år}", "mnkr",
+                      f"Budgetavvikelse per verksamhet {r.period.text} {r.år}", "mnkr",
                       stage / namn["diagram_verksamhet"])
         info = {
             "Rapport": f"Ekonomirapport t.o.m. {MÅNADER[r.månad - 1]} {r.år}",

@@ -28,7 +28,7 @@ def ekonomi_json(r: Ekonomirapport) -> str:
         "nämnd": r.nämnd,
         "år": r.år,
         "månad": r.månad,
-        "period": r.period,
+        "period": r.period.text,
         "enhet": "mnkr",
         "nyckeltal": {
             "budgetavvikelse": r.avvikelse / 1e6,
@@ -53,7 +53,7 @@ def ekonomi_json(r: Ekonomirapport) -> str:
 def volym_json(r: Volymrapport) -> str:
     clean = _json_värde
     doc = {
-        "år": r.år, "månad": r.månad, "period": r.period,
+        "år": r.år, "månad": r.månad, "period": r.period.text,
         "avsnitt": [{
             "område": a.område, "källa": a.källa,
             "tabeller": {t.namn: [{c: clean(v) for c, v in rec.items()} for rec in t.data.to_dict("records")]
@@ -68,7 +68,7 @@ def ks_json(r: KSRapport) -> str:
     """The report to kommunstyrelsen as JSON: every table (mnkr, result sign) and the warnings."""
     clean = _json_värde
     doc = {
-        "nämnd": r.nämnd, "år": r.år, "månad": r.månad, "period": r.period, "enhet": "mnkr",
+        "nämnd": r.nämnd, "år": r.år, "månad": r.månad, "period": r.period.kort, "enhet": "mnkr",
         "tabeller": {t.namn: [{c: clean(v) for c, v in rec.items()} for rec in t.data.to_dict("records")]
                      for t in r.tabeller},
         "varningar": r.varningar,

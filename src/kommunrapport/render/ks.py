@@ -14,10 +14,10 @@ def skriv_ks_rapport(r: KSRapport, ut: str | Path, mallmapp: Path | None = None)
     from .annex import skriv_vyer
     from .word import lägg_till_tabell, mallsökväg, rendera_word
 
-    stam = f"{r.år}-{r.månad:02d}"
+    stam = r.period.stam
     namn = [f"rapport_till_ks_{stam}.md", f"rapport_till_ks_{stam}.docx", f"bilaga_rapport_till_ks_{stam}.xlsx"]
-    kontext = {"nämnd": r.nämnd, "år": r.år, "månad": r.månad, "period": r.period,
-               "rapportnamn": f"Rapport till kommunstyrelsen {r.period} {r.år}",
+    kontext = {"nämnd": r.nämnd, "år": r.år, "månad": r.månad, "period": r.period.kort,
+               "rapportnamn": f"Rapport till kommunstyrelsen {r.period.kort} {r.år}",
                "tabeller": r.tabeller, "varningar": r.varningar}
     text = rendera("rapport_till_ks.md.j2", kontext, mallmapp)
 

@@ -12,7 +12,7 @@ from .markdown import rendera
 
 def volym_markdown(r: Volymrapport, nämnd: str = "", kommentarer: dict[str, str] | None = None, mallmapp: Path | None = None) -> str:
     return rendera("volymrapport.md.j2", {
-        "nämnd": nämnd, "år": r.år, "månad": r.månad, "månadsnamn": månadsnamn(r.månad), "period": r.period,
+        "nämnd": nämnd, "år": r.år, "månad": r.månad, "månadsnamn": månadsnamn(r.månad), "period": r.period.text,
         "avsnitt": r.avsnitt, "varningar": r.varningar, "kommentarer": {k.lower(): v for k, v in (kommentarer or {}).items()},
     }, mallmapp)
 
@@ -24,7 +24,7 @@ def skriv_volymrapport(r: Volymrapport, ut: str | Path, nämnd: str = "", kommen
     from .charts import linjediagram_per_månad, stapeldiagram_jämförelse
     from .word import mallsökväg, rendera_word
 
-    stam = f"{r.år}-{r.månad:02d}"
+    stam = r.period.stam
     rapport, bilaga, word = (f"volymrapport_{stam}.md", f"bilaga_volymrapport_{stam}.xlsx",
                              f"volymrapport_{stam}.docx")
     text = volym_markdown(r, nämnd, kommentarer, mallmapp)
@@ -66,5 +66,5 @@ def volym_word_kontext(r: Volymrapport, doc, mapp: Path, nämnd: str, kommentare
         sub.add_paragraph("Att kontrollera", style="Heading 1")
         for v in r.varningar:
             sub.add_paragraph(v, style="List Bullet")
-    return {"nämnd": nämnd, "år": r.år, "månad": r.månad, "månadsnamn": månadsnamn(r.månad), "period": r.period,
+    return {"nämnd": nämnd, "år": r.år, "månad": r.månad, "månadsnamn": månadsnamn(r.månad), "period": r.period.text,
             "rapportnamn": f"Volymer t.o.m. {månadsnamn(r.månad)} {r.år}", "innehåll": sub}

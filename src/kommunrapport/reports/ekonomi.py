@@ -12,12 +12,12 @@ import numpy as np
 import pandas as pd
 
 from ..calc import ekonomi as calc
-from ..calc.ekonomi import MÅNADER, TOTAL
+from ..calc.ekonomi import TOTAL
 from ..errors import IndataFel, KommunrapportFel, Plats
 from ..formatting import avrunda, mnkr
 from ..input.ledger import Huvudbok
 from ..input.mapping import Verksamhetsträd, koppla_rader
-from ..model.period import MÅNADER_KORT, kort_period, månadsnamn, period_text
+from ..model.period import MÅNADER_KORT, MÅNADSNUMMER, Period, kort_period, månadsnamn
 from ..model.table import Tabellvy
 
 MILJON = 1e6
@@ -58,8 +58,9 @@ class Ekonomirapport:
         return pd.DataFrame({"budgetavvikelse": utfall, "prognos": given, "prognosavvikelse": utfall - given})
 
     @property
-    def period(self) -> str:
-        return period_text(self.månad)
+    def period(self) -> Period:
+        """The report period: jan..månad of år."""
+        return Period(self.år, self.månad)
 
     @property
     def avvikelse(self) -> float:
@@ -82,7 +83,7 @@ class Ekonomirapport:
         a = avrunda(self.avvikelse / MILJON, 1)
         slag = ("vilket är en positiv budgetavvikelse" if a > 0 else
                 "vilket är en negativ budgetavvikelse" if a < 0 else "vilket innebär en budget i balans")
-        text = (f"Nämndens budgetavvikelse för perioden {self.period} år {self.år} är "
+        text = (f"Nämndens budgetavvikelse för perioden {self.period.text} år {self.år} är "
                 f"{mnkr(self.avvikelse, tecken=True)} mnkr {slag}")
         if self.avvikelse_fg_år is None:
             return text + f". Jämförelse med samma period år {self.år - 1} saknas i underlaget."
@@ -179,9 +180,9 @@ def tabeller(r: Ekonomirapport) -> dict[str, Tabellvy]:
 
     The keys are the annex's sheet names; the first column of each table is its row label.
     """
-    mån = [MÅNADER_KORT[m - 1] for m in MÅNADER]
+    mån = [MÅNADER_KORT[m - 1] for m in MÅNADSNUMMER]
     labels = [r.träd.rad(i).rubrik for i in r.träd.ids] + [f"Ackumulerad budgetavvikelse {r.år}"]
-    ack = r.ackumulerad_avvikelse[MÅNADER] / MILJON
+    ack = r.ackumulerad_avvikelse[MÅNADSNUMMER] / MILJON
     ack.columns = mån
     resultat = pd.DataFrame({"Verksamhet": labels, "Nivå": [r.träd.rad(i).nivå for i in r.träd.ids] + [0]})
     resultat = pd.concat([resultat, ack.reset_index(drop=True)], axis=1)
@@ -191,7 +192,7 @@ def tabeller(r: Ekonomirapport) -> dict[str, Tabellvy]:
     resultat["Andel av total årsbudget"] = r.andel_av_årsbudget.to_numpy()
     if r.föregående_år is not None:
         fg = {"Verksamhet": f"Ackumulerad budgetavvikelse {r.år - 1}", "Nivå": 0}
-        fg.update({mån[m - 1]: r.föregående_år[m] / MILJON for m in MÅNADER})
+        fg.update({mån[m - 1]: r.föregående_år[m] / MILJON for m in MÅNADSNUMMER})
         if r.prognosavvikelse is not None:
             fg["Prognos"] = np.nan if r.föregående_år_prognos is None else r.föregående_år_prognos / MILJON
         resultat = pd.concat([resultat, pd.DataFrame([fg])], ignore_index=True)
@@ -202,13 +203,13 @@ def tabeller(r: Ekonomirapport) -> dict[str, Tabellvy]:
     totalrad = labels[:-1] + [f"Totalt {r.nämnd}"]
     nt.insert(0, "Verksamhet", totalrad)
     nt = nt.rename(columns={
-        "nettokostnad": f"Nettokostnad {r.period} {r.år}",
-        "budget_period": f"Budget {r.period} {r.år}",
+        "nettokostnad": f"Nettokostnad {r.period.text} {r.år}",
+        "budget_period": f"Budget {r.period.text} {r.år}",
         "budgetavvikelse": "Budgetavvikelse",
         "årsbudget": f"Årsbudget {r.år}",
         "förbrukat_av_periodbudget": "Förbrukat av periodbudget",
         "förbrukat_av_årsbudget": "Förbrukat av årsbudget",
-        "nettokostnad_fg_år": f"Nettokostnad {r.period} {r.år - 1}",
+        "nettokostnad_fg_år": f"Nettokostnad {r.period.text} {r.år - 1}",
         "förändring_mot_fg_år": f"Förändring mot {r.år - 1}",
         "budget_i_balans": "Budget i balans",
     }).reset_index(drop=True)
@@ -228,15 +229,15 @@ def tabeller(r: Ekonomirapport) -> dict[str, Tabellvy]:
 
     diagram1 = pd.DataFrame({"Månad": mån, str(r.år): ack.loc[TOTAL].to_numpy()})
     if r.föregående_år is not None:
-        diagram1[str(r.år - 1)] = (r.föregående_år[MÅNADER] / MILJON).to_numpy()
+        diagram1[str(r.år - 1)] = (r.föregående_år[MÅNADSNUMMER] / MILJON).to_numpy()
     top = r.träd.toppnivå()
     diagram2 = pd.DataFrame({
         "Verksamhet": [r.träd.rad(i).rubrik for i in top],
-        f"Budgetavvikelse {r.period} {r.år}": (r.ackumulerad_avvikelse.loc[top, r.månad] / MILJON).to_numpy(),
+        f"Budgetavvikelse {r.period.text} {r.år}": (r.ackumulerad_avvikelse.loc[top, r.månad] / MILJON).to_numpy(),
     })
     vyer = [
-        _vy("Ackumulerat resultat", f"Ackumulerat resultat {r.period} {r.år} (mnkr)", resultat),
-        _vy("Nyckeltal", f"Nyckeltal {r.period} {r.år} (mnkr)", nt),
+        _vy("Ackumulerat resultat", f"Ackumulerat resultat {r.period.text} {r.år} (mnkr)", resultat),
+        _vy("Nyckeltal", f"Nyckeltal {r.period.text} {r.år} (mnkr)", nt),
         _vy("Rapport till KS", f"Rapport till kommunstyrelsen {kort} {r.år} (mnkr)", ks),
     ]
     utv = r.prognosutveckling()
@@ -254,7 +255,7 @@ def tabeller(r: Ekonomirapport) -> dict[str, Tabellvy]:
             "Prognosavvikelse": (mot["prognosavvikelse"] / MILJON).to_numpy(),
         })))
     vyer.append(_vy("Diagram avvikelse per månad", f"Ackumulerad budgetavvikelse per månad, {r.nämnd}", diagram1))
-    vyer.append(_vy("Diagram avvikelse per verks.", f"Budgetavvikelse per verksamhet {r.period} {r.år}", diagram2))
+    vyer.append(_vy("Diagram avvikelse per verks.", f"Budgetavvikelse per verksamhet {r.period.text} {r.år}", diagram2))
     return {v.namn: v for v in vyer}
 
 

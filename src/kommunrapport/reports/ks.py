@@ -18,11 +18,10 @@ import pandas as pd
 from ..calc import ekonomi as calc
 from ..errors import IndataFel
 from ..input.investments import Investeringar
-from ..model.period import MÅNADER_KORT, kort_period
+from ..model.period import KS_MÅNADER, MÅNADER_KORT, Period, kort_period
 from ..model.table import Tabellvy
 from .ekonomi import MILJON
 
-KS_MÅNADER = (4, 8, 12)
 
 @dataclass
 class KSRapport:
@@ -34,8 +33,9 @@ class KSRapport:
     prognoser: dict[str, float] = field(default_factory=dict)  # kr, helårsprognos per KS line (for the history)
 
     @property
-    def period(self) -> str:
-        return kort_period(self.månad)
+    def period(self) -> Period:
+        """The report period: jan..månad of år."""
+        return Period(self.år, self.månad)
 
 
 def bygg_ks_rapport(ledger: pd.DataFrame, år: int, månad: int, nämnd: str = "Nämnden",

@@ -14,7 +14,7 @@ import pandas as pd
 from ..calc import volymer as vc
 from ..errors import IndataFel
 from ..input.volumes import Volymdata
-from ..model.period import MÅNADER, MÅNADER_KORT, kort_period, period_text
+from ..model.period import MÅNADER, MÅNADER_KORT, MÅNADSNUMMER, Period, kort_period, period_text
 from ..model.table import Diagram, Tabellvy, bladnamn, slug
 
 ÅR_I_TABELL = 6  # years shown in a years × months table
@@ -37,8 +37,9 @@ class Volymrapport:
     avsnitt: list[Volymavsnitt]
 
     @property
-    def period(self) -> str:
-        return period_text(self.månad)
+    def period(self) -> Period:
+        """The report period: jan..månad of år."""
+        return Period(self.år, self.månad)
 
     @property
     def varningar(self) -> list[str]:
@@ -81,7 +82,7 @@ def _avsnitt(d: Volymdata, år: int, månad: int) -> Volymavsnitt:
     månader = list(range(1, månad + 1))
     tabeller: list[Tabellvy] = []
     diagram: list[Diagram] = []
-    stem = f"{år}-{månad:02d}"
+    stem = Period(år, månad).stam
     ko = _kort_område(d.område)
 
     # Missing months are reported, never averaged as zero.
@@ -135,7 +136,7 @@ def _avsnitt(d: Volymdata, år: int, månad: int) -> Volymavsnitt:
         tab = vc.årstabell(_tom(d.serie(df.namn), år, månad))
         tab = tab.loc[[y for y in tab.index if år - ÅR_I_TABELL < y <= år]]
         out = pd.DataFrame({"År": tab.index.astype(int)})
-        for m in vc.MÅNADER:
+        for m in MÅNADSNUMMER:
             out[MÅNADER_KORT[m - 1]] = tab[m].to_numpy()
         out["Årssnitt"] = tab["årssnitt"].to_numpy()
         tabeller.append(Tabellvy(df.namn, df.namn, out,
@@ -143,7 +144,7 @@ def _avsnitt(d: Volymdata, år: int, månad: int) -> Volymavsnitt:
         years = [y for y in sorted(tab.index, reverse=True)][:ÅR_I_DIAGRAM]
         chart = pd.DataFrame({"Månad": MÅNADER_KORT})
         for y in years:
-            chart[str(int(y))] = tab.loc[y, vc.MÅNADER].to_numpy(dtype=float)
+            chart[str(int(y))] = tab.loc[y, MÅNADSNUMMER].to_numpy(dtype=float)
         diagram.append(Diagram(f"diagram_{slug(d.område)}_{slug(df.namn)}_{stem}.png", df.namn, "linje", chart))
 
     # 4. Tertials (complete ones) for the main flows, with change on the same tertial last year.
