@@ -5,17 +5,19 @@ Exit codes: 0 klart, 2 fel i indata eller konfiguration, 3 internt fel.
 
 from __future__ import annotations
 
-import re
+import os
 import sys
+import traceback
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from .cli_svenska import SvenskTyper, klickfel_på_svenska
 from .errors import IndataFel, KommunrapportFel
 from .model.period import år_och_månad
 
-app = typer.Typer(
+app = SvenskTyper(
     help="kommunrapport – månadsrapporter för nämnder: ekonomi, volymer, bilagor.",
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -58,9 +60,39 @@ def _tolka_månad(text: str) -> tuple[int | None, int]:
     return år, månad
 
 
+DEBUGVARIABEL = "KOMMUNRAPPORT_DEBUG"
+_felsökning = False  # --debug or KOMMUNRAPPORT_DEBUG: main() shows an internal error's traceback
+
+
+def version() -> str:
+    """The installed package's version, else the source's."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as paketversion
+
+    try:
+        return paketversion("kommunrapport")
+    except PackageNotFoundError:
+        from . import __version__
+
+        return __version__
+
+
+def _visa_version(visa: bool) -> None:
+    if visa:
+        print(f"kommunrapport {version()}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _huvud() -> None:
+def _huvud(
+    _version: Annotated[bool, typer.Option("--version", callback=_visa_version, is_eager=True, expose_value=False,
+                                           help="Visa versionen och avsluta.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Vid internt fel: visa hela felspårningen på standard fel. "
+                                        f"Samma som miljövariabeln {DEBUGVARIABEL}=1.")] = False,
+) -> None:
     """kommunrapport – månadsrapporter för nämnder."""
+    global _felsökning
+    _felsökning = _felsökning or debug
 
 
 # The options the commands share, declared once; each command resolves them with settings.lös_inställningar.
@@ -298,28 +330,10 @@ def validera(
     raise typer.Exit(slutkod)
 
 
-def _klickfel_på_svenska(exc: Exception) -> str:
-    """Click's usage errors (a missing or unknown option, a bad value), said in Swedish."""
-    klasser = {k.__name__ for k in type(exc).__mro__}
-    param = getattr(exc, "param", None)
-    hint = getattr(exc, "param_hint", None) or (" / ".join(param.opts) if param is not None and param.opts else None)
-    if "MissingParameter" in klasser:
-        return f"flaggan {hint} saknas" if hint and str(hint).startswith("-") else f"{hint or 'ett argument'} saknas"
-    if "NoSuchOption" in klasser:
-        förslag = sorted(getattr(exc, "possibilities", None) or [])
-        return f"okänd flagga {exc.option_name}" + (f"; menade du {' eller '.join(förslag)}?" if förslag else "")
-    if "BadOptionUsage" in klasser and "requires an argument" in str(exc.message):
-        return f"flaggan {exc.option_name} behöver ett värde"
-    if "BadParameter" in klasser:
-        return f"ogiltigt värde för {hint}: {exc.message}" if hint else str(exc.message)
-    m = re.match(r"No such command '(.*)'", str(getattr(exc, "message", "")))
-    if m:
-        return f"okänt kommando '{m.group(1)}'"
-    return exc.format_message()
-
-
 def main(argv: list[str] | None = None) -> None:
     """The entry point; `argv` (without the program name) lets tests run a command in-process."""
+    global _felsökning
+    _felsökning = os.environ.get(DEBUGVARIABEL, "").strip().lower() not in ("", "0", "false", "nej", "no", "off")
     try:
         rc = app(args=argv, prog_name="kommunrapport", standalone_mode=False)  # usage errors come here, to be said in Swedish
         if isinstance(rc, int) and rc:
@@ -330,7 +344,7 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         print("avbrutet", file=sys.stderr)
         sys.exit(130)
-    except Exception as exc:  # noqa: BLE001 - last line of defence: no traceback for a user
+    except Exception as exc:  # noqa: BLE001 - last line of defence: a traceback only with --debug
         klasser = {k.__name__ for k in type(exc).__mro__}
         if "NoArgsIsHelpError" in klasser:  # no arguments: the help, as click itself shows it
             exc.show()
@@ -338,11 +352,13 @@ def main(argv: list[str] | None = None) -> None:
         if "UsageError" in klasser:
             ctx = getattr(exc, "ctx", None)
             kommando = ctx.command_path if ctx is not None else "kommunrapport"
-            print(f"fel: {_klickfel_på_svenska(exc)}\nSe '{kommando} -h'.", file=sys.stderr)
+            print(f"fel: {klickfel_på_svenska(exc)}\nSe '{kommando} -h'.", file=sys.stderr)
             sys.exit(2)
         if "Abort" in klasser:
             print("avbrutet", file=sys.stderr)
             sys.exit(1)
+        if _felsökning:
+            traceback.print_exception(exc, file=sys.stderr)
         print(f"internt fel: {type(exc).__name__}: {exc}. Rapportera gärna felet med kommandot du körde.",
               file=sys.stderr)
         sys.exit(3)

@@ -185,8 +185,15 @@ def kör(konfig: str | Path, månad: int | None = None, år: int | None = None, 
                     log.warning("ks: %s", w)
             steg(total, total, "flyttar på plats")
             _på_plats(stage, mål, databas, ekonomirapport, ks_prognoser)
-        except BaseException:
+        except BaseException as exc:
             shutil.rmtree(stage, ignore_errors=True)
+            # the cause in the log file only (the command line says it itself): a user error as its
+            # Swedish message(s), an internal error with its traceback
+            if isinstance(exc, KommunrapportFel):
+                for fel in getattr(exc, "alla", [exc]):
+                    log.error("fel: %s", fel, extra={"bara_fil": True})
+            elif isinstance(exc, Exception):
+                log.error("internt fel: %s: %s", type(exc).__name__, exc, exc_info=exc, extra={"bara_fil": True})
             log.error("avbrutet: ingenting skrevs för %s", period)
             raise
         log.info("klart: %s (%d filer)", mål, len(filer))
