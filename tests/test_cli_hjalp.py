@@ -107,12 +107,12 @@ def test_version(capsys):
 @pytest.fixture
 def internt_fel(monkeypatch):
     """`historik` meets a bug: reading the configuration raises RuntimeError."""
-    import kommunrapport.config
+    import kommunrapport.settings
 
     def trasig(*a, **k):
         raise RuntimeError("något gick sönder")
 
-    monkeypatch.setattr(kommunrapport.config, "läs_konfiguration", trasig)
+    monkeypatch.setattr(kommunrapport.settings, "läs_konfiguration", trasig)
     monkeypatch.delenv(cli.DEBUGVARIABEL, raising=False)
 
 
@@ -142,12 +142,12 @@ def test_debug_med_miljovariabeln(capsys, internt_fel, monkeypatch, värde, spå
 
 def test_debug_visar_ingen_felsparning_for_anvandarfel(capsys, monkeypatch):
     """A user error is its Swedish message, with --debug too."""
-    import kommunrapport.config
+    import kommunrapport.settings
 
     def fel_i_konfig(*a, **k):
         raise KommunrapportFel("kommunrapport.toml: 'ut' saknas")
 
-    monkeypatch.setattr(kommunrapport.config, "läs_konfiguration", fel_i_konfig)
+    monkeypatch.setattr(kommunrapport.settings, "läs_konfiguration", fel_i_konfig)
     assert kör_cli(capsys, "--debug", "historik") == (2, "", "fel: kommunrapport.toml: 'ut' saknas\n")
 
 
@@ -200,3 +200,19 @@ def test_kor_skriver_anvandarfelet_utan_felsparning_i_loggen(tmp_path, capsys, m
     assert "ERROR fel: mallen ekonomirapport.docx: fältet 'y' finns inte\n" in text
     assert "ERROR avbrutet: ingenting skrevs för 2025-02" in text and "Traceback" not in text
     assert capsys.readouterr().err == ""  # tyst: nothing on standard error
+
+
+def test_kor_loggar_ett_internt_fel_redan_nar_exporten_lases(tmp_path, capsys, monkeypatch):
+    """Before the period is known (reading the export) an internal error is logged with its traceback too."""
+    import kommunrapport.input.ledger as ledger
+
+    def trasig(*a, **k):
+        raise RuntimeError("läsaren gick sönder")
+
+    monkeypatch.setattr(ledger, "läs_ekonomi", trasig)
+    monkeypatch.delenv(cli.DEBUGVARIABEL, raising=False)
+    kod, _, fel = kör_cli(capsys, "kör", "--config", str(miljö(tmp_path)))
+    assert kod == 3 and "Traceback" not in fel
+    text = logg(tmp_path)
+    assert re.search(r"ERROR internt fel: RuntimeError: läsaren gick sönder\nTraceback \(most recent call last\):\n"
+                     r".*in trasig\n.*ERROR avbrutet: ingenting skrevs\n", text, re.S), text

@@ -113,16 +113,38 @@ def senaste_stängda_månad(konf: Konfiguration, huvudbok=None) -> tuple[int, in
 
 def kör(konfig: str | Path, månad: int | None = None, år: int | None = None, tvinga: bool = False,
         tyst: bool = False, vänta: float = 0.0, steg=None) -> Körning:
-    """Make every configured report for one period into ut/ÅÅÅÅ-MM/, atomically, and store its history."""
-    from . import api
-    from .input.comments import läs_kommentarer
+    """Make every configured report for one period into ut/ÅÅÅÅ-MM/, atomically, and store its history.
 
+    Every failure is logged in ut/kommunrapport.log: a user error as its message, an internal error with
+    its traceback."""
     konf = läs_konfiguration(konfig)
     if not konf.valda_rapporter:
         raise KommunrapportFel(f"{konfig}: inga rapporter är konfigurerade (lägg till [ekonomi] eller [volymer])")
     ut = konf.ut
     log = logg(ut, tyst)
-    steg = steg or (lambda n, total, text: None)
+    period: list[str] = []  # known once the month is decided
+    try:
+        return _kör(konf, log, månad, år, tvinga, vänta, steg or (lambda n, total, text: None), period)
+    except IngetAttGöra:
+        raise
+    except BaseException as exc:
+        # the cause in the log file only (the command line says it itself): a user error as its
+        # Swedish message(s), an internal error with its traceback
+        if isinstance(exc, KommunrapportFel):
+            for fel in getattr(exc, "alla", [exc]):
+                log.error("fel: %s", fel, extra={"bara_fil": True})
+        elif isinstance(exc, Exception):
+            log.error("internt fel: %s: %s", type(exc).__name__, exc, exc_info=exc, extra={"bara_fil": True})
+        log.error("avbrutet: ingenting skrevs" + (f" för {period[0]}" if period else ""))
+        raise
+
+
+def _kör(konf: Konfiguration, log: logging.Logger, månad: int | None, år: int | None, tvinga: bool, vänta: float,
+         steg, period_: list[str]) -> Körning:
+    from . import api
+    from .input.comments import läs_kommentarer
+
+    ut = konf.ut
     with lås(ut, vänta):
         huvudbok = träd = None
         e = konf.ekonomi
@@ -139,6 +161,7 @@ def kör(konfig: str | Path, månad: int | None = None, år: int | None = None, 
             år = senaste_stängda_månad(konf, huvudbok)[0]
         perioden = Period(år, månad)
         period = perioden.stam
+        period_.append(period)
         mål = ut / period
         if konf.valda_rapporter == ["ks"] and not perioden.är_ks_månad:
             raise IngetAttGöra(f"rapporten till kommunstyrelsen görs i april, augusti och december, inte för {period}")
@@ -185,16 +208,8 @@ def kör(konfig: str | Path, månad: int | None = None, år: int | None = None, 
                     log.warning("ks: %s", w)
             steg(total, total, "flyttar på plats")
             _på_plats(stage, mål, databas, ekonomirapport, ks_prognoser)
-        except BaseException as exc:
+        except BaseException:
             shutil.rmtree(stage, ignore_errors=True)
-            # the cause in the log file only (the command line says it itself): a user error as its
-            # Swedish message(s), an internal error with its traceback
-            if isinstance(exc, KommunrapportFel):
-                for fel in getattr(exc, "alla", [exc]):
-                    log.error("fel: %s", fel, extra={"bara_fil": True})
-            elif isinstance(exc, Exception):
-                log.error("internt fel: %s: %s", type(exc).__name__, exc, exc_info=exc, extra={"bara_fil": True})
-            log.error("avbrutet: ingenting skrevs för %s", period)
             raise
         log.info("klart: %s (%d filer)", mål, len(filer))
         return Körning(period, mål, [mål / f.name for f in filer])
