@@ -22,6 +22,7 @@ from .input.investments import läs_investeringar
 from .input.ledger import Huvudbok, Tecken, Värden, läs_ekonomi
 from .input.mapping import Verksamhetsträd, koppla_rader, läs_mappning
 from .input.volumes import Volymdata, läs_bistånd, läs_hemtjänst, läs_placeringar, läs_volymserier
+from .model import area
 from .model.period import Period
 from .render.ekonomi import filnamn, markdown, skriv_ekonomirapport, word_kontext
 from .render.json import ekonomi_json, ks_json, volym_json
@@ -79,7 +80,7 @@ def ekonomirapport_från_inställningar(inst: EkonomiInställningar, månad: int
                           inst.värden, inst.blad, inst.kolumner)
 
 
-OMRÅDEN = ("hemtjanst", "placeringar", "bistand", "serier")
+OMRÅDEN = tuple(area.OMRÅDEN)  # the values of --omrade
 
 
 def läs_volymdata(hemtjanst=None, placeringar=None, bistand=None, serier=(), slag=None, områden=None,
@@ -92,13 +93,13 @@ def läs_volymdata(hemtjanst=None, placeringar=None, bistand=None, serier=(), sl
     """
     vill = set(områden or OMRÅDEN)
     data = []
-    if hemtjanst and "hemtjanst" in vill:
+    if hemtjanst and area.HEMTJÄNST.nyckel in vill:
         data.append(läs_hemtjänst(hemtjanst, kolumner=kolumner, blad=blad))
-    if placeringar and "placeringar" in vill:
+    if placeringar and area.PLACERINGAR.nyckel in vill:
         data.append(läs_placeringar(placeringar, kolumner=kolumner, blad=blad))
-    if bistand and "bistand" in vill:
+    if bistand and area.BISTÅND.nyckel in vill:
         data.append(läs_bistånd(bistand, kolumner=kolumner, blad=blad))
-    if "serier" in vill:
+    if area.SERIER.nyckel in vill:
         data += [läs_volymserier(p, slag, blad) for p in serier]
     return data
 

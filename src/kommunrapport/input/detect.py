@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..errors import IndataFel, IngenRubrikrad, KommunrapportFel
 from ..formatting import heltal
+from ..model.area import BISTÅND, HEMTJÄNST, PLACERINGAR
 from ..model.period import MÅNADER, MÅNADER_KORT
 from .investments import läs_investeringar
 from .ledger import Tecken, Värden, läs_ekonomi
@@ -41,8 +42,8 @@ def _månader_text(månader) -> str:
 
 
 # The volume datasets a long export can be, tried in this order after the ekonomi export.
-VOLYMLÄSARE = {"hemtjänst": läs_hemtjänst, "placeringar": läs_placeringar, "ekonomiskt bistånd": läs_bistånd,
-               "investeringar": läs_investeringar}
+VOLYMLÄSARE = {HEMTJÄNST.namn.lower(): läs_hemtjänst, PLACERINGAR.namn.lower(): läs_placeringar,
+               BISTÅND.namn.lower(): läs_bistånd, "investeringar": läs_investeringar}
 
 
 def validera(fil: str | Path, mappning: str | Path | None = None, tecken: Tecken | str = Tecken.KOSTNAD_POSITIV,

@@ -15,6 +15,7 @@ import pandas as pd
 
 from ..calc.volymer import Slag
 from ..errors import IndataFel, IngenRubrikrad, Plats
+from ..model import area
 from .ledger import läs_lång
 from .series import läs_serier
 
@@ -128,7 +129,7 @@ def läs_hemtjänst(sökväg: str | Path, blad: str | None = None, kolumner: dic
         defs += [Seriedef(egen_namn, "flöde", "timmar", varav_av="Utförda timmar"),
                  Seriedef(privat_namn, "flöde", "timmar", varav_av="Utförda timmar")]
         kvoter.append(Kvotdef("Andel privata utförare av utförda timmar", privat_namn, "Utförda timmar"))
-    return Volymdata("Hemtjänst", pd.concat(parts, ignore_index=True), defs, kvoter, källa=str(sökväg))
+    return Volymdata(area.HEMTJÄNST.namn, pd.concat(parts, ignore_index=True), defs, kvoter, källa=str(sökväg))
 
 
 # --- placeringar ------------------------------------------------------------------------------------
@@ -176,7 +177,7 @@ def läs_placeringar(sökväg: str | Path, blad: str | None = None, kolumner: di
                 defs.append(Seriedef(kn, "flöde", "kr", varav_av=ko))
                 kvoter.append(Kvotdef(f"Kostnad per vårddygn, {ins} ({mg.lower()}) (kr)", kn,
                                       f"- varav {ins} ({mg.lower()})", "heltal"))
-    return Volymdata("Placeringar", pd.concat(parts, ignore_index=True), defs, kvoter, staplar, källa=str(sökväg))
+    return Volymdata(area.PLACERINGAR.namn, pd.concat(parts, ignore_index=True), defs, kvoter, staplar, källa=str(sökväg))
 
 
 # --- ekonomiskt bistånd -----------------------------------------------------------------------------
@@ -212,7 +213,7 @@ def läs_bistånd(sökväg: str | Path, blad: str | None = None, kolumner: dict[
             parts.append(_summera(df, "utbetalt", namn, df["beslutsorsak"] == o))
             defs.append(Seriedef(namn, "flöde", "kr", varav_av="Utbetalt (kr)"))
         staplar.append(("Utbetalt per beslutsorsak (kr)", [(o, f"- varav utbetalt, {o.lower()}") for o in orsaker]))
-    return Volymdata("Ekonomiskt bistånd", pd.concat(parts, ignore_index=True), defs, kvoter, staplar,
+    return Volymdata(area.BISTÅND.namn, pd.concat(parts, ignore_index=True), defs, kvoter, staplar,
                      källa=str(sökväg))
 
 

@@ -14,6 +14,7 @@ import pandas as pd
 from ..calc import volymer as vc
 from ..errors import IndataFel
 from ..input.volumes import Volymdata
+from ..model.area import kort_namn
 from ..model.period import MÅNADER, MÅNADER_KORT, MÅNADSNUMMER, Period, kort_period, period_text
 from ..model.table import Diagram, Tabellvy, bladnamn, slug
 
@@ -44,10 +45,6 @@ class Volymrapport:
     @property
     def varningar(self) -> list[str]:
         return [v for a in self.avsnitt for v in a.varningar]
-
-
-def _kort_område(område: str) -> str:
-    return {"Ekonomiskt bistånd": "Bistånd"}.get(område, område if len(område) <= 14 else "Serier")
 
 
 def bygg_volymrapport(data: list[Volymdata], månad: int, år: int | None = None) -> Volymrapport:
@@ -83,7 +80,7 @@ def _avsnitt(d: Volymdata, år: int, månad: int) -> Volymavsnitt:
     tabeller: list[Tabellvy] = []
     diagram: list[Diagram] = []
     stem = Period(år, månad).stam
-    ko = _kort_område(d.område)
+    ko = kort_namn(d.område)
 
     # Missing months are reported, never averaged as zero.
     for df in d.definitioner:
