@@ -1,6 +1,6 @@
 """Golden test: every report's output on the bundled examples, pinned in tests/golden/*.json.
 
-Each case runs a report in-process through the Typer app (typer.testing.CliRunner), with
+Each case runs a report in-process through the entry point (kommunrapport.cli.main), with
 `--config examples/kommunrapport.toml` (the working directory is the repository root, as when a user
 runs the example) and `--out` a tmp_path folder, and compares what it wrote with the saved file:
 
@@ -42,10 +42,13 @@ With the variable set to 1 the tests rewrite tests/golden/*.json instead of comp
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import io
 import json
 import math
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import docx
@@ -57,7 +60,6 @@ from docx.text.paragraph import Paragraph
 from matplotlib.colors import to_hex
 from matplotlib.ticker import FixedLocator
 from PIL import Image
-from typer.testing import CliRunner
 
 import kommunrapport.cli
 
@@ -208,10 +210,25 @@ def diagram(monkeypatch: pytest.MonkeyPatch) -> dict:
 # ---------------------------------------------------------------- running and comparing
 
 
-def _kör(args: list[str], ut: Path, monkeypatch: pytest.MonkeyPatch):
+@dataclass
+class Körning:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+def _kör(args: list[str], ut: Path, monkeypatch: pytest.MonkeyPatch) -> Körning:
+    """The command as the entry point runs it (kommunrapport.cli.main: errors said in Swedish, exit codes)."""
     monkeypatch.chdir(ROT)
-    return CliRunner().invoke(kommunrapport.cli.app, [*args, "--config", KONFIG, "--out", str(ut)],
-                              catch_exceptions=False)
+    monkeypatch.delenv("KOMMUNRAPPORT_DEBUG", raising=False)
+    out, err = io.StringIO(), io.StringIO()
+    kod = 0
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            kommunrapport.cli.main([*args, "--config", KONFIG, "--out", str(ut)])
+        except SystemExit as exc:
+            kod = exc.code if isinstance(exc.code, int) else 1
+    return Körning(kod, out.getvalue(), err.getvalue())
 
 
 def _rapport(args: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, diagram: dict, json_ut: bool) -> dict:
