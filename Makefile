@@ -1,15 +1,20 @@
-# kommunrapport — make demo | make test | make bench
+# kommunrapport — make demo | make test | make bench | make lint | make lock
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip
 STAMP := $(VENV)/.installerad
+# The tested set of versions: pyproject.toml holds the bounds, requirements.lock the versions installed
+# (as pip constraints). `make lock` writes it with uv for every platform and Python >= 3.11 (Windows too).
+LOCK := requirements.lock
+UV_VERSION := 0.13.9
 
-.PHONY: demo test bench lint clean
+.PHONY: demo test bench lint lock clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -c $(LOCK) -e '.[test]'
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -23,12 +28,29 @@ test: $(STAMP)
 bench: $(STAMP) $(VENV)/.bench
 	$(BIN)/python benchmarks/bench.py $(ARGS)
 
-$(VENV)/.bench: pyproject.toml $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+$(VENV)/.bench: pyproject.toml $(LOCK) $(STAMP)
+	$(PIP) install --quiet -c $(LOCK) -e '.[test,bench]'
 	touch $(VENV)/.bench
 
-lint: $(STAMP)
+# ruff, then mypy (its settings: [tool.mypy] in pyproject.toml)
+lint: $(VENV)/.lint
 	$(BIN)/ruff check src tests
+	$(BIN)/mypy
+
+$(VENV)/.lint: pyproject.toml $(LOCK) $(STAMP)
+	$(PIP) install --quiet -c $(LOCK) -e '.[test,lint]'
+	touch $(VENV)/.lint
+
+# Rewrites requirements.lock from pyproject.toml (all extras); versions already in it are kept where the
+# bounds allow. Newest versions: make lock LOCKARGS=--upgrade (one package: LOCKARGS="-P pandas").
+lock: $(BIN)/uv
+	$(BIN)/uv pip compile pyproject.toml --universal --fork-strategy fewest --python-version 3.11 \
+		--extra test --extra lint --extra bench --custom-compile-command 'make lock' \
+		--quiet $(LOCKARGS) -o $(LOCK)
+
+$(BIN)/uv:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet 'uv==$(UV_VERSION)'
 
 clean:
 	rm -rf $(VENV) ut .pytest_cache
