@@ -14,17 +14,17 @@ written into a hidden staging folder that is renamed into place only when comple
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import os
 import shutil
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from filelock import FileLock, Timeout
 
 from . import history
 from .errors import KommunrapportFel
@@ -71,27 +71,21 @@ def logg(ut: Path, tyst: bool) -> logging.Logger:
 
 @contextmanager
 def lås(ut: Path, vänta: float) -> Iterator[None]:
-    """Hold an exclusive lock on ut/.kommunrapport.lock; wait up to `vänta` seconds for it."""
+    """Hold an exclusive lock on ut/.kommunrapport.lock; wait up to `vänta` seconds for it.
+
+    filelock locks the same way on Windows and Linux; the operating system frees the lock when a
+    process dies, so a killed run never leaves the folder locked."""
     ut.mkdir(parents=True, exist_ok=True)
-    with open(ut / LÅSFIL, "a+") as f:
-        deadline = time.monotonic() + vänta
-        while True:
-            try:
-                fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise Låst(f"en annan körning skriver redan i {ut} (låsfilen {ut / LÅSFIL}); "
-                               "försök igen senare eller ange --vanta SEKUNDER") from None
-                time.sleep(0.2)
-        try:
-            f.seek(0)
-            f.truncate()
-            f.write(f"{os.getpid()}\n")
-            f.flush()
-            yield
-        finally:
-            fcntl.flock(f, fcntl.LOCK_UN)
+    lås_ = FileLock(ut / LÅSFIL, timeout=vänta, is_singleton=False)
+    try:
+        lås_.acquire(poll_interval=0.2)
+    except Timeout:
+        raise Låst(f"en annan körning skriver redan i {ut} (låsfilen {ut / LÅSFIL}); "
+                   "försök igen senare eller ange --vanta SEKUNDER") from None
+    try:
+        yield
+    finally:
+        lås_.release()
 
 
 def senaste_stängda_månad(konf: Konfiguration, huvudbok=None) -> tuple[int, int]:
