@@ -342,7 +342,7 @@ def _läs_utan_genväg(monkeypatch, path: Path):
     from kommunrapport.input import files as loading
 
     with monkeypatch.context() as m:
-        m.setattr(loading, "_början_av_bladet", lambda *a: None)
+        m.setattr(loading, "början_av_bladet", lambda *a: None)
         return läs_tabell(path, har_verksamhet, "x")
 
 
@@ -361,9 +361,9 @@ def test_xlsx_rubrik_långt_ner_bland_många_rader(tmp_path, monkeypatch):
     import io
     import zipfile
 
-    from kommunrapport.input.files import _början_av_bladet
+    from kommunrapport.input.xlsx_xml import början_av_bladet
 
-    kopia = _början_av_bladet(path, "Utfall", 40)  # what is parsed to find the header: rows 1–40 only
+    kopia = början_av_bladet(path, "Utfall", 40)  # what is parsed to find the header: rows 1–40 only
     assert zipfile.ZipFile(io.BytesIO(kopia)).read("xl/worksheets/sheet1.xml").count(b"</row>") == 40
     tabell = läs_tabell(path, har_verksamhet, "x")
     assert tabell.rubrikrad == 35
@@ -394,9 +394,9 @@ def test_xlsx_med_namnrymdsprefix(tmp_path, monkeypatch):
                                     b'xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"')
             zut.writestr(info, data)
     assert b"<x:row" in zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")
-    from kommunrapport.input.files import _början_av_bladet
+    from kommunrapport.input.xlsx_xml import början_av_bladet
 
-    assert _början_av_bladet(path, "Utfall", 40) is not None
+    assert början_av_bladet(path, "Utfall", 40) is not None
     tabell = läs_tabell(path, har_verksamhet, "x")
     assert tabell.rubrikrad == 3 and tabell.titlar == ["Rapport"]
     assert tabell.data["utfall"].tolist() == [12.5, 7.0]
@@ -622,10 +622,10 @@ def test_excel_från_andra_program_och_format(fil):
 
 
 def test_xlsx_med_delade_strängar_hittar_rubriken_i_kopian(monkeypatch):
-    from kommunrapport.input.files import _början_av_bladet
+    from kommunrapport.input.xlsx_xml import början_av_bladet
 
     path = FIXTURES / "ekonomi_xlsxwriter.xlsx"
-    assert _början_av_bladet(path, "Utfall", 40) is not None
+    assert början_av_bladet(path, "Utfall", 40) is not None
     _samma_tabell(läs_tabell(path, har_verksamhet, "x"), _läs_utan_genväg(monkeypatch, path))
 
 
@@ -734,12 +734,12 @@ def test_xlsx_varaktighet_bland_tal_läses_som_text(tmp_path):
 
 def test_xlsx_stora_första_rader_läses_hela(tmp_path, monkeypatch):
     """When the first 40 rows are more XML than the copy may hold, the whole sheet is parsed instead."""
-    from kommunrapport.input import files as loading
+    from kommunrapport.input import xlsx_xml
 
     path = skriv_xlsx(tmp_path / "stor.xlsx", [[f"titel {i}"] for i in range(38)]
                       + [["Verksamhet", "Utfall"], ["a", 1]])
-    monkeypatch.setattr(loading, "_HÖGST_I_KOPIAN", 200)
-    assert loading._början_av_bladet(path, "Utfall", 40) is None
+    monkeypatch.setattr(xlsx_xml, "_HÖGST_I_KOPIAN", 200)
+    assert xlsx_xml.början_av_bladet(path, "Utfall", 40) is None
     tabell = läs_tabell(path, har_verksamhet, "x")
     assert tabell.rubrikrad == 39 and tabell.data["utfall"].tolist() == [1.0]
 
