@@ -1,0 +1,126 @@
+"""One resolver for every command: flag > environment > configuration file > default."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kommunrapport import cli
+from kommunrapport.errors import KonfigurationsFel
+from kommunrapport.input.headers import Tecken, Värden
+from kommunrapport.settings import lös_inställningar
+
+ROT = Path(__file__).resolve().parents[1]
+EXEMPEL = ROT / "examples"
+
+
+def konfig(tmp_path: Path, text: str) -> Path:
+    p = tmp_path / "k.toml"
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+FIL = '''namnd = "Filnämnden"
+mallar = "mallar"
+[ekonomi]
+data = "e.csv"
+mappning = "m.csv"
+tecken = "kostnad-negativ"
+'''
+
+
+def test_filen_ger_värdena_och_sökvägar_relativt_filen(tmp_path):
+    k = lös_inställningar(konfig(tmp_path, FIL), miljö={})
+    assert k.nämnd == "Filnämnden" and k.mallar == tmp_path / "mallar"
+    assert k.ekonomi.data == tmp_path / "e.csv" and k.ekonomi.tecken is Tecken.KOSTNAD_NEGATIV
+    assert k.ekonomi.värden is Värden.MÅNAD  # the default
+
+
+def test_miljön_går_före_filen(tmp_path):
+    k = lös_inställningar(konfig(tmp_path, FIL), miljö={"KOMMUNRAPPORT_NAMND": "Miljönämnden",
+                                                         "KOMMUNRAPPORT_EKONOMI_TECKEN": "kostnad-positiv",
+                                                         "KOMMUNRAPPORT_EKONOMI_VARDEN": "ackumulerade"})
+    assert k.nämnd == "Miljönämnden"
+    assert k.ekonomi.tecken is Tecken.KOSTNAD_POSITIV and k.ekonomi.värden is Värden.ACKUMULERADE
+
+
+def test_flaggan_går_före_miljön_och_filen(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    k = lös_inställningar(konfig(tmp_path, FIL), {"namnd": "Flaggnämnden", "mallar": Path("egna"),
+                                                  "ekonomi": {"tecken": "kostnad-positiv", "data": None}},
+                          miljö={"KOMMUNRAPPORT_NAMND": "Miljönämnden"})
+    assert k.nämnd == "Flaggnämnden" and k.ekonomi.tecken is Tecken.KOSTNAD_POSITIV
+    assert k.mallar == tmp_path / "egna"  # a flag's path is relative to the working directory
+    assert k.ekonomi.data == tmp_path / "e.csv"  # a flag not given (None) leaves the file's value
+
+
+def test_utan_fil_räcker_flaggorna(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    k = lös_inställningar(None, {"ekonomi": {"data": Path("x.csv"), "mappning": Path("m.csv")}}, miljö={})
+    assert k.ekonomi.data == tmp_path / "x.csv" and k.nämnd == "Nämnden"
+
+
+def test_fel_värde_på_kommandoraden_namnger_flaggan(tmp_path):
+    with pytest.raises(KonfigurationsFel) as e:
+        lös_inställningar(konfig(tmp_path, FIL), {"ekonomi": {"varden": "årsvis"}}, miljö={})
+    assert str(e.value) == "--varden ska vara en av 'månad' eller 'ackumulerade', inte 'årsvis'"
+
+
+def test_fel_värde_i_filen_namnger_filen_och_nyckeln(tmp_path):
+    with pytest.raises(KonfigurationsFel) as e:
+        lös_inställningar(konfig(tmp_path, FIL.replace("kostnad-negativ", "plus")), miljö={})
+    assert str(e.value).startswith(f"{tmp_path / 'k.toml'}: 'ekonomi.tecken' ska vara en av ")
+
+
+def test_saknad_flagga_utan_fil_säger_vad_som_behövs(tmp_path):
+    with pytest.raises(KonfigurationsFel) as e:
+        lös_inställningar(None, {"ekonomi": {"data": tmp_path / "x.csv"}}, miljö={})
+    assert str(e.value) == "ange --mappning, eller en konfigurationsfil med --config"
+
+
+def kör(capsys, *args: str) -> tuple[int, str, str]:
+    kod = 0
+    try:
+        cli.main([str(a) for a in args])
+    except SystemExit as exc:
+        kod = exc.code
+    fångat = capsys.readouterr()
+    return kod, fångat.out, fångat.err
+
+
+def test_ks_tar_tecken_och_json(tmp_path, capsys, monkeypatch):
+    """ks takes the common flags: --tecken turns the export's sign, --json prints the tables."""
+    monkeypatch.chdir(tmp_path)
+    args = ("ks", "--month", "2024-08", "--config", EXEMPEL / "kommunrapport.toml", "--json")
+    kod, ut, fel = kör(capsys, *args, "--out", tmp_path / "a")
+    assert kod == 0, fel
+    vanlig = json.loads(ut)
+    kod, ut, fel = kör(capsys, *args, "--out", tmp_path / "b", "--tecken", "kostnad-negativ", "--namnd", "KS-test")
+    assert kod == 0, fel
+    vänd = json.loads(ut)
+    assert vänd["nämnd"] == "KS-test" and vanlig["period"] == "jan–aug"
+    a = vanlig["tabeller"]["Driftredovisning"][0]
+    b = vänd["tabeller"]["Driftredovisning"][0]
+    nyckel = "Utfall jan–aug 2024"
+    assert a[""] == b[""] == "Verksamhetens intäkter"
+    assert a[nyckel] == pytest.approx(74.40930589) and b[nyckel] == pytest.approx(-74.40930589)
+
+
+def test_volymer_tar_kommentarer_och_namnd(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "k.md").write_text("## Hemtjänst\n\nFler beviljade timmar i februari.\n", encoding="utf-8")
+    kod, _, fel = kör(capsys, "volymer", "--month", "feb", "--hemtjanst", EXEMPEL / "volymer" / "hemtjanst.csv",
+                      "--kommentarer", "k.md", "--namnd", "Socialnämnden", "--out", "ut")
+    assert kod == 0, fel
+    md = (tmp_path / "ut" / "volymrapport_2025-02.md").read_text(encoding="utf-8")
+    assert "Fler beviljade timmar i februari." in md and "Socialnämnden" in md
+
+
+def test_ekonomi_fel_tecken_på_kommandoraden(tmp_path, capsys):
+    kod, _, fel = kör(capsys, "ekonomi", "--month", "feb", "--config", EXEMPEL / "kommunrapport.toml",
+                      "--tecken", "plus", "--out", tmp_path / "ut")
+    assert kod == 2
+    assert fel == "fel: --tecken ska vara en av 'kostnad-positiv' eller 'kostnad-negativ', inte 'plus'\n"
+    assert not (tmp_path / "ut").exists()
