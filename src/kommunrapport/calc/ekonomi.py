@@ -25,12 +25,22 @@ def månadsvärden(ledger: pd.DataFrame, träd: Verksamhetsträd, år: int, kolu
     return rulla_upp(leaf, träd)
 
 
+def summeringsmatris(träd: Verksamhetsträd) -> np.ndarray:
+    """(rows + 1) × rows of 0/1: row i sums its own and its descendants' leaf values; the last row
+    (TOTAL) sums every top-level row's subtree, i.e. every row once."""
+    pos = {rid: j for j, rid in enumerate(träd.ids)}
+    m = np.zeros((len(träd.ids) + 1, len(träd.ids)))
+    for i, rid in enumerate(träd.ids):
+        m[i, [pos[r] for r in träd.delträd(rid)]] = 1.0
+    m[-1, [pos[r] for top in träd.toppnivå() for r in träd.delträd(top)]] = 1.0
+    return m
+
+
 def rulla_upp(leaf: pd.DataFrame, träd: Verksamhetsträd) -> pd.DataFrame:
     """Each row = its own values + all descendants'; TOTAL = sum of the top-level rows."""
     leaf = leaf.reindex(träd.ids).fillna(0.0)
-    rows = {rid: leaf.loc[träd.delträd(rid)].sum() for rid in träd.ids}
-    rows[TOTAL] = leaf.loc[[r for top in träd.toppnivå() for r in träd.delträd(top)]].sum()
-    return pd.DataFrame(rows).T.reindex([*träd.ids, TOTAL])
+    summor = summeringsmatris(träd) @ leaf.to_numpy(dtype=float)
+    return pd.DataFrame(summor, index=[*träd.ids, TOTAL], columns=leaf.columns)
 
 
 def ackumulera(månadsvis: pd.DataFrame, till_månad: int = 12) -> pd.DataFrame:
