@@ -30,8 +30,9 @@ def mallsökväg(namn: str, mallmapp: Path | None) -> Path:
 def _tagg_vid(exc: jinja2.TemplateError) -> str:
     """The tag around the error, from the lines docxtpl kept (XML stripped)."""
     lines = list(getattr(exc, "docx_context", None) or [])
-    if not lines and getattr(exc, "source", None) and getattr(exc, "lineno", None):
-        lines = [re.sub(r"<[^>]+>", "", exc.source.splitlines()[exc.lineno - 1])]
+    source, lineno = getattr(exc, "source", None), getattr(exc, "lineno", None)  # a TemplateSyntaxError's
+    if not lines and source and lineno:
+        lines = [re.sub(r"<[^>]+>", "", source.splitlines()[lineno - 1])]
     mid = lines[3:4] + lines  # docxtpl keeps 3 lines before the error line
     for text in mid:
         taggar = re.findall(r"\{[{%].*?(?:[}%]\}|$)", text)
@@ -81,7 +82,8 @@ def stycke(markdown: str) -> str:
     keep their own lines (as •), and **fet**/*kursiv* markers are dropped."""
     out = []
     for block in re.split(r"\n\s*\n", markdown.strip()):
-        lines, current = [], []
+        lines: list[str] = []
+        current: list[str] = []
         for line in block.splitlines():
             item = re.match(r"^\s*[-*+]\s+(.*)", line)
             if item:
