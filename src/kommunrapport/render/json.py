@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from typing import Any
 
 from ..reports.ekonomi import Ekonomirapport, tabeller
 from ..reports.ks import KSRapport
@@ -24,7 +25,7 @@ def ekonomi_json(r: Ekonomirapport) -> str:
     clean = _json_värde
     t = {namn: vy.data for namn, vy in tabeller(r).items()}
     nt = r.nyckeltal.loc["total"]
-    doc = {
+    doc: dict[str, Any] = {
         "nämnd": r.nämnd,
         "år": r.år,
         "månad": r.månad,
