@@ -19,10 +19,11 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from filelock import FileLock, Timeout
 
@@ -32,6 +33,11 @@ from .formatting import mnkr
 from .model.period import MÅNADER, Period
 from .settings import Konfiguration, läs_konfiguration
 
+if TYPE_CHECKING:
+    from .input.ledger import Huvudbok
+    from .reports.ekonomi import Ekonomirapport
+
+Steg = Callable[[int, int, str], None]  # (step, of total, what): the progress of a run
 KLART, INGET_ATT_GÖRA, LÅST = 0, 4, 5
 LOGGFIL = "kommunrapport.log"
 LÅSFIL = ".kommunrapport.lock"
@@ -88,7 +94,7 @@ def lås(ut: Path, vänta: float) -> Iterator[None]:
         lås_.release()
 
 
-def senaste_stängda_månad(konf: Konfiguration, huvudbok=None) -> tuple[int, int]:
+def senaste_stängda_månad(konf: Konfiguration, huvudbok: Huvudbok | None = None) -> tuple[int, int]:
     """The latest (year, month) the data covers: with utfall in the ekonomi export, else in the volumes."""
     from . import api
 
@@ -106,7 +112,7 @@ def senaste_stängda_månad(konf: Konfiguration, huvudbok=None) -> tuple[int, in
 
 
 def kör(konfig: str | Path, månad: int | None = None, år: int | None = None, tvinga: bool = False,
-        tyst: bool = False, vänta: float = 0.0, steg=None) -> Körning:
+        tyst: bool = False, vänta: float = 0.0, steg: Steg | None = None) -> Körning:
     """Make every configured report for one period into ut/ÅÅÅÅ-MM/, atomically, and store its history.
 
     Every failure is logged in ut/kommunrapport.log: a user error as its message, an internal error with
@@ -134,7 +140,7 @@ def kör(konfig: str | Path, månad: int | None = None, år: int | None = None, 
 
 
 def _kör(konf: Konfiguration, log: logging.Logger, månad: int | None, år: int | None, tvinga: bool, vänta: float,
-         steg, period_: list[str]) -> Körning:
+         steg: Steg, period_: list[str]) -> Körning:
     from . import api
     from .input.comments import läs_kommentarer
 
@@ -209,7 +215,8 @@ def _kör(konf: Konfiguration, log: logging.Logger, månad: int | None, år: int
         return Körning(period, mål, [mål / f.name for f in filer])
 
 
-def _på_plats(stage: Path, mål: Path, databas: Path, ekonomirapport, ks_prognoser: dict[str, float]) -> None:
+def _på_plats(stage: Path, mål: Path, databas: Path, ekonomirapport: Ekonomirapport | None,
+              ks_prognoser: dict[str, float]) -> None:
     """Rename the staging folder into place and store the history; either both happen or neither."""
     gammal = None
     if mål.exists():
