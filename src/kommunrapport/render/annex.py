@@ -12,7 +12,7 @@ from openpyxl.utils import get_column_letter
 from ..model.table import Tabellvy
 
 
-def _cell(v):
+def _cell(v: object) -> object:
     if v is None:
         return None
     if isinstance(v, (float, np.floating)):

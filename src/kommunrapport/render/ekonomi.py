@@ -6,7 +6,7 @@ Every output takes its numbers from the same `tabeller(r)`, computed once per wr
 from __future__ import annotations
 
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, Any, cast
 
 from ..formatting import mnkr, procent, tal
 from ..model.period import MÅNADER, MÅNADER_KORT, månadsnamn
@@ -14,6 +14,9 @@ from ..model.table import Tabellvy
 from ..output import atomisk_mapp
 from ..reports.ekonomi import ANDELSKOLUMNER, Ekonomirapport, tabeller
 from .markdown import rendera
+
+if TYPE_CHECKING:
+    from docxtpl import DocxTemplate
 
 
 def filnamn(r: Ekonomirapport) -> dict[str, str]:
@@ -69,7 +72,8 @@ def markdown(r: Ekonomirapport, mallmapp: Path | None = None, t: dict[str, Tabel
     return rendera("ekonomirapport.md.j2", kontext, mallmapp)
 
 
-def word_kontext(r: Ekonomirapport, doc, diagram: dict[str, Path], t: dict[str, Tabellvy] | None = None) -> dict:
+def word_kontext(r: Ekonomirapport, doc: DocxTemplate, diagram: dict[str, Path],
+                 t: dict[str, Tabellvy] | None = None) -> dict[str, Any]:
     """What the Word template gets: the same tables as Markdown and the annex, formatted the Swedish way."""
     from .word import bild, fet, lägg_till_tabell, stycke
 

@@ -11,7 +11,7 @@ from ..reports.ks import KSRapport
 from ..reports.volymer import Volymrapport
 
 
-def _json_värde(v):
+def _json_värde(v: object) -> object:
     """A cell as JSON: NaN and infinity become null, numpy scalars plain numbers."""
     if hasattr(v, "item"):
         v = v.item()

@@ -8,14 +8,21 @@ the template's name and the tag, and nothing is written.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import jinja2
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Length, Pt
 from docxtpl import DocxTemplate, InlineImage, RichText
 
 from ..errors import KonfigurationsFel
 from .markdown import cell, jinjafel_på_svenska, miljö, standardmallar
+
+if TYPE_CHECKING:
+    from docxtpl.subdoc import Subdoc
+
+    from ..model.table import Tabellvy
 
 BILDBREDD = Cm(13)  # two charts fit on a landscape page
 
@@ -41,7 +48,7 @@ def _tagg_vid(exc: jinja2.TemplateError) -> str:
     return ""
 
 
-def rendera_word(mall: Path, kontext_för, sökväg: Path) -> None:
+def rendera_word(mall: Path, kontext_för: Callable[[DocxTemplate], dict[str, Any]], sökväg: Path) -> None:
     """Render `mall` with the context that `kontext_för(doc)` builds (images and sub-documents need the
     document), into `sökväg`."""
     try:
@@ -73,7 +80,7 @@ def rendera_word(mall: Path, kontext_för, sökväg: Path) -> None:
     doc.save(str(sökväg))
 
 
-def bild(doc: DocxTemplate, sökväg: Path, bredd=BILDBREDD) -> InlineImage:
+def bild(doc: DocxTemplate, sökväg: Path, bredd: Length = BILDBREDD) -> InlineImage:
     return InlineImage(doc, str(sökväg), width=bredd)
 
 
@@ -104,7 +111,7 @@ def fet(text: str, fet: bool) -> RichText:
     return RichText(text, bold=fet)
 
 
-def lägg_till_tabell(sub, vy, rubrik: bool = True) -> None:
+def lägg_till_tabell(sub: Subdoc, vy: Tabellvy, rubrik: bool = True) -> None:
     """A Tabellvy (see model.table) as a real Word table in a sub-document."""
     if rubrik:
         sub.add_paragraph(vy.rubrik, style="Heading 2")
