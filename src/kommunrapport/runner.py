@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 from filelock import FileLock, Timeout
 
 from . import history
-from .errors import KommunrapportFel
+from .errors import KommunrapportFel, KonfigurationsFel, Plats
 from .formatting import mnkr
 from .model.period import MÅNADER, Period
 from .settings import Konfiguration, läs_konfiguration
@@ -102,10 +102,12 @@ def senaste_stängda_månad(konf: Konfiguration, huvudbok: Huvudbok | None = Non
         d = huvudbok.data
         d = d[d["utfall"].abs() > 0.005]
         if d.empty:
-            raise KommunrapportFel(f"{konf.ekonomi.data}: exporten har inget utfall alls")
+            raise KommunrapportFel("exporten har inget utfall alls", Plats(huvudbok.tabell.fil))
         år = int(d["år"].max())
         return år, int(d.loc[d["år"] == år, "månad"].max())
     v = konf.volymer
+    if v is None:
+        raise KonfigurationsFel("varken en ekonomiexport eller volymer att ta månaden ur")
     data = api.läs_volymdata(v.hemtjanst, v.placeringar, v.bistand, v.serier, v.slag, kolumner=v.kolumner, blad=v.blad)
     # Every area must have the month: the earliest of the areas' latest months.
     return min(max(zip(d.serier["år"].astype(int), d.serier["månad"].astype(int))) for d in data)
@@ -120,6 +122,11 @@ def kör(konfig: str | Path, månad: int | None = None, år: int | None = None, 
     konf = läs_konfiguration(konfig)
     if not konf.valda_rapporter:
         raise KommunrapportFel(f"{konfig}: inga rapporter är konfigurerade (lägg till [ekonomi] eller [volymer])")
+    for rapport in konf.valda_rapporter:  # `rapporter` may name a report whose section is missing
+        avsnitt = "volymer" if rapport == "volymer" else "ekonomi"
+        if getattr(konf, avsnitt) is None:
+            raise KonfigurationsFel(f"rapporten {rapport} är vald i rapporter men avsnittet [{avsnitt}] saknas",
+                                    Plats(str(konfig)))
     ut = konf.ut
     log = logg(ut, tyst)
     period: list[str] = []  # known once the month is decided
@@ -179,6 +186,7 @@ def _kör(konf: Konfiguration, log: logging.Logger, månad: int | None, år: int
         nr = 0
         try:
             if "ekonomi" in konf.valda_rapporter:
+                assert e is not None and huvudbok is not None and träd is not None  # kör() checked [ekonomi]
                 nr += 1
                 steg(nr, total, "ekonomirapporten")
                 historik = history.prognoser(databas, år)
@@ -190,6 +198,7 @@ def _kör(konf: Konfiguration, log: logging.Logger, månad: int | None, år: int
                 nr += 1
                 steg(nr, total, "volymrapporten")
                 v = konf.volymer
+                assert v is not None  # kör() checked [volymer]
                 antal = sum(1 for p in (v.hemtjanst, v.placeringar, v.bistand) if p) + len(v.serier)
                 log.info("volymer: läser %d %s", antal, "fil" if antal == 1 else "filer")
                 vr = api.volymrapport_från_inställningar(v, månad, år)
@@ -198,6 +207,7 @@ def _kör(konf: Konfiguration, log: logging.Logger, månad: int | None, år: int
                 for w in vr.varningar:
                     log.warning("volymer: %s", w)
             if "ks" in konf.valda_rapporter and perioden.är_ks_månad:
+                assert e is not None and huvudbok is not None and träd is not None  # kör() checked [ekonomi]
                 nr += 1
                 steg(nr, total, "rapporten till kommunstyrelsen")
                 ks = api.ks_rapport(huvudbok, träd, månad, år, konf.nämnd, e.tecken, investeringar=e.investeringar,
