@@ -202,6 +202,18 @@ def test_configuration_errors_name_the_key(tmp_path):
         runner.kör(konfig, tyst=True)
 
 
+@pytest.mark.parametrize(("rapporter", "avsnitt"), [('["volymer"]', "volymer"), ('["ekonomi"]', "ekonomi"),
+                                                    ('["ks"]', "ekonomi")])
+def test_a_chosen_report_without_its_section_is_a_configuration_error(tmp_path, rapporter, avsnitt):
+    konfig = miljö(tmp_path, rapporter)
+    text = konfig.read_text(encoding="utf-8")
+    start = text.index(f"[{avsnitt}]")
+    slut = text.find("\n[", start + 1)
+    konfig.write_text(text[:start] + (text[slut + 1:] if slut != -1 else ""), encoding="utf-8")
+    r = cli("kör", "--config", str(konfig), cwd=tmp_path)  # was an internal error (exit 3): AttributeError
+    assert r.returncode == 2 and f"avsnittet [{avsnitt}] saknas" in r.stderr, r.stderr
+
+
 def test_a_misspelt_key_is_named_with_a_suggestion(tmp_path):
     from kommunrapport.settings import läs_konfiguration
 

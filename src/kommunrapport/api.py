@@ -12,9 +12,11 @@ those steps together. Every CLI command calls one of them with the settings that
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from . import history
+from .calc.volymer import Slag
 from .errors import Plats
 from .input.comments import läs_kommentarer
 from .input.detect import Validering, validera
@@ -44,7 +46,8 @@ __all__ = [
 ]
 
 
-def _läs(data, mappning, tecken, värden, blad, kolumner) -> tuple[Verksamhetsträd, Huvudbok]:
+def _läs(data: str | Path | Huvudbok, mappning: str | Path | Verksamhetsträd, tecken: Tecken | str,
+         värden: Värden | str, blad: str | None, kolumner: dict[str, str] | None) -> tuple[Verksamhetsträd, Huvudbok]:
     """The mapping and the export; either may already be loaded (read once, use twice)."""
     träd = mappning if isinstance(mappning, Verksamhetsträd) else läs_mappning(mappning)
     huvudbok = data if isinstance(data, Huvudbok) else läs_ekonomi(data, Tecken(tecken), Värden(värden), blad, kolumner)
@@ -83,8 +86,10 @@ def ekonomirapport_från_inställningar(inst: EkonomiInställningar, månad: int
 OMRÅDEN = tuple(area.OMRÅDEN)  # the values of --omrade
 
 
-def läs_volymdata(hemtjanst=None, placeringar=None, bistand=None, serier=(), slag=None, områden=None,
-                  kolumner=None, blad: str | None = None) -> list[Volymdata]:
+def läs_volymdata(hemtjanst: str | Path | None = None, placeringar: str | Path | None = None,
+                  bistand: str | Path | None = None, serier: Iterable[str | Path] = (),
+                  slag: Mapping[str, Slag] | None = None, områden: Iterable[str] | None = None,
+                  kolumner: dict[str, str] | None = None, blad: str | None = None) -> list[Volymdata]:
     """Load every volume dataset given (paths); `områden` limits which areas are loaded.
 
     `kolumner` maps a field (beviljade, utförda, brukare, regi, utförare, vårddygn, placerade,
@@ -116,7 +121,7 @@ def volymrapport_från_inställningar(inst: VolymInställningar, månad: int, å
     return volymrapport(data, månad, år)
 
 
-def ks_rapport(data, mappning, månad: int, år: int | None = None, nämnd: str = "Nämnden",
+def ks_rapport(data: str | Path | Huvudbok, mappning: str | Path | Verksamhetsträd, månad: int, år: int | None = None, nämnd: str = "Nämnden",
                tecken: Tecken | str = Tecken.KOSTNAD_POSITIV, värden: Värden | str = Värden.MÅNAD,
                blad: str | None = None, kolumner: dict[str, str] | None = None,
                investeringar: str | Path | None = None, historik: str | Path | None = None,

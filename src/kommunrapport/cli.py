@@ -9,13 +9,16 @@ import os
 import sys
 import traceback
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 
 from .cli_svenska import SvenskTyper, klickfel_på_svenska
 from .errors import IndataFel, KommunrapportFel
 from .model.period import år_och_månad
+
+if TYPE_CHECKING:
+    from typer._click.exceptions import UsageError
 
 app = SvenskTyper(
     help="kommunrapport – månadsrapporter för nämnder: ekonomi, volymer, bilagor.",
@@ -278,8 +281,11 @@ def historik(
         return
     print(f"{'period':<9} {'budgetavvikelse':>16} {'prognosavvikelse':>16} {'årsbudget':>12}  körd")
     for r in df.itertuples():
-        print(f"{r.period:<9} {mnkr(r.budgetavvikelse, True):>16} {mnkr(r.prognosavvikelse, True):>16} "
-              f"{mnkr(r.årsbudget):>12}  {r.körd}")
+        # REAL columns of the history: a float, or None where all are NULL
+        budget, prognos, årsbudget = (cast("float | None", v)
+                                      for v in (r.budgetavvikelse, r.prognosavvikelse, r.årsbudget))
+        print(f"{r.period:<9} {mnkr(budget, True):>16} {mnkr(prognos, True):>16} "
+              f"{mnkr(årsbudget):>12}  {r.körd}")
 
 
 @app.command(short_help="Startkonfiguration, mappning, kommentarfil och egna mallar.")
@@ -347,12 +353,13 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:  # noqa: BLE001 - last line of defence: a traceback only with --debug
         klasser = {k.__name__ for k in type(exc).__mro__}
         if "NoArgsIsHelpError" in klasser:  # no arguments: the help, as click itself shows it
-            exc.show()
+            cast("UsageError", exc).show()
             sys.exit(0)
         if "UsageError" in klasser:
             ctx = getattr(exc, "ctx", None)
             kommando = ctx.command_path if ctx is not None else "kommunrapport"
-            print(f"fel: {klickfel_på_svenska(exc)}\nSe '{kommando} -h'.", file=sys.stderr)
+            fel = klickfel_på_svenska(cast("UsageError", exc))
+            print(f"fel: {fel}\nSe '{kommando} -h'.", file=sys.stderr)
             sys.exit(2)
         if "Abort" in klasser:
             print("avbrutet", file=sys.stderr)

@@ -26,6 +26,17 @@ from pathlib import Path
 import typer
 from typer.core import TyperCommand, TyperGroup
 
+if typing.TYPE_CHECKING:
+    # click as Typer vendors it; imported for the type checker only (at run time the classes are reached
+    # through Typer's public names: typer.Context.formatter_class, TyperCommand, TyperGroup)
+    from typer._click.core import Command as _Kommandobas
+    from typer._click.core import Context
+    from typer._click.exceptions import UsageError
+    from typer._click.formatting import HelpFormatter as _Formatter
+else:
+    _Formatter = typer.Context.formatter_class
+    _Kommandobas = object
+
 FLAGGOR = "[FLAGGOR]"
 KOMMANDO = "KOMMANDO [ARGUMENT]..."
 HJÄLP = "Visa den här hjälpen och avsluta."
@@ -40,7 +51,7 @@ METAVAR = {
 TYPMETAVAR = {bool: "JA|NEJ", Path: "FIL", int: "HELTAL", float: "TAL", str: "VÄRDE"}  # bool before int
 
 
-class SvenskFormatter(typer.Context.formatter_class):
+class SvenskFormatter(_Formatter):
     """Click's help formatter with "Användning:" and Swedish section headings."""
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
@@ -90,10 +101,10 @@ def _tillägg_på_svenska(hjälp: str) -> str:
     return f"{hjälp[:m.start()]}[{'; '.join(delar)}]"
 
 
-class _SvenskHjälp:
-    """What SvenskKommando and SvenskGrupp share."""
+class _SvenskHjälp(_Kommandobas):
+    """What SvenskKommando and SvenskGrupp share (a mixin in front of click's Command)."""
 
-    context_class = SvenskKontext
+    context_class: type[Context] = SvenskKontext
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -152,7 +163,7 @@ class SvenskTyper(typer.Typer):
         return super().command(name, cls=cls or SvenskKommando, **kwargs)
 
 
-def klickfel_på_svenska(exc: Exception) -> str:
+def klickfel_på_svenska(exc: UsageError) -> str:
     """Click's usage errors (a missing or unknown option, a bad value), said in Swedish."""
     klasser = {k.__name__ for k in type(exc).__mro__}
     meddelande = str(getattr(exc, "message", ""))
@@ -162,9 +173,9 @@ def klickfel_på_svenska(exc: Exception) -> str:
         return f"flaggan {hint} saknas" if hint and str(hint).startswith("-") else f"{hint or 'ett argument'} saknas"
     if "NoSuchOption" in klasser:
         förslag = sorted(getattr(exc, "possibilities", None) or [])
-        return f"okänd flagga {exc.option_name}" + (f"; menade du {' eller '.join(förslag)}?" if förslag else "")
+        return f"okänd flagga {getattr(exc, 'option_name', '')}" + (f"; menade du {' eller '.join(förslag)}?" if förslag else "")
     if "BadOptionUsage" in klasser and "requires an argument" in meddelande:
-        return f"flaggan {exc.option_name} behöver ett värde"
+        return f"flaggan {getattr(exc, 'option_name', '')} behöver ett värde"
     if "BadParameter" in klasser:
         meddelande = _värdefel_på_svenska(meddelande)
         return f"ogiltigt värde för {hint}: {meddelande}" if hint else meddelande

@@ -19,19 +19,25 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from filelock import FileLock, Timeout
 
 from . import history
-from .errors import KommunrapportFel
+from .errors import KommunrapportFel, KonfigurationsFel, Plats
 from .formatting import mnkr
 from .model.period import MÅNADER, Period
 from .settings import Konfiguration, läs_konfiguration
 
+if TYPE_CHECKING:
+    from .input.ledger import Huvudbok
+    from .reports.ekonomi import Ekonomirapport
+
+Steg = Callable[[int, int, str], None]  # (step, of total, what): the progress of a run
 KLART, INGET_ATT_GÖRA, LÅST = 0, 4, 5
 LOGGFIL = "kommunrapport.log"
 LÅSFIL = ".kommunrapport.lock"
@@ -88,7 +94,7 @@ def lås(ut: Path, vänta: float) -> Iterator[None]:
         lås_.release()
 
 
-def senaste_stängda_månad(konf: Konfiguration, huvudbok=None) -> tuple[int, int]:
+def senaste_stängda_månad(konf: Konfiguration, huvudbok: Huvudbok | None = None) -> tuple[int, int]:
     """The latest (year, month) the data covers: with utfall in the ekonomi export, else in the volumes."""
     from . import api
 
@@ -96,17 +102,19 @@ def senaste_stängda_månad(konf: Konfiguration, huvudbok=None) -> tuple[int, in
         d = huvudbok.data
         d = d[d["utfall"].abs() > 0.005]
         if d.empty:
-            raise KommunrapportFel(f"{konf.ekonomi.data}: exporten har inget utfall alls")
+            raise KommunrapportFel("exporten har inget utfall alls", Plats(huvudbok.tabell.fil))
         år = int(d["år"].max())
         return år, int(d.loc[d["år"] == år, "månad"].max())
     v = konf.volymer
+    if v is None:
+        raise KonfigurationsFel("varken en ekonomiexport eller volymer att ta månaden ur")
     data = api.läs_volymdata(v.hemtjanst, v.placeringar, v.bistand, v.serier, v.slag, kolumner=v.kolumner, blad=v.blad)
     # Every area must have the month: the earliest of the areas' latest months.
     return min(max(zip(d.serier["år"].astype(int), d.serier["månad"].astype(int))) for d in data)
 
 
 def kör(konfig: str | Path, månad: int | None = None, år: int | None = None, tvinga: bool = False,
-        tyst: bool = False, vänta: float = 0.0, steg=None) -> Körning:
+        tyst: bool = False, vänta: float = 0.0, steg: Steg | None = None) -> Körning:
     """Make every configured report for one period into ut/ÅÅÅÅ-MM/, atomically, and store its history.
 
     Every failure is logged in ut/kommunrapport.log: a user error as its message, an internal error with
@@ -114,6 +122,11 @@ def kör(konfig: str | Path, månad: int | None = None, år: int | None = None, 
     konf = läs_konfiguration(konfig)
     if not konf.valda_rapporter:
         raise KommunrapportFel(f"{konfig}: inga rapporter är konfigurerade (lägg till [ekonomi] eller [volymer])")
+    for rapport in konf.valda_rapporter:  # `rapporter` may name a report whose section is missing
+        avsnitt = "volymer" if rapport == "volymer" else "ekonomi"
+        if getattr(konf, avsnitt) is None:
+            raise KonfigurationsFel(f"rapporten {rapport} är vald i rapporter men avsnittet [{avsnitt}] saknas",
+                                    Plats(str(konfig)))
     ut = konf.ut
     log = logg(ut, tyst)
     period: list[str] = []  # known once the month is decided
@@ -134,7 +147,7 @@ def kör(konfig: str | Path, månad: int | None = None, år: int | None = None, 
 
 
 def _kör(konf: Konfiguration, log: logging.Logger, månad: int | None, år: int | None, tvinga: bool, vänta: float,
-         steg, period_: list[str]) -> Körning:
+         steg: Steg, period_: list[str]) -> Körning:
     from . import api
     from .input.comments import läs_kommentarer
 
@@ -173,6 +186,7 @@ def _kör(konf: Konfiguration, log: logging.Logger, månad: int | None, år: int
         nr = 0
         try:
             if "ekonomi" in konf.valda_rapporter:
+                assert e is not None and huvudbok is not None and träd is not None  # kör() checked [ekonomi]
                 nr += 1
                 steg(nr, total, "ekonomirapporten")
                 historik = history.prognoser(databas, år)
@@ -184,6 +198,7 @@ def _kör(konf: Konfiguration, log: logging.Logger, månad: int | None, år: int
                 nr += 1
                 steg(nr, total, "volymrapporten")
                 v = konf.volymer
+                assert v is not None  # kör() checked [volymer]
                 antal = sum(1 for p in (v.hemtjanst, v.placeringar, v.bistand) if p) + len(v.serier)
                 log.info("volymer: läser %d %s", antal, "fil" if antal == 1 else "filer")
                 vr = api.volymrapport_från_inställningar(v, månad, år)
@@ -192,6 +207,7 @@ def _kör(konf: Konfiguration, log: logging.Logger, månad: int | None, år: int
                 for w in vr.varningar:
                     log.warning("volymer: %s", w)
             if "ks" in konf.valda_rapporter and perioden.är_ks_månad:
+                assert e is not None and huvudbok is not None and träd is not None  # kör() checked [ekonomi]
                 nr += 1
                 steg(nr, total, "rapporten till kommunstyrelsen")
                 ks = api.ks_rapport(huvudbok, träd, månad, år, konf.nämnd, e.tecken, investeringar=e.investeringar,
@@ -209,7 +225,8 @@ def _kör(konf: Konfiguration, log: logging.Logger, månad: int | None, år: int
         return Körning(period, mål, [mål / f.name for f in filer])
 
 
-def _på_plats(stage: Path, mål: Path, databas: Path, ekonomirapport, ks_prognoser: dict[str, float]) -> None:
+def _på_plats(stage: Path, mål: Path, databas: Path, ekonomirapport: Ekonomirapport | None,
+              ks_prognoser: dict[str, float]) -> None:
     """Rename the staging folder into place and store the history; either both happen or neither."""
     gammal = None
     if mål.exists():

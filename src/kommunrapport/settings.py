@@ -27,6 +27,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import Literal
 
@@ -131,7 +132,7 @@ KÄNDA_NYCKLAR = ("namnd", "ut", "rapporter", "mallar", "ekonomi", "volymer", "d
                  "serier", "slag")
 
 
-def valideringsfel(exc: ValidationError, fil: str, från_flaggor: set[str] = frozenset(),
+def valideringsfel(exc: ValidationError, fil: str, från_flaggor: AbstractSet[str] = frozenset(),
                    har_fil: bool = True) -> KonfigurationsFel:
     """Pydantic's error in Swedish; a value that came from the command line is named by its flag."""
     import difflib

@@ -10,7 +10,7 @@ is reported, never averaged as zero.
 from __future__ import annotations
 
 import calendar
-from typing import Literal
+from typing import Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -47,7 +47,8 @@ def årstabell(serie: pd.DataFrame) -> pd.DataFrame:
 
 def saknade_månader(serie: pd.DataFrame, år: int, till_månad: int = 12) -> list[int]:
     """Months 1..till_månad with no value in `år`."""
-    return [m for m, v in _värden(serie, år, list(range(1, till_månad + 1))).items() if np.isnan(v)]
+    månader = list(range(1, till_månad + 1))
+    return [m for m, v in zip(månader, _värden(serie, år, månader), strict=True) if np.isnan(v)]
 
 
 def periodvärde(serie: pd.DataFrame, år: int, månader: list[int], slag: Slag) -> float:
@@ -136,6 +137,7 @@ def varav_över_total(total: pd.DataFrame, delar: list[pd.DataFrame], tolerans: 
     t = total.set_index(["år", "månad"])["värde"]
     if not delar:
         return pd.DataFrame(columns=["år", "månad", "total", "summa_varav"])
-    s = sum(d.set_index(["år", "månad"])["värde"].reindex(t.index).fillna(0) for d in delar)
+    s = cast("pd.Series", sum(d.set_index(["år", "månad"])["värde"].reindex(t.index).fillna(0)
+                              for d in delar))  # a Series: delar is not empty
     bad = s > t + tolerans
     return pd.DataFrame({"total": t[bad], "summa_varav": s[bad]}).reset_index()

@@ -6,6 +6,7 @@ The readers are tried in order; a reader that finds no header row of its kind ra
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,11 +14,11 @@ from ..errors import IndataFel, IngenRubrikrad, KommunrapportFel
 from ..formatting import heltal
 from ..model.area import BISTÅND, HEMTJÄNST, PLACERINGAR
 from ..model.period import MÅNADER, MÅNADER_KORT
-from .investments import läs_investeringar
+from .investments import Investeringar, läs_investeringar
 from .ledger import Tecken, Värden, läs_ekonomi
 from .mapping import koppla_rader, läs_mappning
 from .series import läs_serier
-from .volumes import läs_bistånd, läs_hemtjänst, läs_placeringar
+from .volumes import Volymdata, läs_bistånd, läs_hemtjänst, läs_placeringar
 
 
 @dataclass
@@ -42,8 +43,9 @@ def _månader_text(månader) -> str:
 
 
 # The volume datasets a long export can be, tried in this order after the ekonomi export.
-VOLYMLÄSARE = {HEMTJÄNST.namn.lower(): läs_hemtjänst, PLACERINGAR.namn.lower(): läs_placeringar,
-               BISTÅND.namn.lower(): läs_bistånd, "investeringar": läs_investeringar}
+VOLYMLÄSARE: dict[str, Callable[..., Volymdata | Investeringar]] = {
+    HEMTJÄNST.namn.lower(): läs_hemtjänst, PLACERINGAR.namn.lower(): läs_placeringar,
+    BISTÅND.namn.lower(): läs_bistånd, "investeringar": läs_investeringar}
 
 
 def validera(fil: str | Path, mappning: str | Path | None = None, tecken: Tecken | str = Tecken.KOSTNAD_POSITIV,
@@ -80,7 +82,7 @@ def validera(fil: str | Path, mappning: str | Path | None = None, tecken: Tecken
                 data = läs(fil, blad=blad)
             except IngenRubrikrad:
                 continue
-            if namn == "investeringar":
+            if isinstance(data, Investeringar):
                 d = data.data
                 v.beskrivning.append(f"dataset: investeringar (långt format), {heltal(len(d))} rader, "
                                      f"{d['projekt'].nunique()} projekt, år {d['år'].min()}–{d['år'].max()}")
@@ -104,9 +106,9 @@ def validera(fil: str | Path, mappning: str | Path | None = None, tecken: Tecken
         t = serier.tabell
         v.beskrivning.append(f"dataset: månadsserier ({serier.layout}), {d['serie'].nunique()} serier, "
                              f"{heltal(len(d))} värden" + (f", blad '{t.blad}'" if t.blad else ""))
-        for namn, g in d.groupby("serie", sort=False):
+        for serie, g in d.groupby("serie", sort=False):
             sista = g.sort_values(["år", "månad"]).iloc[-1]
-            v.beskrivning.append(f"{namn}: {g['år'].min()}–{g['år'].max()}, senaste månad "
+            v.beskrivning.append(f"{serie}: {g['år'].min()}–{g['år'].max()}, senaste månad "
                                  f"{MÅNADER[int(sista['månad']) - 1]} {int(sista['år'])}")
         n_ok = sum(k.stämmer for k in serier.kontroller)
         if serier.kontroller:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -26,6 +27,11 @@ class Investeringar:
     varningar: list[str] = field(default_factory=list)
 
 
+def _är_summarad(projekt: str) -> bool:
+    kind = härledd_typ(projekt)
+    return kind is not None and kind[0] == "summa"
+
+
 def läs_investeringar(sökväg: str | Path, tecken: Tecken = Tecken.KOSTNAD_POSITIV, blad: str | None = None) -> Investeringar:
     """Investments per project and month; total rows in the file are checked, not counted twice."""
     df, tabell = läs_lång(sökväg, INVESTERINGAR, ["utfall", "budget", "prognos"], ["projekt"],
@@ -35,15 +41,15 @@ def läs_investeringar(sökväg: str | Path, tecken: Tecken = Tecken.KOSTNAD_POS
             df[c] = np.nan
     if tecken == Tecken.KOSTNAD_POSITIV:
         df[["utfall", "budget", "prognos"]] *= -1
-    summa = df["projekt"].map(lambda p: härledd_typ(p) is not None and härledd_typ(p)[0] == "summa")
-    varningar = []
+    summa = df["projekt"].map(_är_summarad)
+    varningar: list[str] = []
     delar = df[~summa]
     for r in df[summa].itertuples():
         g = delar[(delar["år"] == r.år) & (delar["månad"] == r.månad)]
         for c in ("utfall", "budget", "prognos"):
             tryckt, beräknat = getattr(r, c), g[c].sum(min_count=1)
             if pd.notna(tryckt) and pd.notna(beräknat) and abs(tryckt - beräknat) > 1.0:
-                varningar.append(f"{Plats(tabell.fil, tabell.blad, int(r.källrad))}: '{r.projekt}' {c} är "
+                varningar.append(f"{Plats(tabell.fil, tabell.blad, int(cast(int, r.källrad)))}: '{r.projekt}' {c} är "
                                  f"{abs(tryckt):,.0f} kr men projekten summerar till {abs(beräknat):,.0f} kr; "
                                  "summaraden räknas inte med".replace(",", " "))
     return Investeringar(delar.reset_index(drop=True), varningar)

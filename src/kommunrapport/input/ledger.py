@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -122,7 +123,7 @@ def läs_ekonomi_bred(
     karta = kolumnkarta(cols, kolumner)
     kod_col = karta["verksamhet"]
     måttkol = next((c for c in cols if c in MÅTTKOLUMN), None)
-    månadskol = {c: månadsrubrik(c) for c in cols if månadsrubrik(c)}
+    månadskol = {c: mr for c in cols if (mr := månadsrubrik(c))}
     fel: list[KommunrapportFel] = []
     tal = {}
     for c in månadskol:
@@ -307,8 +308,8 @@ def tolka_år_och_månad(tabell: Tabell, karta: dict[str, str], fel: list[Kommun
     bad = månad.isna().to_numpy()
     fel += _fel_för(tabell, bad, mån_col, "'{värde}' är ingen månad (skriv t.ex. 2, feb, februari eller 2025-02)", mån_raw)
     if "år" in karta:
-        år, bad_år = tolka_tal(df[karta["år"]])
-        bad_år = (bad_år.to_numpy() | år.isna().to_numpy() | ~år.fillna(0).between(1900, 2200).to_numpy()
+        år, ej_tal = tolka_tal(df[karta["år"]])
+        bad_år = (ej_tal.to_numpy() | år.isna().to_numpy() | ~år.fillna(0).between(1900, 2200).to_numpy()
                   | (år.fillna(0) % 1 != 0).to_numpy())
         fel += _fel_för(tabell, bad_år, karta["år"], "'{värde}' är inget årtal", df[karta["år"]])
     elif år_från_period.notna().all():
@@ -321,7 +322,7 @@ def tolka_år_och_månad(tabell: Tabell, karta: dict[str, str], fel: list[Kommun
 
 def läs_lång(
     sökväg: str | Path,
-    synonymer: dict[str, tuple[str, ...]],
+    synonymer: Mapping[str, tuple[str, ...]],
     mått: list[str],
     dimensioner: list[str],
     krävs: tuple[str, ...],

@@ -13,6 +13,7 @@ descendants, so a "varav" row is a child whose parent keeps the rest under its o
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -125,7 +126,7 @@ class Verksamhetsträd:
             return hits[0]
         return hits or None
 
-    def koppla(self, koder: pd.Series, plats_för: callable) -> pd.Series:
+    def koppla(self, koder: pd.Series, plats_för: Callable[[int], Plats]) -> pd.Series:
         """Map each export code to its report row id; every unknown or ambiguous code is an error.
 
         `plats_för(position)` gives the Plats of a row, for the message.

@@ -121,7 +121,7 @@ def _tal_kolumn(tabell: Tabell, kolumn: str, fel: list[KommunrapportFel]) -> np.
 def _bred(tabell: Tabell) -> Serier:
     df = tabell.data
     cols = list(df.columns)
-    månadskol = {c: månadsrubrik(c) for c in cols if månadsrubrik(c)}
+    månadskol = {c: mr for c in cols if (mr := månadsrubrik(c))}
     årkol = next((c for c in cols if c in ("år", "ar", "year", "årtal")), None)
     härledda = {c: härledd_typ(c) for c in cols if c not in månadskol and härledd_typ(c)}
     etikettkol = next((c for c in cols if c not in månadskol and c != årkol and c not in härledda), None)
@@ -177,10 +177,12 @@ def _bred(tabell: Tabell) -> Serier:
             serie_nu, förälder_nu = etikett, None
         else:
             serie_nu, förälder_nu = serie, None
-        if år is None and any(a is None for a in år_i_rubrik):
+        # the year of each month column on this row: the row's own, else the one in the column's heading
+        kolumnår = [år] * len(mcols) if år is not None else [a for a in år_i_rubrik if a is not None]
+        if len(kolumnår) < len(mcols):
             raise IndataFel("året saknas: lägg till en kolumn 'år', årtal som radetiketter eller "
                             "månadsrubriker som 2025-01", tabell.plats(i, etikettkol))
-        if (år if år is not None else max(a for a in år_i_rubrik)) == sista_år:
+        if max(kolumnår) == sista_år:
             _ej_rapporterade(row)
         if förälder_nu is None:
             block.append((i, år))
@@ -192,7 +194,7 @@ def _bred(tabell: Tabell) -> Serier:
             kontroller.append(_kontroll_kolumn(tabell, i, c, kind, tryckt, row, månad_nr, enhet))
         for j, m in enumerate(månad_nr):
             if not np.isnan(row[j]):
-                rader.append((serie_nu, år if år is not None else år_i_rubrik[j], int(m), float(row[j]),
+                rader.append((serie_nu, kolumnår[j], int(m), float(row[j]),
                               int(tabell.radnummer[i]), förälder_nu))
     data = pd.DataFrame(rader, columns=["serie", "år", "månad", "värde", "källrad", "varav_av"])
     _dubbletter(data, tabell)
@@ -288,7 +290,7 @@ def _transponerad(tabell: Tabell) -> Serier:
                 rader.append((serie, år, m, float(col[m - 1]), int(tabell.radnummer[månadsrad[m]]), None))
         for i, etikett, (typ, tertial) in summarader:
             tryckt = V[c][i]
-            months = list(TERTIALMÅNADER[tertial]) if typ == "tertial" else list(range(1, 13))
+            months = list(TERTIALMÅNADER[tertial]) if tertial is not None else list(range(1, 13))  # None: summa, medel
             values = np.array([col[m - 1] for m in months])
             values = values[~np.isnan(values)]
             if np.isnan(tryckt) or len(values) == 0:

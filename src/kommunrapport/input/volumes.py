@@ -8,6 +8,7 @@ report-shaped tables (see layouts.py) both load.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -222,7 +223,7 @@ def läs_bistånd(sökväg: str | Path, blad: str | None = None, kolumner: dict[
 SERIE_LÅNG = {"serie": ("serie", "mått", "nyckeltal", "namn"), "värde": ("värde", "antal", "utfall", "varde")}
 
 
-def läs_volymserier(sökväg: str | Path, slag: dict[str, str] | None = None, blad: str | None = None,
+def läs_volymserier(sökväg: str | Path, slag: Mapping[str, Slag] | None = None, blad: str | None = None,
                     område: str | None = None) -> Volymdata:
     """Named monthly series from a report-shaped table (or a long file with serie, år, månad, värde)."""
     slag = {k.lower(): v for k, v in (slag or {}).items()}
@@ -231,11 +232,11 @@ def läs_volymserier(sökväg: str | Path, slag: dict[str, str] | None = None, b
     except IngenRubrikrad:
         pass
     else:
-        data = lång.dropna(subset=["värde"]).groupby(["serie", "år", "månad"], as_index=False, sort=False)["värde"].sum()
-        defs, varningar = [], []
+        data = lång.dropna(subset=["värde"]).groupby(["serie", "år", "månad"], sort=False)["värde"].sum().reset_index()
+        defs: list[Seriedef] = []
+        varningar: list[str] = []
         for namn in pd.unique(data["serie"]):
-            s = slag.get(namn.lower()) or gissa_slag(namn) or "flöde"
-            defs.append(Seriedef(namn, s, "", diagram=True))
+            defs.append(Seriedef(namn, slag.get(namn.lower()) or gissa_slag(namn) or "flöde", "", diagram=True))
         return Volymdata(område or Path(sökväg).stem.replace("_", " "), data[["serie", "år", "månad", "värde"]],
                          defs, varningar=varningar, källa=str(sökväg))
     serier = läs_serier(sökväg, blad)
@@ -243,12 +244,12 @@ def läs_volymserier(sökväg: str | Path, slag: dict[str, str] | None = None, b
     for namn in pd.unique(serier.data["serie"]):
         rows = serier.data[serier.data["serie"] == namn]
         s = slag.get(namn.lower()) or gissa_slag(namn)
-        if s not in ("flöde", "stock"):
-            if s is not None:
-                raise IndataFel(f"slag för serien '{namn}' ska vara flöde eller stock, inte '{s}'", Plats(str(sökväg)))
+        if s is None:
             s = "flöde"
             varningar.append(f"{sökväg}: serien '{namn}' antas vara ett flöde (summeras över perioden); "
                              "ange slag = stock i konfigurationen om den ska medelvärdesberäknas")
+        elif s not in ("flöde", "stock"):  # from a caller of the API that does not check its types
+            raise IndataFel(f"slag för serien '{namn}' ska vara flöde eller stock, inte '{s}'", Plats(str(sökväg)))
         defs.append(Seriedef(namn, s, "", varav_av=rows["varav_av"].iloc[0], diagram=rows["varav_av"].isna().all()))
     data = serier.data[["serie", "år", "månad", "värde"]]
     titel = område or (serier.tabell.titlar[0] if serier.tabell.titlar else Path(sökväg).stem.replace("_", " "))

@@ -36,7 +36,8 @@ def början_av_bladet(path: Path, blad: str, n: int) -> bytes | None:
             del_namn = _bladets_del(z, blad)
             if del_namn is None:
                 return None
-            data, slut, hela_bladet = b"", [], False
+            data, hela_bladet = b"", False
+            slut: list[int] = []
             with z.open(del_namn) as f:
                 while len(slut) < n and len(data) <= _HÖGST_I_KOPIAN:
                     chunk = f.read(1 << 16)

@@ -12,7 +12,7 @@ from openpyxl.utils import get_column_letter
 from ..model.table import Tabellvy
 
 
-def _cell(v):
+def _cell(v: object) -> object:
     if v is None:
         return None
     if isinstance(v, (float, np.floating)):
@@ -28,7 +28,7 @@ CELLFORMAT = {"heltal": "#,##0", "tal1": "#,##0.0", "procent": "0.0%", "text": N
 def skriv_vyer(vyer: list[Tabellvy], info: dict[str, str], sökväg: Path) -> None:
     """Write `Tabellvy` tables (see model.table): one sheet each, numbers with their own format."""
     wb = Workbook()
-    ws = wb.active
+    ws = wb.worksheets[0]  # the new workbook's one sheet
     ws.title = "Info"
     for k, v in info.items():
         ws.append([k, v])

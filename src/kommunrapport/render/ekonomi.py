@@ -6,6 +6,7 @@ Every output takes its numbers from the same `tabeller(r)`, computed once per wr
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 from ..formatting import mnkr, procent, tal
 from ..model.period import MÅNADER, MÅNADER_KORT, månadsnamn
@@ -13,6 +14,9 @@ from ..model.table import Tabellvy
 from ..output import atomisk_mapp
 from ..reports.ekonomi import ANDELSKOLUMNER, Ekonomirapport, tabeller
 from .markdown import rendera
+
+if TYPE_CHECKING:
+    from docxtpl import DocxTemplate
 
 
 def filnamn(r: Ekonomirapport) -> dict[str, str]:
@@ -37,7 +41,7 @@ def markdown(r: Ekonomirapport, mallmapp: Path | None = None, t: dict[str, Tabel
             "id": rad.id,
             "rubrik": rad.rubrik,
             "nivå": rad.nivå,
-            "avvikelse": r.ackumulerad_avvikelse.loc[rad.id, r.månad] / 1e6,
+            "avvikelse": cast(float, r.ackumulerad_avvikelse.loc[rad.id, r.månad]) / 1e6,
             "prognos": None if r.prognosavvikelse is None else r.prognosavvikelse[rad.id] / 1e6,
             "kommentar": r.kommentarer.get(rad.id, ""),
         })
@@ -68,7 +72,8 @@ def markdown(r: Ekonomirapport, mallmapp: Path | None = None, t: dict[str, Tabel
     return rendera("ekonomirapport.md.j2", kontext, mallmapp)
 
 
-def word_kontext(r: Ekonomirapport, doc, diagram: dict[str, Path], t: dict[str, Tabellvy] | None = None) -> dict:
+def word_kontext(r: Ekonomirapport, doc: DocxTemplate, diagram: dict[str, Path],
+                 t: dict[str, Tabellvy] | None = None) -> dict[str, Any]:
     """What the Word template gets: the same tables as Markdown and the annex, formatted the Swedish way."""
     from .word import bild, fet, lägg_till_tabell, stycke
 
@@ -89,12 +94,13 @@ def word_kontext(r: Ekonomirapport, doc, diagram: dict[str, Path], t: dict[str, 
         if namn in t:
             lägg_till_tabell(sub, t[namn])
     verksamheter = []
-    for rad in r.träd.rader:
-        text = f"Budgetavvikelse {r.period.text}: {mnkr_text(r.ackumulerad_avvikelse.loc[rad.id, r.månad])} mnkr"
+    for trädrad in r.träd.rader:
+        avvikelse = cast(float, r.ackumulerad_avvikelse.loc[trädrad.id, r.månad])
+        text = f"Budgetavvikelse {r.period.text}: {mnkr_text(avvikelse)} mnkr"
         if r.prognosavvikelse is not None:
-            text += f". Prognosavvikelse helår: {mnkr_text(r.prognosavvikelse[rad.id])} mnkr"
-        verksamheter.append({"rubrik": rad.rubrik, "sammanfattning": text + ".",
-                             "kommentar": stycke(r.kommentarer.get(rad.id, ""))})
+            text += f". Prognosavvikelse helår: {mnkr_text(r.prognosavvikelse[trädrad.id])} mnkr"
+        verksamheter.append({"rubrik": trädrad.rubrik, "sammanfattning": text + ".",
+                             "kommentar": stycke(r.kommentarer.get(trädrad.id, ""))})
     return {
         "nämnd": r.nämnd, "år": r.år, "månad": r.månad, "månadsnamn": månadsnamn(r.månad), "period": r.period.text,
         "rapportnamn": f"Ekonomirapport t.o.m. {månadsnamn(r.månad)} {r.år}",

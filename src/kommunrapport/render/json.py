@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import math
+from typing import Any
 
 from ..reports.ekonomi import Ekonomirapport, tabeller
 from ..reports.ks import KSRapport
 from ..reports.volymer import Volymrapport
 
 
-def _json_värde(v):
+def _json_värde(v: object) -> object:
     """A cell as JSON: NaN and infinity become null, numpy scalars plain numbers."""
     if hasattr(v, "item"):
         v = v.item()
@@ -24,7 +25,7 @@ def ekonomi_json(r: Ekonomirapport) -> str:
     clean = _json_värde
     t = {namn: vy.data for namn, vy in tabeller(r).items()}
     nt = r.nyckeltal.loc["total"]
-    doc = {
+    doc: dict[str, Any] = {
         "nämnd": r.nämnd,
         "år": r.år,
         "månad": r.månad,

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..output import atomisk_mapp
 from ..reports.ks import KSRapport
 from .markdown import rendera
+
+if TYPE_CHECKING:
+    from docxtpl import DocxTemplate
 
 
 def skriv_ks_rapport(r: KSRapport, ut: str | Path, mallmapp: Path | None = None) -> list[Path]:
@@ -16,12 +20,12 @@ def skriv_ks_rapport(r: KSRapport, ut: str | Path, mallmapp: Path | None = None)
 
     stam = r.period.stam
     namn = [f"rapport_till_ks_{stam}.md", f"rapport_till_ks_{stam}.docx", f"bilaga_rapport_till_ks_{stam}.xlsx"]
-    kontext = {"nämnd": r.nämnd, "år": r.år, "månad": r.månad, "period": r.period.kort,
-               "rapportnamn": f"Rapport till kommunstyrelsen {r.period.kort} {r.år}",
-               "tabeller": r.tabeller, "varningar": r.varningar}
+    kontext: dict[str, Any] = {"nämnd": r.nämnd, "år": r.år, "månad": r.månad, "period": r.period.kort,
+                               "rapportnamn": f"Rapport till kommunstyrelsen {r.period.kort} {r.år}",
+                               "tabeller": r.tabeller, "varningar": r.varningar}
     text = rendera("rapport_till_ks.md.j2", kontext, mallmapp)
 
-    def word(doc):
+    def word(doc: DocxTemplate) -> dict[str, Any]:
         sub = doc.new_subdoc()
         for t in r.tabeller:
             lägg_till_tabell(sub, t)

@@ -5,12 +5,16 @@ from __future__ import annotations
 import math
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..errors import KonfigurationsFel
 from ..formatting import procent, tal
+
+if TYPE_CHECKING:
+    from ..model.table import Tabellvy
 
 PAKETMALLAR = Path(__file__).resolve().parent.parent / "templates"
 REPOMALLAR = Path(__file__).resolve().parents[3] / "templates"
@@ -21,7 +25,7 @@ def standardmallar() -> Path:
     return PAKETMALLAR if PAKETMALLAR.is_dir() else REPOMALLAR
 
 
-def _tom(v) -> bool:
+def _tom(v: object) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v))
 
 
@@ -61,7 +65,7 @@ def cell(v, format: str, tecken: bool = False) -> str:
     return str(v).replace("|", "\\|")
 
 
-def markdown_tabell(vy) -> str:
+def markdown_tabell(vy: Tabellvy) -> str:
     """A Tabellvy (see model.table) as a Markdown table; text columns left, numbers right."""
     cols = list(vy.data.columns)
     align = ["---" if vy.format(0, c) == "text" else "---:" for c in cols] if len(vy.data) else ["---"] * len(cols)
@@ -88,7 +92,7 @@ def jinjafel_på_svenska(meddelande: str | None) -> str:
     return m
 
 
-def rendera(mallnamn: str, kontext: dict, mallmapp: Path | None = None) -> str:
+def rendera(mallnamn: str, kontext: dict[str, Any], mallmapp: Path | None = None) -> str:
     """Render a template; a Jinja error names the template, the line and what went wrong."""
     env = miljö(mallmapp)
     try:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..model.period import MÅNADER, månadsnamn
 from ..output import atomisk_mapp
 from ..reports.volymer import Volymrapport
 from .markdown import rendera
+
+if TYPE_CHECKING:
+    from docxtpl import DocxTemplate
 
 
 def volym_markdown(r: Volymrapport, nämnd: str = "", kommentarer: dict[str, str] | None = None, mallmapp: Path | None = None) -> str:
@@ -47,7 +51,8 @@ def skriv_volymrapport(r: Volymrapport, ut: str | Path, nämnd: str = "", kommen
     return [Path(ut) / n for n in written]
 
 
-def volym_word_kontext(r: Volymrapport, doc, mapp: Path, nämnd: str, kommentarer: dict[str, str] | None) -> dict:
+def volym_word_kontext(r: Volymrapport, doc: DocxTemplate, mapp: Path, nämnd: str,
+                       kommentarer: dict[str, str] | None) -> dict[str, Any]:
     from docx.shared import Cm
 
     from .word import lägg_till_tabell, stycke

@@ -8,14 +8,21 @@ the template's name and the tag, and nothing is written.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import jinja2
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Length, Pt
 from docxtpl import DocxTemplate, InlineImage, RichText
 
 from ..errors import KonfigurationsFel
 from .markdown import cell, jinjafel_på_svenska, miljö, standardmallar
+
+if TYPE_CHECKING:
+    from docxtpl.subdoc import Subdoc
+
+    from ..model.table import Tabellvy
 
 BILDBREDD = Cm(13)  # two charts fit on a landscape page
 
@@ -30,8 +37,9 @@ def mallsökväg(namn: str, mallmapp: Path | None) -> Path:
 def _tagg_vid(exc: jinja2.TemplateError) -> str:
     """The tag around the error, from the lines docxtpl kept (XML stripped)."""
     lines = list(getattr(exc, "docx_context", None) or [])
-    if not lines and getattr(exc, "source", None) and getattr(exc, "lineno", None):
-        lines = [re.sub(r"<[^>]+>", "", exc.source.splitlines()[exc.lineno - 1])]
+    source, lineno = getattr(exc, "source", None), getattr(exc, "lineno", None)  # a TemplateSyntaxError's
+    if not lines and source and lineno:
+        lines = [re.sub(r"<[^>]+>", "", source.splitlines()[lineno - 1])]
     mid = lines[3:4] + lines  # docxtpl keeps 3 lines before the error line
     for text in mid:
         taggar = re.findall(r"\{[{%].*?(?:[}%]\}|$)", text)
@@ -40,7 +48,7 @@ def _tagg_vid(exc: jinja2.TemplateError) -> str:
     return ""
 
 
-def rendera_word(mall: Path, kontext_för, sökväg: Path) -> None:
+def rendera_word(mall: Path, kontext_för: Callable[[DocxTemplate], dict[str, Any]], sökväg: Path) -> None:
     """Render `mall` with the context that `kontext_för(doc)` builds (images and sub-documents need the
     document), into `sökväg`."""
     try:
@@ -72,7 +80,7 @@ def rendera_word(mall: Path, kontext_för, sökväg: Path) -> None:
     doc.save(str(sökväg))
 
 
-def bild(doc: DocxTemplate, sökväg: Path, bredd=BILDBREDD) -> InlineImage:
+def bild(doc: DocxTemplate, sökväg: Path, bredd: Length = BILDBREDD) -> InlineImage:
     return InlineImage(doc, str(sökväg), width=bredd)
 
 
@@ -81,7 +89,8 @@ def stycke(markdown: str) -> str:
     keep their own lines (as •), and **fet**/*kursiv* markers are dropped."""
     out = []
     for block in re.split(r"\n\s*\n", markdown.strip()):
-        lines, current = [], []
+        lines: list[str] = []
+        current: list[str] = []
         for line in block.splitlines():
             item = re.match(r"^\s*[-*+]\s+(.*)", line)
             if item:
@@ -102,7 +111,7 @@ def fet(text: str, fet: bool) -> RichText:
     return RichText(text, bold=fet)
 
 
-def lägg_till_tabell(sub, vy, rubrik: bool = True) -> None:
+def lägg_till_tabell(sub: Subdoc, vy: Tabellvy, rubrik: bool = True) -> None:
     """A Tabellvy (see model.table) as a real Word table in a sub-document."""
     if rubrik:
         sub.add_paragraph(vy.rubrik, style="Heading 2")

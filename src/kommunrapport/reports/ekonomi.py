@@ -7,6 +7,7 @@ Markdown report, the Excel annex and the JSON output all show, so they carry the
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -45,7 +46,7 @@ class Ekonomirapport:
         if self.prognosavvikelse is None or self.prognoshistorik is None or self.prognoshistorik.empty:
             return None
         h = self.prognoshistorik.reindex([*self.träd.ids, TOTAL])
-        h = h[[m for m in h.columns if m < self.månad]]
+        h = h[[m for m in h.columns if int(m) < self.månad]]  # the columns are report months
         h[self.månad] = self.prognosavvikelse
         return h
 
@@ -64,7 +65,7 @@ class Ekonomirapport:
 
     @property
     def avvikelse(self) -> float:
-        return float(self.ackumulerad_avvikelse.loc[TOTAL, self.månad])
+        return float(cast(float, self.ackumulerad_avvikelse.loc[TOTAL, self.månad]))
 
     @property
     def avvikelse_fg_år(self) -> float | None:
@@ -141,7 +142,8 @@ def bygg_ekonomirapport(
                          "(kostnad-positiv för en huvudbok, kostnad-negativ för ett uppföljningssystem)?")
 
     har_fg = bool((ledger["år"] == år - 1).any())
-    föregående = calc.ackumulerad_avvikelse(ledger, träd, år - 1, 12).loc[TOTAL] if har_fg else None
+    # one row: the row ids are unique
+    föregående = cast(pd.Series, calc.ackumulerad_avvikelse(ledger, träd, år - 1, 12).loc[TOTAL]) if har_fg else None
     fg_prognos = None
     if har_fg and ledger.loc[ledger["år"] == år - 1, "prognos"].notna().any():
         fg_prognos = float(calc.prognosavvikelse(ledger, träd, år - 1)[TOTAL])
@@ -243,7 +245,7 @@ def tabeller(r: Ekonomirapport) -> dict[str, Tabellvy]:
     utv = r.prognosutveckling()
     if utv is not None:
         t = pd.DataFrame({"Verksamhet": totalrad})
-        for m in utv.columns:
+        for m in map(int, utv.columns):  # report months
             t[f"Prognos jan–{MÅNADER_KORT[m - 1]}" if m > 1 else "Prognos jan"] = (utv[m] / MILJON).to_numpy()
         vyer.append(_vy("Prognosens utveckling", "Prognosens utveckling (mnkr)", t))
     mot = r.prognosavvikelse_mot(8)
