@@ -11,7 +11,6 @@ budgetavvikelse = utfall − budget is positive when the result is better than b
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +20,7 @@ import pandas as pd
 
 from ..errors import IndataFel, IngenRubrikrad, KommunrapportFel, Plats
 from ..model.period import år_och_månad
-from .files import Tabell, läs_tabell
+from .files import Tabell, läs_tabell, årtal_i_bladnamn
 from .headers import (
     KRÄVS_I_RUBRIK,
     SYNONYMER,
@@ -53,6 +52,15 @@ class Huvudbok:
     def har_typ(self) -> bool:
         return bool(self.data["typ"].notna().all()) and len(self.data) > 0
 
+    def plats(self, i: int, kolumn: str | None = None) -> Plats:
+        """Where line `i` of `data` came from (with sheets per year read together: the sheet of its year)."""
+        t = self.tabell
+        blad = t.blad
+        if t.bladen is not None:
+            per_år = {årtal_i_bladnamn(b): str(b) for b in pd.unique(t.bladen)}
+            blad = per_år.get(int(self.data["år"].iat[i]), t.blad)
+        return Plats(t.fil, blad, int(self.data["källrad"].iat[i]), t.kolumnnamn(kolumn) if kolumn else None)
+
 
 def läs_ekonomi(
     sökväg: str | Path,
@@ -75,11 +83,13 @@ def läs_ekonomi(
     # that has a month column too is preferred; only without one is the first looser match taken (and
     # its missing month column reported).
     try:
-        return validera_ekonomi(läs_tabell(sökväg, är_rubrik_med_månad, "x", blad), tecken, värden, kolumner)
+        tabell = läs_tabell(sökväg, är_rubrik_med_månad, "kolumnerna månad, verksamhet, utfall och budget", blad,
+                            årsblad=True)
+        return validera_ekonomi(tabell, tecken, värden, kolumner)
     except IngenRubrikrad:
         pass
     try:
-        tabell = läs_tabell(sökväg, är_rubrik, "kolumnerna verksamhet, utfall och budget", blad)
+        tabell = läs_tabell(sökväg, är_rubrik, "kolumnerna verksamhet, utfall och budget", blad, årsblad=True)
     except IngenRubrikrad as exc:
         try:
             return läs_ekonomi_bred(sökväg, tecken, värden, blad, kolumner)
@@ -174,7 +184,7 @@ def läs_ekonomi_bred(
     if värden == Värden.ACKUMULERADE:
         out = _från_ackumulerade(out)
     cols_ut = ["år", "månad", "verksamhet", "konto", "typ", "utfall", "budget", "prognos", "källrad"]
-    return Huvudbok(out[cols_ut].astype({"år": "int64", "månad": "int64"}), tabell, kod_col)
+    return Huvudbok(out[cols_ut].astype({"år": "int64", "månad": "int64"}), tabell, kod_col, list(tabell.varningar))
 
 
 def _fel_för(tabell: Tabell, mask: np.ndarray, kolumn: str, text: str, värden: pd.Series | None = None) -> list[KommunrapportFel]:
@@ -263,7 +273,8 @@ def validera_ekonomi(
             out[fält] = -out[fält]
     if värden == Värden.ACKUMULERADE:
         out = _från_ackumulerade(out)
-    return Huvudbok(out[["år", "månad", "verksamhet", "konto", "typ", "utfall", "budget", "prognos", "källrad"]], tabell, kod_col, varningar)
+    return Huvudbok(out[["år", "månad", "verksamhet", "konto", "typ", "utfall", "budget", "prognos", "källrad"]], tabell,
+                    kod_col, [*tabell.varningar, *varningar])
 
 
 def _utan_summarader(tabell: Tabell, mån_col: str) -> tuple[Tabell, list[str]]:
@@ -282,10 +293,9 @@ def _utan_summarader(tabell: Tabell, mån_col: str) -> tuple[Tabell, list[str]]:
         return tabell, []
     behåll = np.ones(len(df), dtype=bool)
     behåll[list(summor)] = False
-    varningar = [f"{Plats(tabell.fil, tabell.blad, int(tabell.radnummer[p]))}: '{etikett}' är en summarad och "
+    varningar = [f"{tabell.plats(p)}: '{etikett}' är en summarad och "
                  "räknas inte" for p, etikett in summor.items()]
-    return dataclasses.replace(tabell, data=df.loc[behåll].reset_index(drop=True),
-                               radnummer=tabell.radnummer[behåll]), varningar
+    return tabell.urval(behåll), varningar
 
 
 def tolka_år_och_månad(tabell: Tabell, karta: dict[str, str], fel: list[KommunrapportFel],
@@ -313,6 +323,8 @@ def tolka_år_och_månad(tabell: Tabell, karta: dict[str, str], fel: list[Kommun
         fel += _fel_för(tabell, bad_år, karta["år"], "'{värde}' är inget årtal", df[karta["år"]])
     elif år_från_period.notna().all():
         år = år_från_period.astype("float64")
+    elif (år_blad := tabell.år_från_bladnamn()) is not None:  # sheets '2024', '2025' without a year column
+        år = år_från_period.fillna(pd.Series(år_blad, index=år_från_period.index))
     else:
         raise IndataFel("saknar kolumnen 'år', och kolumnen '" + tabell.originalrubriker[mån_col]
                         + "' anger inte året (skriv t.ex. 2025-02)", plats0)
@@ -341,7 +353,7 @@ def läs_lång(
         return "månad" in k and all(f in k for f in krävs)
 
     namn = ", ".join(syn[f][0] for f in ("månad", *krävs))
-    tabell = läs_tabell(sökväg, är_rubrik, f"kolumnerna {namn}", blad)
+    tabell = läs_tabell(sökväg, är_rubrik, f"kolumnerna {namn}", blad, årsblad=True)
     df = tabell.data
     karta = kolumnkarta(list(df.columns), kolumner, syn)
     plats0 = Plats(tabell.fil, tabell.blad, tabell.rubrikrad)

@@ -178,7 +178,6 @@ def läs_mappning(sökväg: str | Path) -> Verksamhetsträd:
 
 def koppla_rader(huvudbok: Huvudbok, träd: Verksamhetsträd) -> pd.DataFrame:
     """The ledger with each line's report row id in column 'rad'; unknown codes are errors."""
-    data, t = huvudbok.data, huvudbok.tabell
-    källrad = data["källrad"].to_numpy()
-    rad = träd.koppla(data["verksamhet"], lambda i: Plats(t.fil, t.blad, int(källrad[i]), t.kolumnnamn(huvudbok.kodkolumn)))
+    data = huvudbok.data
+    rad = träd.koppla(data["verksamhet"], lambda i: huvudbok.plats(i, huvudbok.kodkolumn))
     return data.assign(rad=rad.to_numpy())

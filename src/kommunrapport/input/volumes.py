@@ -105,7 +105,7 @@ HEMTJÄNST = {
 
 def läs_hemtjänst(sökväg: str | Path, blad: str | None = None, kolumner: dict[str, str] | None = None) -> Volymdata:
     """Home care: beviljade/utförda timmar and brukare per month, optionally per utförare and regi."""
-    df, _ = läs_lång(sökväg, HEMTJÄNST, ["beviljade", "utförda", "brukare"], ["regi", "utförare"],
+    df, tabell = läs_lång(sökväg, HEMTJÄNST, ["beviljade", "utförda", "brukare"], ["regi", "utförare"],
                      ("beviljade", "utförda"), blad, kolumner)
     parts = [_summera(df, "beviljade", "Beviljade timmar"), _summera(df, "utförda", "Utförda timmar")]
     defs = [Seriedef("Beviljade timmar", "flöde", "timmar", diagram=True, per_dag=True),
@@ -129,7 +129,8 @@ def läs_hemtjänst(sökväg: str | Path, blad: str | None = None, kolumner: dic
         defs += [Seriedef(egen_namn, "flöde", "timmar", varav_av="Utförda timmar"),
                  Seriedef(privat_namn, "flöde", "timmar", varav_av="Utförda timmar")]
         kvoter.append(Kvotdef("Andel privata utförare av utförda timmar", privat_namn, "Utförda timmar"))
-    return Volymdata(area.HEMTJÄNST.namn, pd.concat(parts, ignore_index=True), defs, kvoter, källa=str(sökväg))
+    return Volymdata(area.HEMTJÄNST.namn, pd.concat(parts, ignore_index=True), defs, kvoter,
+                     varningar=list(tabell.varningar), källa=str(sökväg))
 
 
 # --- placeringar ------------------------------------------------------------------------------------
@@ -145,7 +146,7 @@ PLACERINGAR = {
 
 def läs_placeringar(sökväg: str | Path, blad: str | None = None, kolumner: dict[str, str] | None = None) -> Volymdata:
     """Placements: vårddygn, placerade and kostnad per month, per målgrupp and insats."""
-    df, _ = läs_lång(sökväg, PLACERINGAR, ["vårddygn", "placerade", "kostnad"], ["målgrupp", "insats"],
+    df, tabell = läs_lång(sökväg, PLACERINGAR, ["vårddygn", "placerade", "kostnad"], ["målgrupp", "insats"],
                      ("vårddygn",), blad, kolumner)
     if "målgrupp" not in df:
         df["målgrupp"] = "Alla"
@@ -177,7 +178,8 @@ def läs_placeringar(sökväg: str | Path, blad: str | None = None, kolumner: di
                 defs.append(Seriedef(kn, "flöde", "kr", varav_av=ko))
                 kvoter.append(Kvotdef(f"Kostnad per vårddygn, {ins} ({mg.lower()}) (kr)", kn,
                                       f"- varav {ins} ({mg.lower()})", "heltal"))
-    return Volymdata(area.PLACERINGAR.namn, pd.concat(parts, ignore_index=True), defs, kvoter, staplar, källa=str(sökväg))
+    return Volymdata(area.PLACERINGAR.namn, pd.concat(parts, ignore_index=True), defs, kvoter, staplar,
+                     varningar=list(tabell.varningar), källa=str(sökväg))
 
 
 # --- ekonomiskt bistånd -----------------------------------------------------------------------------
@@ -193,7 +195,7 @@ BISTÅND = {
 
 def läs_bistånd(sökväg: str | Path, blad: str | None = None, kolumner: dict[str, str] | None = None) -> Volymdata:
     """Ekonomiskt bistånd: utbetalt, hushåll, optionally långvariga hushåll, barn and beslutsorsak."""
-    df, _ = läs_lång(sökväg, BISTÅND, ["utbetalt", "hushåll", "långvariga", "barn"], ["beslutsorsak"],
+    df, tabell = läs_lång(sökväg, BISTÅND, ["utbetalt", "hushåll", "långvariga", "barn"], ["beslutsorsak"],
                      ("utbetalt", "hushåll"), blad, kolumner)
     parts = [_summera(df, "utbetalt", "Utbetalt (kr)"), _summera(df, "hushåll", "Hushåll")]
     defs = [Seriedef("Utbetalt (kr)", "flöde", "kr", diagram=True), Seriedef("Hushåll", "stock", "hushåll", diagram=True)]
@@ -214,7 +216,7 @@ def läs_bistånd(sökväg: str | Path, blad: str | None = None, kolumner: dict[
             defs.append(Seriedef(namn, "flöde", "kr", varav_av="Utbetalt (kr)"))
         staplar.append(("Utbetalt per beslutsorsak (kr)", [(o, f"- varav utbetalt, {o.lower()}") for o in orsaker]))
     return Volymdata(area.BISTÅND.namn, pd.concat(parts, ignore_index=True), defs, kvoter, staplar,
-                     källa=str(sökväg))
+                     varningar=list(tabell.varningar), källa=str(sökväg))
 
 
 # --- any named monthly series ------------------------------------------------------------------------
@@ -232,7 +234,7 @@ def läs_volymserier(sökväg: str | Path, slag: dict[str, str] | None = None, b
         pass
     else:
         data = lång.dropna(subset=["värde"]).groupby(["serie", "år", "månad"], as_index=False, sort=False)["värde"].sum()
-        defs, varningar = [], []
+        defs, varningar = [], list(tabell.varningar)
         for namn in pd.unique(data["serie"]):
             s = slag.get(namn.lower()) or gissa_slag(namn) or "flöde"
             defs.append(Seriedef(namn, s, "", diagram=True))

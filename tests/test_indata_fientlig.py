@@ -1,0 +1,151 @@
+"""Hostile and ambiguous inputs (issue 12, parts 2–4): sheets, ambiguous numbers, stray cells far out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from kommunrapport.errors import IndataFel
+from kommunrapport.input.ledger import läs_ekonomi
+from kommunrapport.input.mapping import Verksamhetsträd, VerksamhetsRad, koppla_rader
+from kommunrapport.input.volumes import läs_hemtjänst, läs_volymserier
+
+RUBRIK = ["År", "Månad", "Verksamhet", "Konto", "Utfall", "Budget"]
+
+
+def arbetsbok(path: Path, blad: dict[str, list[list]], dolda: tuple[str, ...] = ()) -> Path:
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for namn, rader in blad.items():
+        ws = wb.create_sheet(namn)
+        for r in rader:
+            ws.append(r)
+        if namn in dolda:
+            ws.sheet_state = "hidden"
+    wb.save(path)
+    return path
+
+
+# --- 2. Sheets -------------------------------------------------------------------------------------
+
+def test_dolt_blad_läses_inte_och_ger_varning(tmp_path):
+    path = arbetsbok(tmp_path / "dold.xlsx", {
+        "Gammal": [RUBRIK, [2025, 1, "041000", "5010", 999, 999]],
+        "Utfall": [RUBRIK, [2025, 1, "041000", "5010", 100, 90]],
+    }, dolda=("Gammal",))
+    hb = läs_ekonomi(path)
+    assert hb.tabell.blad == "Utfall"
+    assert hb.data["utfall"].tolist() == [-100.0]
+    assert hb.varningar == [f"{path}, blad 'Gammal': bladet är dolt och läses inte, fast det har rubrikraden; "
+                            "ange bladet med --blad (eller blad i konfigurationen) om det är det som ska läsas"]
+
+
+def test_dolt_blad_läses_när_det_anges(tmp_path):
+    path = arbetsbok(tmp_path / "dold.xlsx", {
+        "Gammal": [RUBRIK, [2025, 1, "041000", "5010", 999, 999]],
+        "Utfall": [RUBRIK, [2025, 1, "041000", "5010", 100, 90]],
+    }, dolda=("Gammal",))
+    hb = läs_ekonomi(path, blad="gammal")
+    assert hb.tabell.blad == "Gammal" and hb.data["utfall"].tolist() == [-999.0] and hb.varningar == []
+
+
+def test_bara_dolda_blad_passar_är_fel(tmp_path):
+    path = arbetsbok(tmp_path / "dold.xlsx", {
+        "Info": [["Läs mig"]],
+        "Data": [RUBRIK, [2025, 1, "041000", "5010", 100, 90]],
+    }, dolda=("Data",))
+    with pytest.raises(IndataFel) as info:
+        läs_ekonomi(path)
+    assert str(info.value) == (f"{path}: bara dolda blad har rubrikraden med kolumnerna månad, verksamhet, utfall och "
+                               "budget: 'Data'; dolda blad läses inte utan att de anges: ange bladet med --blad (eller "
+                               "blad i konfigurationen)")
+
+
+def test_flera_blad_som_passar_är_fel(tmp_path):
+    path = arbetsbok(tmp_path / "två.xlsx", {
+        "Utfall": [RUBRIK, [2025, 1, "041000", "5010", 100, 90]],
+        "Utfall (kopia)": [RUBRIK, [2025, 1, "041000", "5010", 100, 90]],
+    })
+    with pytest.raises(IndataFel) as info:
+        läs_ekonomi(path)
+    assert str(info.value) == (f"{path}: flera blad har rubrikraden med kolumnerna månad, verksamhet, utfall och "
+                               "budget: 'Utfall' och 'Utfall (kopia)'; ange vilket som ska läsas med --blad (eller blad "
+                               "i konfigurationen)")
+    assert läs_ekonomi(path, blad="Utfall (kopia)").tabell.blad == "Utfall (kopia)"
+
+
+def test_blad_per_år_läses_tillsammans(tmp_path):
+    path = arbetsbok(tmp_path / "år.xlsx", {
+        "Info": [["Export från ekonomisystemet"]],
+        "2024": [RUBRIK, [2024, 1, "041000", "5010", 80, 90], [2024, 2, "041000", "5010", 70, 90]],
+        "2025": [RUBRIK, [2025, 1, "041000", "5010", 100, 95]],
+    })
+    hb = läs_ekonomi(path)
+    assert hb.tabell.blad == "2024, 2025"
+    assert hb.data[["år", "månad", "utfall", "budget", "källrad"]].values.tolist() == [
+        [2024, 1, -80.0, -90.0, 2], [2024, 2, -70.0, -90.0, 3], [2025, 1, -100.0, -95.0, 2]]
+    träd = Verksamhetsträd([VerksamhetsRad(id="a", rubrik="A", koder=["041000"])])
+    assert koppla_rader(hb, träd)["rad"].tolist() == ["a", "a", "a"]
+    utan = Verksamhetsträd([VerksamhetsRad(id="a", rubrik="A", koder=["9"])])
+    with pytest.raises(IndataFel) as info:
+        koppla_rader(hb, utan)
+    assert str(info.value).startswith(f"{path}, blad '2024', rad 2, kolumn C (Verksamhet): verksamheten '041000' "
+                                      "(3 rader) finns inte")
+
+
+def test_blad_per_år_fel_anger_rätt_blad(tmp_path):
+    path = arbetsbok(tmp_path / "år.xlsx", {
+        "Utfall 2024": [RUBRIK, [2024, 1, "041000", "5010", 80, 90]],
+        "Utfall 2025": [RUBRIK, [2025, 1, "041000", "5010", "abc", 95]],
+    })
+    with pytest.raises(IndataFel) as info:
+        läs_ekonomi(path)
+    assert str(info.value) == f"{path}, blad 'Utfall 2025', rad 2, kolumn E (Utfall): 'abc' är inget tal"
+
+
+def test_blad_per_år_utan_årkolumn_tar_året_ur_bladnamnet(tmp_path):
+    rubrik = ["Månad", "Verksamhet", "Utfall", "Budget"]
+    path = arbetsbok(tmp_path / "år.xlsx", {
+        "2024": [rubrik, [12, "041000", 80, 90]],
+        "2025": [rubrik, [1, "041000", 100, 95]],
+    })
+    hb = läs_ekonomi(path)
+    assert hb.data[["år", "månad", "utfall"]].values.tolist() == [[2024, 12, -80.0], [2025, 1, -100.0]]
+
+
+def test_blad_per_år_med_olika_kolumner_är_fel(tmp_path):
+    path = arbetsbok(tmp_path / "år.xlsx", {
+        "2024": [RUBRIK, [2024, 1, "041000", "5010", 80, 90]],
+        "2025": [["År", "Månad", "Verksamhet", "Utfall", "Budget"], [2025, 1, "041000", 100, 95]],
+    })
+    with pytest.raises(IndataFel) as info:
+        läs_ekonomi(path)
+    assert str(info.value) == (f"{path}: bladen per år ('2024' och '2025') har inte samma kolumner: '2025' skiljer sig "
+                               "från '2024' (år, månad, verksamhet, konto, utfall, budget); ge bladen samma rubrikrad, "
+                               "eller ange ett blad med --blad")
+
+
+def test_blad_per_år_i_volymer(tmp_path):
+    rubrik = ["År", "Månad", "Beviljade timmar", "Utförda timmar"]
+    path = arbetsbok(tmp_path / "hemtjanst.xlsx", {
+        "2024": [rubrik, [2024, 1, 100, 90]],
+        "2025": [rubrik, [2025, 1, 110, 95]],
+    })
+    data = läs_hemtjänst(path)
+    beviljade = data.serie("Beviljade timmar")
+    assert beviljade.values.tolist() == [[2024, 1, 100.0], [2025, 1, 110.0]]
+
+
+def test_blad_per_år_i_rapportform_nekas(tmp_path):
+    rubrik = ["Serie", "jan", "feb"]
+    path = arbetsbok(tmp_path / "serier.xlsx", {
+        "2024": [rubrik, ["Antal", 1, 2]],
+        "2025": [rubrik, ["Antal", 3, 4]],
+    })
+    with pytest.raises(IndataFel) as info:
+        läs_volymserier(path)
+    assert str(info.value) == (f"{path}: exporten är uppdelad på ett blad per år ('2024' och '2025'), och den här "
+                               "sortens tabell läses bara från ett blad; samla åren på ett blad eller ange bladet med "
+                               "--blad")
