@@ -9,7 +9,7 @@ import pytest
 
 from kommunrapport.errors import IndataFel
 from kommunrapport.input.ledger import läs_ekonomi
-from kommunrapport.input.mapping import Verksamhetsträd, VerksamhetsRad, koppla_rader
+from kommunrapport.input.mapping import VerksamhetsRad, Verksamhetsträd, koppla_rader
 from kommunrapport.input.volumes import läs_hemtjänst, läs_volymserier
 
 RUBRIK = ["År", "Månad", "Verksamhet", "Konto", "Utfall", "Budget"]
@@ -149,3 +149,64 @@ def test_blad_per_år_i_rapportform_nekas(tmp_path):
     assert str(info.value) == (f"{path}: exporten är uppdelad på ett blad per år ('2024' och '2025'), och den här "
                                "sortens tabell läses bara från ett blad; samla åren på ett blad eller ange bladet med "
                                "--blad")
+
+
+# --- 4. A stray cell far out in a sheet ---------------------------------------------------------------
+
+def _med_strö_cell(path: Path, ref: str, värde: object = "x", n: int = 50) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Utfall"
+    ws.append(RUBRIK)
+    for i in range(n):
+        ws.append([2025, 1 + i % 2, "041000", "5010", 100 + i, 90])
+    ws[ref] = värde
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize(("ref", "n"), [("XFD2000", 50), ("XFD1048576", 50), ("A1048576", 50), ("XFD1", 200)])
+def test_strö_cell_långt_ut_läses_inte(tmp_path, ref, n):
+    path = _med_strö_cell(tmp_path / "strö.xlsx", ref, n=n)
+    hb = läs_ekonomi(path)
+    assert len(hb.data) == n and hb.data["utfall"].sum() == -(n * 100 + sum(range(n)))
+    assert hb.varningar == [f"{path}, blad 'Utfall': cellen {ref} ligger långt utanför tabellen (A1:F{n + 1}) och "
+                            "läses inte; radera den i Excel om den inte hör dit"]
+
+
+def test_flera_strö_celler(tmp_path):
+    path = _med_strö_cell(tmp_path / "strö.xlsx", "XFD2000")
+    wb = openpyxl.load_workbook(path)
+    for ref in ("ZZ5", "A900000", "B900001", "XFC3000", "XFD1048576"):
+        wb["Utfall"][ref] = 1
+    wb.save(path)
+    hb = läs_ekonomi(path)
+    assert len(hb.data) == 50
+    assert hb.varningar == [f"{path}, blad 'Utfall': 6 celler ligger långt utanför tabellen (A1:F51) och läses inte: "
+                            "ZZ5, XFD2000, XFC3000, A900000, B900001 och …; radera dem i Excel om de inte hör dit"]
+
+
+def test_strö_cell_nära_tabellen_läses_som_förut(tmp_path):
+    path = _med_strö_cell(tmp_path / "nära.xlsx", "K60", 5)  # inside the gap limits: part of the sheet's table
+    with pytest.raises(IndataFel) as info:
+        läs_ekonomi(path)
+    assert str(info.value) == (f"{path}, blad 'Utfall', rad 60, kolumn B (Månad): en tom cell är ingen månad (skriv "
+                               "t.ex. 2, feb, februari eller 2025-02)")
+
+
+def test_strö_cell_minne_är_begränsat(tmp_path):
+    """One value at XFD1048576 used to make calamine ask for 550 GB and abort the process."""
+    import subprocess
+    import sys
+
+    path = _med_strö_cell(tmp_path / "strö.xlsx", "XFD1048576")
+    kod = ("import resource, sys\n"
+           "resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))\n"
+           "from kommunrapport.input.ledger import läs_ekonomi\n"
+           f"hb = läs_ekonomi({str(path)!r})\n"
+           "print(len(hb.data), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n")
+    ut = subprocess.run([sys.executable, "-c", kod], capture_output=True, text=True, timeout=300,
+                        env={**__import__("os").environ, "PYTHONPATH": str(Path(__file__).parents[1] / "src")})
+    assert ut.returncode == 0, ut.stderr[-2000:]
+    rader, maxrss_kb = map(int, ut.stdout.split())
+    assert rader == 50 and maxrss_kb < 1_000_000

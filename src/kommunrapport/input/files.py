@@ -11,6 +11,7 @@ import dataclasses
 import io
 import logging
 import re
+import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ import pandas as pd
 
 from ..errors import IndataFel, IngenRubrikrad, Plats
 from .headers import normalisera_rubrik
-from .xlsx_xml import början_av_bladet, granska_bladets_xml
+from .xlsx_xml import LUCKA_KOLUMNER, bladets_dataområde, början_av_bladet, granska_bladets_xml
 
 EXCEL_SUFFIX = {".xlsx", ".xlsm", ".xls", ".ods"}
 CSV_SUFFIX = {".csv", ".txt", ".tsv"}
@@ -330,25 +331,41 @@ def _slå_ihop(delar: list[Tabell], varningar: list[str]) -> Tabell:
 
 def _läs_kropp(path: Path, namn: str, reader, sheet_name: str, huvud: list[list[str | None]], i: int) -> Tabell:
     """The rows below header row `i` (0-based) of a sheet whose first rows are `huvud`."""
-    # What calamine cannot tell (a formula saved without its value reads as empty; TRUE in a column of
-    # numbers reads as 1) is looked up in the sheet's XML, in a thread while calamine parses: both
-    # release the GIL, so on two cores this costs no wall time.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        granskning = pool.submit(granska_bladets_xml, path, sheet_name)
-        try:
-            sheet = reader.load_sheet(sheet_name, header_row=None, skip_rows=i + 1, schema_sample_rows=None,
-                                      dtype_coercion="coerce")
-            batch, cellfel = sheet.to_arrow_with_errors()
-        except Exception:  # noqa: BLE001 - a column mixing types fastexcel cannot combine (a duration
-            try:           # [h]:mm among numbers): read every column as text, as a CSV file
-                sheet = reader.load_sheet(sheet_name, header_row=None, skip_rows=i + 1, dtypes="string")
+    # A stray value far out in the sheet (XFD1048576) would make calamine build a grid of the whole sheet:
+    # then a copy with only the table's range is read instead (see bladets_dataområde).
+    with tempfile.TemporaryDirectory(prefix="kommunrapport-", ignore_cleanup_errors=True) as mapp:
+        område = None
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            område = bladets_dataområde(path, sheet_name, i + 1, _sista_rubrikkolumn(huvud[i]), Path(mapp))
+        if område is not None:
+            import fastexcel
+
+            reader = fastexcel.read_excel(str(område.kopia))
+        # What calamine cannot tell (a formula saved without its value reads as empty; TRUE in a column of
+        # numbers reads as 1) is looked up in the sheet's XML, in a thread while calamine parses: both
+        # release the GIL, so on two cores this costs no wall time.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            granskning = pool.submit(granska_bladets_xml, path, sheet_name)
+            try:
+                sheet = reader.load_sheet(sheet_name, header_row=None, skip_rows=i + 1, schema_sample_rows=None,
+                                          dtype_coercion="coerce")
                 batch, cellfel = sheet.to_arrow_with_errors()
-            except Exception as exc:  # noqa: BLE001
-                raise IndataFel(f"kan inte läsa bladet ({_orsak(exc)})", Plats(namn, sheet_name)) from exc
-        kolumner = [c.absolute_index for c in sheet.selected_columns]
-        fel = [(kolumnbokstav(kolumner[k]), r + 1, _cellfel_text(e.detail))
-               for e in (cellfel.errors if cellfel else []) for r, k in [e.position]]
-        formler, sanningsvärden = granskning.result()
+            except Exception:  # noqa: BLE001 - a column mixing types fastexcel cannot combine (a duration
+                try:           # [h]:mm among numbers): read every column as text, as a CSV file
+                    sheet = reader.load_sheet(sheet_name, header_row=None, skip_rows=i + 1, dtypes="string")
+                    batch, cellfel = sheet.to_arrow_with_errors()
+                except Exception as exc:  # noqa: BLE001
+                    raise IndataFel(f"kan inte läsa bladet ({_orsak(exc)})", Plats(namn, sheet_name)) from exc
+            kolumner = [c.absolute_index for c in sheet.selected_columns]
+            fel = [(kolumnbokstav(kolumner[k]), r + 1, _cellfel_text(e.detail))
+                   for e in (cellfel.errors if cellfel else []) for r, k in [e.position]]
+            formler, sanningsvärden = granskning.result()
+    varningar = []
+    if område is not None:
+        formler = [f for f in formler if område.innanför(f[0], f[1])]
+        sanningsvärden = [f for f in sanningsvärden if område.innanför(f[0], f[1])]
+        if område.antal_utanför:
+            varningar.append(f"{Plats(namn, sheet_name)}: {område.varning()}")
     fel += [f for f in formler if f[1] > i + 1]
     talkolumner = {kolumnbokstav(k) for k, typ in zip(kolumner, batch.schema.types)
                    if _är_taltyp(typ)}
@@ -368,8 +385,21 @@ def _läs_kropp(path: Path, namn: str, reader, sheet_name: str, huvud: list[list
         if pd.api.types.is_timedelta64_dtype(df[j].dtype):
             df[j] = _som_timmar_och_minuter(df[j])
     titlar = [c.strip() for rad in huvud[:i] for c in rad if c is not None and c.strip()]
-    return _bygg_tabell(df, rubriker, namn, sheet_name, np.arange(len(df)) + i + 2, i + 1, excel=True,
-                        titlar=titlar, kolumner=kolumner)
+    tabell = _bygg_tabell(df, rubriker, namn, sheet_name, np.arange(len(df)) + i + 2, i + 1, excel=True,
+                          titlar=titlar, kolumner=kolumner)
+    tabell.varningar += varningar
+    return tabell
+
+
+def _sista_rubrikkolumn(rad: list[str | None]) -> int:
+    """The header row's last column (0-based) before a gap of more than LUCKA_KOLUMNER empty cells."""
+    sista = 0
+    for k, c in enumerate(rad):
+        if c is not None and str(c).strip():
+            if k - sista > LUCKA_KOLUMNER and sista > 0:
+                break
+            sista = k
+    return sista
 
 
 def _sanningsvärden_som_text(reader, sheet_name: str, i: int, typer) -> list[tuple[str, int]]:
