@@ -210,3 +210,127 @@ def test_strö_cell_minne_är_begränsat(tmp_path):
     assert ut.returncode == 0, ut.stderr[-2000:]
     rader, maxrss_kb = map(int, ut.stdout.split())
     assert rader == 50 and maxrss_kb < 1_000_000
+
+
+# --- 3. Ambiguous numbers -------------------------------------------------------------------------
+
+def csv(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_punkt_som_tusental_när_exporten_har_decimalkomma(tmp_path):
+    path = csv(tmp_path / "e.csv", "År;Månad;Verksamhet;Utfall;Budget\n"
+                                   "2025;1;041000;5.000;1 234,50\n2025;1;042000;12.500;300,00\n")
+    hb = läs_ekonomi(path)
+    assert hb.data["utfall"].tolist() == [-5000.0, -12500.0]
+    assert hb.data["budget"].tolist() == [-1234.5, -300.0]
+
+
+def test_punkt_som_decimal_när_exporten_har_decimalpunkt(tmp_path):
+    path = csv(tmp_path / "e.csv", "År;Månad;Verksamhet;Utfall;Budget\n2025;1;041000;5.000;1234.50\n")
+    assert läs_ekonomi(path).data["utfall"].tolist() == [-5.0]
+
+
+def test_tvetydig_punkt_är_fel_som_ber_om_inställning(tmp_path):
+    path = csv(tmp_path / "e.csv", "År;Månad;Verksamhet;Utfall;Budget\n2025;1;041000;300;100\n2025;1;042000;5.000;100\n")
+    with pytest.raises(IndataFel) as info:
+        läs_ekonomi(path)
+    assert str(info.value) == (f"{path}, rad 3, kolumn 'Utfall': '5.000' kan vara 5,000 eller 5 000: exporten visar "
+                               "inte om punkten är decimaltecken eller skiljer tusental; ange decimaltecken = \"komma\" "
+                               "(punkten skiljer tusental) eller decimaltecken = \"punkt\" under [ekonomi] i "
+                               "konfigurationen")
+    assert läs_ekonomi(path, decimaltecken="komma").data["utfall"].tolist() == [-300.0, -5000.0]
+    assert läs_ekonomi(path, decimaltecken="punkt").data["utfall"].tolist() == [-300.0, -5.0]
+
+
+def test_tvetydig_punkt_i_volymer(tmp_path):
+    path = csv(tmp_path / "h.csv", "År;Månad;Beviljade timmar;Utförda timmar\n2025;1;1.250;900\n")
+    with pytest.raises(IndataFel, match=r"rad 2, kolumn 'Beviljade timmar': '1.250' kan vara 1,250 eller 1 250: .* "
+                                        r"under \[volymer\] i konfigurationen"):
+        läs_hemtjänst(path)
+
+
+def test_procent_i_beloppskolumn_är_fel(tmp_path):
+    path = csv(tmp_path / "e.csv", "År;Månad;Verksamhet;Utfall;Budget\n2025;1;041000;12 %;100\n")
+    with pytest.raises(IndataFel) as info:
+        läs_ekonomi(path)
+    assert str(info.value) == f"{path}, rad 2, kolumn 'Utfall': '12 %' är ett procenttal, inget belopp"
+
+
+def test_tomt_utfall_i_månad_med_belopp_ger_varning(tmp_path):
+    path = csv(tmp_path / "e.csv", "År;Månad;Verksamhet;Utfall;Budget\n"
+                                   "2025;1;041000;100;90\n2025;1;042000;;90\n2025;2;041000;;90\n2025;2;042000;;90\n")
+    hb = läs_ekonomi(path)
+    assert hb.data["utfall"].tolist() == [-100.0, 0.0, 0.0, 0.0]  # february has no outcome yet: not data
+    assert hb.varningar == [f"{path}: utfallet är tomt på 1 rad i januari 2025 (rad 3), fast månadens övriga rader "
+                            "har belopp; en tom cell räknas som 0: skriv 0 om det är rätt, annars exportera på nytt"]
+
+
+def test_dubbletter_ger_varning_eller_fel(tmp_path):
+    rad = "2025;1;041000;5010;100;90\n"
+    path = csv(tmp_path / "e.csv", "År;Månad;Verksamhet;Konto;Utfall;Budget\n" + rad + "2025;1;041000;5020;7;9\n"
+               + rad + rad)
+    hb = läs_ekonomi(path)
+    assert hb.data["utfall"].sum() == -307.0  # read as they are: a warning, not a guess
+    assert hb.varningar == [f"{path}: 2 rader är exakta kopior av en tidigare rad (rad 4 = rad 2, rad 5 = rad 2); en "
+                            "rad som klistrats in två gånger räknas två gånger; ta bort kopiorna om de inte ska vara där"]
+    with pytest.raises(IndataFel) as info:
+        läs_ekonomi(path, dubbletter="fel")
+    assert str(info.value) == (f"{path}: 2 rader är exakta kopior av en tidigare rad (rad 4 = rad 2, rad 5 = rad 2); "
+                               "en rad som klistrats in två gånger räknas två gånger; ta bort kopiorna (eller ange "
+                               "dubbletter = \"varning\")")
+
+
+FÖRSTÖRT = "Ã¤ldreomsorg"  # 'äldreomsorg' saved as UTF-8, read as Windows-1252 and saved again
+
+
+def test_förstörda_tecken_i_exporten(tmp_path):
+    path = csv(tmp_path / "e.csv", f"År;Månad;Verksamhet;Utfall;Budget\n2025;1;{FÖRSTÖRT};1;2\n")
+    with pytest.raises(IndataFel) as info:
+        läs_ekonomi(path)
+    assert str(info.value) == (f"{path}, rad 2: filen innehåller förstörda tecken ('Ã¤' i stället för 'ä'): å, ä eller "
+                               "ö har förstörts när filen sparats i fel teckenkodning (UTF-8 läst som Windows-1252); "
+                               "spara eller exportera filen på nytt som UTF-8")
+
+
+def test_förstörda_tecken_i_mappning_kommentarer_och_konfiguration(tmp_path):
+    from kommunrapport.errors import KonfigurationsFel
+    from kommunrapport.input.comments import läs_kommentarer
+    from kommunrapport.input.mapping import läs_mappning
+    from kommunrapport.settings import läs_konfiguration
+
+    mappning = csv(tmp_path / "m.csv", f"id;rubrik;förälder;koder\nao;{FÖRSTÖRT};;041000\n")
+    with pytest.raises(IndataFel, match=r"m.csv, rad 2: filen innehåller förstörda tecken \('Ã¤' i stället för 'ä'\)"):
+        läs_mappning(mappning)
+    wb = openpyxl.Workbook()
+    wb.active.append(["id", "rubrik", "förälder", "koder"])
+    wb.active.append(["ao", FÖRSTÖRT, None, "041000"])
+    wb.save(tmp_path / "m.xlsx")
+    with pytest.raises(KonfigurationsFel) as info:
+        läs_mappning(tmp_path / "m.xlsx")
+    assert str(info.value).startswith(f"{tmp_path / 'm.xlsx'}, blad 'Sheet', rad 2, kolumn B (rubrik): filen "
+                                      "innehåller förstörda tecken ('Ã¤' i stället för 'ä')")
+    kommentarer = csv(tmp_path / "k.md", "## ao\nBra.\n\n## Inledning\nNÃ¤mnden …\n")
+    with pytest.raises(IndataFel, match=r"k.md, rad 5: filen innehåller förstörda tecken \('Ã¤'"):
+        läs_kommentarer(kommentarer)
+    konfig = csv(tmp_path / "k.toml", 'namnd = "Ã„ldrenämnden"\n')
+    with pytest.raises(KonfigurationsFel) as info:
+        läs_konfiguration(konfig, miljö={})
+    assert str(info.value).startswith(f"{konfig}, rad 1: filen innehåller förstörda tecken ('Ã„' i stället för 'Ä')")
+
+
+def test_nya_inställningar_i_konfigurationen(tmp_path):
+    from kommunrapport.errors import KonfigurationsFel
+    from kommunrapport.settings import läs_konfiguration
+
+    konfig = csv(tmp_path / "k.toml", '[ekonomi]\ndata = "e.csv"\nmappning = "m.csv"\ndecimaltecken = "komma"\n'
+                                      'dubbletter = "fel"\n')
+    konf = läs_konfiguration(konfig, miljö={})
+    assert (konf.ekonomi.decimaltecken, konf.ekonomi.dubbletter) == ("komma", "fel")
+    konf = läs_konfiguration(konfig, miljö={"KOMMUNRAPPORT_EKONOMI_DECIMALTECKEN": "punkt"})
+    assert konf.ekonomi.decimaltecken == "punkt"
+    with pytest.raises(KonfigurationsFel) as info:
+        läs_konfiguration(csv(tmp_path / "f.toml", '[ekonomi]\ndata = "e.csv"\nmappning = "m.csv"\n'
+                                                   'decimaltecken = ","\n'), miljö={})
+    assert str(info.value) == f"{tmp_path / 'f.toml'}: 'ekonomi.decimaltecken' ska vara en av 'komma' eller 'punkt', inte ','"

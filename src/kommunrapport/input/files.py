@@ -147,9 +147,38 @@ def läs_csv_text(path: Path, namn: str) -> str:
             "konvertering; exportera filen på nytt",
             Plats(namn, rad=rad),
         )
+    kontrollera_teckenkodning(text, namn)
     if not text.strip():
         raise IndataFel("filen är tom", Plats(namn))
     return text
+
+
+# UTF-8 read as Windows-1252 (or Latin-1) and saved again: 'ä' becomes 'Ã¤', 'ö' 'Ã¶', 'Å' 'Ã…', '–' 'â€“'.
+_FÖRSTÖRT = re.compile("Ã[" + re.escape("".join(sorted(
+    {bytes([b]).decode("cp1252", "ignore") for b in range(0x80, 0xC0)} | {chr(b) for b in range(0x80, 0xC0)})))
+    + "]|â€.")
+
+
+def förstörda_tecken(text: str) -> tuple[int, str] | None:
+    """(position, text) of the first mojibake in `text` ('Ã¤' for 'ä'), or None."""
+    m = _FÖRSTÖRT.search(text)
+    return (m.start(), m.group(0)) if m else None
+
+
+def kontrollera_teckenkodning(text: str, namn: str, fel=IndataFel, plats: Plats | None = None) -> None:
+    """Mojibake ('Ã¤' where 'ä' was meant) is an error that names the line, as the replacement character is:
+    such a file was converted wrongly once, and its names no longer match the mapping or the report."""
+    träff = förstörda_tecken(text)
+    if träff is None:
+        return
+    pos, tecken = träff
+    try:
+        rätt = f" i stället för '{tecken.encode('cp1252').decode('utf-8')}'"
+    except UnicodeError:
+        rätt = ""
+    raise fel(f"filen innehåller förstörda tecken ('{tecken}'{rätt}): å, ä eller ö har förstörts när filen sparats i "
+              "fel teckenkodning (UTF-8 läst som Windows-1252); spara eller exportera filen på nytt som UTF-8",
+              plats or Plats(namn, rad=text[:pos].count("\n") + 1))
 
 
 def gissa_avgränsare(rader: list[str]) -> str:
