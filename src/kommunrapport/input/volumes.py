@@ -103,10 +103,11 @@ HEMTJÄNST = {
 }
 
 
-def läs_hemtjänst(sökväg: str | Path, blad: str | None = None, kolumner: dict[str, str] | None = None) -> Volymdata:
+def läs_hemtjänst(sökväg: str | Path, blad: str | None = None, kolumner: dict[str, str] | None = None,
+                  decimaltecken: str | None = None) -> Volymdata:
     """Home care: beviljade/utförda timmar and brukare per month, optionally per utförare and regi."""
     df, tabell = läs_lång(sökväg, HEMTJÄNST, ["beviljade", "utförda", "brukare"], ["regi", "utförare"],
-                     ("beviljade", "utförda"), blad, kolumner)
+                     ("beviljade", "utförda"), blad, kolumner, decimaltecken=decimaltecken)
     parts = [_summera(df, "beviljade", "Beviljade timmar"), _summera(df, "utförda", "Utförda timmar")]
     defs = [Seriedef("Beviljade timmar", "flöde", "timmar", diagram=True, per_dag=True),
             Seriedef("Utförda timmar", "flöde", "timmar", diagram=True, per_dag=True)]
@@ -144,10 +145,11 @@ PLACERINGAR = {
 }
 
 
-def läs_placeringar(sökväg: str | Path, blad: str | None = None, kolumner: dict[str, str] | None = None) -> Volymdata:
+def läs_placeringar(sökväg: str | Path, blad: str | None = None, kolumner: dict[str, str] | None = None,
+                    decimaltecken: str | None = None) -> Volymdata:
     """Placements: vårddygn, placerade and kostnad per month, per målgrupp and insats."""
     df, tabell = läs_lång(sökväg, PLACERINGAR, ["vårddygn", "placerade", "kostnad"], ["målgrupp", "insats"],
-                     ("vårddygn",), blad, kolumner)
+                     ("vårddygn",), blad, kolumner, decimaltecken=decimaltecken)
     if "målgrupp" not in df:
         df["målgrupp"] = "Alla"
     if "insats" not in df:
@@ -193,10 +195,11 @@ BISTÅND = {
 }
 
 
-def läs_bistånd(sökväg: str | Path, blad: str | None = None, kolumner: dict[str, str] | None = None) -> Volymdata:
+def läs_bistånd(sökväg: str | Path, blad: str | None = None, kolumner: dict[str, str] | None = None,
+                decimaltecken: str | None = None) -> Volymdata:
     """Ekonomiskt bistånd: utbetalt, hushåll, optionally långvariga hushåll, barn and beslutsorsak."""
     df, tabell = läs_lång(sökväg, BISTÅND, ["utbetalt", "hushåll", "långvariga", "barn"], ["beslutsorsak"],
-                     ("utbetalt", "hushåll"), blad, kolumner)
+                     ("utbetalt", "hushåll"), blad, kolumner, decimaltecken=decimaltecken)
     parts = [_summera(df, "utbetalt", "Utbetalt (kr)"), _summera(df, "hushåll", "Hushåll")]
     defs = [Seriedef("Utbetalt (kr)", "flöde", "kr", diagram=True), Seriedef("Hushåll", "stock", "hushåll", diagram=True)]
     kvoter = [Kvotdef("Utbetalt per hushåll och månad (kr)", "Utbetalt (kr)", "Hushåll", "heltal")]
