@@ -266,10 +266,13 @@ def _dubbletter(tabell: Tabell, dubbletter: str) -> list[str]:
     df = tabell.data
     if len(df) < 2:
         return []
-    nycklar = pd.util.hash_pandas_object(df.astype(str), index=False).to_numpy()
-    kopia = pd.Series(nycklar).duplicated().to_numpy()
+    kopia = df.duplicated().to_numpy()
     if not kopia.any():
         return []
+    try:
+        nycklar = pd.util.hash_pandas_object(df, index=False).to_numpy()
+    except TypeError:  # Excel cells of mixed types in one column
+        nycklar = pd.util.hash_pandas_object(df.astype(str), index=False).to_numpy()
     först = pd.Series(np.arange(len(df))).groupby(nycklar).transform("min").to_numpy()
     par = [f"rad {tabell.radnummer[p]} = rad {tabell.radnummer[först[p]]}" for p in np.flatnonzero(kopia)[:3]]
     n = int(kopia.sum())
