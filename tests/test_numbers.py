@@ -330,3 +330,56 @@ def test_tolka_tal_korrekt_avrundat(tal, komma):
     values, bad = tolka_tal(pd.Series(texts))
     assert not bad.any()
     assert [v if v != 0 else 0.0 for v in values.tolist()] == [x if x != 0 else 0.0 for x in tal]
+
+
+# ---------------------------------------------------------------------------------------------
+# The dot: thousands separator or decimal point, decided per column (numbers.punktens_betydelse)
+# ---------------------------------------------------------------------------------------------
+
+
+def med_punkter(heltal: int) -> str:
+    """1234567 → '1.234.567'."""
+    return f"{heltal:,}".replace(",", ".")
+
+
+@given(st.lists(st.integers(min_value=0, max_value=10**10), min_size=1, max_size=20), st.booleans())
+def test_tusentalspunkter_läses_som_heltal(tal, minus):
+    """A column written with dots between thousands reads as the whole numbers once its dots are removed."""
+    from kommunrapport.input.numbers import punktens_betydelse, utan_tusentalspunkter
+
+    celler = [("-" if minus and t else "") + med_punkter(t) for t in tal]
+    kolumn = pd.Series(celler, dtype="str")
+    betydelse = punktens_betydelse(kolumn)
+    if any(t >= 10**6 for t in tal):
+        assert betydelse == "tusental"
+    elif any(t >= 1000 for t in tal):
+        assert betydelse == "tvetydig"  # 5.000 alone: five thousand, or five?
+    else:
+        assert betydelse is None
+    values, bad = tolka_tal(utan_tusentalspunkter(kolumn))
+    assert not bad.any()
+    assert values.tolist() == [(-t if minus else t) for t in tal]
+
+
+@given(st.lists(st.integers(min_value=0, max_value=10**9), min_size=1, max_size=20),
+       st.integers(min_value=1, max_value=4).filter(lambda d: d != 3))
+def test_decimalpunkt_med_annat_än_tre_decimaler_är_decimal(tal, decimaler):
+    from kommunrapport.input.numbers import punktens_betydelse
+
+    celler = [f"{t / 10**decimaler:.{decimaler}f}" for t in tal]
+    assert punktens_betydelse(pd.Series(celler, dtype="str")) == "decimal"
+
+
+@pytest.mark.parametrize(("celler", "betydelse"), [
+    (["5.000", "300", "12.500"], "tvetydig"),
+    (["1.234.567", "5.000"], "tusental"),
+    (["1.234,50", "5.000"], "tusental"),
+    (["12.5", "5.000"], "decimal"),
+    (["1234.567"], "decimal"),  # four digits before the dot: not a thousands group
+    (["(5.000)", "-2.500", f"{MINUS}7.125"], "tvetydig"),
+    (["1 397,10", "5"], None),
+])
+def test_punktens_betydelse(celler, betydelse):
+    from kommunrapport.input.numbers import punktens_betydelse
+
+    assert punktens_betydelse(pd.Series(celler, dtype="str")) == betydelse

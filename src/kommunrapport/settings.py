@@ -48,6 +48,10 @@ class EkonomiInställningar(BaseModel):
     tecken: Tecken = Tecken.KOSTNAD_POSITIV
     värden: Värden = Field(Värden.MÅNAD, validation_alias=AliasChoices("varden", "värden"))
     kolumner: dict[str, str] = {}
+    # What a dot in an amount means: "komma" (decimal comma, so 5.000 is five thousand) or "punkt" (decimal
+    # point); None: decided per column, and an error when the export cannot tell.
+    decimaltecken: Literal["komma", "punkt"] | None = None
+    dubbletter: Literal["varning", "fel"] = "varning"  # rows identical to an earlier row
 
     def model_post_init(self, __context) -> None:
         okända = sorted(set(self.kolumner) - set(SYNONYMER))
@@ -66,6 +70,7 @@ class VolymInställningar(BaseModel):
     kolumner: dict[str, str] = {}  # e.g. beviljade = "Bev. tim", vårddygn = "Dygn"
     kommentarer: Path | None = None
     blad: str | None = None  # sheet in every Excel file of the volumes
+    decimaltecken: Literal["komma", "punkt"] | None = None  # as in [ekonomi]
 
 
 class Konfiguration(BaseModel):
@@ -92,8 +97,9 @@ MILJÖPREFIX = "KOMMUNRAPPORT_"
 # variable's suffix (KOMMUNRAPPORT_NAMND, KOMMUNRAPPORT_EKONOMI_VARDEN); the Python field may differ
 # (namnd → nämnd, varden → värden, through the models' aliases).
 NYCKLAR = {"": ("namnd", "ut", "mallar"),
-           "ekonomi": ("data", "mappning", "kommentarer", "investeringar", "blad", "tecken", "varden"),
-           "volymer": ("hemtjanst", "placeringar", "bistand", "serier", "kommentarer", "blad")}
+           "ekonomi": ("data", "mappning", "kommentarer", "investeringar", "blad", "tecken", "varden", "decimaltecken",
+                       "dubbletter"),
+           "volymer": ("hemtjanst", "placeringar", "bistand", "serier", "kommentarer", "blad", "decimaltecken")}
 SÖKVÄGAR = {"ut", "mallar", "data", "mappning", "kommentarer", "investeringar", "hemtjanst", "placeringar",
             "bistand", "serier"}
 
@@ -129,7 +135,7 @@ def _glob(path: Path, nyckel: str, fil: str) -> Path:
 
 KÄNDA_NYCKLAR = ("namnd", "ut", "rapporter", "mallar", "ekonomi", "volymer", "data", "mappning", "kommentarer",
                  "investeringar", "blad", "tecken", "varden", "kolumner", "hemtjanst", "placeringar", "bistand",
-                 "serier", "slag")
+                 "serier", "slag", "decimaltecken", "dubbletter")
 
 
 def valideringsfel(exc: ValidationError, fil: str, från_flaggor: AbstractSet[str] = frozenset(),
@@ -168,7 +174,11 @@ def _läs_toml(path: Path) -> dict:
     if path.is_dir():
         raise KonfigurationsFel("är en mapp, inte en konfigurationsfil", Plats(str(path)))
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        text = path.read_text(encoding="utf-8-sig")
+        from .input.files import kontrollera_teckenkodning
+
+        kontrollera_teckenkodning(text, str(path), KonfigurationsFel)  # 'Ã¤' for 'ä', as in an export
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+), column (\d+)", str(exc))
         where = f" på rad {m.group(1)}, tecken {m.group(2)}" if m else ""

@@ -7,9 +7,11 @@ every data row keeps its row number in the file (or sheet) so that errors can na
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import logging
 import re
+import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -20,7 +22,7 @@ import pandas as pd
 
 from ..errors import IndataFel, IngenRubrikrad, Plats
 from .headers import normalisera_rubrik
-from .xlsx_xml import början_av_bladet, granska_bladets_xml
+from .xlsx_xml import LUCKA_KOLUMNER, bladets_dataområde, början_av_bladet, granska_bladets_xml
 
 EXCEL_SUFFIX = {".xlsx", ".xlsm", ".xls", ".ods"}
 CSV_SUFFIX = {".csv", ".txt", ".tsv"}
@@ -45,10 +47,36 @@ class Tabell:
     originalrubriker: dict[str, str] = field(default_factory=dict)
     kolumnbokstäver: dict[str, str] = field(default_factory=dict)
     titlar: list[str] = field(default_factory=list)  # text of the non-empty cells above the header row
+    varningar: list[str] = field(default_factory=list)  # hidden sheets skipped, stray cells not read, …
+    # Sheet of each row, when sheets per year ('2024', '2025') were read together; `blad` then names them all.
+    bladen: np.ndarray | None = None
 
     def plats(self, position: int | None = None, kolumn: str | None = None) -> Plats:
         rad = int(self.radnummer[position]) if position is not None else None
-        return Plats(self.fil, self.blad, rad, self.kolumnnamn(kolumn) if kolumn else None)
+        return Plats(self.fil, self.blad_för(position), rad, self.kolumnnamn(kolumn) if kolumn else None)
+
+    def blad_för(self, position: int | None) -> str | None:
+        """The sheet of row `position` (the one sheet, unless sheets per year were read together)."""
+        if self.bladen is not None and position is not None:
+            return str(self.bladen[position])
+        return self.blad
+
+    def urval(self, behåll: np.ndarray) -> Tabell:
+        """The table with only the rows where `behåll` is True (row numbers and sheets follow)."""
+        return dataclasses.replace(self, data=self.data.loc[behåll].reset_index(drop=True),
+                                   radnummer=self.radnummer[behåll],
+                                   bladen=self.bladen[behåll] if self.bladen is not None else None)
+
+    def år_från_bladnamn(self) -> np.ndarray | None:
+        """Each row's year from its sheet's name ('2025', 'Utfall 2025'), when every sheet read names one."""
+        namn = self.bladen if self.bladen is not None else (
+            np.full(len(self.data), self.blad, dtype=object) if self.blad else None)
+        if namn is None:
+            return None
+        år = {n: årtal_i_bladnamn(n) for n in set(namn)}
+        if any(a is None for a in år.values()):
+            return None
+        return np.array([år[n] for n in namn], dtype="float64")
 
     def kolumnnamn(self, kolumn: str) -> str:
         namn = self.originalrubriker.get(kolumn, kolumn)
@@ -71,10 +99,12 @@ def läs_tabell(
     är_rubrik: Callable[[list[str]], bool],
     beskrivning: str,
     blad: str | None = None,
+    årsblad: bool = False,
 ) -> Tabell:
     """Read a CSV or Excel file and return the cells below the first row that `är_rubrik` accepts.
 
-    `beskrivning` says in Swedish what header was looked for, for the error message.
+    `beskrivning` says in Swedish what header was looked for, for the error message. `årsblad`: an
+    Excel file split into sheets per year with the same columns is read as one table (see _läs_excel).
     """
     path = Path(sökväg)
     namn = str(sökväg)
@@ -86,7 +116,7 @@ def läs_tabell(
         raise IndataFel("filen är tom", Plats(namn))
     suffix = path.suffix.lower()
     if suffix in EXCEL_SUFFIX:
-        return _läs_excel(path, namn, är_rubrik, beskrivning, blad)
+        return _läs_excel(path, namn, är_rubrik, beskrivning, blad, årsblad)
     if suffix in CSV_SUFFIX or suffix == "":
         return _läs_csv(path, namn, är_rubrik, beskrivning)
     raise IndataFel(
@@ -117,9 +147,38 @@ def läs_csv_text(path: Path, namn: str) -> str:
             "konvertering; exportera filen på nytt",
             Plats(namn, rad=rad),
         )
+    kontrollera_teckenkodning(text, namn)
     if not text.strip():
         raise IndataFel("filen är tom", Plats(namn))
     return text
+
+
+# UTF-8 read as Windows-1252 (or Latin-1) and saved again: 'ä' becomes 'Ã¤', 'ö' 'Ã¶', 'Å' 'Ã…', '–' 'â€“'.
+_FÖRSTÖRT = re.compile("Ã[" + re.escape("".join(sorted(
+    {bytes([b]).decode("cp1252", "ignore") for b in range(0x80, 0xC0)} | {chr(b) for b in range(0x80, 0xC0)})))
+    + "]|â€.")
+
+
+def förstörda_tecken(text: str) -> tuple[int, str] | None:
+    """(position, text) of the first mojibake in `text` ('Ã¤' for 'ä'), or None."""
+    m = _FÖRSTÖRT.search(text)
+    return (m.start(), m.group(0)) if m else None
+
+
+def kontrollera_teckenkodning(text: str, namn: str, fel=IndataFel, plats: Plats | None = None) -> None:
+    """Mojibake ('Ã¤' where 'ä' was meant) is an error that names the line, as the replacement character is:
+    such a file was converted wrongly once, and its names no longer match the mapping or the report."""
+    träff = förstörda_tecken(text)
+    if träff is None:
+        return
+    pos, tecken = träff
+    try:
+        rätt = f" i stället för '{tecken.encode('cp1252').decode('utf-8')}'"
+    except UnicodeError:
+        rätt = ""
+    raise fel(f"filen innehåller förstörda tecken ('{tecken}'{rätt}): å, ä eller ö har förstörts när filen sparats i "
+              "fel teckenkodning (UTF-8 läst som Windows-1252); spara eller exportera filen på nytt som UTF-8",
+              plats or Plats(namn, rad=text[:pos].count("\n") + 1))
 
 
 def gissa_avgränsare(rader: list[str]) -> str:
@@ -189,11 +248,18 @@ def _postrader(text: str, sep: str, rubrik_idx: int, n: int) -> np.ndarray:
     return np.asarray(starts[:n], dtype=np.int64)
 
 
-def _läs_excel(path: Path, namn: str, är_rubrik, beskrivning: str, blad: str | None) -> Tabell:
+def _läs_excel(path: Path, namn: str, är_rubrik, beskrivning: str, blad: str | None,
+               årsblad: bool = False) -> Tabell:
     """calamine (through fastexcel) parses the sheet straight into Arrow columns, with no Python object
     per cell: all-number columns become float64, text and mixed columns text, dates datetime64.
     Excel error cells, formulas saved without a value and TRUE/FALSE among numbers are errors that
-    name the cell."""
+    name the cell.
+
+    Which sheet: the one named by `blad` (also a hidden one: the user asked for it), else the one visible
+    sheet whose header `är_rubrik` accepts. Hidden sheets are never read on their own (a warning names
+    those that have the header); several visible sheets that fit are an error that lists them, unless
+    they are sheets per year with the same columns ('2024', '2025') and `årsblad` allows reading them
+    together."""
     try:
         import fastexcel
 
@@ -207,41 +273,128 @@ def _läs_excel(path: Path, namn: str, är_rubrik, beskrivning: str, blad: str |
         blad = next((n for n in names if n.casefold() == blad.strip().casefold()), blad)
     if blad is not None and blad not in names:
         raise IndataFel(f"bladet '{blad}' finns inte; filen har {', '.join(names)}", Plats(namn))
+    passar: list[tuple[str, list[list[str | None]], int, bool]] = []  # (sheet, first rows, header index, visible)
     for sheet_name in [blad] if blad is not None else names:
         try:
-            huvud = _första_raderna(path, reader, sheet_name, HEADER_SEARCH_ROWS)
+            huvud, synligt = _första_raderna(path, reader, sheet_name, HEADER_SEARCH_ROWS)
         except Exception as exc:  # noqa: BLE001
             raise IndataFel(f"kan inte läsa bladet ({_orsak(exc)})", Plats(namn, sheet_name)) from exc
         i = next((i for i, rad in enumerate(huvud)
                   if är_rubrik([normalisera_rubrik(_rubriktext(c)) for c in rad])), None)
         if i is not None:
-            return _läs_kropp(path, namn, reader, sheet_name, huvud, i)
-    where = f"bladet '{blad}'" if blad else ("något blad (" + ", ".join(names) + ")")
-    raise IngenRubrikrad(f"hittar ingen rubrikrad med {beskrivning} i {where} bland de {HEADER_SEARCH_ROWS} första "
-                    "raderna", Plats(namn))
+            passar.append((sheet_name, huvud, i, synligt))
+    synliga = [p for p in passar if p[3] or blad is not None]
+    dolda = [p[0] for p in passar if p not in synliga]
+    varningar = [f"{Plats(namn, d)}: bladet är dolt och läses inte, fast det har rubrikraden; ange bladet med "
+                 "--blad (eller blad i konfigurationen) om det är det som ska läsas" for d in dolda]
+    if not synliga:
+        if dolda:
+            raise IndataFel(f"bara dolda blad har rubrikraden med {beskrivning}: {_lista(dolda)}; dolda blad läses "
+                            "inte utan att de anges: ange bladet med --blad (eller blad i konfigurationen)",
+                            Plats(namn))
+        where = f"bladet '{blad}'" if blad else ("något blad (" + ", ".join(names) + ")")
+        raise IngenRubrikrad(f"hittar ingen rubrikrad med {beskrivning} i {where} bland de {HEADER_SEARCH_ROWS} "
+                             "första raderna", Plats(namn))
+    if len(synliga) == 1:
+        sheet_name, huvud, i, _ = synliga[0]
+        tabell = _läs_kropp(path, namn, reader, sheet_name, huvud, i)
+        tabell.varningar[:0] = varningar
+        return tabell
+    bladnamn = [p[0] for p in synliga]
+    if not _är_årsblad(bladnamn):
+        raise IndataFel(f"flera blad har rubrikraden med {beskrivning}: {_lista(bladnamn)}; ange vilket som ska "
+                        "läsas med --blad (eller blad i konfigurationen)", Plats(namn))
+    if not årsblad:
+        raise IndataFel(f"exporten är uppdelad på ett blad per år ({_lista(bladnamn)}), och den här sortens tabell "
+                        "läses bara från ett blad; samla åren på ett blad eller ange bladet med --blad", Plats(namn))
+    layouter = {p[0]: _layout(p[1][p[2]]) for p in synliga}
+    första = layouter[bladnamn[0]]
+    olika = [b for b in bladnamn if layouter[b] != första]
+    if olika:
+        raise IndataFel(f"bladen per år ({_lista(bladnamn)}) har inte samma kolumner: {_lista(olika)} skiljer sig "
+                        f"från '{bladnamn[0]}' ({', '.join(r for _, r in första)}); ge bladen samma rubrikrad, eller "
+                        "ange ett blad med --blad", Plats(namn))
+    delar = [_läs_kropp(path, namn, reader, b, huvud, i) for b, huvud, i, _ in synliga]
+    return _slå_ihop(delar, varningar)
+
+
+def _lista(namn: list[str]) -> str:
+    """'A', 'B' och 'C'."""
+    citerade = [f"'{n}'" for n in namn]
+    return citerade[0] if len(citerade) == 1 else ", ".join(citerade[:-1]) + " och " + citerade[-1]
+
+
+_ÅRTAL_I_NAMN = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+
+
+def årtal_i_bladnamn(namn: str | None) -> int | None:
+    """The one year a sheet's name gives ('2025', 'Utfall 2025', 'HB_2025'), else None."""
+    träffar = _ÅRTAL_I_NAMN.findall(namn or "")
+    return int(träffar[0]) if len(träffar) == 1 else None
+
+
+def _är_årsblad(namn: list[str]) -> bool:
+    """Sheets per year: each name holds one year, the years differ and the names are alike otherwise."""
+    år = [årtal_i_bladnamn(n) for n in namn]
+    if any(a is None for a in år) or len(set(år)) != len(år):
+        return False
+    resten = {_ÅRTAL_I_NAMN.sub("", n).strip(" _-").casefold() for n in namn}
+    return len(resten) == 1
+
+
+def _layout(rad: list[str | None]) -> list[tuple[int, str]]:
+    """A header row as (column, normalised header) of its non-empty cells."""
+    return [(k, normalisera_rubrik(_rubriktext(c))) for k, c in enumerate(rad) if _rubriktext(c).strip()]
+
+
+def _slå_ihop(delar: list[Tabell], varningar: list[str]) -> Tabell:
+    """Sheets per year with the same columns as one table; each row remembers its sheet."""
+    först = delar[0]
+    data = pd.concat([d.data for d in delar], ignore_index=True)
+    bladen = np.concatenate([np.full(len(d.data), d.blad, dtype=object) for d in delar])
+    return Tabell(data, först.fil, ", ".join(str(d.blad) for d in delar),
+                  np.concatenate([d.radnummer for d in delar]), först.rubrikrad, först.originalrubriker,
+                  först.kolumnbokstäver, [t for d in delar for t in d.titlar],
+                  varningar + [v for d in delar for v in d.varningar], bladen)
 
 
 def _läs_kropp(path: Path, namn: str, reader, sheet_name: str, huvud: list[list[str | None]], i: int) -> Tabell:
     """The rows below header row `i` (0-based) of a sheet whose first rows are `huvud`."""
-    # What calamine cannot tell (a formula saved without its value reads as empty; TRUE in a column of
-    # numbers reads as 1) is looked up in the sheet's XML, in a thread while calamine parses: both
-    # release the GIL, so on two cores this costs no wall time.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        granskning = pool.submit(granska_bladets_xml, path, sheet_name)
-        try:
-            sheet = reader.load_sheet(sheet_name, header_row=None, skip_rows=i + 1, schema_sample_rows=None,
-                                      dtype_coercion="coerce")
-            batch, cellfel = sheet.to_arrow_with_errors()
-        except Exception:  # noqa: BLE001 - a column mixing types fastexcel cannot combine (a duration
-            try:           # [h]:mm among numbers): read every column as text, as a CSV file
-                sheet = reader.load_sheet(sheet_name, header_row=None, skip_rows=i + 1, dtypes="string")
+    # A stray value far out in the sheet (XFD1048576) would make calamine build a grid of the whole sheet:
+    # then a copy with only the table's range is read instead (see bladets_dataområde).
+    with tempfile.TemporaryDirectory(prefix="kommunrapport-", ignore_cleanup_errors=True) as mapp:
+        område = None
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            område = bladets_dataområde(path, sheet_name, i + 1, _sista_rubrikkolumn(huvud[i]), Path(mapp))
+        if område is not None:
+            import fastexcel
+
+            reader = fastexcel.read_excel(str(område.kopia))
+        # What calamine cannot tell (a formula saved without its value reads as empty; TRUE in a column of
+        # numbers reads as 1) is looked up in the sheet's XML, in a thread while calamine parses: both
+        # release the GIL, so on two cores this costs no wall time.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            granskning = pool.submit(granska_bladets_xml, path, sheet_name)
+            try:
+                sheet = reader.load_sheet(sheet_name, header_row=None, skip_rows=i + 1, schema_sample_rows=None,
+                                          dtype_coercion="coerce")
                 batch, cellfel = sheet.to_arrow_with_errors()
-            except Exception as exc:  # noqa: BLE001
-                raise IndataFel(f"kan inte läsa bladet ({_orsak(exc)})", Plats(namn, sheet_name)) from exc
-        kolumner = [c.absolute_index for c in sheet.selected_columns]
-        fel = [(kolumnbokstav(kolumner[k]), r + 1, _cellfel_text(e.detail))
-               for e in (cellfel.errors if cellfel else []) for r, k in [e.position]]
-        formler, sanningsvärden = granskning.result()
+            except Exception:  # noqa: BLE001 - a column mixing types fastexcel cannot combine (a duration
+                try:           # [h]:mm among numbers): read every column as text, as a CSV file
+                    sheet = reader.load_sheet(sheet_name, header_row=None, skip_rows=i + 1, dtypes="string")
+                    batch, cellfel = sheet.to_arrow_with_errors()
+                except Exception as exc:  # noqa: BLE001
+                    raise IndataFel(f"kan inte läsa bladet ({_orsak(exc)})", Plats(namn, sheet_name)) from exc
+            kolumner = [c.absolute_index for c in sheet.selected_columns]
+            fel = [(kolumnbokstav(kolumner[k]), r + 1, _cellfel_text(e.detail))
+                   for e in (cellfel.errors if cellfel else []) for r, k in [e.position]]
+            formler, sanningsvärden = granskning.result()
+    varningar = []
+    if område is not None:
+        formler = [f for f in formler if område.innanför(f[0], f[1])]
+        sanningsvärden = [f for f in sanningsvärden if område.innanför(f[0], f[1])]
+        if område.antal_utanför:
+            varningar.append(f"{Plats(namn, sheet_name)}: {område.varning()}")
     fel += [f for f in formler if f[1] > i + 1]
     talkolumner = {kolumnbokstav(k) for k, typ in zip(kolumner, batch.schema.types)
                    if _är_taltyp(typ)}
@@ -261,8 +414,21 @@ def _läs_kropp(path: Path, namn: str, reader, sheet_name: str, huvud: list[list
         if pd.api.types.is_timedelta64_dtype(df[j].dtype):
             df[j] = _som_timmar_och_minuter(df[j])
     titlar = [c.strip() for rad in huvud[:i] for c in rad if c is not None and c.strip()]
-    return _bygg_tabell(df, rubriker, namn, sheet_name, np.arange(len(df)) + i + 2, i + 1, excel=True,
-                        titlar=titlar, kolumner=kolumner)
+    tabell = _bygg_tabell(df, rubriker, namn, sheet_name, np.arange(len(df)) + i + 2, i + 1, excel=True,
+                          titlar=titlar, kolumner=kolumner)
+    tabell.varningar += varningar
+    return tabell
+
+
+def _sista_rubrikkolumn(rad: list[str | None]) -> int:
+    """The header row's last column (0-based) before a gap of more than LUCKA_KOLUMNER empty cells."""
+    sista = 0
+    for k, c in enumerate(rad):
+        if c is not None and str(c).strip():
+            if k - sista > LUCKA_KOLUMNER and sista > 0:
+                break
+            sista = k
+    return sista
 
 
 def _sanningsvärden_som_text(reader, sheet_name: str, i: int, typer) -> list[tuple[str, int]]:
@@ -331,8 +497,9 @@ def _cellfel_text(detail: str) -> str:
     return f"cellen kan inte läsas ({detail}); spara cellen som tal eller text i Excel"
 
 
-def _första_raderna(path: Path, reader, sheet_name: str, n: int) -> list[list[str | None]]:
-    """The sheet's rows 1..n as text, each a list from column A (None for an empty cell).
+def _första_raderna(path: Path, reader, sheet_name: str, n: int) -> tuple[list[list[str | None]], bool]:
+    """The sheet's rows 1..n as text, each a list from column A (None for an empty cell), and whether
+    the sheet is visible (not hidden or 'very hidden').
 
     For .xlsx only the start of the sheet is parsed (see `början_av_bladet`); other formats, and an
     .xlsx whose start cannot be cut out, are parsed whole."""
@@ -355,7 +522,7 @@ def _första_raderna(path: Path, reader, sheet_name: str, n: int) -> list[list[s
                 rad = rader[r]
                 rad.extend([None] * (info.absolute_index + 1 - len(rad)))
                 rad[info.absolute_index] = v
-    return rader
+    return rader, sheet.visible == "visible"
 
 
 def _ifylld(col: pd.Series) -> np.ndarray:

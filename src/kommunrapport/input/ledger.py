@@ -11,7 +11,6 @@ budgetavvikelse = utfall − budget is positive when the result is better than b
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -21,8 +20,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import IndataFel, IngenRubrikrad, KommunrapportFel, Plats
-from ..model.period import år_och_månad
-from .files import Tabell, läs_tabell
+from ..model.period import MÅNADER, år_och_månad
+from .files import Tabell, läs_tabell, årtal_i_bladnamn
 from .headers import (
     KRÄVS_I_RUBRIK,
     SYNONYMER,
@@ -32,7 +31,14 @@ from .headers import (
     kolumnkarta,
     månadsrubrik,
 )
-from .numbers import tolka_tal
+from .numbers import (
+    första_tvetydiga,
+    har_decimalkomma,
+    procentceller,
+    punktens_betydelse,
+    tolka_tal,
+    utan_tusentalspunkter,
+)
 
 MAX_FEL_PER_KOLUMN = 10
 
@@ -54,6 +60,15 @@ class Huvudbok:
     def har_typ(self) -> bool:
         return bool(self.data["typ"].notna().all()) and len(self.data) > 0
 
+    def plats(self, i: int, kolumn: str | None = None) -> Plats:
+        """Where line `i` of `data` came from (with sheets per year read together: the sheet of its year)."""
+        t = self.tabell
+        blad = t.blad
+        if t.bladen is not None:
+            per_år = {årtal_i_bladnamn(b): str(b) for b in pd.unique(t.bladen)}
+            blad = per_år.get(int(self.data["år"].iat[i]), t.blad)
+        return Plats(t.fil, blad, int(self.data["källrad"].iat[i]), t.kolumnnamn(kolumn) if kolumn else None)
+
 
 def läs_ekonomi(
     sökväg: str | Path,
@@ -61,9 +76,14 @@ def läs_ekonomi(
     värden: Värden = Värden.MÅNAD,
     blad: str | None = None,
     kolumner: dict[str, str] | None = None,
+    decimaltecken: str | None = None,
+    dubbletter: str = "varning",
 ) -> Huvudbok:
     """Load and validate a budget-outcome export (.csv or .xlsx): the long shape (one row per month), or
-    the wide one (months as columns, see läs_ekonomi_bred)."""
+    the wide one (months as columns, see läs_ekonomi_bred).
+
+    `decimaltecken` ("komma" or "punkt", None: decided per column) says what a dot in an amount means;
+    `dubbletter` ("varning" or "fel") what rows identical to an earlier row are."""
 
     def är_rubrik(h: list[str]) -> bool:
         k = kolumnkarta(h, kolumner)
@@ -76,18 +96,20 @@ def läs_ekonomi(
     # that has a month column too is preferred; only without one is the first looser match taken (and
     # its missing month column reported).
     try:
-        return validera_ekonomi(läs_tabell(sökväg, är_rubrik_med_månad, "x", blad), tecken, värden, kolumner)
+        tabell = läs_tabell(sökväg, är_rubrik_med_månad, "kolumnerna månad, verksamhet, utfall och budget", blad,
+                            årsblad=True)
+        return validera_ekonomi(tabell, tecken, värden, kolumner, decimaltecken, dubbletter)
     except IngenRubrikrad:
         pass
     try:
-        tabell = läs_tabell(sökväg, är_rubrik, "kolumnerna verksamhet, utfall och budget", blad)
+        tabell = läs_tabell(sökväg, är_rubrik, "kolumnerna verksamhet, utfall och budget", blad, årsblad=True)
     except IngenRubrikrad as exc:
         try:
-            return läs_ekonomi_bred(sökväg, tecken, värden, blad, kolumner)
+            return läs_ekonomi_bred(sökväg, tecken, värden, blad, kolumner, decimaltecken, dubbletter)
         except IngenRubrikrad:
             raise IngenRubrikrad("hittar ingen rubrikrad med kolumnerna verksamhet, utfall och budget (långt format) "
                                  "eller verksamhet och jan, feb, … (brett format)", exc.plats) from None
-    return validera_ekonomi(tabell, tecken, värden, kolumner)
+    return validera_ekonomi(tabell, tecken, värden, kolumner, decimaltecken, dubbletter)
 
 
 MÅTT = {"utfall": ("utfall", "redovisat", "bokfört"), "budget": ("budget", "periodiserad budget"),
@@ -109,6 +131,8 @@ def läs_ekonomi_bred(
     värden: Värden = Värden.MÅNAD,
     blad: str | None = None,
     kolumner: dict[str, str] | None = None,
+    decimaltecken: str | None = None,
+    dubbletter: str = "varning",
 ) -> Huvudbok:
     """An ekonomi report saved with months as columns: one line per verksamhet (and year), the measure
     (utfall, budget, prognos) in a column such as 'Mått', or as a block title line above its lines.
@@ -126,9 +150,12 @@ def läs_ekonomi_bred(
     månadskol = {c: mr for c in cols if (mr := månadsrubrik(c))}
     fel: list[KommunrapportFel] = []
     tal = {}
+    tusental = _tusentalspunkt(tabell, list(månadskol), decimaltecken)
+    varningar = _dubbletter(tabell, dubbletter)
     for c in månadskol:
-        v, bad = tolka_tal(df[c])
-        fel += _fel_för(tabell, bad.to_numpy(), c, "'{värde}' är inget tal", df[c])
+        procent = _procentfel(tabell, c)
+        v, bad = tolka_tal(utan_tusentalspunkter(df[c]) if c in tusental else df[c])
+        fel += procent or _fel_för(tabell, bad.to_numpy(), c, "'{värde}' är inget tal", df[c])
         tal[c] = v.to_numpy()
     år_tal = tolka_tal(df[karta["år"]])[0].to_numpy() if "år" in karta else None
     if fel:
@@ -175,7 +202,8 @@ def läs_ekonomi_bred(
     if värden == Värden.ACKUMULERADE:
         out = _från_ackumulerade(out)
     cols_ut = ["år", "månad", "verksamhet", "konto", "typ", "utfall", "budget", "prognos", "källrad"]
-    return Huvudbok(out[cols_ut].astype({"år": "int64", "månad": "int64"}), tabell, kod_col)
+    return Huvudbok(out[cols_ut].astype({"år": "int64", "månad": "int64"}), tabell, kod_col,
+                    [*tabell.varningar, *varningar])
 
 
 def _fel_för(tabell: Tabell, mask: np.ndarray, kolumn: str, text: str, värden: pd.Series | None = None) -> list[KommunrapportFel]:
@@ -194,11 +222,94 @@ def _fel_för(tabell: Tabell, mask: np.ndarray, kolumn: str, text: str, värden:
     return out
 
 
+def _tusentalspunkt(tabell: Tabell, kolumner: list[str], decimaltecken: str | None,
+                    sektion: str = "ekonomi") -> set[str]:
+    """The amount columns whose dots separate thousands ('5.000' = 5 000), decided per column.
+
+    `decimaltecken` from the configuration decides for all: "komma" (a dot separates thousands) or
+    "punkt" (a dot is the decimal point). Otherwise a column with 1.234.567 or 1.234,50 has thousands
+    dots, one with 12.5 decimal points; a column whose every dotted value is like 5.000 has thousands
+    dots when the export writes decimal commas elsewhere, decimal points when it writes decimal points
+    elsewhere, and is an error otherwise. Excel columns are left alone: there a number is a number, and
+    a number in a mixed column reads as text with a decimal point."""
+    if tabell.kolumnbokstäver or decimaltecken == "punkt":
+        return set()
+    if decimaltecken == "komma":
+        return set(kolumner)
+    betydelse = {c: punktens_betydelse(tabell.data[c]) for c in kolumner}
+    tvetydiga = [c for c, b in betydelse.items() if b == "tvetydig"]
+    if not tvetydiga:
+        return {c for c, b in betydelse.items() if b == "tusental"}
+    komma = any(b == "tusental" for b in betydelse.values()) or any(har_decimalkomma(tabell.data[c]) for c in kolumner)
+    punkt = any(b == "decimal" for b in betydelse.values())
+    if komma and not punkt:
+        return {c for c, b in betydelse.items() if b in ("tusental", "tvetydig")}
+    if punkt and not komma:
+        return set()
+    c = tvetydiga[0]
+    i = första_tvetydiga(tabell.data[c])
+    värde = str(tabell.data[c].iloc[i]).strip()
+    siffror = re.sub(r"\D", "", värde)
+    decimal, tusen = f"{int(siffror[:-3])},{siffror[-3:]}", f"{int(siffror):,}".replace(",", " ")
+    raise IndataFel(f"'{värde}' kan vara {decimal} eller {tusen}: exporten visar inte om punkten är decimaltecken "
+                    "eller skiljer tusental; ange decimaltecken = \"komma\" (punkten skiljer tusental) eller "
+                    f"decimaltecken = \"punkt\" under [{sektion}] i konfigurationen", tabell.plats(i, c))
+
+
+def _procentfel(tabell: Tabell, kolumn: str) -> list[KommunrapportFel]:
+    return _fel_för(tabell, procentceller(tabell.data[kolumn]), kolumn, "'{värde}' är ett procenttal, inget belopp",
+                    tabell.data[kolumn])
+
+
+def _dubbletter(tabell: Tabell, dubbletter: str) -> list[str]:
+    """Rows identical in every column to an earlier row (a block pasted twice adds money): a warning, or an
+    error with dubbletter = "fel"."""
+    df = tabell.data
+    if len(df) < 2:
+        return []
+    kopia = df.duplicated().to_numpy()
+    if not kopia.any():
+        return []
+    try:
+        nycklar = pd.util.hash_pandas_object(df, index=False).to_numpy()
+    except TypeError:  # Excel cells of mixed types in one column
+        nycklar = pd.util.hash_pandas_object(df.astype(str), index=False).to_numpy()
+    först = pd.Series(np.arange(len(df))).groupby(nycklar).transform("min").to_numpy()
+    par = [f"rad {tabell.radnummer[p]} = rad {tabell.radnummer[först[p]]}" for p in np.flatnonzero(kopia)[:3]]
+    n = int(kopia.sum())
+    text = (f"{n} {'rad är en exakt kopia' if n == 1 else 'rader är exakta kopior'} av en tidigare rad "
+            f"({', '.join(par)}{' …' if n > 3 else ''}); en rad som klistrats in två gånger räknas två gånger")
+    plats = Plats(tabell.fil, tabell.blad_för(int(np.flatnonzero(kopia)[0])))
+    if dubbletter == "fel":
+        raise IndataFel(text + "; ta bort kopiorna (eller ange dubbletter = \"varning\")", plats)
+    return [f"{plats}: {text}; ta bort kopiorna om de inte ska vara där"]
+
+
+def _tomt_utfall(tabell: Tabell, utfall: pd.Series, år: pd.Series, månad: pd.Series) -> list[str]:
+    """A blank outcome in a month where the other lines have numbers: blank is not 0, so say which rows."""
+    tom = utfall.isna().to_numpy()
+    if not tom.any() or tom.all():
+        return []
+    nyckel = pd.Series(år.to_numpy() * 100 + månad.to_numpy())
+    har_tal = pd.Series(~tom).groupby(nyckel).transform("any").to_numpy()
+    varningar = []
+    for k in sorted(set(nyckel[tom & har_tal].astype(int))):
+        pos = np.flatnonzero(tom & har_tal & (nyckel.to_numpy() == k))
+        rader = ", ".join(str(tabell.radnummer[p]) for p in pos[:5]) + (" …" if len(pos) > 5 else "")
+        plats = Plats(tabell.fil, tabell.blad_för(int(pos[0])))
+        varningar.append(f"{plats}: utfallet är tomt på {len(pos)} {'rad' if len(pos) == 1 else 'rader'} i "
+                         f"{MÅNADER[k % 100 - 1]} {k // 100} (rad {rader}), fast månadens övriga rader har belopp; "
+                         "en tom cell räknas som 0: skriv 0 om det är rätt, annars exportera på nytt")
+    return varningar
+
+
 def validera_ekonomi(
     tabell: Tabell,
     tecken: Tecken = Tecken.KOSTNAD_POSITIV,
     värden: Värden = Värden.MÅNAD,
     kolumner: dict[str, str] | None = None,
+    decimaltecken: str | None = None,
+    dubbletter: str = "varning",
 ) -> Huvudbok:
     df = tabell.data
     karta = kolumnkarta(list(df.columns), kolumner)
@@ -222,13 +333,21 @@ def validera_ekonomi(
     tom_kod = kod.eq("").to_numpy()
     fel += _fel_för(tabell, tom_kod, kod_col, "verksamhet saknas")
 
+    belopp = [karta[f] for f in ("utfall", "budget", "prognos") if f in karta]
+    tusental = _tusentalspunkt(tabell, belopp, decimaltecken)
+    varningar += _dubbletter(tabell, dubbletter)
     for fält in ("utfall", "budget", "prognos"):
         if fält not in karta:
             out[fält] = np.nan
             continue
         col = karta[fält]
-        values, bad = tolka_tal(df[col])
-        fel += _fel_för(tabell, bad.to_numpy(), col, "'{värde}' är inget tal", df[col])
+        procent = _procentfel(tabell, col)
+        fel += procent
+        values, bad = tolka_tal(utan_tusentalspunkter(df[col]) if col in tusental else df[col])
+        if not procent:
+            fel += _fel_för(tabell, bad.to_numpy(), col, "'{värde}' är inget tal", df[col])
+        if fält == "utfall":
+            utfall = values
         out[fält] = values if fält == "prognos" else values.fillna(0.0)
 
     if "konto" in karta:
@@ -252,6 +371,7 @@ def validera_ekonomi(
 
     if fel:
         raise IndataFel.samla(fel)
+    varningar += _tomt_utfall(tabell, utfall, år, månad)
 
     out["år"] = år.astype("int64").to_numpy()
     out["månad"] = månad.astype("int64").to_numpy()
@@ -264,7 +384,8 @@ def validera_ekonomi(
             out[fält] = -out[fält]
     if värden == Värden.ACKUMULERADE:
         out = _från_ackumulerade(out)
-    return Huvudbok(out[["år", "månad", "verksamhet", "konto", "typ", "utfall", "budget", "prognos", "källrad"]], tabell, kod_col, varningar)
+    return Huvudbok(out[["år", "månad", "verksamhet", "konto", "typ", "utfall", "budget", "prognos", "källrad"]], tabell,
+                    kod_col, [*tabell.varningar, *varningar])
 
 
 def _utan_summarader(tabell: Tabell, mån_col: str) -> tuple[Tabell, list[str]]:
@@ -283,10 +404,9 @@ def _utan_summarader(tabell: Tabell, mån_col: str) -> tuple[Tabell, list[str]]:
         return tabell, []
     behåll = np.ones(len(df), dtype=bool)
     behåll[list(summor)] = False
-    varningar = [f"{Plats(tabell.fil, tabell.blad, int(tabell.radnummer[p]))}: '{etikett}' är en summarad och "
+    varningar = [f"{tabell.plats(p)}: '{etikett}' är en summarad och "
                  "räknas inte" for p, etikett in summor.items()]
-    return dataclasses.replace(tabell, data=df.loc[behåll].reset_index(drop=True),
-                               radnummer=tabell.radnummer[behåll]), varningar
+    return tabell.urval(behåll), varningar
 
 
 def tolka_år_och_månad(tabell: Tabell, karta: dict[str, str], fel: list[KommunrapportFel],
@@ -314,6 +434,8 @@ def tolka_år_och_månad(tabell: Tabell, karta: dict[str, str], fel: list[Kommun
         fel += _fel_för(tabell, bad_år, karta["år"], "'{värde}' är inget årtal", df[karta["år"]])
     elif år_från_period.notna().all():
         år = år_från_period.astype("float64")
+    elif (år_blad := tabell.år_från_bladnamn()) is not None:  # sheets '2024', '2025' without a year column
+        år = år_från_period.fillna(pd.Series(år_blad, index=år_från_period.index))
     else:
         raise IndataFel("saknar kolumnen 'år', och kolumnen '" + tabell.originalrubriker[mån_col]
                         + "' anger inte året (skriv t.ex. 2025-02)", plats0)
@@ -329,6 +451,8 @@ def läs_lång(
     blad: str | None = None,
     kolumner: dict[str, str] | None = None,
     negativa: bool = False,
+    decimaltecken: str | None = None,
+    sektion: str = "volymer",
 ) -> tuple[pd.DataFrame, Tabell]:
     """A long export of volumes: one row per year, month (and dimensions) with measure columns.
 
@@ -342,7 +466,7 @@ def läs_lång(
         return "månad" in k and all(f in k for f in krävs)
 
     namn = ", ".join(syn[f][0] for f in ("månad", *krävs))
-    tabell = läs_tabell(sökväg, är_rubrik, f"kolumnerna {namn}", blad)
+    tabell = läs_tabell(sökväg, är_rubrik, f"kolumnerna {namn}", blad, årsblad=True)
     df = tabell.data
     karta = kolumnkarta(list(df.columns), kolumner, syn)
     plats0 = Plats(tabell.fil, tabell.blad, tabell.rubrikrad)
@@ -354,9 +478,10 @@ def läs_lång(
     for d in dimensioner:
         if d in karta:
             out[d] = _textkolumn(df[karta[d]]).to_numpy()
+    tusental = _tusentalspunkt(tabell, [karta[m] for m in mått if m in karta], decimaltecken, sektion)
     for m in mått:
         if m in karta:
-            values, bad = tolka_tal(df[karta[m]])
+            values, bad = tolka_tal(utan_tusentalspunkter(df[karta[m]]) if karta[m] in tusental else df[karta[m]])
             fel += _fel_för(tabell, bad.to_numpy(), karta[m], "'{värde}' är inget tal", df[karta[m]])
             neg = (values < 0).to_numpy() & (not negativa)
             fel += _fel_för(tabell, neg, karta[m], "'{värde}' är negativt; en volym kan inte vara negativ", df[karta[m]])

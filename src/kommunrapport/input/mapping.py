@@ -21,7 +21,7 @@ import pandas as pd
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from ..errors import IndataFel, KommunrapportFel, KonfigurationsFel, Plats
-from .files import läs_tabell
+from .files import förstörda_tecken, kontrollera_teckenkodning, läs_tabell
 from .ledger import Huvudbok
 
 
@@ -162,6 +162,9 @@ def läs_mappning(sökväg: str | Path) -> Verksamhetsträd:
     fel: list[KommunrapportFel] = []
     for i, rec in enumerate(df[["id", "rubrik", "förälder", "koder"]].itertuples(index=False)):
         id_, rubrik, förälder, koder = (("" if v is None else str(v)).strip() for v in rec)
+        for col, text in zip(("id", "rubrik", "förälder", "koder"), (id_, rubrik, förälder, koder)):
+            if förstörda_tecken(text):  # a CSV mapping is checked as it is read; an Excel one here
+                kontrollera_teckenkodning(text, tabell.fil, KonfigurationsFel, tabell.plats(i, col))
         if id_.endswith(".0") and id_[:-2].isdigit():
             id_ = id_[:-2]
         kodlista = [k.strip().removesuffix(".0") for k in re.split(r"[,;\n]", koder) if k.strip()]
@@ -179,7 +182,6 @@ def läs_mappning(sökväg: str | Path) -> Verksamhetsträd:
 
 def koppla_rader(huvudbok: Huvudbok, träd: Verksamhetsträd) -> pd.DataFrame:
     """The ledger with each line's report row id in column 'rad'; unknown codes are errors."""
-    data, t = huvudbok.data, huvudbok.tabell
-    källrad = data["källrad"].to_numpy()
-    rad = träd.koppla(data["verksamhet"], lambda i: Plats(t.fil, t.blad, int(källrad[i]), t.kolumnnamn(huvudbok.kodkolumn)))
+    data = huvudbok.data
+    rad = träd.koppla(data["verksamhet"], lambda i: huvudbok.plats(i, huvudbok.kodkolumn))
     return data.assign(rad=rad.to_numpy())

@@ -94,3 +94,62 @@ def _tolka_blandat(obj: pd.Series) -> tuple[pd.Series, pd.Series]:
     bad[text_mask] = (~empty & parsed.isna()).to_numpy()
     result[text_mask & bad.reindex(kolumn.index, fill_value=False)] = np.nan
     return result, bad
+
+
+# --- the dot: decimal point or thousands separator ('5.000') ------------------------------------------
+
+_TECKEN_BORT = r"[\s\u00a0\u202f\u2009\u2007'()%+\-\u2212\u2013\u2012\u2014]"
+_TUSENTAL_SÄKERT = r"^\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?$|^\d{1,3}(?:\.\d{3})+,\d+$"  # 1.234.567 · 1.234,50
+_TVETYDIGT = r"^\d{1,3}\.\d{3}$"  # 5.000: five thousand, or five with three decimals?
+_DECIMALKOMMA = r"^\d+,\d+$"
+
+
+def _textceller(kolumn: pd.Series) -> pd.Series:
+    """The column's text cells without spaces, signs, parentheses and %; empty for a number column."""
+    if pd.api.types.is_numeric_dtype(kolumn.dtype) and not pd.api.types.is_object_dtype(kolumn.dtype):
+        return pd.Series([], dtype=str)
+    text = kolumn[kolumn.map(lambda v: isinstance(v, str))] if pd.api.types.is_object_dtype(kolumn.dtype) else kolumn
+    return text.dropna().astype(str).str.replace(_TECKEN_BORT, "", regex=True)
+
+
+def punktens_betydelse(kolumn: pd.Series) -> str | None:
+    """What a dot means in a column of numbers written as text: 'decimal' when some cell has a dot that
+    cannot separate thousands (12.5, 1234.567), else 'tusental' when some cell can only be read with dots
+    between thousands (1.234.567, 1.234,50), 'tvetydig' when every dotted cell is like 5.000 or 12.345
+    (either), None when no cell has a dot."""
+    text = _textceller(kolumn)
+    punkt = text[text.str.contains(".", regex=False)]
+    if punkt.empty:
+        return None
+    säkert = punkt.str.fullmatch(_TUSENTAL_SÄKERT)
+    tvetydigt = punkt.str.fullmatch(_TVETYDIGT)
+    if (~säkert & ~tvetydigt).any():
+        return "decimal"  # (with 1.234.567 in the same column too: each cell is read by its own shape)
+    return "tusental" if säkert.any() else "tvetydig"
+
+
+def har_decimalkomma(kolumn: pd.Series) -> bool:
+    """Whether some text cell is written with a Swedish decimal comma (12,5 · 1 397,10)."""
+    return bool(_textceller(kolumn).str.fullmatch(_DECIMALKOMMA).any())
+
+
+def första_tvetydiga(kolumn: pd.Series) -> int:
+    """Position of the first cell like 5.000 (see punktens_betydelse)."""
+    text = pd.Series(kolumn.to_numpy(dtype=object)).map(lambda v: v if isinstance(v, str) else "")
+    return int(np.flatnonzero(text.str.replace(_TECKEN_BORT, "", regex=True).str.fullmatch(_TVETYDIGT))[0])
+
+
+def utan_tusentalspunkter(kolumn: pd.Series) -> pd.Series:
+    """The column with the dots of its text cells removed (they separate thousands: 5.000 → 5000)."""
+    if pd.api.types.is_object_dtype(kolumn.dtype):
+        return kolumn.map(lambda v: v.replace(".", "") if isinstance(v, str) else v)
+    if pd.api.types.is_string_dtype(kolumn.dtype):
+        return kolumn.str.replace(".", "", regex=False)
+    return kolumn
+
+
+def procentceller(kolumn: pd.Series) -> np.ndarray:
+    """Mask of the text cells that end with a percent sign ('12 %', '3,5%')."""
+    if pd.api.types.is_numeric_dtype(kolumn.dtype) and not pd.api.types.is_object_dtype(kolumn.dtype):
+        return np.zeros(len(kolumn), dtype=bool)
+    return kolumn.map(lambda v: isinstance(v, str) and v.strip().endswith("%")).to_numpy(dtype=bool)

@@ -67,7 +67,7 @@ class Serier:
 
     @property
     def varningar(self) -> list[str]:
-        return [str(k) for k in self.kontroller if not k.stämmer]
+        return [*self.tabell.varningar, *(str(k) for k in self.kontroller if not k.stämmer)]
 
 
 def är_bred_rubrik(h: list[str]) -> bool:

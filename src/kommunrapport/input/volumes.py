@@ -104,10 +104,11 @@ HEMTJÄNST = {
 }
 
 
-def läs_hemtjänst(sökväg: str | Path, blad: str | None = None, kolumner: dict[str, str] | None = None) -> Volymdata:
+def läs_hemtjänst(sökväg: str | Path, blad: str | None = None, kolumner: dict[str, str] | None = None,
+                  decimaltecken: str | None = None) -> Volymdata:
     """Home care: beviljade/utförda timmar and brukare per month, optionally per utförare and regi."""
-    df, _ = läs_lång(sökväg, HEMTJÄNST, ["beviljade", "utförda", "brukare"], ["regi", "utförare"],
-                     ("beviljade", "utförda"), blad, kolumner)
+    df, tabell = läs_lång(sökväg, HEMTJÄNST, ["beviljade", "utförda", "brukare"], ["regi", "utförare"],
+                     ("beviljade", "utförda"), blad, kolumner, decimaltecken=decimaltecken)
     parts = [_summera(df, "beviljade", "Beviljade timmar"), _summera(df, "utförda", "Utförda timmar")]
     defs = [Seriedef("Beviljade timmar", "flöde", "timmar", diagram=True, per_dag=True),
             Seriedef("Utförda timmar", "flöde", "timmar", diagram=True, per_dag=True)]
@@ -130,7 +131,8 @@ def läs_hemtjänst(sökväg: str | Path, blad: str | None = None, kolumner: dic
         defs += [Seriedef(egen_namn, "flöde", "timmar", varav_av="Utförda timmar"),
                  Seriedef(privat_namn, "flöde", "timmar", varav_av="Utförda timmar")]
         kvoter.append(Kvotdef("Andel privata utförare av utförda timmar", privat_namn, "Utförda timmar"))
-    return Volymdata(area.HEMTJÄNST.namn, pd.concat(parts, ignore_index=True), defs, kvoter, källa=str(sökväg))
+    return Volymdata(area.HEMTJÄNST.namn, pd.concat(parts, ignore_index=True), defs, kvoter,
+                     varningar=list(tabell.varningar), källa=str(sökväg))
 
 
 # --- placeringar ------------------------------------------------------------------------------------
@@ -144,10 +146,11 @@ PLACERINGAR = {
 }
 
 
-def läs_placeringar(sökväg: str | Path, blad: str | None = None, kolumner: dict[str, str] | None = None) -> Volymdata:
+def läs_placeringar(sökväg: str | Path, blad: str | None = None, kolumner: dict[str, str] | None = None,
+                    decimaltecken: str | None = None) -> Volymdata:
     """Placements: vårddygn, placerade and kostnad per month, per målgrupp and insats."""
-    df, _ = läs_lång(sökväg, PLACERINGAR, ["vårddygn", "placerade", "kostnad"], ["målgrupp", "insats"],
-                     ("vårddygn",), blad, kolumner)
+    df, tabell = läs_lång(sökväg, PLACERINGAR, ["vårddygn", "placerade", "kostnad"], ["målgrupp", "insats"],
+                     ("vårddygn",), blad, kolumner, decimaltecken=decimaltecken)
     if "målgrupp" not in df:
         df["målgrupp"] = "Alla"
     if "insats" not in df:
@@ -178,7 +181,8 @@ def läs_placeringar(sökväg: str | Path, blad: str | None = None, kolumner: di
                 defs.append(Seriedef(kn, "flöde", "kr", varav_av=ko))
                 kvoter.append(Kvotdef(f"Kostnad per vårddygn, {ins} ({mg.lower()}) (kr)", kn,
                                       f"- varav {ins} ({mg.lower()})", "heltal"))
-    return Volymdata(area.PLACERINGAR.namn, pd.concat(parts, ignore_index=True), defs, kvoter, staplar, källa=str(sökväg))
+    return Volymdata(area.PLACERINGAR.namn, pd.concat(parts, ignore_index=True), defs, kvoter, staplar,
+                     varningar=list(tabell.varningar), källa=str(sökväg))
 
 
 # --- ekonomiskt bistånd -----------------------------------------------------------------------------
@@ -192,10 +196,11 @@ BISTÅND = {
 }
 
 
-def läs_bistånd(sökväg: str | Path, blad: str | None = None, kolumner: dict[str, str] | None = None) -> Volymdata:
+def läs_bistånd(sökväg: str | Path, blad: str | None = None, kolumner: dict[str, str] | None = None,
+                decimaltecken: str | None = None) -> Volymdata:
     """Ekonomiskt bistånd: utbetalt, hushåll, optionally långvariga hushåll, barn and beslutsorsak."""
-    df, _ = läs_lång(sökväg, BISTÅND, ["utbetalt", "hushåll", "långvariga", "barn"], ["beslutsorsak"],
-                     ("utbetalt", "hushåll"), blad, kolumner)
+    df, tabell = läs_lång(sökväg, BISTÅND, ["utbetalt", "hushåll", "långvariga", "barn"], ["beslutsorsak"],
+                     ("utbetalt", "hushåll"), blad, kolumner, decimaltecken=decimaltecken)
     parts = [_summera(df, "utbetalt", "Utbetalt (kr)"), _summera(df, "hushåll", "Hushåll")]
     defs = [Seriedef("Utbetalt (kr)", "flöde", "kr", diagram=True), Seriedef("Hushåll", "stock", "hushåll", diagram=True)]
     kvoter = [Kvotdef("Utbetalt per hushåll och månad (kr)", "Utbetalt (kr)", "Hushåll", "heltal")]
@@ -215,7 +220,7 @@ def läs_bistånd(sökväg: str | Path, blad: str | None = None, kolumner: dict[
             defs.append(Seriedef(namn, "flöde", "kr", varav_av="Utbetalt (kr)"))
         staplar.append(("Utbetalt per beslutsorsak (kr)", [(o, f"- varav utbetalt, {o.lower()}") for o in orsaker]))
     return Volymdata(area.BISTÅND.namn, pd.concat(parts, ignore_index=True), defs, kvoter, staplar,
-                     källa=str(sökväg))
+                     varningar=list(tabell.varningar), källa=str(sökväg))
 
 
 # --- any named monthly series ------------------------------------------------------------------------
@@ -234,7 +239,7 @@ def läs_volymserier(sökväg: str | Path, slag: Mapping[str, Slag] | None = Non
     else:
         data = lång.dropna(subset=["värde"]).groupby(["serie", "år", "månad"], sort=False)["värde"].sum().reset_index()
         defs: list[Seriedef] = []
-        varningar: list[str] = []
+        varningar: list[str] = list(tabell.varningar)
         for namn in pd.unique(data["serie"]):
             defs.append(Seriedef(namn, slag.get(namn.lower()) or gissa_slag(namn) or "flöde", "", diagram=True))
         return Volymdata(område or Path(sökväg).stem.replace("_", " "), data[["serie", "år", "månad", "värde"]],
