@@ -124,3 +124,17 @@ def test_ekonomi_fel_tecken_på_kommandoraden(tmp_path, capsys):
     assert kod == 2
     assert fel == "fel: --tecken ska vara en av 'kostnad-positiv' eller 'kostnad-negativ', inte 'plus'\n"
     assert not (tmp_path / "ut").exists()
+
+
+def test_decimaltecken_i_konfigurationen_når_läsaren(tmp_path):
+    """[ekonomi] decimaltecken decides what '5.000' means, through the resolver and the library."""
+    from kommunrapport.api import ekonomirapport_från_inställningar
+
+    (tmp_path / "m.csv").write_text("id;rubrik;förälder;koder\na;A;;1000\n", encoding="utf-8")
+    (tmp_path / "e.csv").write_text("År;Månad;Verksamhet;Utfall;Budget\n2025;1;1000;5.000;6.000\n"
+                                    "2025;2;1000;1.000;2.000\n", encoding="utf-8")
+    bas = '[ekonomi]\ndata = "e.csv"\nmappning = "m.csv"\n'
+    for värde, väntat in (("komma", 2000.0), ("punkt", 2.0)):
+        konf = lös_inställningar(konfig(tmp_path, bas + f'decimaltecken = "{värde}"\n'), miljö={})
+        r = ekonomirapport_från_inställningar(konf.ekonomi, 2, 2025)
+        assert r.avvikelse == pytest.approx(väntat)

@@ -47,10 +47,12 @@ __all__ = [
 
 
 def _läs(data: str | Path | Huvudbok, mappning: str | Path | Verksamhetsträd, tecken: Tecken | str,
-         värden: Värden | str, blad: str | None, kolumner: dict[str, str] | None) -> tuple[Verksamhetsträd, Huvudbok]:
+         värden: Värden | str, blad: str | None, kolumner: dict[str, str] | None, decimaltecken: str | None = None,
+         dubbletter: str = "varning") -> tuple[Verksamhetsträd, Huvudbok]:
     """The mapping and the export; either may already be loaded (read once, use twice)."""
     träd = mappning if isinstance(mappning, Verksamhetsträd) else läs_mappning(mappning)
-    huvudbok = data if isinstance(data, Huvudbok) else läs_ekonomi(data, Tecken(tecken), Värden(värden), blad, kolumner)
+    huvudbok = data if isinstance(data, Huvudbok) else läs_ekonomi(data, Tecken(tecken), Värden(värden), blad, kolumner,
+                                                                   decimaltecken, dubbletter)
     return träd, huvudbok
 
 
@@ -65,12 +67,16 @@ def ekonomirapport(
     värden: Värden | str = Värden.MÅNAD,
     blad: str | None = None,
     kolumner: dict[str, str] | None = None,
+    decimaltecken: str | None = None,
+    dubbletter: str = "varning",
 ) -> Ekonomirapport:
     """Load the export and the mapping, validate them, and compute the report for jan..`månad`.
 
     `data` and `mappning` may also be an already loaded Huvudbok and Verksamhetsträd (read once, use twice).
+    `decimaltecken` ("komma", "punkt"; None: decided per column) and `dubbletter` ("varning", "fel") are
+    the settings of the same names in [ekonomi].
     """
-    träd, huvudbok = _läs(data, mappning, tecken, värden, blad, kolumner)
+    träd, huvudbok = _läs(data, mappning, tecken, värden, blad, kolumner, decimaltecken, dubbletter)
     komm = {}
     if kommentarer is not None:  # a comments file that was named must exist (läs_kommentarer says so)
         komm = kontrollera_kommentarer(läs_kommentarer(kommentarer), träd, str(kommentarer))
@@ -80,7 +86,7 @@ def ekonomirapport(
 def ekonomirapport_från_inställningar(inst: EkonomiInställningar, månad: int, år: int | None = None,
                                       nämnd: str = "Nämnden") -> Ekonomirapport:
     return ekonomirapport(inst.data, inst.mappning, månad, år, nämnd, inst.kommentarer, inst.tecken,
-                          inst.värden, inst.blad, inst.kolumner)
+                          inst.värden, inst.blad, inst.kolumner, inst.decimaltecken, inst.dubbletter)
 
 
 OMRÅDEN = tuple(area.OMRÅDEN)  # the values of --omrade
@@ -89,7 +95,8 @@ OMRÅDEN = tuple(area.OMRÅDEN)  # the values of --omrade
 def läs_volymdata(hemtjanst: str | Path | None = None, placeringar: str | Path | None = None,
                   bistand: str | Path | None = None, serier: Iterable[str | Path] = (),
                   slag: Mapping[str, Slag] | None = None, områden: Iterable[str] | None = None,
-                  kolumner: dict[str, str] | None = None, blad: str | None = None) -> list[Volymdata]:
+                  kolumner: dict[str, str] | None = None, blad: str | None = None,
+                  decimaltecken: str | None = None) -> list[Volymdata]:
     """Load every volume dataset given (paths); `områden` limits which areas are loaded.
 
     `kolumner` maps a field (beviljade, utförda, brukare, regi, utförare, vårddygn, placerade,
@@ -99,11 +106,11 @@ def läs_volymdata(hemtjanst: str | Path | None = None, placeringar: str | Path 
     vill = set(områden or OMRÅDEN)
     data = []
     if hemtjanst and area.HEMTJÄNST.nyckel in vill:
-        data.append(läs_hemtjänst(hemtjanst, kolumner=kolumner, blad=blad))
+        data.append(läs_hemtjänst(hemtjanst, kolumner=kolumner, blad=blad, decimaltecken=decimaltecken))
     if placeringar and area.PLACERINGAR.nyckel in vill:
-        data.append(läs_placeringar(placeringar, kolumner=kolumner, blad=blad))
+        data.append(läs_placeringar(placeringar, kolumner=kolumner, blad=blad, decimaltecken=decimaltecken))
     if bistand and area.BISTÅND.nyckel in vill:
-        data.append(läs_bistånd(bistand, kolumner=kolumner, blad=blad))
+        data.append(läs_bistånd(bistand, kolumner=kolumner, blad=blad, decimaltecken=decimaltecken))
     if area.SERIER.nyckel in vill:
         data += [läs_volymserier(p, slag, blad) for p in serier]
     return data
@@ -117,7 +124,7 @@ def volymrapport(data: list[Volymdata], månad: int, år: int | None = None) -> 
 def volymrapport_från_inställningar(inst: VolymInställningar, månad: int, år: int | None = None,
                                     områden: list[str] | None = None) -> Volymrapport:
     data = läs_volymdata(inst.hemtjanst, inst.placeringar, inst.bistand, inst.serier, inst.slag, områden,
-                         inst.kolumner, inst.blad)
+                         inst.kolumner, inst.blad, inst.decimaltecken)
     return volymrapport(data, månad, år)
 
 
@@ -125,11 +132,12 @@ def ks_rapport(data: str | Path | Huvudbok, mappning: str | Path | Verksamhetstr
                tecken: Tecken | str = Tecken.KOSTNAD_POSITIV, värden: Värden | str = Värden.MÅNAD,
                blad: str | None = None, kolumner: dict[str, str] | None = None,
                investeringar: str | Path | None = None, historik: str | Path | None = None,
-               prognos_aug: dict[str, float] | None = None) -> KSRapport:
+               prognos_aug: dict[str, float] | None = None, decimaltecken: str | None = None,
+               dubbletter: str = "varning") -> KSRapport:
     """The report to kommunstyrelsen (jan–apr, jan–aug or jan–dec) from the ekonomi export and, optionally,
     an investment export (år, månad, projekt, utfall, budget, prognos). In December the forecast given at
     jan–aug is `prognos_aug`, or read from the `historik` database."""
-    träd, huvudbok = _läs(data, mappning, tecken, värden, blad, kolumner)
+    träd, huvudbok = _läs(data, mappning, tecken, värden, blad, kolumner, decimaltecken, dubbletter)
     ledger = koppla_rader(huvudbok, träd)
     år = int(år if år is not None else ledger["år"].max())
     kontrollera_stängd(ledger, år, månad, Plats(huvudbok.tabell.fil, huvudbok.tabell.blad))
@@ -142,4 +150,4 @@ def ks_rapport(data: str | Path | Huvudbok, mappning: str | Path | Verksamhetstr
 def ks_rapport_från_inställningar(inst: EkonomiInställningar, månad: int, år: int | None = None,
                                   nämnd: str = "Nämnden", historik: str | Path | None = None) -> KSRapport:
     return ks_rapport(inst.data, inst.mappning, månad, år, nämnd, inst.tecken, inst.värden, inst.blad,
-                      inst.kolumner, inst.investeringar, historik)
+                      inst.kolumner, inst.investeringar, historik, None, inst.decimaltecken, inst.dubbletter)

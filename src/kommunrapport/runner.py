@@ -108,7 +108,8 @@ def senaste_stängda_månad(konf: Konfiguration, huvudbok: Huvudbok | None = Non
     v = konf.volymer
     if v is None:
         raise KonfigurationsFel("varken en ekonomiexport eller volymer att ta månaden ur")
-    data = api.läs_volymdata(v.hemtjanst, v.placeringar, v.bistand, v.serier, v.slag, kolumner=v.kolumner, blad=v.blad)
+    data = api.läs_volymdata(v.hemtjanst, v.placeringar, v.bistand, v.serier, v.slag, kolumner=v.kolumner, blad=v.blad,
+                             decimaltecken=v.decimaltecken)
     # Every area must have the month: the earliest of the areas' latest months.
     return min(max(zip(d.serier["år"].astype(int), d.serier["månad"].astype(int))) for d in data)
 
@@ -160,7 +161,7 @@ def _kör(konf: Konfiguration, log: logging.Logger, månad: int | None, år: int
             from .input.mapping import läs_mappning
 
             log.info("ekonomi: läser %s", e.data)  # once, for every report that needs it
-            huvudbok = läs_ekonomi(e.data, e.tecken, e.värden, e.blad, e.kolumner)
+            huvudbok = läs_ekonomi(e.data, e.tecken, e.värden, e.blad, e.kolumner, e.decimaltecken, e.dubbletter)
             träd = läs_mappning(e.mappning)
         if månad is None:
             år, månad = senaste_stängda_månad(konf, huvudbok)

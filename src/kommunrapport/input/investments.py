@@ -35,14 +35,14 @@ def _är_summarad(projekt: str) -> bool:
 def läs_investeringar(sökväg: str | Path, tecken: Tecken = Tecken.KOSTNAD_POSITIV, blad: str | None = None) -> Investeringar:
     """Investments per project and month; total rows in the file are checked, not counted twice."""
     df, tabell = läs_lång(sökväg, INVESTERINGAR, ["utfall", "budget", "prognos"], ["projekt"],
-                          ("projekt", "utfall", "budget"), blad, negativa=True)
+                          ("projekt", "utfall", "budget"), blad, negativa=True, sektion="ekonomi")
     for c in ("utfall", "budget", "prognos"):
         if c not in df:
             df[c] = np.nan
     if tecken == Tecken.KOSTNAD_POSITIV:
         df[["utfall", "budget", "prognos"]] *= -1
     summa = df["projekt"].map(_är_summarad)
-    varningar: list[str] = []
+    varningar: list[str] = list(tabell.varningar)
     delar = df[~summa]
     for r in df[summa].itertuples():
         g = delar[(delar["år"] == r.år) & (delar["månad"] == r.månad)]

@@ -66,8 +66,8 @@ class Huvudbok:
         blad = t.blad
         if t.bladen is not None:
             per_år = {årtal_i_bladnamn(b): str(b) for b in pd.unique(t.bladen)}
-            blad = per_år.get(int(self.data["år"].iat[i]), t.blad)
-        return Plats(t.fil, blad, int(self.data["källrad"].iat[i]), t.kolumnnamn(kolumn) if kolumn else None)
+            blad = per_år.get(int(self.data["år"].to_numpy()[i]), t.blad)
+        return Plats(t.fil, blad, int(self.data["källrad"].to_numpy()[i]), t.kolumnnamn(kolumn) if kolumn else None)
 
 
 def läs_ekonomi(
