@@ -383,3 +383,18 @@ def test_punktens_betydelse(celler, betydelse):
     from kommunrapport.input.numbers import punktens_betydelse
 
     assert punktens_betydelse(pd.Series(celler, dtype="str")) == betydelse
+
+
+@pytest.mark.parametrize("text, väntat", [
+    ("1 234", 1234.0), ("−1 234 567,50", -1234567.5), ("- 3,4", -3.4), ("(12 345)", -12345.0),
+    ("1\u00a0397,1", 1397.1), ("12,5 %", 0.125), ("1 234,5 %", 12.345),
+    ("1 2 3,4 5", None), ("12 34", None), ("1234 567", None), ("1 23", None), ("1 234,5 6", None),
+])
+def test_mellanrum_bara_mellan_tusental(text, väntat):
+    """A space between digits separates thousands: '1 2 3,4 5' is a typing error, not 123,45."""
+    for kolumn in (pd.Series([text, "1 000"], dtype="str"), pd.Series([text, 5.0], dtype=object)):
+        values, bad = tolka_tal(kolumn)
+        if väntat is None:
+            assert bool(bad.iloc[0]) and np.isnan(values.iloc[0])
+        else:
+            assert not bad.iloc[0] and values.iloc[0] == pytest.approx(väntat)

@@ -1,7 +1,7 @@
 """Parsing numbers as Swedish exports write them, vectorised over a whole column.
 
 Handles decimal comma or point, thousands separated by space, NBSP (U+00A0), narrow NBSP
-(U+202F) or nothing, minus as '-', U+2212 or en dash (also '- 3,4' and '--25,6'), parentheses
+(U+202F) or nothing (a space elsewhere between digits, '1 2 3,4', is not a number), minus as '-', U+2212 or en dash (also '- 3,4' and '--25,6'), parentheses
 for negatives and trailing percent signs. Cells that already are numbers (from .xlsx) pass through.
 """
 
@@ -40,6 +40,11 @@ def tolka_tal(kolumn: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 _ENKELT_MELLANRUM = (" ", "\u00a0", "\u202f")
 _ENKELT_TAL = r"^-?\d+(?:\.\d+)?$"
+# A space between two digits separates thousands, so it must stand between groups of three: '1 234 567,5'
+# is a number, '1 2 3,4 5' or '12 34' is not (a typing error must not become 12345).
+_MELLANRUM_I_TAL = "\\d[\\s\u00a0\u202f\u2009\u2007']+\\d"  # real characters: Arrow's RE2 has no \u escapes
+_GRUPPERAT = ("^\\s*[(]?\\s*(?:[-+\u2212\u2013\u2012\u2014]\\s*){0,2}"
+              "\\d{1,3}(?:[\\s\u00a0\u202f\u2009\u2007']\\d{3})+(?:[.,]\\d+)?\\s*[)]?\\s*%?\\s*$")
 
 
 def _enkla_tal(kolumn: pd.Series) -> np.ndarray:
@@ -47,10 +52,14 @@ def _enkla_tal(kolumn: pd.Series) -> np.ndarray:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    text = pa.array(kolumn.array)  # pandas' Arrow-backed strings are not copied
+    original = text = pa.array(kolumn.array)  # pandas' Arrow-backed strings are not copied
     for tecken in _ENKELT_MELLANRUM + (",",):  # literal replaces: much faster than a character class
         text = pc.replace_substring(text, tecken, "" if tecken != "," else ".")
-    enkel = pc.if_else(pc.match_substring_regex(text, _ENKELT_TAL), text, pa.scalar(None, text.type))
+    ok = pc.match_substring_regex(text, _ENKELT_TAL)
+    if pc.any(pc.match_substring_regex(original, _MELLANRUM_I_TAL)).as_py():  # spaces only between thousands
+        ok = pc.and_(ok, pc.or_(pc.invert(pc.match_substring_regex(original, _MELLANRUM_I_TAL)),
+                                pc.match_substring_regex(original, _GRUPPERAT)))
+    enkel = pc.if_else(ok, text, pa.scalar(None, text.type))
     return pc.cast(enkel, pa.float64()).to_numpy(zero_copy_only=False)
 
 
@@ -66,6 +75,7 @@ def _tolka_blandat(obj: pd.Series) -> tuple[pd.Series, pd.Series]:
     if not text_mask.any():
         return result, pd.Series(False, index=kolumn.index)
     raw = obj[text_mask].astype(str)
+    felgrupperad = raw.str.contains(_MELLANRUM_I_TAL, regex=True) & ~raw.str.fullmatch(_GRUPPERAT)
     s = raw.str.replace(_MELLANRUM, "", regex=True).str.replace(_MINUS, "-", regex=True)
     empty = s.eq("") | s.eq("-")
     percent = s.str.endswith("%")
@@ -86,7 +96,7 @@ def _tolka_blandat(obj: pd.Series) -> tuple[pd.Series, pd.Series]:
     many_dots = ~has_comma & (s.str.count(r"\.") > 1)
     s = s.where(~many_dots, s.str.replace(".", "", regex=False))
     # Only plain decimal numbers are accepted: no exponents, no letters ('12abc', 'inf', '1e5' are errors).
-    valid = s.str.fullmatch(r"-?(\d+\.?\d*|\.\d+)")
+    valid = s.str.fullmatch(r"-?(\d+\.?\d*|\.\d+)") & ~felgrupperad
     parsed = pd.to_numeric(s.where(valid), errors="coerce")
     parsed = parsed.where(~percent, parsed / 100)
     result[text_mask] = parsed.astype("float64")
