@@ -824,3 +824,16 @@ def test_csv_med_excelandelse(tmp_path):
     path = skriv(tmp_path / "export.xlsx", "År;Månad;Verksamhet;Utfall;Budget\n2025;1;041000;1;2\n")
     with pytest.raises(IndataFel, match="filen är en textfil \\(CSV\\?\\) med ändelsen .xlsx"):
         läs_tabell(path, har_verksamhet, "x")
+
+
+@pytest.mark.parametrize("titlar", ["", "Utfall per verksamhet\n\n"])
+def test_rad_med_för_många_fält_namnges_med_sitt_radnummer(tmp_path, titlar):
+    """A ragged line is named by its own line number (title lines counted), and one ragged line does not
+    make the decimal comma look like the delimiter."""
+    text = titlar + "År;Månad;Verksamhet;Utfall;Budget\n2025;1;1000;100,00;90,00\n2025;2;1000;100,00;90,00;7\n"
+    path = skriv(tmp_path / "e.csv", text)
+    with pytest.raises(IndataFel) as info:
+        läs_ekonomi(path)
+    rad = len(titlar.splitlines()) + 3
+    assert str(info.value) == (f"{path}, rad {rad}: raden har fler fält än rubrikraden (5); kontrollera avgränsaren "
+                               "';' (raden har 6)")

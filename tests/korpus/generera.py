@@ -256,6 +256,9 @@ def fall() -> list[Fall]:
         ("csv med ändelsen xlsx", "ekonomi.xlsx", csv_text(rader).encode(), "textfil"),
         ("xlsx med trasigt blad", "ekonomi.xlsx", xlsx_med_trasigt_blad(xlsx), "ekonomi.xlsx"),
         ("binärt skräp", "ekonomi.csv", bytes(range(256)) * 8, "ekonomi.csv"),
+        ("en rad med ett fält för mycket", "ekonomi.csv",
+         "År;Månad;Verksamhet;Utfall;Budget\n2025;1;1000;100,00;90,00\n2025;2;1000;100,00;90,00;7\n".encode(),
+         "rad 3"),
         ("mojibake", "ekonomi.csv", csv_text(rader).replace("Månad", "MÃ¥nad").replace("1000", "1000").encode(),
          "Ã"),
         ("år saknas", "ekonomi.csv", csv_text(rader, rubriker=("Månad", "Verksamhet", "Utfall", "Budget"))

@@ -189,8 +189,10 @@ def gissa_avgränsare(rader: list[str]) -> str:
         counts = [len(next(csv.reader([r], delimiter=sep))) for r in sample]
         if not counts or max(counts) < 2:
             continue
-        widest = max(counts)
-        score = widest * (sum(c == widest for c in counts) / len(counts)) + (0.5 if sep != "," else 0)
+        # the most common field count, weighted by how many lines have it: one ragged line (a row with a
+        # field too many) must not make ',' (the decimal comma) look like the better delimiter
+        vanligast = max(set(counts), key=lambda c: (counts.count(c) * c, c))
+        score = vanligast * (counts.count(vanligast) / len(counts)) + (0.5 if sep != "," else 0)
         if score > best_score:
             best, best_score = sep, score
     return best
@@ -223,7 +225,7 @@ def _läs_csv(path: Path, namn: str, är_rubrik, beskrivning: str) -> Tabell:
         )
     except pd.errors.ParserError as exc:
         m = re.search(r"line (\d+), saw (\d+)", str(exc))
-        rad = rubrik_idx + 1 + int(m.group(1)) if m else None
+        rad = int(m.group(1)) if m else None  # pandas counts the file's lines, the skipped ones too
         raise IndataFel(
             f"raden har fler fält än rubrikraden ({len(rubriker)}); kontrollera avgränsaren '{sep}'"
             + (f" (raden har {m.group(2)})" if m else ""),
