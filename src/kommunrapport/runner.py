@@ -55,6 +55,7 @@ class Körning:
 
 def _skrivbar_mapp(ut: Path) -> None:
     """Create `ut` if needed and make sure a file can be created in it, before anything else is done."""
+    ut = ut.absolute()
     if ut.exists() and not ut.is_dir():
         raise SkrivFel(f"{ut} är en fil, inte en mapp; ange en mapp som ut i konfigurationen "
                        "(eller med KOMMUNRAPPORT_UT)")
@@ -71,6 +72,7 @@ def _skrivbar_mapp(ut: Path) -> None:
 
 
 def _länkfel(sökväg: Path, vad: str) -> SkrivFel:
+    sökväg = sökväg.absolute()
     try:
         mål = f" (till {os.readlink(sökväg)})"
     except OSError:
