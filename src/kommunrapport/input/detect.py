@@ -67,7 +67,7 @@ def verksamheter_i(huvudbok: Huvudbok, tecken: Tecken | str = Tecken.KOSTNAD_POS
     if (kol := namnkolumn(huvudbok)) is not None:
         par = pd.DataFrame({"kod": _textkolumn(t.data[huvudbok.kodkolumn]), "namn": _textkolumn(t.data[kol])})
         par = par[(par["kod"] != "") & (par["namn"] != "")]
-        namn = par.drop_duplicates("kod").set_index("kod")["namn"].to_dict()
+        namn = {str(k): str(n) for k, n in par.drop_duplicates("kod").itertuples(index=False)}
     teckenbyte = -1.0 if Tecken(tecken) == Tecken.KOSTNAD_POSITIV else 1.0
     per_år = d.groupby(["verksamhet", "år"])["utfall"].sum() * teckenbyte
     antal = d.groupby("verksamhet").size()
@@ -75,7 +75,7 @@ def verksamheter_i(huvudbok: Huvudbok, tecken: Tecken | str = Tecken.KOSTNAD_POS
     kolumn = t.kolumnnamn(huvudbok.kodkolumn)
     ut = []
     for kod in sorted(antal.index, key=_kodordning):
-        utfall = {int(år): float(v) for (_, år), v in per_år.loc[[kod]].items()}
+        utfall = {int(år): float(v) for år, v in per_år.loc[kod].items()}
         ut.append(VerksamhetIExporten(kod, namn.get(kod, ""), int(antal[kod]), utfall,
                                       Plats(t.fil, t.blad, int(första[kod]), kolumn)))
     return ut
@@ -85,7 +85,8 @@ def saknas_i_mappningen(huvudbok: Huvudbok, träd: Verksamhetsträd, tecken: Tec
                         ) -> tuple[list[VerksamhetIExporten], list[KommunrapportFel]]:
     """The export's codes that no row of the mapping takes (with names and amounts), and the errors of
     codes that several rows take."""
-    saknas, flera = [], []
+    saknas: list[VerksamhetIExporten] = []
+    flera: list[KommunrapportFel] = []
     for v in verksamheter_i(huvudbok, tecken):
         träff = träd.slå_upp(v.kod)
         if träff is None:
@@ -152,8 +153,8 @@ def validera(fil: str | Path, mappning: str | Path | None = None, tecken: Tecken
                 v.fel += [str(f) for f in flera]
                 if v.saknas:
                     n = len(v.saknas)
-                    år = sorted({år for s in v.saknas for år in s.utfall})
-                    summor = ", ".join(f"{å} {mnkr(sum(s.utfall.get(å, 0.0) for s in v.saknas))} mnkr" for å in år)
+                    åren = sorted({å for s in v.saknas for å in s.utfall})
+                    summor = ", ".join(f"{å} {mnkr(sum(s.utfall.get(å, 0.0) for s in v.saknas))} mnkr" for å in åren)
                     v.fel.append(str(IndataFel(
                         f"{n} {'verksamhet' if n == 1 else 'verksamheter'} i exporten finns inte i {mappning} "
                         f"(utfall sammanlagt {summor}): lägg till dem under rätt rad så att inga "

@@ -14,6 +14,7 @@ import re
 import sys
 import time
 from pathlib import Path
+from types import FrameType
 
 import jinja2
 from jinja2.compiler import CodeGenerator
@@ -59,7 +60,7 @@ class MallenSkenar(SecurityError):
 
 def _här() -> tuple[int | None, str | None]:
     """(line, template name) of the template code that is running: the innermost frame of a compiled template."""
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     while frame is not None:
         mall = frame.f_globals.get("__jinja_template__")
         if mall is not None:
@@ -133,7 +134,7 @@ class _MallMedTak(jinja2.Template):
     def render(self, *args, **kwargs) -> str:
         ctx = self.new_context(dict(*args, **kwargs))
         try:
-            return self.environment.concat(self._delar(ctx))  # type: ignore[attr-defined]
+            return self.environment.concat(self._delar(ctx))
         except Exception:
             self.environment.handle_exception()
 
@@ -147,7 +148,7 @@ class _MallMedTak(jinja2.Template):
                 if n > MAX_TECKEN:
                     raise MallenSkenar(f"mallen skriver mer än {heltal(MAX_TECKEN)} tecken",
                                        self.get_corresponding_lineno(flöde.gi_frame.f_lineno), self.name)
-                env._klocka()  # type: ignore[attr-defined]
+                env._klocka()
                 yield del_
         except RecursionError as exc:
             raise MallenSkenar("ett makro anropar sig självt utan slut", *_i_traceback(exc.__traceback__)) from None
