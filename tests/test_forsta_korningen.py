@@ -191,6 +191,20 @@ def test_init_i_en_fil_eller_en_mapp_utan_skrivratt(capsys, tmp_path, monkeypatc
     assert fel.startswith(f"fel: kan inte skriva i {tmp_path / 'kit'}: behörighet saknas")
 
 
+def test_init_konfigurationen_foljer_exporten_och_namnet_ar_giltig_toml(capsys, tmp_path):
+    import tomllib
+
+    kod, _, fel = kör_cli(capsys, "init", tmp_path / "kit", "--namnd", 'Nämnden "Vård" \\ omsorg\nrad två',
+                          "--fran-export", EKONOMI / "ekonomi_2024_2025.xlsx", "--blad", "Utfall")
+    assert kod == 0, fel
+    konf = tomllib.loads((tmp_path / "kit" / "kommunrapport.toml").read_text(encoding="utf-8"))
+    assert konf["namnd"] == 'Nämnden "Vård" \\ omsorg\nrad två'
+    assert (konf["ekonomi"]["data"], konf["ekonomi"]["blad"]) == ("export/ekonomi_*.xlsx", "Utfall")
+    kod, _, _ = kör_cli(capsys, "init", tmp_path / "kit2", "--fran-export", EKONOMI / "ekonomi_2024_2025.csv")
+    konf = tomllib.loads((tmp_path / "kit2" / "kommunrapport.toml").read_text(encoding="utf-8"))
+    assert konf["ekonomi"]["data"] == "export/ekonomi_*.csv" and "blad" not in konf["ekonomi"]
+
+
 @pytest.mark.parametrize("flagga", ["--fran-export", "--från-export"])
 def test_init_flaggan_har_bada_stavningarna(capsys, tmp_path, flagga):
     kod, _, _ = kör_cli(capsys, "init", tmp_path / "kit", flagga, EKONOMI / "ekonomi_2024_2025.csv")

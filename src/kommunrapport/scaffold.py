@@ -8,13 +8,13 @@ from .errors import KommunrapportFel, SkrivFel, skrivfel
 
 STARTKONFIG = '''# kommunrapport: konfiguration för {namn}. Sökvägar är relativa till den här filen.
 # Nycklar skrivs utan å, ä, ö (TOML). Se README för alla nycklar.
-namnd = "{namn}"
+namnd = {namnd}
 ut = "ut"            # kommunrapport kör skriver en mapp per period här: ut/2025-02/
 mallar = "mallar"    # era egna mallar (Markdown och Word); ändra dem fritt
 
 [ekonomi]
-data = "export/ekonomi_*.xlsx"      # exporten från ekonomisystemet; ett mönster tar den senaste filen
-mappning = "verksamheter.csv"        # vilka rader rapporten har och vilka koder som hör till dem
+data = "export/ekonomi_*{ändelse}"      # exporten från ekonomisystemet; ett mönster tar den senaste filen
+{blad}mappning = "verksamheter.csv"        # vilka rader rapporten har och vilka koder som hör till dem
 kommentarer = "kommentarer.md"       # controllerns kommentarer, en rubrik (##) per verksamhet
 tecken = "kostnad-positiv"           # huvudbok: kostnader positiva; uppföljningssystem: "kostnad-negativ"
 varden = "månad"                     # "månad" eller "ackumulerade"
@@ -37,6 +37,22 @@ Text före första rubriken kommer inte med i rapporten.
 
 ## Prognos
 '''
+
+
+def _toml(text: str) -> str:
+    """A TOML basic string: JSON's escapes are TOML's (a name with a quote or a backslash stays valid)."""
+    import json
+
+    return json.dumps(text, ensure_ascii=False)
+
+
+def startkonfig(namn: str, från_export: str | Path | None = None, blad: str | None = None) -> str:
+    """kommunrapport.toml for a new kommun; with an export, its kind of file and its sheet."""
+    ändelse = Path(från_export).suffix.lower() if från_export is not None else ""
+    return STARTKONFIG.format(
+        namn=" ".join(namn.splitlines()), namnd=_toml(namn),
+        ändelse=ändelse if ändelse in (".csv", ".xls", ".ods", ".xlsx") else ".xlsx",
+        blad=f"blad = {_toml(blad)}\n" if blad else "")
 
 
 def mappning_från_export(export: str | Path, blad: str | None = None) -> tuple[bytes, int]:
@@ -80,7 +96,7 @@ def init(mapp: str | Path, namn: str = "Nämnden", skriv_över: bool = False, fr
     else:
         mappning = exempel.read_bytes() if exempel.exists() else b"id;rubrik;f\xc3\xb6r\xc3\xa4lder;koder\n"
     filer: dict[str, bytes] = {
-        "kommunrapport.toml": STARTKONFIG.format(namn=namn).encode("utf-8"),
+        "kommunrapport.toml": startkonfig(namn, från_export, blad).encode("utf-8"),
         "verksamheter.csv": mappning,
         "kommentarer.md": STARTKOMMENTARER.encode("utf-8"),
     }
