@@ -293,12 +293,25 @@ def init(
     mapp: Annotated[Path, typer.Argument(help="Mappen att skapa eller fylla (standard: aktuell mapp).")] = Path("."),
     namnd: Annotated[str, typer.Option("--namnd", "--nämnd", help="Nämndens namn.")] = "Nämnden",
     force: Annotated[bool, typer.Option("--force", help="Skriv över filer som redan finns.")] = False,
+    fran_export: Annotated[Path | None, typer.Option(
+        "--fran-export", "--från-export",
+        help="Ekonomiexport att göra mappningen av: en rad per verksamhetskod, med exportens namn som rubrik.")] = None,
+    blad: Annotated[str | None, typer.Option("--blad", help="Blad i exporten (med --fran-export).")] = None,
 ) -> None:
-    """Skapa en startkonfiguration, en verksamhetsmappning, en kommentarfil och egna kopior av mallarna."""
+    """Skapa en startkonfiguration, en verksamhetsmappning, en kommentarfil och egna kopior av mallarna.
+
+    Med --fran-export FIL får verksamheter.csv en rad för varje verksamhet i exporten.
+    """
     from .scaffold import init as init_
 
-    for f in init_(mapp, namnd, force):
+    for f in init_(mapp, namnd, force, fran_export, blad):
         print(f"skrev {f}", file=sys.stderr)
+    if fran_export is not None:
+        print(f"verksamheter.csv har en rad per verksamhet i {fran_export}: ge raderna rubriker som i nämndens "
+              f"rapport och samla underrader under sin förälder. Lägg exporterna i {mapp / 'export'} och kör: "
+              f"kommunrapport validera {fran_export} --mappning {mapp / 'verksamheter.csv'} && "
+              f"kommunrapport kör --config {mapp / 'kommunrapport.toml'}", file=sys.stderr)
+        return
     print(f"Lägg exporten i {mapp / 'export'}, fyll i verksamheter.csv och kör: "
           f"kommunrapport validera {mapp / 'export'}/* && kommunrapport kör --config {mapp / 'kommunrapport.toml'}",
           file=sys.stderr)
@@ -324,6 +337,10 @@ def validera(
         print(v.fil)
         for rad in v.beskrivning:
             print(f"  {rad}")
+        if v.saknas:  # every code, not only the first screenful: this is the list to add to the mapping
+            print(f"  verksamheter som saknas i {mappning} (kod, namn, rader, utfall):")
+            for s in v.saknas:
+                print(f"    {s.text()}")
         for rad in v.varningar:
             print(f"  varning: {rad}")
         for rad in v.fel[:MAX_RADER]:

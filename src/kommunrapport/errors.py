@@ -68,3 +68,45 @@ class IngenRubrikrad(IndataFel):
 
 class KonfigurationsFel(KommunrapportFel):
     """A problem in the configuration, the mapping or a template."""
+
+
+class SkrivFel(KommunrapportFel):
+    """An output cannot be written: a read-only folder, a full disk, a path that is a file or a link."""
+
+
+# errno → what it means for someone who runs the report, and what to do about it.
+_ORSAKER: dict[str, tuple[str, str]] = {
+    "ENOSPC": ("disken är full", "frigör utrymme och kör igen"),
+    "EDQUOT": ("diskkvoten är slut", "frigör utrymme eller be om en större kvot och kör igen"),
+    "EROFS": ("filsystemet är skrivskyddat", "ange en mapp som går att skriva i"),
+    "EACCES": ("behörighet saknas (mappen eller filen är skrivskyddad, eller öppen i ett annat program)",
+               "ge användaren skrivrätt, stäng filen eller ange en annan mapp"),
+    "EPERM": ("behörighet saknas", "ge användaren skrivrätt eller ange en annan mapp"),
+    "ENOTDIR": ("en del av sökvägen är en fil, inte en mapp", "ange en mapp"),
+    "EISDIR": ("det är en mapp, inte en fil", "ta bort eller byt namn på mappen"),
+    "EEXIST": ("det finns redan en fil med det namnet", "ta bort eller byt namn på filen"),
+    "ENOENT": ("mappen finns inte (längre)", "kontrollera sökvägen och kör igen"),
+    "ENAMETOOLONG": ("sökvägen är för lång", "ange en kortare sökväg"),
+    "ELOOP": ("sökvägen är en symbolisk länk eller har för många länkar", "ta bort länken och kör igen"),
+    "EIO": ("in- eller utmatningsfel på disken", "kontrollera disken och kör igen"),
+    "EBUSY": ("filen används av ett annat program", "stäng programmet och kör igen"),
+    "ETXTBSY": ("filen används av ett annat program", "stäng programmet och kör igen"),
+}
+
+
+def orsak(exc: OSError) -> str:
+    """An OSError from writing as Swedish words with advice: 'disken är full; frigör utrymme och kör igen'.
+
+    An errno without words of its own keeps its name and the system's text (which may be English)."""
+    import errno as errno_
+
+    namn = errno_.errorcode.get(exc.errno or 0, "")
+    if namn in _ORSAKER:
+        vad, råd = _ORSAKER[namn]
+        return f"{vad}; {råd}"
+    return f"operativsystemet svarade {namn or exc.errno} ({exc.strerror})"
+
+
+def skrivfel(exc: OSError, vad: str) -> SkrivFel:
+    """A SkrivFel for an OSError that happened while writing `vad` (a file or folder, named in the message)."""
+    return SkrivFel(f"kan inte skriva {vad}: {orsak(exc)}")

@@ -14,6 +14,7 @@ written into a hidden staging folder that is renamed into place only when comple
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import shutil
@@ -28,7 +29,7 @@ from typing import TYPE_CHECKING
 from filelock import FileLock, Timeout
 
 from . import history
-from .errors import KommunrapportFel, KonfigurationsFel, Plats
+from .errors import KommunrapportFel, KonfigurationsFel, Plats, SkrivFel, orsak, skrivfel
 from .formatting import mnkr
 from .model.period import MÅNADER, Period
 from .settings import Konfiguration, läs_konfiguration
@@ -58,13 +59,80 @@ class Körning:
     filer: list[Path]
 
 
+def _skrivbar_mapp(ut: Path) -> None:
+    """Create `ut` if needed and make sure a file can be created in it, before anything else is done."""
+    ut = ut.absolute()
+    if ut.exists() and not ut.is_dir():
+        raise SkrivFel(f"{ut} är en fil, inte en mapp; ange en mapp som ut i konfigurationen "
+                       "(eller med KOMMUNRAPPORT_UT)")
+    try:
+        ut.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise skrivfel(exc, f"mappen {ut}") from exc
+    try:  # a read-only folder (or file system) is found here, not half-way through the run
+        fd, prov = tempfile.mkstemp(prefix=".kommunrapport-prov-", dir=ut)
+        os.close(fd)
+        os.unlink(prov)
+    except OSError as exc:
+        raise skrivfel(exc, f"i {ut}") from exc
+
+
+def _länkfel(sökväg: Path, vad: str) -> SkrivFel:
+    sökväg = sökväg.absolute()
+    try:
+        mål = f" (till {os.readlink(sökväg)})"
+    except OSError:
+        mål = ""
+    return SkrivFel(f"{vad} {sökväg} är en symbolisk länk{mål}; kommunrapport skriver inte genom en länk: "
+                    "ta bort länken (filen skapas på nytt) och kör igen")
+
+
+def _inte_länk(sökväg: Path, vad: str) -> None:
+    """Refuse a symbolic link where kör writes a file of its own (lstat: works on Windows too)."""
+    if sökväg.is_symlink():
+        raise _länkfel(sökväg, vad)
+
+
+class _Loggfil(logging.FileHandler):
+    """ut/kommunrapport.log, opened without following a symbolic link (O_NOFOLLOW where there is one, else
+    checked first). A write that fails (a full disk) is said once on standard error, in Swedish."""
+
+    def __init__(self, sökväg: Path):
+        self._sagt = False
+        super().__init__(sökväg, encoding="utf-8")
+
+    def _open(self):
+        sökväg = Path(self.baseFilename)
+        _inte_länk(sökväg, "loggfilen")
+        try:
+            fd = os.open(sökväg, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:  # it became a link after the check
+                raise _länkfel(sökväg, "loggfilen") from exc
+            raise skrivfel(exc, f"loggfilen {sökväg}") from exc
+        return open(fd, "a", encoding="utf-8")
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        if not self._sagt:
+            self._sagt = True
+            exc = sys.exc_info()[1]
+            text = orsak(exc) if isinstance(exc, OSError) and exc.errno else f"{type(exc).__name__}: {exc}"
+            print(f"varning: kan inte skriva i loggfilen {self.baseFilename}: {text}", file=sys.stderr)
+
+
 def logg(ut: Path, tyst: bool) -> logging.Logger:
+    """The run's log: ut/kommunrapport.log (never through a symbolic link) and, unless `tyst`, standard error.
+
+    Checks first that `ut` is a folder that can be written in: a read-only folder or a file in its place
+    is a SkrivFel before anything is done."""
     log = logging.getLogger("kommunrapport.kör")
+    for h in log.handlers:
+        h.close()
     log.handlers.clear()
     log.setLevel(logging.INFO)
     log.propagate = False
-    ut.mkdir(parents=True, exist_ok=True)
-    fil = logging.FileHandler(ut / LOGGFIL, encoding="utf-8")
+    _skrivbar_mapp(ut)
+    fil = _Loggfil(ut / LOGGFIL)
     fil.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%Y-%m-%d %H:%M:%S"))
     log.addHandler(fil)
     if not tyst:
@@ -80,14 +148,21 @@ def lås(ut: Path, vänta: float) -> Iterator[None]:
     """Hold an exclusive lock on ut/.kommunrapport.lock; wait up to `vänta` seconds for it.
 
     filelock locks the same way on Windows and Linux; the operating system frees the lock when a
-    process dies, so a killed run never leaves the folder locked."""
-    ut.mkdir(parents=True, exist_ok=True)
-    lås_ = FileLock(ut / LÅSFIL, timeout=vänta, is_singleton=False)
+    process dies, so a killed run never leaves the folder locked. A lock file that is a symbolic link
+    is refused: opening it would write to (truncate) the file it points at."""
+    _skrivbar_mapp(ut)
+    sökväg = ut / LÅSFIL
+    _inte_länk(sökväg, "låsfilen")
+    lås_ = FileLock(sökväg, timeout=vänta, is_singleton=False)
     try:
         lås_.acquire(poll_interval=0.2)
     except Timeout:
-        raise Låst(f"en annan körning skriver redan i {ut} (låsfilen {ut / LÅSFIL}); "
+        raise Låst(f"en annan körning skriver redan i {ut} (låsfilen {sökväg}); "
                    "försök igen senare eller ange --vanta SEKUNDER") from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise _länkfel(sökväg, "låsfilen") from exc
+        raise skrivfel(exc, f"låsfilen {sökväg}") from exc
     try:
         yield
     finally:

@@ -6,19 +6,96 @@ The readers are tried in order; a reader that finds no header row of its kind ra
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import IndataFel, IngenRubrikrad, KommunrapportFel
-from ..formatting import heltal
+import pandas as pd
+
+from ..errors import IndataFel, IngenRubrikrad, KommunrapportFel, Plats
+from ..formatting import heltal, mnkr
 from ..model.area import BISTÅND, HEMTJÄNST, PLACERINGAR
 from ..model.period import MÅNADER, MÅNADER_KORT
 from .investments import Investeringar, läs_investeringar
-from .ledger import Tecken, Värden, läs_ekonomi
-from .mapping import koppla_rader, läs_mappning
+from .ledger import Huvudbok, Tecken, Värden, _textkolumn, läs_ekonomi
+from .mapping import Verksamhetsträd, läs_mappning
 from .series import läs_serier
 from .volumes import Volymdata, läs_bistånd, läs_hemtjänst, läs_placeringar
+
+# Headers of the column that names a verksamhet beside its code (normalised: lower case).
+NAMNKOLUMNER = ("verksamhetsnamn", "verksamhet namn", "verksamhetsbenämning", "verksamhet benämning", "benämning",
+                "vht namn", "vhtnamn", "vht-namn", "verksamhetstext", "verksamhet text", "namn")
+
+
+@dataclass
+class VerksamhetIExporten:
+    """One verksamhet code of an export: its name (if the export has a name column), its lines and its
+    utfall per year in the export's own sign (kr)."""
+
+    kod: str
+    namn: str
+    rader: int
+    utfall: dict[int, float]
+    plats: Plats | None = None  # its first line
+
+    def text(self) -> str:
+        """'9999' Okänd verksamhet: 12 rader, utfall 2024 −3,0 mnkr, 2025 1,2 mnkr"""
+        namn = f" {self.namn}" if self.namn else ""
+        rader = f"{heltal(self.rader)} {'rad' if self.rader == 1 else 'rader'}"
+        utfall = ", ".join(f"{år} {mnkr(kr)} mnkr" for år, kr in sorted(self.utfall.items()))
+        return f"'{self.kod}'{namn}: {rader}" + (f", utfall {utfall}" if utfall else "")
+
+
+def namnkolumn(huvudbok: Huvudbok) -> str | None:
+    """The export's column that names the verksamhet codes (Verksamhetsnamn, Benämning …), if it has one."""
+    kolumner = [c for c in huvudbok.tabell.data.columns if c != huvudbok.kodkolumn]
+    return next((c for n in NAMNKOLUMNER for c in kolumner if c == n), None)
+
+
+def _kodordning(kod: str) -> tuple:
+    """Codes in the order a person expects: 900 before 1000, then text."""
+    return tuple((0, int(d), "") if d.isdigit() else (1, 0, d) for d in re.findall(r"\d+|\D+", kod))
+
+
+def verksamheter_i(huvudbok: Huvudbok, tecken: Tecken | str = Tecken.KOSTNAD_POSITIV) -> list[VerksamhetIExporten]:
+    """Every verksamhet code of the export, in code order, with its name, lines and utfall per year.
+
+    The name is the first non-empty one in the export's name column (see NAMNKOLUMNER). The utfall is
+    shown in the export's own sign: the ledger holds it with costs negative."""
+    d, t = huvudbok.data, huvudbok.tabell
+    namn: dict[str, str] = {}
+    if (kol := namnkolumn(huvudbok)) is not None:
+        par = pd.DataFrame({"kod": _textkolumn(t.data[huvudbok.kodkolumn]), "namn": _textkolumn(t.data[kol])})
+        par = par[(par["kod"] != "") & (par["namn"] != "")]
+        namn = {str(k): str(n) for k, n in par.drop_duplicates("kod").itertuples(index=False)}
+    teckenbyte = -1.0 if Tecken(tecken) == Tecken.KOSTNAD_POSITIV else 1.0
+    per_år = d.groupby(["verksamhet", "år"])["utfall"].sum() * teckenbyte
+    antal = d.groupby("verksamhet").size()
+    första = d.groupby("verksamhet")["källrad"].min()
+    kolumn = t.kolumnnamn(huvudbok.kodkolumn)
+    ut = []
+    for kod in sorted(antal.index, key=_kodordning):
+        utfall = {int(år): float(v) for år, v in per_år.loc[kod].items()}
+        ut.append(VerksamhetIExporten(kod, namn.get(kod, ""), int(antal[kod]), utfall,
+                                      Plats(t.fil, t.blad, int(första[kod]), kolumn)))
+    return ut
+
+
+def saknas_i_mappningen(huvudbok: Huvudbok, träd: Verksamhetsträd, tecken: Tecken | str = Tecken.KOSTNAD_POSITIV,
+                        ) -> tuple[list[VerksamhetIExporten], list[KommunrapportFel]]:
+    """The export's codes that no row of the mapping takes (with names and amounts), and the errors of
+    codes that several rows take."""
+    saknas: list[VerksamhetIExporten] = []
+    flera: list[KommunrapportFel] = []
+    for v in verksamheter_i(huvudbok, tecken):
+        träff = träd.slå_upp(v.kod)
+        if träff is None:
+            saknas.append(v)
+        elif isinstance(träff, list):
+            flera.append(IndataFel(f"verksamheten '{v.kod}' passar flera rader i {träd.källa}: {', '.join(träff)}",
+                                   v.plats))
+    return saknas, flera
 
 
 @dataclass
@@ -29,6 +106,7 @@ class Validering:
     beskrivning: list[str] = field(default_factory=list)
     varningar: list[str] = field(default_factory=list)
     fel: list[str] = field(default_factory=list)
+    saknas: list[VerksamhetIExporten] = field(default_factory=list)  # codes the mapping lacks (--mappning)
 
     @property
     def slutkod(self) -> int:
@@ -73,8 +151,19 @@ def validera(fil: str | Path, mappning: str | Path | None = None, tecken: Tecken
                                  + (", prognos: ja" if huvudbok.har_prognos else ", prognos: nej"))
             if mappning is not None:
                 träd = läs_mappning(mappning)
-                koppla_rader(huvudbok, träd)
-                v.beskrivning.append(f"alla verksamheter finns i {mappning} ({len(träd.rader)} rapportrader)")
+                v.saknas, flera = saknas_i_mappningen(huvudbok, träd, tecken)
+                v.fel += [str(f) for f in flera]
+                if v.saknas:
+                    n = len(v.saknas)
+                    åren = sorted({å for s in v.saknas for å in s.utfall})
+                    summor = ", ".join(f"{å} {mnkr(sum(s.utfall.get(å, 0.0) for s in v.saknas))} mnkr" for å in åren)
+                    v.fel.append(str(IndataFel(
+                        f"{n} {'verksamhet' if n == 1 else 'verksamheter'} i exporten finns inte i {mappning} "
+                        f"(utfall sammanlagt {summor}): lägg till dem under rätt rad så att inga "
+                        "pengar faller bort ur rapporten, eller skriv en ny mappning med kommunrapport init "
+                        "--fran-export", Plats(str(fil)))))
+                elif not flera:
+                    v.beskrivning.append(f"alla verksamheter finns i {mappning} ({len(träd.rader)} rapportrader)")
             v.varningar += huvudbok.varningar
             return v
         for namn, läs in VOLYMLÄSARE.items():

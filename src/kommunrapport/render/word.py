@@ -17,7 +17,7 @@ from docx.shared import Cm, Length, Pt
 from docxtpl import DocxTemplate, InlineImage, RichText
 
 from ..errors import KonfigurationsFel
-from .markdown import cell, jinjafel_på_svenska, miljö, standardmallar
+from .markdown import MallenSkenar, cell, jinjafel_på_svenska, miljö, standardmallar
 
 if TYPE_CHECKING:
     from docxtpl.subdoc import Subdoc
@@ -70,6 +70,8 @@ def rendera_word(mall: Path, kontext_för: Callable[[DocxTemplate], dict[str, An
     except jinja2.TemplateSyntaxError as exc:
         raise KonfigurationsFel(f"mallen {mall.name}: syntaxfel i en tagg{_tagg_vid(exc)}: "
                                 f"{jinjafel_på_svenska(exc.message)}") from exc
+    except MallenSkenar as exc:  # a runaway: the line of Word's XML says nothing to a user, the tag does
+        raise KonfigurationsFel(f"mallen {mall.name}{_tagg_vid(exc)}: {exc.text}") from None
     except jinja2.exceptions.SecurityError as exc:
         raise KonfigurationsFel(f"mallen {mall.name}: otillåten operation i mallen") from exc
     egenskaper = doc.docx.core_properties  # python-docx names itself the author of the templates it built
