@@ -137,16 +137,20 @@ def _ekonomiinställningar(konf):
 def ekonomi(month: Månad, year: År = None, data: Data = None, mappning: Mappning = None,
             kommentarer: Kommentarer = None, config: Konfig = None, out: Ut = Path("ut"), tecken: Tecken = None,
             varden: Varden = None, blad: Blad = None, namnd: Namnd = None, mallar: Mallar = None,
-            json: Json = False) -> None:
+            json: Json = False,
+            preliminar: Annotated[bool, typer.Option("--preliminar", "--preliminär", help=(
+                "Gör rapporten också för en månad som inte är stängd; den märks då Preliminär."))] = False) -> None:
     """Ekonomirapport t.o.m. en månad: tabell, diagram, Excelbilaga och text."""
-    from . import api
+    from . import api, settings
+    from .reports.ekonomi import kontrollera_preliminär
 
     månad, år = _månad_och_år(month, year)
-    konf = _inställningar(config, {"namnd": namnd, "mallar": mallar, "ekonomi": {
+    konf = _inställningar(config, {"namnd": namnd, "mallar": mallar, "preliminar": preliminar or None, "ekonomi": {
         "data": data, "mappning": mappning, "kommentarer": kommentarer, "tecken": tecken, "varden": varden,
         "blad": blad}})
     e = _ekonomiinställningar(konf)
     rapport = api.ekonomirapport_från_inställningar(e, månad, år, konf.nämnd)
+    kontrollera_preliminär(rapport, konf.stängningsregel(), settings.idag(), konf.preliminär)
     filer = api.skriv_ekonomirapport(rapport, out, konf.mallar, källa=str(e.data))
     _skrev(filer, rapport.varningar, api.ekonomi_json(rapport) if json else None)
 
@@ -167,16 +171,19 @@ def volymer(
     namnd: Namnd = None,
     mallar: Mallar = None,
     json: Json = False,
+    preliminar: Annotated[bool, typer.Option("--preliminar", "--preliminär", help=(
+        "Gör rapporten också för en månad som inte är stängd; den märks då Preliminär."))] = False,
 ) -> None:
     """Volymrapport: hemtjänst, placeringar, ekonomiskt bistånd och andra månadsserier."""
-    from . import api
+    from . import api, settings
     from .input.comments import läs_kommentarer
+    from .reports.ekonomi import FLAGGRÅD, PreliminärMånad
 
     månad, år = _månad_och_år(month, year)
     for o in omrade or []:
         if o not in api.OMRÅDEN:
             raise KommunrapportFel(f"--omrade: okänt område '{o}' (välj bland {', '.join(api.OMRÅDEN)})")
-    konf = _inställningar(config, {"namnd": namnd, "mallar": mallar, "volymer": {
+    konf = _inställningar(config, {"namnd": namnd, "mallar": mallar, "preliminar": preliminar or None, "volymer": {
         "hemtjanst": hemtjanst, "placeringar": placeringar, "bistand": bistand, "serier": serier,
         "kommentarer": kommentarer, "blad": blad}})
     v = konf.volymer
@@ -184,9 +191,14 @@ def volymer(
         raise KommunrapportFel("ange minst en fil: --hemtjanst, --placeringar, --bistand eller --serier, "
                                f"eller en konfigurationsfil med [volymer] ({STANDARDKONFIG})")
     rapport = api.volymrapport_från_inställningar(v, månad, år, omrade)
+    # Volumes have no budget to check against: the user's rule ([kor]) decides whether the month is closed.
+    skäl = konf.stängningsregel().skäl(rapport.år, rapport.månad, settings.idag())
+    preliminär = [skäl] if skäl else []
+    if preliminär and not konf.preliminär:
+        raise PreliminärMånad(rapport.år, rapport.månad, preliminär, FLAGGRÅD)
     kommentarer_ = läs_kommentarer(v.kommentarer) if v.kommentarer else {}
-    skrivna = api.skriv_volymrapport(rapport, out, konf.nämnd, kommentarer_, konf.mallar)
-    _skrev(skrivna, rapport.varningar, api.volym_json(rapport) if json else None)
+    skrivna = api.skriv_volymrapport(rapport, out, konf.nämnd, kommentarer_, konf.mallar, preliminär)
+    _skrev(skrivna, rapport.varningar, api.volym_json(rapport, preliminär) if json else None)
 
 
 @app.command(short_help="Rapport till kommunstyrelsen (jan–apr, jan–aug, jan–dec).")
