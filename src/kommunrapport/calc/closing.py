@@ -172,11 +172,12 @@ def senaste_stängda(ledger: pd.DataFrame, regel: Stängningsregel | None = None
     return None, preliminära
 
 
-def underlag(df: pd.DataFrame, år: int, månad: int, kolumner: list[str]) -> str:
-    """A fingerprint (sha256) of the figures a period's report is made of: the rows of `år` through
-    `månad` and of the year before, in the given columns (amounts to the öre), in a fixed order. Rows of
-    later months, and columns not named (the forecast), do not change it."""
-    d = df[((df["år"] == år) & (df["månad"] <= månad)) | (df["år"] == år - 1)]
+def underlag(df: pd.DataFrame, år: int, månad: int, kolumner: list[str], från_år: int | None = None) -> str:
+    """A fingerprint (sha256) of the figures a period's report is made of: the rows from `från_år`
+    (default the year before) through `månad` of `år`, in the given columns (amounts to the öre), in a
+    fixed order. Rows of later months, and columns not named (the forecast), do not change it."""
+    från = år - 1 if från_år is None else från_år
+    d = df[((df["år"] == år) & (df["månad"] <= månad)) | ((df["år"] >= från) & (df["år"] < år))]
     d = d[[c for c in kolumner if c in d.columns]].copy()
     for c in d.columns:
         if pd.api.types.is_float_dtype(d[c].dtype):
