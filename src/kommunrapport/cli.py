@@ -237,16 +237,16 @@ def ks(
 @app.command("kör", short_help="Schemalagd körning: alla rapporter för en period till ut/ÅÅÅÅ-MM/.")
 def kor(
     config: Annotated[Path, typer.Option("--config", "--konfig", help="Konfigurationsfilen.")] = Path(STANDARDKONFIG),
-    month: Annotated[str | None, typer.Option("--month", "--månad", "-m", help="Period (standard: senaste stängda månaden i data).")] = None,
-    year: Annotated[int | None, typer.Option("--year", "--år", help="År (standard: senaste året i data).")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Gör om en period som redan finns.")] = False,
+    month: Annotated[str | None, typer.Option("--month", "--månad", "-m", help="Period (standard: senaste stängda månaden, enligt [kor] och data).")] = None,
+    year: Annotated[int | None, typer.Option("--year", "--år", help="År (standard: året för senaste stängda månaden).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Gör om en period som redan finns (den tidigare sparas i ut/arkiv/).")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Skriv bara fel på standard fel (för cron); loggfilen skrivs ändå.")] = False,
     vanta: Annotated[float, typer.Option("--vanta", "--vänta", help="Sekunder att vänta om en annan körning pågår.")] = 0.0,
 ) -> None:
     """Gör alla konfigurerade rapporter för en period till UT/ÅÅÅÅ-MM/ (för schemalagda körningar).
 
     Slutkod 0 = klart, 2 = fel i indata eller konfiguration, 3 = internt fel,
-    4 = inget att göra (perioden finns redan), 5 = en annan körning pågår.
+    4 = inget att göra (perioden finns redan, eller månaden är preliminär), 5 = en annan körning pågår.
     """
     from .runner import IngetAttGöra, kör
 
@@ -274,13 +274,29 @@ def kor(
 def historik(
     config: Annotated[Path, typer.Option("--config", "--konfig", help="Konfigurationsfilen (anger mappen ut).")] = Path(STANDARDKONFIG),
     json: Annotated[bool, typer.Option("--json", help="Skriv historiken som JSON.")] = False,
+    reparera: Annotated[bool, typer.Option("--reparera", help=(
+        "Laga en trasig historik: den trasiga filen sparas bredvid och allt som går att läsa flyttas till en ny."
+    ))] = False,
 ) -> None:
     """Lista sparade perioder: budgetavvikelse och prognosavvikelse per rapportmånad (mnkr)."""
     from . import history
     from .formatting import mnkr
+    from .runner import lås
     from .settings import läs_konfiguration
 
     konf = läs_konfiguration(config)
+    if reparera:
+        databas = konf.ut / history.FILNAMN
+        with lås(konf.ut, 0):
+            resultat = history.reparera(databas)
+        if resultat is None:
+            print(f"{databas} är hel; inget att reparera")
+            return
+        trasig, räddat = resultat
+        print(f"den trasiga historiken är sparad som {trasig}")
+        print(f"ny historik i {databas} med det som gick att läsa: "
+              + ", ".join(f"{antal} rader i {tabell}" for tabell, antal in räddat.items()))
+        return
     df = history.perioder(konf.ut / history.FILNAMN)
     if json:
         print(df.to_json(orient="records", force_ascii=False, indent=2))
