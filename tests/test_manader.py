@@ -202,13 +202,13 @@ def test_ekonomi_med_preliminar_sager_preliminar_overallt(tmp_path, capsys):
     assert kod == 0, fel
     doc = json.loads(stdout)
     assert doc["preliminär"] is True and doc["preliminär_skäl"][0].startswith("bara 2\u00a0%")
-    assert doc["inledning"].startswith("Preliminär: mars 2025 är inte stängd (bara 2\u00a0% av huvudbokens")
+    assert doc["inledning"].startswith("Preliminär: mars 2025 är inte stängd. Skäl: bara 2\u00a0% av huvudbokens")
     # the wrong figure a controller must not take for real: Feb +13,3, March against a full month's budget
     assert avrunda(doc["nyckeltal"]["budgetavvikelse"], 1) == 127.1
     md = (ut / "ekonomirapport_2025-03.md").read_text(encoding="utf-8").splitlines()
     assert md[0] == "# Preliminär ekonomirapport t.o.m. mars 2025"
     första = next(rad for rad in md[1:] if rad and not rad.startswith("**"))
-    assert första.startswith("Preliminär: mars 2025 är inte stängd (bara 2\u00a0%")
+    assert första.startswith("Preliminär: mars 2025 är inte stängd. Skäl: bara 2\u00a0%")
     assert första.endswith("Siffrorna kan ändras när månaden är stängd. Nämndens budgetavvikelse för perioden "
                            "januari–mars år 2025 är +127,1 mnkr vilket är en positiv budgetavvikelse och bättre än "
                            "samma period år 2024 då avvikelsen var −2,1 mnkr.")
@@ -248,7 +248,7 @@ def test_ekonomi_och_volymer_foljer_stangningsdagen(tmp_path, capsys, monkeypatc
     assert json.loads(stdout)["preliminär"] is True
     md = (tmp_path / "v" / "volymrapport_2025-02.md").read_text(encoding="utf-8").splitlines()
     assert md[0] == "# Preliminära volymer t.o.m. februari 2025"
-    assert md[4].startswith("Preliminär: februari 2025 är inte stängd (februari 2025 räknas som stängd först")
+    assert md[4].startswith("Preliminär: februari 2025 är inte stängd. Skäl: februari 2025 räknas som stängd först")
     info = dict(openpyxl.load_workbook(tmp_path / "v" / "bilaga_volymrapport_2025-02.xlsx")["Info"]
                 .iter_rows(values_only=True))
     assert info["Rapport"] == "Preliminära volymer t.o.m. februari 2025" and info["Status"].startswith("Preliminär:")

@@ -109,7 +109,7 @@ class Ekonomirapport:
 
 def preliminär_text(år: int, månad: int, skäl: list[str]) -> str:
     """The first words of a preliminary report: what is preliminary and why."""
-    return (f"Preliminär: {månadsnamn(månad)} {år} är inte stängd ({'; '.join(skäl)}). "
+    return (f"Preliminär: {månadsnamn(månad)} {år} är inte stängd. Skäl: {'; '.join(skäl)}. "
             "Siffrorna kan ändras när månaden är stängd.")
 
 
