@@ -324,6 +324,18 @@ def _läsbara_rader(con: sqlite3.Connection, tabell: str) -> list[tuple]:
     return [rader[k] for k in sorted(rader)]
 
 
+def _glöm_borttappade_tabeller(kopia: Path, sidor: int) -> None:
+    """In the copy of a truncated file, drop the schema entries whose first page was cut off: otherwise
+    SQLite refuses the whole schema, and the tables that are still there cannot be read either."""
+    try:
+        with closing(sqlite3.connect(kopia)) as con:
+            con.execute("PRAGMA writable_schema = ON")
+            con.execute("DELETE FROM sqlite_master WHERE rootpage > ?", (sidor,))
+            con.commit()
+    except sqlite3.Error:
+        pass
+
+
 def _rädda(trasig: Path, ny: Path) -> dict[str, int]:
     """Copy what is readable of the broken database `trasig` into the new database `ny`: rows per table."""
     räddat = {t: 0 for t in TABELLER}
@@ -338,9 +350,12 @@ def _rädda(trasig: Path, ny: Path) -> dict[str, int]:
                 sidstorlek = struct.unpack(">H", huvud[16:18])[0]
                 sidstorlek = 65536 if sidstorlek == 1 else sidstorlek
                 if sidstorlek:
+                    sidor = os.path.getsize(kopia) // sidstorlek
                     f.seek(28)
-                    f.write(struct.pack(">I", os.path.getsize(kopia) // sidstorlek))
-        gammal = sqlite3.connect(f"file:{kopia}?mode=ro", uri=True)
+                    f.write(struct.pack(">I", sidor))
+                    f.close()
+                    _glöm_borttappade_tabeller(kopia, sidor)
+        gammal = sqlite3.connect(kopia)
         with closing(gammal), closing(_öppna(ny)) as con:
             con.execute("PRAGMA foreign_keys = OFF")  # a forecast row whose period was lost is still kept
             with con:
@@ -359,6 +374,7 @@ def _rädda(trasig: Path, ny: Path) -> dict[str, int]:
         pass
     finally:
         kopia.unlink(missing_ok=True)
+        kopia.with_name(kopia.name + "-journal").unlink(missing_ok=True)
     return räddat
 
 
