@@ -74,7 +74,7 @@ def tabell(doc: Document, rubriker: list[str], celler: list[str], loop: str, fö
 
 def ekonomi() -> None:
     doc = dokument(liggande=True)
-    doc.add_paragraph("Ekonomirapport t.o.m. {{ månadsnamn }} {{ år }}", style="Title")
+    doc.add_paragraph("{{ rapportnamn }}", style="Title")  # 'Preliminär ekonomirapport …' for an open month
     doc.add_paragraph().add_run("{{ nämnd }}").bold = True
     doc.add_paragraph("{{ inledning }}")
     doc.add_paragraph("{%p if kommentarer.inledning %}")
@@ -112,8 +112,11 @@ def ekonomi() -> None:
 
 def volymer() -> None:
     doc = dokument(liggande=True)
-    doc.add_paragraph("Volymer t.o.m. {{ månadsnamn }} {{ år }}", style="Title")
+    doc.add_paragraph("{{ rapportnamn }}", style="Title")  # 'Preliminära volymer …' for an open month
     doc.add_paragraph().add_run("{{ nämnd }}").bold = True
+    doc.add_paragraph("{%p if preliminär %}")
+    doc.add_paragraph("{{ preliminär }}")
+    doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("Jämförelserna avser perioden {{ period }} {{ år }} mot samma period {{ år - 1 }}. "
                       "Flöden (timmar, vårddygn, kronor) summeras över perioden; stockar (brukare, placerade, "
                       "hushåll) redovisas som medelvärde per månad.")

@@ -140,16 +140,20 @@ def _ekonomiinställningar(konf):
 def ekonomi(month: Månad, year: År = None, data: Data = None, mappning: Mappning = None,
             kommentarer: Kommentarer = None, config: Konfig = None, out: Ut = Path("ut"), tecken: Tecken = None,
             varden: Varden = None, blad: Blad = None, namnd: Namnd = None, mallar: Mallar = None,
-            json: Json = False) -> None:
+            json: Json = False,
+            preliminar: Annotated[bool, typer.Option("--preliminar", "--preliminär", help=(
+                "Gör rapporten också för en månad som inte är stängd; den märks då Preliminär."))] = False) -> None:
     """Ekonomirapport t.o.m. en månad: tabell, diagram, Excelbilaga och text."""
-    from . import api
+    from . import api, settings
+    from .reports.ekonomi import kontrollera_preliminär
 
     månad, år = _månad_och_år(month, year)
-    konf = _inställningar(config, {"namnd": namnd, "mallar": mallar, "ekonomi": {
+    konf = _inställningar(config, {"namnd": namnd, "mallar": mallar, "preliminar": preliminar or None, "ekonomi": {
         "data": data, "mappning": mappning, "kommentarer": kommentarer, "tecken": tecken, "varden": varden,
         "blad": blad}})
     e = _ekonomiinställningar(konf)
     rapport = api.ekonomirapport_från_inställningar(e, månad, år, konf.nämnd)
+    kontrollera_preliminär(rapport, konf.stängningsregel(), settings.idag(), konf.preliminär)
     filer = api.skriv_ekonomirapport(rapport, out, konf.mallar, källa=str(e.data))
     _skrev(filer, rapport.varningar, api.ekonomi_json(rapport) if json else None)
 
@@ -170,16 +174,19 @@ def volymer(
     namnd: Namnd = None,
     mallar: Mallar = None,
     json: Json = False,
+    preliminar: Annotated[bool, typer.Option("--preliminar", "--preliminär", help=(
+        "Gör rapporten också för en månad som inte är stängd; den märks då Preliminär."))] = False,
 ) -> None:
     """Volymrapport: hemtjänst, placeringar, ekonomiskt bistånd och andra månadsserier."""
-    from . import api
+    from . import api, settings
     from .input.comments import läs_kommentarer
+    from .reports.ekonomi import FLAGGRÅD, PreliminärMånad
 
     månad, år = _månad_och_år(month, year)
     for o in omrade or []:
         if o not in api.OMRÅDEN:
             raise KommunrapportFel(f"--omrade: okänt område '{o}' (välj bland {', '.join(api.OMRÅDEN)})")
-    konf = _inställningar(config, {"namnd": namnd, "mallar": mallar, "volymer": {
+    konf = _inställningar(config, {"namnd": namnd, "mallar": mallar, "preliminar": preliminar or None, "volymer": {
         "hemtjanst": hemtjanst, "placeringar": placeringar, "bistand": bistand, "serier": serier,
         "kommentarer": kommentarer, "blad": blad}})
     v = konf.volymer
@@ -187,9 +194,14 @@ def volymer(
         raise KommunrapportFel("ange minst en fil: --hemtjanst, --placeringar, --bistand eller --serier, "
                                f"eller en konfigurationsfil med [volymer] ({STANDARDKONFIG})")
     rapport = api.volymrapport_från_inställningar(v, månad, år, omrade)
+    # Volumes have no budget to check against: the user's rule ([kor]) decides whether the month is closed.
+    skäl = konf.stängningsregel().skäl(rapport.år, rapport.månad, settings.idag())
+    preliminär = [skäl] if skäl else []
+    if preliminär and not konf.preliminär:
+        raise PreliminärMånad(rapport.år, rapport.månad, preliminär, FLAGGRÅD)
     kommentarer_ = läs_kommentarer(v.kommentarer) if v.kommentarer else {}
-    skrivna = api.skriv_volymrapport(rapport, out, konf.nämnd, kommentarer_, konf.mallar)
-    _skrev(skrivna, rapport.varningar, api.volym_json(rapport) if json else None)
+    skrivna = api.skriv_volymrapport(rapport, out, konf.nämnd, kommentarer_, konf.mallar, preliminär)
+    _skrev(skrivna, rapport.varningar, api.volym_json(rapport, preliminär) if json else None)
 
 
 @app.command(short_help="Rapport till kommunstyrelsen (jan–apr, jan–aug, jan–dec).")
@@ -228,16 +240,16 @@ def ks(
 @app.command("kör", short_help="Schemalagd körning: alla rapporter för en period till ut/ÅÅÅÅ-MM/.")
 def kor(
     config: Annotated[Path, typer.Option("--config", "--konfig", help="Konfigurationsfilen.")] = Path(STANDARDKONFIG),
-    month: Annotated[str | None, typer.Option("--month", "--månad", "-m", help="Period (standard: senaste stängda månaden i data).")] = None,
-    year: Annotated[int | None, typer.Option("--year", "--år", help="År (standard: senaste året i data).")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Gör om en period som redan finns.")] = False,
+    month: Annotated[str | None, typer.Option("--month", "--månad", "-m", help="Period (standard: senaste stängda månaden, enligt [kor] och data).")] = None,
+    year: Annotated[int | None, typer.Option("--year", "--år", help="År (standard: året för senaste stängda månaden).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Gör om en period som redan finns (den tidigare sparas i ut/arkiv/).")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Skriv bara fel på standard fel (för cron); loggfilen skrivs ändå.")] = False,
     vanta: Annotated[float, typer.Option("--vanta", "--vänta", help="Sekunder att vänta om en annan körning pågår.")] = 0.0,
 ) -> None:
     """Gör alla konfigurerade rapporter för en period till UT/ÅÅÅÅ-MM/ (för schemalagda körningar).
 
     Slutkod 0 = klart, 2 = fel i indata eller konfiguration, 3 = internt fel,
-    4 = inget att göra (perioden finns redan), 5 = en annan körning pågår.
+    4 = inget att göra (perioden finns redan, eller månaden är preliminär), 5 = en annan körning pågår.
     """
     from .runner import IngetAttGöra, kör
 
@@ -265,13 +277,29 @@ def kor(
 def historik(
     config: Annotated[Path, typer.Option("--config", "--konfig", help="Konfigurationsfilen (anger mappen ut).")] = Path(STANDARDKONFIG),
     json: Annotated[bool, typer.Option("--json", help="Skriv historiken som JSON.")] = False,
+    reparera: Annotated[bool, typer.Option("--reparera", help=(
+        "Laga en trasig historik: den trasiga filen sparas bredvid och allt som går att läsa flyttas till en ny."
+    ))] = False,
 ) -> None:
     """Lista sparade perioder: budgetavvikelse och prognosavvikelse per rapportmånad (mnkr)."""
     from . import history
     from .formatting import mnkr
+    from .runner import lås
     from .settings import läs_konfiguration
 
     konf = läs_konfiguration(config)
+    if reparera:
+        databas = konf.ut / history.FILNAMN
+        with lås(konf.ut, 0):
+            resultat = history.reparera(databas)
+        if resultat is None:
+            print(f"{databas} är hel; inget att reparera")
+            return
+        trasig, räddat = resultat
+        print(f"den trasiga historiken är sparad som {trasig}")
+        print(f"ny historik i {databas} med det som gick att läsa: "
+              + ", ".join(f"{antal} rader i {tabell}" for tabell, antal in räddat.items()))
+        return
     df = history.perioder(konf.ut / history.FILNAMN)
     if json:
         print(df.to_json(orient="records", force_ascii=False, indent=2))

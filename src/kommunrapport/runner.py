@@ -3,40 +3,51 @@
     ut/
       2025-01/            one folder per period, written complete or not at all
       2025-02/
-      historik.sqlite     key figures and forecasts of every run
+      arkiv/2025-02.2025-03-13T061500/   an earlier version of a period that was made again
+      historik.sqlite     key figures and forecasts of every run, and the journal of runs
       kommunrapport.log   one line per step
       .kommunrapport.lock held while a run writes
 
-A period that already exists is left alone unless `tvinga` (--force). Two runs at once cannot
-both write: the second waits up to `vänta` seconds for the lock, then gives up. Everything is
-written into a hidden staging folder that is renamed into place only when complete.
+The period is the latest month that is closed by the user's rule and looks closed in the data
+(calc.closing); a preliminary month is never published. A period that already exists is left alone
+unless the figures it was made from have changed in the inputs, or `tvinga` (--force); then the
+earlier version is kept in ut/arkiv/. Two runs at once cannot both write: the second waits up to
+`vänta` seconds for the lock, then gives up. Everything is written into a hidden staging folder that
+is renamed into place only when complete, in an order that a kill -9 at any moment leaves either the
+old state or the new, in the folder and the history together (see _publicera); the next run rolls a
+killed run back (_återställ).
 """
 
 from __future__ import annotations
 
 import errno
+import hashlib
 import logging
 import os
+import re
 import shutil
+import signal
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from filelock import FileLock, Timeout
 
-from . import history
+from . import history, settings
+from .calc import closing
 from .errors import KommunrapportFel, KonfigurationsFel, Plats, SkrivFel, orsak, skrivfel
 from .formatting import mnkr
-from .model.period import MÅNADER, Period
+from .model.period import MÅNADER, Period, månadsnamn
+from .reports.ekonomi import preliminära_skäl, toppnivåer
 from .settings import Konfiguration, läs_konfiguration
 
 if TYPE_CHECKING:
-    from .input.ledger import Huvudbok
-    from .reports.ekonomi import Ekonomirapport
+    pass
 
 Steg = Callable[[int, int, str], None]  # (step, of total, what): the progress of a run
 KLART, INGET_ATT_GÖRA, LÅST = 0, 4, 5
@@ -57,6 +68,7 @@ class Körning:
     period: str
     mapp: Path
     filer: list[Path]
+    arkiv: Path | None = None  # where the earlier version of the period was kept, if it was made again
 
 
 def _skrivbar_mapp(ut: Path) -> None:
@@ -169,29 +181,185 @@ def lås(ut: Path, vänta: float) -> Iterator[None]:
         lås_.release()
 
 
-def senaste_stängda_månad(konf: Konfiguration, huvudbok: Huvudbok | None = None) -> tuple[int, int]:
-    """The latest (year, month) the data covers: with utfall in the ekonomi export, else in the volumes."""
-    from . import api
+AVBRYT_VID: str | None = None  # tests only: the step at which the process kills itself (kill -9), see _punkt
+STEG = ("byggd", "journal", "arkiverad", "på_plats", "klar", "ångra_tillbaka", "ångra_arkiv", "ångra_markerad")
+STAGE = re.compile(r"^\.(\d{4}-\d{2})-")  # ut/.2025-02-xxxxxx: a staging folder (and .2025-02-gammal-PID of old)
+GAMMAL = re.compile(r"^\.(\d{4}-\d{2})-gammal-\d+$")  # the earlier version moved aside by a version before 0.x
+ARKIV = "arkiv"
 
+
+def _punkt(namn: str) -> None:
+    """A point between two steps of publishing; a test makes the process die here as by kill -9."""
+    if AVBRYT_VID == namn:
+        if hasattr(signal, "SIGKILL"):
+            os.kill(os.getpid(), signal.SIGKILL)
+        os._exit(137)
+
+
+def återställ(ut: str | Path, vänta: float = 0.0, log: logging.Logger | None = None) -> list[str]:
+    """Finish or undo what a killed run left in `ut`, under the lock (kör does this at every start)."""
+    ut = Path(ut)
+    with lås(ut, vänta):
+        return _återställ(ut, log or logging.getLogger("kommunrapport.kör"))
+
+
+def _återställ(ut: Path, log: logging.Logger) -> list[str]:
+    """Roll back every run the journal says is 'pågår' (it was killed before its history was committed),
+    then remove staging folders that no run owns. Returns what was done, in Swedish."""
+    gjort: list[str] = []
+    databas = ut / history.FILNAMN
+    if databas.exists():
+        for rad in history.pågående(databas):
+            _ångra(ut, databas, rad)
+            gjort.append(f"en avbruten körning av {rad.period} (startad {rad.startad}) är återställd")
+    if ut.is_dir():
+        for p in sorted(ut.iterdir()):
+            m = STAGE.match(p.name)
+            if not m or not p.is_dir():
+                continue
+            g = GAMMAL.match(p.name)
+            if g and not (ut / g.group(1)).exists():  # the period's earlier version, left by a killed --force
+                os.replace(p, ut / g.group(1))
+                gjort.append(f"{ut / g.group(1)} är återställd från {p.name}")
+            else:
+                shutil.rmtree(p, ignore_errors=True)
+                gjort.append(f"tog bort den halvfärdiga mappen {p.name}")
+    for text in gjort:
+        log.warning("återställning: %s", text)
+    return gjort
+
+
+def _ångra(ut: Path, databas: Path, rad: history.Journalrad) -> None:
+    """Roll one journalled run back to the state before it: idempotent, so a kill during it is safe.
+
+    The staging folder exists until the run's folder is renamed into place, and is removed only after
+    the row is marked: so a missing staging folder means the period folder is the new one."""
+    stage, mål = ut / rad.stage, ut / rad.period
+    arkiv = ut / rad.arkiv if rad.arkiv else None
+    if not stage.exists() and mål.exists():
+        os.replace(mål, stage)  # the new folder back to its staging name
+        _punkt("ångra_tillbaka")
+    if arkiv is not None and arkiv.exists() and not mål.exists():
+        os.replace(arkiv, mål)  # the earlier version back in place
+        _punkt("ångra_arkiv")
+    history.avbryt(databas, rad.id)
+    _punkt("ångra_markerad")
+    shutil.rmtree(stage, ignore_errors=True)
+
+
+def _publicera(ut: Path, databas: Path, period: str, stage: Path, arkiv: str | None, spara) -> None:
+    """Put the staging folder in place as ut/<period> and store the history, so that a kill at any moment
+    leaves the old state or the new, in the folder and the history together:
+
+    1. journal 'pågår' (staging folder, where the earlier version goes), committed;
+    2. the earlier version (if any) to ut/arkiv/<period>.<tid>;
+    3. the staging folder to ut/<period>;
+    4. the figures and 'klar', in one transaction (`spara(körning_id)`).
+
+    A failure here, or a kill (at the next start), rolls steps 1–3 back (_ångra)."""
+    mål = ut / period
+    kid = history.börja(databas, period, stage.name, arkiv)
+    _punkt("journal")
+    try:
+        if arkiv is not None and mål.exists():
+            (ut / arkiv).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(mål, ut / arkiv)
+            _punkt("arkiverad")
+        os.replace(stage, mål)
+        _punkt("på_plats")
+        spara(kid)
+        _punkt("klar")
+    except BaseException:
+        rad = next((r for r in history.pågående(databas) if r.id == kid), None)
+        if rad is not None:
+            _ångra(ut, databas, rad)
+        raise
+
+
+def _indata(konf: Konfiguration) -> list[tuple[str, str, str]]:
+    """(roll, fil, sha256) of every input file of the selected reports."""
+    filer: list[tuple[str, Path]] = []
+    e, v = konf.ekonomi, konf.volymer
+    valda = set(konf.valda_rapporter)
+    if e is not None and {"ekonomi", "ks"} & valda:
+        filer += [("ekonomi.data", e.data), ("ekonomi.mappning", e.mappning)]
+        if e.kommentarer is not None and "ekonomi" in valda:
+            filer.append(("ekonomi.kommentarer", e.kommentarer))
+        if e.investeringar is not None and "ks" in valda:
+            filer.append(("ekonomi.investeringar", e.investeringar))
+    if v is not None and "volymer" in valda:
+        filer += [(f"volymer.{k}", getattr(v, k)) for k in ("hemtjanst", "placeringar", "bistand", "kommentarer")
+                  if getattr(v, k) is not None]
+        filer += [("volymer.serier", p) for p in v.serier]
+    return [(roll, str(p), history.filsumma(p)) for roll, p in filer if Path(p).is_file()]
+
+
+def _underlag(huvudbok, volymdata, år: int, månad: int) -> str:
+    """One fingerprint of the period's figures in every input (calc.closing.underlag)."""
+    delar = []
     if huvudbok is not None:
-        d = huvudbok.data
-        d = d[d["utfall"].abs() > 0.005]
-        if d.empty:
+        delar.append("ekonomi:" + closing.underlag(huvudbok.data, år, månad, [
+            "år", "månad", "verksamhet", "konto", "typ", "utfall", "budget"]))
+    for d in volymdata or []:
+        delar.append(f"volymer {d.område}:" + closing.underlag(d.serier, år, månad, ["serie", "år", "månad", "värde"],
+                                                            från_år=år - 5))
+    return hashlib.sha256("\n".join(delar).encode("utf-8")).hexdigest()
+
+
+def _välj_månad(konf: Konfiguration, log: logging.Logger, huvudbok, träd, volymdata, månad: int | None,
+                år: int | None, idag: date) -> tuple[int, int, str]:
+    """The period to report: the latest month closed by the user's rule and the data, or the month given
+    (which must be closed). Returns (år, månad, a note on later preliminary months for the log)."""
+    from .input.mapping import koppla_rader
+
+    regel = konf.stängningsregel()
+    if huvudbok is not None:
+        ledger = koppla_rader(huvudbok, träd)
+        topp, namn = toppnivåer(träd)
+        if not closing.månader_med_utfall(ledger):
             raise KommunrapportFel("exporten har inget utfall alls", Plats(huvudbok.tabell.fil))
-        år = int(d["år"].max())
-        return år, int(d.loc[d["år"] == år, "månad"].max())
-    v = konf.volymer
-    if v is None:
-        raise KonfigurationsFel("varken en ekonomiexport eller volymer att ta månaden ur")
-    data = api.läs_volymdata(v.hemtjanst, v.placeringar, v.bistand, v.serier, v.slag, kolumner=v.kolumner, blad=v.blad,
-                             decimaltecken=v.decimaltecken)
-    # Every area must have the month: the earliest of the areas' latest months.
-    return min(max(zip(d.serier["år"].astype(int), d.serier["månad"].astype(int))) for d in data)
+        stängd, preliminära = closing.senaste_stängda(ledger, regel, idag, namn, topp)
+        if månad is None:
+            if stängd is None:
+                å, m, skäl = preliminära[0]
+                raise IngetAttGöra(f"ingen månad är stängd ännu: {månadsnamn(m)} {å} är preliminär: {'; '.join(skäl)}")
+            år, månad = stängd
+        elif år is None:
+            år = stängd[0] if stängd is not None else closing.månader_med_utfall(ledger)[0][0]
+        skäl = preliminära_skäl(år, månad, regel, idag, closing.dataskäl(ledger, år, månad, namn, topp)
+                                if (ledger["år"] == år).any() else [])
+    else:
+        senaste = min(max(zip(d.serier["år"].astype(int), d.serier["månad"].astype(int))) for d in volymdata)
+        if månad is None:
+            år, månad = senaste
+            for _ in range(24):  # back to the latest month the rule says is closed
+                if regel.skäl(år, månad, idag) is None:
+                    break
+                år, månad = (år - 1, 12) if månad == 1 else (år, månad - 1)
+        elif år is None:
+            år = senaste[0]
+        s = regel.skäl(år, månad, idag)
+        skäl = [s] if s else []
+    if skäl:
+        raise IngetAttGöra(f"{månadsnamn(månad)} {år} är preliminär: {'; '.join(skäl)}; kör publicerar bara "
+                           "stängda månader (ekonomi --preliminar gör en rapport märkt Preliminär)")
+    senare = ""
+    if huvudbok is not None and preliminära:
+        å, m, senare_skäl = preliminära[0]
+        senare = f"{månadsnamn(m)} {å} är preliminär: {'; '.join(senare_skäl)}"
+        if (å, m) > (år, månad):
+            log.info("%s; rapporterar %s %s", senare, månadsnamn(månad), år)
+    return år, månad, senare
 
 
 def kör(konfig: str | Path, månad: int | None = None, år: int | None = None, tvinga: bool = False,
-        tyst: bool = False, vänta: float = 0.0, steg: Steg | None = None) -> Körning:
+        tyst: bool = False, vänta: float = 0.0, steg=None, idag: date | None = None) -> Körning:
     """Make every configured report for one period into ut/ÅÅÅÅ-MM/, atomically, and store its history.
+
+    The period is the latest month that is closed by the user's rule ([kor]) and in the data, or the
+    month given; a preliminary month is never published (IngetAttGöra, exit 4). A period that exists is
+    made again when the figures it was made from have changed in the inputs (the earlier version is kept
+    in ut/arkiv/), or with `tvinga`.
 
     Every failure is logged in ut/kommunrapport.log: a user error as its message, an internal error with
     its traceback."""
@@ -207,7 +375,8 @@ def kör(konfig: str | Path, månad: int | None = None, år: int | None = None, 
     log = logg(ut, tyst)
     period: list[str] = []  # known once the month is decided
     try:
-        return _kör(konf, log, månad, år, tvinga, vänta, steg or (lambda n, total, text: None), period)
+        return _kör(konf, log, månad, år, tvinga, vänta, steg or (lambda n, total, text: None), period,
+                    idag or settings.idag())
     except IngetAttGöra:
         raise
     except BaseException as exc:
@@ -222,13 +391,29 @@ def kör(konfig: str | Path, månad: int | None = None, år: int | None = None, 
         raise
 
 
+def _arkivnamn(ut: Path, period: str, tidigare: history.Journalrad | None) -> str:
+    """ut/arkiv/2025-02.2025-03-13T061500: the earlier version, named by when it was made."""
+    när = tidigare.slutförd if tidigare is not None and tidigare.slutförd else None
+    if när is None:
+        när = datetime.fromtimestamp((ut / period).stat().st_mtime).isoformat(timespec="seconds")
+    namn = f"{ARKIV}/{period}.{när.replace(':', '')}"
+    n, kandidat = 2, namn
+    while (ut / kandidat).exists():
+        kandidat, n = f"{namn}-{n}", n + 1
+    return kandidat
+
+
 def _kör(konf: Konfiguration, log: logging.Logger, månad: int | None, år: int | None, tvinga: bool, vänta: float,
-         steg: Steg, period_: list[str]) -> Körning:
+         steg: Steg, period_: list[str], idag: date) -> Körning:
     from . import api
     from .input.comments import läs_kommentarer
 
     ut = konf.ut
     with lås(ut, vänta):
+        _återställ(ut, log)
+        databas = ut / history.FILNAMN
+        if databas.exists() and not history.är_hel(databas):
+            history.perioder(databas)  # raises the error that names the file and what to do
         huvudbok = träd = None
         e = konf.ekonomi
         if e is not None and {"ekonomi", "ks"} & set(konf.valda_rapporter):
@@ -238,24 +423,47 @@ def _kör(konf: Konfiguration, log: logging.Logger, månad: int | None, år: int
             log.info("ekonomi: läser %s", e.data)  # once, for every report that needs it
             huvudbok = läs_ekonomi(e.data, e.tecken, e.värden, e.blad, e.kolumner, e.decimaltecken, e.dubbletter)
             träd = läs_mappning(e.mappning)
-        if månad is None:
-            år, månad = senaste_stängda_månad(konf, huvudbok)
-        elif år is None:
-            år = senaste_stängda_månad(konf, huvudbok)[0]
+        volymdata = None
+        v = konf.volymer
+        if v is not None and ("volymer" in konf.valda_rapporter or huvudbok is None):
+            antal = sum(1 for p in (v.hemtjanst, v.placeringar, v.bistand) if p) + len(v.serier)
+            log.info("volymer: läser %d %s", antal, "fil" if antal == 1 else "filer")
+            volymdata = api.läs_volymdata(v.hemtjanst, v.placeringar, v.bistand, v.serier, v.slag,
+                                          kolumner=v.kolumner, blad=v.blad)
+        år, månad, senare = _välj_månad(konf, log, huvudbok, träd, volymdata, månad, år, idag)
         perioden = Period(år, månad)
         period = perioden.stam
         period_.append(period)
         mål = ut / period
         if konf.valda_rapporter == ["ks"] and not perioden.är_ks_månad:
             raise IngetAttGöra(f"rapporten till kommunstyrelsen görs i april, augusti och december, inte för {period}")
-        if mål.exists() and not tvinga:
-            log.info("inget att göra: %s finns redan", mål, extra={"bara_fil": True})
-            raise IngetAttGöra(f"{mål} finns redan; inget nytt att rapportera (använd --force för att göra om)")
+        indata = _indata(konf)
+        underlag = _underlag(huvudbok, volymdata if "volymer" in konf.valda_rapporter else None, år, månad)
+        arkiv = None
+        if mål.exists():
+            tidigare = history.senaste_klara(databas, period) if databas.exists() else None
+            rad = tidigare[0] if tidigare is not None else None
+            if not tvinga:
+                efter = f"; {senare}" if senare else ""
+                if rad is None or rad.underlag is None:
+                    log.info("inget att göra: %s finns redan", mål, extra={"bara_fil": True})
+                    raise IngetAttGöra(f"{mål} finns redan; inget nytt att rapportera (använd --force för att göra om)"
+                                       + efter)
+                if rad.underlag == underlag:
+                    log.info("inget att göra: %s finns redan och underlaget är oförändrat", mål, extra={"bara_fil": True})
+                    raise IngetAttGöra(f"{mål} finns redan och underlaget för perioden är oförändrat sedan "
+                                       f"{rad.slutförd}; inget nytt att rapportera (använd --force för att göra om)"
+                                       + efter)
+                summor = tidigare[1] if tidigare is not None else {}
+                ändrade = [Path(f).name for roll, f, h in indata if summor.get((roll, f)) not in (None, h)]
+                log.warning("underlaget för %s har ändrats sedan rapporten gjordes %s%s: gör om perioden", period,
+                            rad.slutförd, f" (ändrade filer: {', '.join(ändrade)})" if ändrade else "")
+            arkiv = _arkivnamn(ut, period, rad)
+            log.info("den tidigare versionen av %s sparas i %s", period, ut / arkiv)
         log.info("börjar: %s t.o.m. %s %s, rapporter: %s", konf.nämnd, MÅNADER[månad - 1], år,
                  ", ".join(konf.valda_rapporter))
         stage = Path(tempfile.mkdtemp(prefix=f".{period}-", dir=ut))
         filer: list[Path] = []
-        databas = ut / history.FILNAMN
         ekonomirapport = None
         ks_prognoser: dict[str, float] = {}
         total = len(konf.valda_rapporter) + 1
@@ -274,10 +482,8 @@ def _kör(konf: Konfiguration, log: logging.Logger, månad: int | None, år: int
                 nr += 1
                 steg(nr, total, "volymrapporten")
                 v = konf.volymer
-                assert v is not None  # kör() checked [volymer]
-                antal = sum(1 for p in (v.hemtjanst, v.placeringar, v.bistand) if p) + len(v.serier)
-                log.info("volymer: läser %d %s", antal, "fil" if antal == 1 else "filer")
-                vr = api.volymrapport_från_inställningar(v, månad, år)
+                assert v is not None and volymdata is not None  # kör() checked [volymer]
+                vr = api.volymrapport(volymdata, månad, år)
                 kommentarer = läs_kommentarer(v.kommentarer) if v.kommentarer else {}
                 filer += api.skriv_volymrapport(vr, stage, konf.nämnd, kommentarer, konf.mallar)
                 for w in vr.varningar:
@@ -292,35 +498,21 @@ def _kör(konf: Konfiguration, log: logging.Logger, månad: int | None, år: int
                 ks_prognoser = ks.prognoser
                 for w in ks.varningar:
                     log.warning("ks: %s", w)
-            steg(total, total, "flyttar på plats")
-            _på_plats(stage, mål, databas, ekonomirapport, ks_prognoser)
+            _punkt("byggd")
         except BaseException:
             shutil.rmtree(stage, ignore_errors=True)
             raise
-        log.info("klart: %s (%d filer)", mål, len(filer))
-        return Körning(period, mål, [mål / f.name for f in filer])
+        steg(total, total, "flyttar på plats")
 
-
-def _på_plats(stage: Path, mål: Path, databas: Path, ekonomirapport: Ekonomirapport | None,
-              ks_prognoser: dict[str, float]) -> None:
-    """Rename the staging folder into place and store the history; either both happen or neither."""
-    gammal = None
-    if mål.exists():
-        gammal = mål.with_name(f".{mål.name}-gammal-{os.getpid()}")
-        os.replace(mål, gammal)
-    try:
-        os.replace(stage, mål)
-        try:
+        def spara(kid: int) -> None:
+            klar = history.Slutförd(kid, underlag, indata)
             if ekonomirapport is not None:
-                history.spara(databas, ekonomirapport, ks_prognoser)
+                history.spara(databas, ekonomirapport, ks_prognoser, klar)
             elif ks_prognoser:
-                history.spara_ks(databas, mål.name, ks_prognoser)
-        except BaseException:
-            os.replace(mål, stage)
-            raise
-    except BaseException:
-        if gammal is not None:
-            os.replace(gammal, mål)
-        raise
-    if gammal is not None:
-        shutil.rmtree(gammal, ignore_errors=True)
+                history.spara_ks(databas, period, ks_prognoser, klar)
+            else:
+                history.markera_klar(databas, klar)
+
+        _publicera(ut, databas, period, stage, arkiv, spara)
+        log.info("klart: %s (%d filer)", mål, len(filer))
+        return Körning(period, mål, [mål / f.name for f in filer], ut / arkiv if arkiv else None)

@@ -20,6 +20,10 @@
     serier = ["volymer/an_volymer_2020_2025.xlsx"]
     [volymer.slag]                             # optional: flöde (summeras) or stock (medel)
     "Antal pågående ärenden HSV" = "stock"
+
+    [kor]                                      # optional: when a month counts as closed
+    stangd_efter_dag = 12                      # month m is closed from the 12th of month m+1
+    stangd_tom = "2025-02"                     # or: closed through this month (overrides the day)
 """
 
 from __future__ import annotations
@@ -28,13 +32,16 @@ import os
 import re
 import tomllib
 from collections.abc import Set as AbstractSet
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from .calc.closing import Stängningsregel
 from .errors import KonfigurationsFel, Plats
 from .input.headers import SYNONYMER, Tecken, Värden
+from .model.period import Period, år_och_månad
 
 
 class EkonomiInställningar(BaseModel):
@@ -73,6 +80,41 @@ class VolymInställningar(BaseModel):
     decimaltecken: Literal["komma", "punkt"] | None = None  # as in [ekonomi]
 
 
+class KörInställningar(BaseModel):
+    """When a month counts as closed ([kor]); the data must also look closed (calc.closing)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    stangd_efter_dag: int | None = None  # month m is closed from this day of month m+1
+    stangd_tom: str | None = None  # "2025-02": the months through February are closed (overrides the day)
+
+    @field_validator("stangd_efter_dag", mode="before")
+    @classmethod
+    def _dag(cls, v: object) -> int | None:
+        if v is None:
+            return None
+        text = str(v).strip()
+        if isinstance(v, bool) or not text.isdigit() or not 1 <= int(text) <= 31:
+            raise ValueError(f"ska vara en dag i månaden (1–31), inte '{v}'")
+        return int(text)
+
+    @field_validator("stangd_tom")
+    @classmethod
+    def _månad(cls, v: str | None) -> str | None:
+        if v is not None:
+            år, månad = år_och_månad(v)
+            if år is None or månad is None:
+                raise ValueError(f"ska vara en månad som \"2025-02\", inte '{v}'")
+        return v
+
+    def regel(self) -> Stängningsregel:
+        tom = None
+        if self.stangd_tom is not None:
+            år, månad = år_och_månad(self.stangd_tom)
+            tom = Period(int(år), int(månad))  # type: ignore[arg-type]
+        return Stängningsregel(self.stangd_efter_dag, tom)
+
+
 class Konfiguration(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
@@ -82,6 +124,12 @@ class Konfiguration(BaseModel):
     mallar: Path | None = None  # the kommun's own templates
     ekonomi: EkonomiInställningar | None = None
     volymer: VolymInställningar | None = None
+    kör: KörInställningar = Field(default_factory=KörInställningar, validation_alias=AliasChoices("kor", "kör"))
+    preliminär: bool = Field(False, validation_alias=AliasChoices("preliminar", "preliminär"))
+
+    def stängningsregel(self) -> Stängningsregel:
+        """The user's rule for a closed month ([kor] stangd_tom or stangd_efter_dag; none by default)."""
+        return self.kör.regel()
 
     @property
     def valda_rapporter(self) -> list[str]:
@@ -96,10 +144,11 @@ MILJÖPREFIX = "KOMMUNRAPPORT_"
 # give, by section. The ASCII key is the TOML key, the flag (--namnd, --varden) and the environment
 # variable's suffix (KOMMUNRAPPORT_NAMND, KOMMUNRAPPORT_EKONOMI_VARDEN); the Python field may differ
 # (namnd → nämnd, varden → värden, through the models' aliases).
-NYCKLAR = {"": ("namnd", "ut", "mallar"),
+NYCKLAR = {"": ("namnd", "ut", "mallar", "preliminar"),
            "ekonomi": ("data", "mappning", "kommentarer", "investeringar", "blad", "tecken", "varden", "decimaltecken",
                        "dubbletter"),
-           "volymer": ("hemtjanst", "placeringar", "bistand", "serier", "kommentarer", "blad", "decimaltecken")}
+           "volymer": ("hemtjanst", "placeringar", "bistand", "serier", "kommentarer", "blad", "decimaltecken"),
+           "kor": ("stangd_efter_dag", "stangd_tom")}
 SÖKVÄGAR = {"ut", "mallar", "data", "mappning", "kommentarer", "investeringar", "hemtjanst", "placeringar",
             "bistand", "serier"}
 
@@ -135,7 +184,7 @@ def _glob(path: Path, nyckel: str, fil: str) -> Path:
 
 KÄNDA_NYCKLAR = ("namnd", "ut", "rapporter", "mallar", "ekonomi", "volymer", "data", "mappning", "kommentarer",
                  "investeringar", "blad", "tecken", "varden", "kolumner", "hemtjanst", "placeringar", "bistand",
-                 "serier", "slag", "decimaltecken", "dubbletter")
+                 "serier", "slag", "decimaltecken", "dubbletter", "kor", "stangd_efter_dag", "stangd_tom", "preliminar")
 
 
 def valideringsfel(exc: ValidationError, fil: str, från_flaggor: AbstractSet[str] = frozenset(),
@@ -145,7 +194,8 @@ def valideringsfel(exc: ValidationError, fil: str, från_flaggor: AbstractSet[st
 
     # An unknown key explains a missing one ('mapning' for 'mappning'): report it first.
     e = sorted(exc.errors(), key=lambda x: x["type"] != "extra_forbidden")[0]
-    key = ".".join(str(p) for p in e["loc"]).replace("värden", "varden").replace("nämnd", "namnd")
+    key = (".".join(str(p) for p in e["loc"]).replace("värden", "varden").replace("nämnd", "namnd")
+           .replace("kör", "kor").replace("preliminär", "preliminar"))
     typ = e["type"]
     if key in från_flaggor or (typ == "missing" and not har_fil):
         flagga = "--" + str(e["loc"][-1]).replace("värden", "varden")
@@ -235,6 +285,11 @@ def lös_inställningar(konfigfil: str | Path | None, flaggor: dict | None = Non
                 setattr(v, key, _glob(base / getattr(v, key), f"volymer.{key}", källa))
         v.serier = [_glob(base / p, "volymer.serier", källa) for p in v.serier]
     return konf
+
+
+def idag() -> date:
+    """Today's date, for the rule of closed months ([kor] stangd_efter_dag); tests replace it."""
+    return date.today()
 
 
 def läs_konfiguration(sökväg: str | Path, miljö: dict[str, str] | None = None) -> Konfiguration:

@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from ..formatting import mnkr, procent, tal
-from ..model.period import MÅNADER, MÅNADER_KORT, månadsnamn
+from ..model.period import MÅNADER_KORT, månadsnamn
 from ..model.table import Tabellvy
 from ..output import atomisk_mapp
-from ..reports.ekonomi import ANDELSKOLUMNER, Ekonomirapport, tabeller
+from ..reports.ekonomi import ANDELSKOLUMNER, Ekonomirapport, preliminär_text, tabeller
 from .markdown import rendera
 
 if TYPE_CHECKING:
@@ -46,6 +46,8 @@ def markdown(r: Ekonomirapport, mallmapp: Path | None = None, t: dict[str, Tabel
             "kommentar": r.kommentarer.get(rad.id, ""),
         })
     kontext = {
+        "rapportnamn": r.rapportnamn,
+        "preliminär": bool(r.preliminär),
         "nämnd": r.nämnd,
         "år": r.år,
         "månad": r.månad,
@@ -103,7 +105,8 @@ def word_kontext(r: Ekonomirapport, doc: DocxTemplate, diagram: dict[str, Path],
                              "kommentar": stycke(r.kommentarer.get(trädrad.id, ""))})
     return {
         "nämnd": r.nämnd, "år": r.år, "månad": r.månad, "månadsnamn": månadsnamn(r.månad), "period": r.period.text,
-        "rapportnamn": f"Ekonomirapport t.o.m. {månadsnamn(r.månad)} {r.år}",
+        "rapportnamn": r.rapportnamn,
+        "preliminär": bool(r.preliminär),
         "inledning": r.inledning(),
         "kommentarer": {k: stycke(r.kommentarer.get(k, "")) for k in ("inledning", "prognos", "investeringar")},
         "resultat": resultat,
@@ -132,15 +135,18 @@ def skriv_ekonomirapport(r: Ekonomirapport, ut: str | Path, mallmapp: Path | Non
     text = markdown(r, mallmapp, t)  # render first: a template error writes nothing
     with atomisk_mapp(ut) as stage:
         (stage / namn["rapport"]).write_text(text, encoding="utf-8")
+        prel = " (preliminär)" if r.preliminär else ""
         d1 = t["Diagram avvikelse per månad"].data
-        linjediagram_per_månad(d1, f"Ackumulerad budgetavvikelse per månad, {r.nämnd}", "mnkr",
+        linjediagram_per_månad(d1, f"Ackumulerad budgetavvikelse per månad, {r.nämnd}{prel}", "mnkr",
                                stage / namn["diagram_månad"])
         d2 = t["Diagram avvikelse per verks."].data
         stapeldiagram(list(d2.iloc[:, 0]), list(d2.iloc[:, 1]),
-                      f"Budgetavvikelse per verksamhet {r.period.text} {r.år}", "mnkr",
+                      f"Budgetavvikelse per verksamhet {r.period.text} {r.år}{prel}", "mnkr",
                       stage / namn["diagram_verksamhet"])
-        info = {
-            "Rapport": f"Ekonomirapport t.o.m. {MÅNADER[r.månad - 1]} {r.år}",
+        info = {"Rapport": r.rapportnamn}
+        if r.preliminär:
+            info["Status"] = preliminär_text(r.år, r.månad, r.preliminär)
+        info |= {
             "Nämnd": r.nämnd,
             "Enhet": "mnkr (miljoner kronor), + är bättre än budget; andelar i procent",
             "Underlag": källa,

@@ -20,6 +20,11 @@ def _json_värde(v: object) -> object:
     return v
 
 
+def _preliminär(skäl: list[str] | None) -> dict:
+    """'preliminär': true and the reasons, only for a month that is not closed (closed months' JSON is as before)."""
+    return {"preliminär": True, "preliminär_skäl": list(skäl)} if skäl else {}
+
+
 def ekonomi_json(r: Ekonomirapport) -> str:
     """Key figures and every table as JSON (amounts in mnkr, unrounded; shares as fractions)."""
     clean = _json_värde
@@ -31,6 +36,7 @@ def ekonomi_json(r: Ekonomirapport) -> str:
         "månad": r.månad,
         "period": r.period.text,
         "enhet": "mnkr",
+        **_preliminär(r.preliminär),
         "nyckeltal": {
             "budgetavvikelse": r.avvikelse / 1e6,
             "budgetavvikelse_fg_år": None if r.avvikelse_fg_år is None else r.avvikelse_fg_år / 1e6,
@@ -51,10 +57,11 @@ def ekonomi_json(r: Ekonomirapport) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=2)
 
 
-def volym_json(r: Volymrapport) -> str:
+def volym_json(r: Volymrapport, preliminär: list[str] | None = None) -> str:
+    """The volume report as JSON; `preliminär` (the reasons) marks a month that is not closed."""
     clean = _json_värde
     doc = {
-        "år": r.år, "månad": r.månad, "period": r.period.text,
+        "år": r.år, "månad": r.månad, "period": r.period.text, **_preliminär(preliminär),
         "avsnitt": [{
             "område": a.område, "källa": a.källa,
             "tabeller": {t.namn: [{c: clean(v) for c, v in rec.items()} for rec in t.data.to_dict("records")]

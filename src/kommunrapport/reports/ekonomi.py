@@ -7,11 +7,13 @@ Markdown report, the Excel annex and the JSON output all show, so they carry the
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import cast
 
 import numpy as np
 import pandas as pd
 
+from ..calc import closing
 from ..calc import ekonomi as calc
 from ..calc.ekonomi import TOTAL
 from ..errors import IndataFel, KommunrapportFel, Plats
@@ -40,6 +42,13 @@ class Ekonomirapport:
     kommentarer: dict[str, str] = field(default_factory=dict)
     varningar: list[str] = field(default_factory=list)
     prognoshistorik: pd.DataFrame | None = None  # kr, rows = row ids (+ TOTAL), columns = earlier report months
+    preliminär: list[str] = field(default_factory=list)  # why the month is not closed; empty: it is
+
+    @property
+    def rapportnamn(self) -> str:
+        """'Ekonomirapport t.o.m. februari 2025', or 'Preliminär ekonomirapport t.o.m. mars 2025'."""
+        namn = f"t.o.m. {månadsnamn(self.månad)} {self.år}"
+        return f"Preliminär ekonomirapport {namn}" if self.preliminär else f"Ekonomirapport {namn}"
 
     def prognosutveckling(self) -> pd.DataFrame | None:
         """Forecast deviation per row at each report month of the year, this month included (kr)."""
@@ -80,7 +89,12 @@ class Ekonomirapport:
         return calc.andel(self.årsbudget, float(self.årsbudget[TOTAL])).where(self.årsbudget.index.isin(top))
 
     def inledning(self) -> str:
-        """The factual opening sentence of the report."""
+        """The factual opening sentence of the report (after a warning when the month is preliminary)."""
+        if self.preliminär:
+            return preliminär_text(self.år, self.månad, self.preliminär) + " " + self._inledning()
+        return self._inledning()
+
+    def _inledning(self) -> str:
         a = avrunda(self.avvikelse / MILJON, 1)
         slag = ("vilket är en positiv budgetavvikelse" if a > 0 else
                 "vilket är en negativ budgetavvikelse" if a < 0 else "vilket innebär en budget i balans")
@@ -92,6 +106,63 @@ class Ekonomirapport:
         jämf = "bättre än" if a > f else "sämre än" if a < f else "i nivå med"
         return (text + f" och {jämf} samma period år {self.år - 1} då avvikelsen var "
                 f"{mnkr(self.avvikelse_fg_år, tecken=f != 0)} mnkr.")
+
+
+def preliminär_text(år: int, månad: int, skäl: list[str]) -> str:
+    """The first words of a preliminary report: what is preliminary and why."""
+    return (f"Preliminär: {månadsnamn(månad)} {år} är inte stängd. Skäl: {'; '.join(skäl)}. "
+            "Siffrorna kan ändras när månaden är stängd.")
+
+
+class PreliminärMånad(KommunrapportFel):
+    """The report month is not closed (by the user's rule or in the data); exit 2 for ekonomi and volymer."""
+
+    def __init__(self, år: int, månad: int, skäl: list[str], råd: str = "", plats: Plats | None = None):
+        self.år, self.månad, self.skäl = år, månad, list(skäl)
+        super().__init__(f"{månadsnamn(månad)} {år} är preliminär: {'; '.join(skäl)}" + (f"; {råd}" if råd else ""),
+                         plats)
+
+
+FLAGGRÅD = "ange --preliminar för att ändå göra rapporten (den märks då Preliminär)"
+
+
+def preliminära_skäl(år: int, månad: int, regel: closing.Stängningsregel | None, idag: date,
+                     dataskäl: list[str]) -> list[str]:
+    """The user's rule's reason (if any) and the data's reasons, in that order."""
+    s = regel.skäl(år, månad, idag) if regel is not None else None
+    return ([s] if s else []) + [d for d in dataskäl if d != s]
+
+
+def kontrollera_preliminär(r: Ekonomirapport, regel: closing.Stängningsregel | None, idag: date,
+                           tillåt: bool) -> None:
+    """Add the calendar rule's reason to the data's; refuse a preliminary month unless `tillåt`
+    (--preliminar), in which case every output of the report says Preliminär."""
+    r.preliminär = preliminära_skäl(r.år, r.månad, regel, idag, r.preliminär)
+    if r.preliminär and not tillåt:
+        raise PreliminärMånad(r.år, r.månad, r.preliminär, FLAGGRÅD)
+
+
+def toppnivåer(träd: Verksamhetsträd) -> tuple[dict[str, str], dict[str, str]]:
+    """Each row id's top-level row id, and each top-level row's label (for the check per verksamhet)."""
+    topp = {}
+    for rad in träd.rader:
+        r = rad
+        while r.förälder:
+            r = träd.rad(r.förälder)
+        topp[rad.id] = r.id
+    return topp, {i: träd.rad(i).rubrik for i in träd.toppnivå()}
+
+
+def standardår(ledger: pd.DataFrame, träd: Verksamhetsträd | None = None) -> int:
+    """The default report year: the latest year with a month that looks closed in the data (not the
+    newest year in the export: next year's budget may be loaded in December), else the latest year
+    with outcome, else the latest year."""
+    topp, namn = toppnivåer(träd) if träd is not None else (None, None)
+    stängd, _ = closing.senaste_stängda(ledger, toppnamn=namn, topp=topp)
+    if stängd is not None:
+        return stängd[0]
+    med = closing.månader_med_utfall(ledger)
+    return med[0][0] if med else int(ledger["år"].max())
 
 
 def kontrollera_stängd(ledger: pd.DataFrame, år: int, månad: int, källa: Plats) -> None:
@@ -115,16 +186,21 @@ def bygg_ekonomirapport(
     kommentarer: dict[str, str] | None = None,
     prognoshistorik: pd.DataFrame | None = None,
 ) -> Ekonomirapport:
-    """Compute the whole ekonomi report for jan..`månad` of `år` (default: the latest year).
+    """Compute the whole ekonomi report for jan..`månad` of `år` (default: the latest year with a closed
+    month, see `standardår`). A month that does not look closed in the data gets its reasons in
+    `preliminär`; the caller decides whether a preliminary report may be written (see
+    `kontrollera_preliminär`).
 
     `prognoshistorik` (rows = row ids, columns = earlier report months of the year, kr) comes from
     the run history and lets the report show how the forecast moved and, in December, the
     Prognosavvikelse against the forecast given at the jan–aug report.
     """
     ledger = koppla_rader(huvudbok, träd)
-    år = int(år if år is not None else ledger["år"].max())
+    år = int(år if år is not None else standardår(ledger, träd))
     källa = Plats(huvudbok.tabell.fil, huvudbok.tabell.blad)
     kontrollera_stängd(ledger, år, månad, källa)
+    topp, toppnamn = toppnivåer(träd)
+    preliminär = closing.dataskäl(ledger, år, månad, toppnamn, topp)
 
     varningar = list(huvudbok.varningar)
     for y in (år - 1, år):
@@ -163,6 +239,7 @@ def bygg_ekonomirapport(
         kommentarer=dict(kommentarer or {}),
         varningar=varningar,
         prognoshistorik=prognoshistorik,
+        preliminär=preliminär,
     )
 
 

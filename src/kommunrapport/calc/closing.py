@@ -1,0 +1,186 @@
+"""Is a month closed? The user's rule (a closing day, or an explicit month) and the data's own look.
+
+Pure: no I/O and no clock (today's date is an argument). Every check gives its reason in Swedish, so
+a month that fails is *preliminär* with a reason the controller can read and check:
+
+- the rule: `[kor] stangd_tom = "2025-02"` (the months through February are closed), else
+  `[kor] stangd_efter_dag = 12` (month m is closed from the 12th of month m+1), else no calendar rule;
+- the data, in total: the share of the ledger's regular lines (lines with outcome in each of the up to
+  three months before) that have outcome in the month; the month's outcome against its budget; and
+  against the mean of the months before;
+- the data, per verksamhet (top-level row of the mapping) with at least 5 % of the month's budget, when
+  the total looks closed: the same share of lines, and the outcome against the budget (with a looser
+  bound: small units are lumpier).
+
+Only the low side counts: an unfinished month has too little outcome, a closed one may have more
+(accruals, year-end postings).
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from ..formatting import procent
+from ..model.period import Period, månadsnamn
+
+# The bounds of the data check; named in every reason.
+ANDEL_RADER = 0.6  # of the regular lines at least this share has outcome in a closed month
+UTFALL_MOT_BUDGET = 0.5  # the month's outcome is at least this share of its budget
+UTFALL_MOT_FÖRE = 0.5  # … and of the mean of the months before
+VERKSAMHET_ANDEL_RADER = 0.5
+VERKSAMHET_MOT_BUDGET = 0.25
+VÄSENTLIG = 0.05  # a verksamhet is checked when its budget is at least this share of the month's total
+MÅNADER_FÖRE = 3
+ÖRE = 0.005
+
+
+@dataclass(frozen=True)
+class Stängningsregel:
+    """When a month counts as closed by the calendar: the user's configuration ([kor])."""
+
+    stängd_efter_dag: int | None = None  # month m is closed from this day of month m+1
+    stängd_tom: Period | None = None  # the latest closed month, set by hand (overrides the day)
+
+    def skäl(self, år: int, månad: int, idag: date) -> str | None:
+        """Why (år, månad) is not yet closed by the rule, or None when it is (or no rule is set)."""
+        namn = f"{månadsnamn(månad)} {år}"
+        if self.stängd_tom is not None:
+            s = self.stängd_tom
+            if (år, månad) > (s.år, s.månad):
+                return (f"konfigurationen anger att månaderna är stängda t.o.m. {månadsnamn(s.månad)} {s.år} "
+                        f"([kor] stangd_tom = \"{s.stam}\")")
+            return None
+        if self.stängd_efter_dag is None:
+            return None
+        dag = stängningsdag(år, månad, self.stängd_efter_dag)
+        if idag < dag:
+            return (f"{namn} räknas som stängd först den {dag.day} {månadsnamn(dag.month)} {dag.year} "
+                    f"([kor] stangd_efter_dag = {self.stängd_efter_dag}); i dag är det {idag.isoformat()}")
+        return None
+
+
+def stängningsdag(år: int, månad: int, dag: int) -> date:
+    """The day month (år, månad) is closed: `dag` of the next month (the month's last day at most)."""
+    å, m = (år + 1, 1) if månad == 12 else (år, månad + 1)
+    return date(å, m, min(dag, calendar.monthrange(å, m)[1]))
+
+
+def _tidsindex(df: pd.DataFrame) -> pd.Series:
+    return df["år"].astype(int) * 12 + df["månad"].astype(int) - 1
+
+
+def _radnyckel(df: pd.DataFrame) -> list[str]:
+    """A ledger line: verksamhet, and konto (or typ) when the export has it."""
+    return ["verksamhet"] + [c for c in ("konto", "typ") if c in df.columns and df[c].notna().any()]
+
+
+def _andel_rader(df: pd.DataFrame, t: int, före: list[int], nyckel: list[str]) -> tuple[float, int] | None:
+    """Share of the regular lines (outcome in each month of `före`) that have outcome in month t."""
+    if not före:
+        return None
+    d = df[df["_t"].isin([*före, t])]
+    d = d.assign(_har=d["utfall"].abs() > ÖRE)
+    har = d[d["_har"]].groupby(nyckel, dropna=False)["_t"].agg(frozenset)
+    regelbundna = har[har.map(lambda s: set(före) <= s)]
+    if regelbundna.empty:
+        return None
+    med = int(regelbundna.map(lambda s: t in s).sum())
+    return med / len(regelbundna), len(regelbundna)
+
+
+def dataskäl(ledger: pd.DataFrame, år: int, månad: int, toppnamn: dict[str, str] | None = None,
+             topp: dict[str, str] | None = None) -> list[str]:
+    """Why the month does not look closed in the data (empty: it does).
+
+    `ledger` has år, månad, verksamhet, utfall, budget (and optionally konto, typ, and 'rad', the
+    mapping row); `topp` maps a row id to its top-level row id and `toppnamn` a top-level id to its
+    label, for the check per verksamhet.
+    """
+    df = ledger.assign(_t=_tidsindex(ledger))
+    t = år * 12 + månad - 1
+    finns = sorted(set(df["_t"]))
+    före = [x for x in finns if t - MÅNADER_FÖRE <= x < t and (df.loc[df["_t"] == x, "utfall"].abs() > ÖRE).any()]
+    namn = f"{månadsnamn(månad)} {år}"
+    nyckel = _radnyckel(df)
+    skäl: list[str] = []
+
+    denna = df[df["_t"] == t]
+    utfall, budget = float(denna["utfall"].sum()), float(denna["budget"].sum())
+    a = _andel_rader(df, t, före, nyckel)
+    if a is not None and a[0] < ANDEL_RADER:
+        skäl.append(f"bara {procent(a[0])} av huvudbokens {a[1]} rader som hade utfall månaderna före har utfall i "
+                    f"{namn} (en stängd månad har minst {procent(ANDEL_RADER)})")
+    if abs(budget) > 1 and utfall / budget < UTFALL_MOT_BUDGET:
+        skäl.append(f"utfallet i {namn} är {procent(utfall / budget)} av månadens budget "
+                    f"(en stängd månad har minst {procent(UTFALL_MOT_BUDGET)})")
+    if före:
+        medel = float(df[df["_t"].isin(före)]["utfall"].sum()) / len(före)
+        if abs(medel) > 1 and utfall / medel < UTFALL_MOT_FÖRE:
+            skäl.append(f"utfallet i {namn} är {procent(utfall / medel)} av medel för "
+                        f"{'månaden' if len(före) == 1 else f'de {len(före)} månaderna'} före "
+                        f"(en stängd månad har minst {procent(UTFALL_MOT_FÖRE)})")
+
+    if not skäl and topp and "rad" in df.columns and abs(budget) > 1:  # a month closed in total, not everywhere
+        df = df.assign(_topp=df["rad"].map(topp))
+        öppna = []
+        for tid, grupp in df.groupby("_topp", sort=False):
+            g_denna = grupp[grupp["_t"] == t]
+            g_budget = float(g_denna["budget"].sum())
+            if abs(g_budget) < VÄSENTLIG * abs(budget):
+                continue
+            g_utfall = float(g_denna["utfall"].sum())
+            rubrik = (toppnamn or {}).get(str(tid), str(tid))
+            ga = _andel_rader(grupp, t, före, nyckel)
+            if ga is not None and ga[0] < VERKSAMHET_ANDEL_RADER:
+                öppna.append(f"{rubrik}: {procent(ga[0])} av raderna har utfall")
+            elif g_utfall / g_budget < VERKSAMHET_MOT_BUDGET:
+                öppna.append(f"{rubrik}: utfallet är {procent(g_utfall / g_budget)} av budget")
+        if öppna:
+            skäl.append(f"verksamheter som ser öppna ut i {namn} ({'; '.join(öppna)})")
+    return skäl
+
+
+def månader_med_utfall(ledger: pd.DataFrame) -> list[tuple[int, int]]:
+    """Every (år, månad) with any outcome, newest first."""
+    d = ledger[ledger["utfall"].abs() > ÖRE]
+    par = {(int(å), int(m)) for å, m in zip(d["år"], d["månad"])}
+    return sorted(par, reverse=True)
+
+
+def senaste_stängda(ledger: pd.DataFrame, regel: Stängningsregel | None = None, idag: date | None = None,
+                    toppnamn: dict[str, str] | None = None, topp: dict[str, str] | None = None,
+                    ) -> tuple[tuple[int, int] | None, list[tuple[int, int, list[str]]]]:
+    """The latest month with outcome that is closed by the rule and the data, and the later months
+    with outcome that are not, with their reasons (newest first)."""
+    preliminära: list[tuple[int, int, list[str]]] = []
+    for år, månad in månader_med_utfall(ledger):
+        skäl = []
+        if regel is not None and idag is not None:
+            s = regel.skäl(år, månad, idag)
+            if s:
+                skäl.append(s)
+        skäl += dataskäl(ledger, år, månad, toppnamn, topp)
+        if not skäl:
+            return (år, månad), preliminära
+        preliminära.append((år, månad, skäl))
+    return None, preliminära
+
+
+def underlag(df: pd.DataFrame, år: int, månad: int, kolumner: list[str], från_år: int | None = None) -> str:
+    """A fingerprint (sha256) of the figures a period's report is made of: the rows from `från_år`
+    (default the year before) through `månad` of `år`, in the given columns (amounts to the öre), in a
+    fixed order. Rows of later months, and columns not named (the forecast), do not change it."""
+    från = år - 1 if från_år is None else från_år
+    d = df[((df["år"] == år) & (df["månad"] <= månad)) | ((df["år"] >= från) & (df["år"] < år))]
+    d = d[[c for c in kolumner if c in d.columns]].copy()
+    for c in d.columns:
+        if pd.api.types.is_float_dtype(d[c].dtype):
+            d[c] = np.round(d[c].to_numpy(dtype=float), 2) + 0.0  # never -0.0
+    text = d.astype(str).sort_values(list(d.columns)).to_csv(index=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
