@@ -129,7 +129,8 @@ def test_two_runs_at_once_the_second_waits_for_the_first(tmp_path):
         time.sleep(0.5)
         assert p.poll() is None  # still waiting for the lock
         assert not (tmp_path / "ut" / "2025-02").exists()
-    assert p.wait(timeout=120) == 0, p.stderr.read()
+    _, fel = p.communicate(timeout=120)
+    assert p.returncode == 0, fel
     assert (tmp_path / "ut" / "2025-02" / "ekonomirapport_2025-02.md").exists()
 
 
