@@ -58,7 +58,7 @@ def ekonomi_fel(tmp_path: Path, data: Path, mappning: Path | None = None, month:
     """
     out = tmp_path / "ut"
     res = kör_cli("ekonomi", "--month", month, "--data", data, "--mappning", mappning or kopiera_mappning(tmp_path),
-              "--out", out, *extra, cwd=tmp_path)
+                  "--out", out, *extra, cwd=tmp_path)
     return kontrollera_fel(res, tmp_path, out)
 
 
@@ -347,7 +347,8 @@ def test_indatafilerna_andras_inte(tmp_path):
     före = ögonblick()
     assert {"ekonomi_2024_2025.xlsx", "ekonomi_2024_2025.csv", "verksamheter.csv", "kommentarer.md"} <= set(före)
     for extra in ([], ["--data", indata / "ekonomi_2024_2025.csv"]):  # the .xlsx, then the .csv export
-        res = kör_cli("ekonomi", "--month", "feb", "--config", konfig, "--out", tmp_path / "ut", *extra, cwd=tmp_path)
+        res = kör_cli("ekonomi", "--month", "feb", "--config", konfig, "--out", tmp_path / "ut", *extra,
+                      cwd=tmp_path)
         assert res.returncode == 0, res.stderr
 
     assert ögonblick() == före  # same files (no lock or cache files), same bytes, same mtimes
