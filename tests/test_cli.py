@@ -1,8 +1,10 @@
-"""End-to-end tests of the `kommunrapport` command line, run in a subprocess.
+"""End-to-end tests of the `kommunrapport` command line.
 
-Each test runs `python -m kommunrapport ekonomi ...` with its working directory in a temporary
-folder, so exit codes, stdout and stderr are the real ones a user (or cron) sees. Bad inputs are
-made by copying the example export and mapping into tmp_path and damaging the copy.
+Each test runs `kommunrapport ekonomi ...` in-process (`kör_cli`, tests/conftest.py) with its working
+directory in a temporary folder and checks the exit code, stdout and stderr a user (or cron) sees. A
+few smoke tests run `python -m kommunrapport` in a real process: the entry point's exit codes and a
+cron-like run with stdin closed and no HOME. Bad inputs are made by copying the example export and
+mapping into tmp_path and damaging the copy.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from conftest import kör_cli, python_miljö
 
 ROOT = Path(__file__).resolve().parents[1]
 EXEMPEL = ROOT / "examples"
@@ -46,17 +50,6 @@ ENGELSKA = {"is", "not", "or", "and", "the", "error", "missing", "file", "found"
 # ---------------------------------------------------------------- helpers
 
 
-def kör(*args: str | Path, cwd: Path, env: dict[str, str] | None = None,
-        timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    """Run `python -m kommunrapport <args>` with CI=true in `cwd`."""
-    if env is None:
-        env = {**os.environ, "CI": "true"}
-    return subprocess.run(
-        [sys.executable, "-m", "kommunrapport", *map(str, args)],
-        cwd=cwd, env=env, capture_output=True, text=True, encoding="utf-8", timeout=timeout,
-    )
-
-
 def ekonomi_fel(tmp_path: Path, data: Path, mappning: Path | None = None, month: str = "feb",
                 *extra: str) -> list[str]:
     """Run `ekonomi` with --data/--mappning/--out and check the common contract of a failed run.
@@ -64,8 +57,8 @@ def ekonomi_fel(tmp_path: Path, data: Path, mappning: Path | None = None, month:
     Returns the stderr lines with the 'fel: ' prefix removed.
     """
     out = tmp_path / "ut"
-    res = kör("ekonomi", "--month", month, "--data", data, "--mappning", mappning or kopiera_mappning(tmp_path),
-              "--out", out, *extra, cwd=tmp_path)
+    res = kör_cli("ekonomi", "--month", month, "--data", data, "--mappning", mappning or kopiera_mappning(tmp_path),
+                  "--out", out, *extra, cwd=tmp_path)
     return kontrollera_fel(res, tmp_path, out)
 
 
@@ -118,7 +111,7 @@ def staging_mappar(*rötter: Path) -> list[Path]:
 def referens(tmp_path_factory) -> str:
     """The Markdown report from the example configuration (the .xlsx export), --month feb."""
     cwd = tmp_path_factory.mktemp("referens")
-    res = kör("ekonomi", "--month", "feb", "--config", KONFIG, "--out", cwd / "ut", cwd=cwd)
+    res = kör_cli("ekonomi", "--month", "feb", "--config", KONFIG, "--out", cwd / "ut", cwd=cwd)
     assert res.returncode == 0, res.stderr
     assert "Traceback" not in res.stderr
     assert {p.name for p in (cwd / "ut").iterdir()} == UTFILER
@@ -243,7 +236,7 @@ def _konfig(tmp_path: Path, extra_toppnivå: str = "", extra_ekonomi: str = "") 
 
 def _kör_konfig(tmp_path: Path, konfig: Path) -> list[str]:
     out = tmp_path / "ut"
-    res = kör("ekonomi", "--month", "feb", "--config", konfig, "--out", out, cwd=tmp_path)
+    res = kör_cli("ekonomi", "--month", "feb", "--config", konfig, "--out", out, cwd=tmp_path)
     return kontrollera_fel(res, tmp_path, out)
 
 
@@ -299,7 +292,7 @@ def test_mappning_med_forälder_som_inte_finns(tmp_path):
 @pytest.mark.parametrize("month", ["februari", "2", "2025-02"])
 def test_manadens_skrivsatt_ger_samma_rapport(tmp_path, referens, month):
     out = tmp_path / "ut"
-    res = kör("ekonomi", "--month", month, "--config", KONFIG, "--out", out, cwd=tmp_path)
+    res = kör_cli("ekonomi", "--month", month, "--config", KONFIG, "--out", out, cwd=tmp_path)
 
     assert res.returncode == 0, res.stderr
     assert "Traceback" not in res.stderr
@@ -312,7 +305,7 @@ def test_manadens_skrivsatt_ger_samma_rapport(tmp_path, referens, month):
 
 def test_json_pa_stdout(tmp_path):
     out = tmp_path / "ut"
-    res = kör("ekonomi", "--month", "feb", "--config", KONFIG, "--out", out, "--json", cwd=tmp_path)
+    res = kör_cli("ekonomi", "--month", "feb", "--config", KONFIG, "--out", out, "--json", cwd=tmp_path)
 
     assert res.returncode == 0, res.stderr
     assert "Traceback" not in res.stderr
@@ -333,7 +326,7 @@ def test_json_pa_stdout(tmp_path):
 def test_csv_och_xlsx_ger_samma_rapport(tmp_path, referens):
     # The configuration points at the .xlsx export; --data overrides it with the CSV export.
     out = tmp_path / "ut"
-    res = kör("ekonomi", "--month", "feb", "--config", KONFIG, "--data", CSV, "--out", out, cwd=tmp_path)
+    res = kör_cli("ekonomi", "--month", "feb", "--config", KONFIG, "--data", CSV, "--out", out, cwd=tmp_path)
 
     assert res.returncode == 0, res.stderr
     text = (out / RAPPORT).read_text(encoding="utf-8")
@@ -354,7 +347,8 @@ def test_indatafilerna_andras_inte(tmp_path):
     före = ögonblick()
     assert {"ekonomi_2024_2025.xlsx", "ekonomi_2024_2025.csv", "verksamheter.csv", "kommentarer.md"} <= set(före)
     for extra in ([], ["--data", indata / "ekonomi_2024_2025.csv"]):  # the .xlsx, then the .csv export
-        res = kör("ekonomi", "--month", "feb", "--config", konfig, "--out", tmp_path / "ut", *extra, cwd=tmp_path)
+        res = kör_cli("ekonomi", "--month", "feb", "--config", konfig, "--out", tmp_path / "ut", *extra,
+                      cwd=tmp_path)
         assert res.returncode == 0, res.stderr
 
     assert ögonblick() == före  # same files (no lock or cache files), same bytes, same mtimes
@@ -364,7 +358,7 @@ def test_cron_miljo_utan_home_och_stdin(tmp_path, referens):
     annanstans = tmp_path / "annanstans"
     annanstans.mkdir()
     out = tmp_path / "rapporter" / "2025"  # parent does not exist yet either
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "CI": "true"}  # no HOME, LANG, TERM …
+    env = python_miljö({"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "CI": "true"})  # no HOME, LANG, TERM …
     # exec with stdin closed (<&-), as under cron with no terminal
     cmd = [sys.executable, "-m", "kommunrapport", "ekonomi", "--month", "feb", "--config", str(KONFIG),
            "--out", str(out)]
@@ -387,7 +381,7 @@ def test_omkorning_ersatter_filerna(tmp_path, referens):
 
     inoder = []
     for _ in range(2):
-        res = kör("ekonomi", "--month", "feb", "--config", KONFIG, "--out", out, cwd=tmp_path)
+        res = kör_cli("ekonomi", "--month", "feb", "--config", KONFIG, "--out", out, cwd=tmp_path)
         assert res.returncode == 0, res.stderr
         assert (out / RAPPORT).read_text(encoding="utf-8") == referens
         assert {p.name for p in out.iterdir()} == UTFILER | {"egen_fil.txt"}
@@ -400,10 +394,10 @@ def test_omkorning_ersatter_filerna(tmp_path, referens):
 
 def test_kort_hjälpflagga(tmp_path):
     for args in (["-h"], ["ekonomi", "-h"], ["validera", "-h"]):
-        res = kör(*args, cwd=tmp_path)
+        res = kör_cli(*args, cwd=tmp_path)
         assert res.returncode == 0, res.stderr
         assert "--month" in res.stdout or "validera" in " ".join(args) or args == ["-h"]
-    assert ".ods" in kör("validera", "-h", cwd=tmp_path).stdout
+    assert ".ods" in kör_cli("validera", "-h", cwd=tmp_path).stdout
 
 
 def test_användningsfel_på_svenska(tmp_path):
@@ -416,7 +410,28 @@ def test_användningsfel_på_svenska(tmp_path):
         (["nosuch"], "fel: okänt kommando 'nosuch'"),
     ]
     for args, början in fall:
-        res = kör(*args, cwd=tmp_path)
+        res = kör_cli(*args, cwd=tmp_path)
         assert res.returncode == 2, (args, res.stderr)
         assert res.stderr.startswith(början), res.stderr
         assert "-h'." in res.stderr and "Error" not in res.stderr and "Traceback" not in res.stderr
+
+
+# ---------------------------------------------------------------- the real entry point (subprocess)
+
+
+def test_python_m_kommunrapport_ger_riktiga_slutkoder(tmp_path):
+    """`python -m kommunrapport` in a real process: the exit codes cron and scripts see, errors in Swedish."""
+    def python_m(*args: str | Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "kommunrapport", *map(str, args)], cwd=tmp_path,
+                              env=python_miljö(), capture_output=True, text=True, encoding="utf-8", timeout=120)
+
+    res = python_m("-h")
+    assert res.returncode == 0, res.stderr
+    assert "ekonomi" in res.stdout and "validera" in res.stdout
+    res = python_m("ekonomi", "--monht", "feb")
+    assert res.returncode == 2, res.stderr
+    assert res.stderr.startswith("fel: okänd flagga --monht") and "Traceback" not in res.stderr
+    res = python_m("validera", CSV, tmp_path / "saknas.csv")
+    assert res.returncode == 2, res.stderr
+    assert res.stderr == f"fel: {tmp_path / 'saknas.csv'}: filen finns inte\n"
+    assert "utfall t.o.m. februari" in res.stdout

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from conftest import kör_cli, python_miljö
 from kommunrapport import history, runner
 from kommunrapport.errors import KommunrapportFel
 from kommunrapport.formatting import avrunda
@@ -37,12 +38,6 @@ mappning = "verksamheter.csv"
 serier = ["volymer.csv"]
 ''', encoding="utf-8")
     return konfig
-
-
-def cli(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
-    e = {"PATH": os.environ.get("PATH", ""), "CI": "true"} if env is None else env
-    return subprocess.run([sys.executable, "-m", "kommunrapport", *args], cwd=cwd, env=e, capture_output=True,
-                          text=True, stdin=subprocess.DEVNULL, timeout=120)
 
 
 def test_latest_closed_month_and_a_second_run_is_a_no_op(tmp_path):
@@ -113,7 +108,7 @@ def test_the_history_database_survives_a_crash_in_the_middle_of_saving(tmp_path,
 def test_two_runs_at_once_the_second_gives_up_with_a_clear_message(tmp_path):
     konfig = miljö(tmp_path)
     with runner.lås(tmp_path / "ut", 0):
-        r = cli("kör", "--config", str(konfig), cwd=tmp_path)
+        r = kör_cli("kör", "--config", str(konfig), cwd=tmp_path)
     assert r.returncode == 5, r.stderr
     assert "en annan körning skriver redan" in r.stderr and "Traceback" not in r.stderr
     assert not (tmp_path / "ut" / "2025-02").exists()
@@ -123,12 +118,19 @@ def test_two_runs_at_once_the_second_waits_for_the_first(tmp_path):
     konfig = miljö(tmp_path)
     with runner.lås(tmp_path / "ut", 0):
         p = subprocess.Popen([sys.executable, "-m", "kommunrapport", "kör", "--config", str(konfig), "--vanta", "60",
-                              "--quiet"], cwd=tmp_path, stderr=subprocess.PIPE, text=True)
+                              "--quiet"], cwd=tmp_path, env=python_miljö(), stderr=subprocess.PIPE, text=True)
         import time
 
-        time.sleep(1.5)
+        # The log file is opened just before the lock is taken: from then on the child is at the lock.
+        logg = tmp_path / "ut" / runner.LOGGFIL
+        slut = time.monotonic() + 60
+        while not logg.exists() and p.poll() is None and time.monotonic() < slut:
+            time.sleep(0.05)
+        time.sleep(0.5)
         assert p.poll() is None  # still waiting for the lock
-    assert p.wait(timeout=120) == 0, p.stderr.read()
+        assert not (tmp_path / "ut" / "2025-02").exists()
+    _, fel = p.communicate(timeout=120)
+    assert p.returncode == 0, fel
     assert (tmp_path / "ut" / "2025-02" / "ekonomirapport_2025-02.md").exists()
 
 
@@ -136,30 +138,32 @@ def test_cron_like_run_no_home_other_cwd_quiet(tmp_path):
     konfig = miljö(tmp_path)
     annan = tmp_path / "annan"
     annan.mkdir()
-    r = cli("kör", "--config", str(konfig), "--quiet", cwd=annan, env={"PATH": os.environ.get("PATH", ""), "CI": "true"})
+    # A real process with no HOME, as under cron: nothing at all on stderr (not even a library's notice).
+    r = subprocess.run([sys.executable, "-m", "kommunrapport", "kör", "--config", str(konfig), "--quiet"], cwd=annan,
+                       env=python_miljö({"PATH": os.environ.get("PATH", ""), "CI": "true"}), capture_output=True,
+                       text=True, encoding="utf-8", stdin=subprocess.DEVNULL, timeout=120)
     assert r.returncode == 0, r.stderr
     assert r.stderr == "" and r.stdout == ""
     assert (tmp_path / "ut" / "2025-02" / "bilaga_ekonomirapport_2025-02.xlsx").exists()
     assert list(annan.iterdir()) == []
-    r = cli("kör", "--config", str(konfig), "--quiet", cwd=annan)
+    r = kör_cli("kör", "--config", str(konfig), "--quiet", cwd=annan)
     assert r.returncode == 4 and r.stderr == ""
-    r = cli("kör", "--config", str(konfig), cwd=annan)
+    r = kör_cli("kör", "--config", str(konfig), cwd=annan)
     assert r.returncode == 4 and r.stderr.splitlines()[-1].startswith("inget att göra: ")
 
 
 def test_bad_input_exit_code_and_nothing_written(tmp_path):
     konfig = miljö(tmp_path)
     (tmp_path / "ekonomi.csv").write_bytes(b"")
-    r = cli("kör", "--config", str(konfig), cwd=tmp_path)
+    r = kör_cli("kör", "--config", str(konfig), cwd=tmp_path)
     assert r.returncode == 2 and "filen är tom" in r.stderr
     assert [p for p in (tmp_path / "ut").iterdir() if p.name.startswith(("20", ".20"))] == []
 
 
 def test_environment_variables_override_paths(tmp_path):
     konfig = miljö(tmp_path, data="finns_inte.csv")
-    env = {"PATH": os.environ.get("PATH", ""), "KOMMUNRAPPORT_EKONOMI_DATA": str(tmp_path / "ekonomi.csv"),
-           "KOMMUNRAPPORT_UT": str(tmp_path / "annat_ut")}
-    r = cli("kör", "--config", str(konfig), "--quiet", cwd=tmp_path, env=env)
+    env = {"KOMMUNRAPPORT_EKONOMI_DATA": str(tmp_path / "ekonomi.csv"), "KOMMUNRAPPORT_UT": str(tmp_path / "annat_ut")}
+    r = kör_cli("kör", "--config", str(konfig), "--quiet", cwd=tmp_path, env=env)
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "annat_ut" / "2025-02").is_dir()
 
@@ -189,7 +193,7 @@ def test_three_months_of_forecasts_and_the_year_end_prognosavvikelse(tmp_path):
     assert "## Prognosavvikelse (mnkr)" in md
     # Year end: deviation +20,5 against the +13,0 forecast given at jan–aug: Prognosavvikelse +7,5.
     assert "| Totalt Äldrenämnden | +20,5 | +13,0 | +7,5 |" in md
-    r = cli("historik", "--config", str(konfig), cwd=tmp_path)
+    r = kör_cli("historik", "--config", str(konfig), cwd=tmp_path)
     assert r.returncode == 0
     lines = r.stdout.splitlines()
     assert [line.split()[0] for line in lines[1:]] == ["2024-08", "2024-11", "2024-12"]

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import csv
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
 
+from conftest import kör_cli
 from kommunrapport.api import validera
 from kommunrapport.errors import IndataFel
 from kommunrapport.input.series import läs_serier
@@ -143,15 +142,13 @@ def test_validera_exit_codes(tmp_path):
     assert validera(VOLYMER / "an_volymer_2020_2025.csv").slutkod == 0
     assert validera(bad).slutkod == 1
     assert validera(tmp_path / "saknas.csv").slutkod == 2
-    run = subprocess.run([sys.executable, "-m", "kommunrapport", "validera", str(VOLYMER / "an_volymer_2020_2025.xlsx"),
-                          str(bad), str(ROOT / "examples" / "ekonomi" / "ekonomi_2024_2025.csv")],
-                         capture_output=True, text=True)
+    run = kör_cli("validera", VOLYMER / "an_volymer_2020_2025.xlsx", bad,
+                  ROOT / "examples" / "ekonomi" / "ekonomi_2024_2025.csv", cwd=tmp_path)
     assert run.returncode == 1, run.stderr
     assert "kontrollerade summor och medel: 30 av 30 stämmer" in run.stdout
     assert "varning:" in run.stdout and "77\u00a0213 i filen" in run.stdout
     assert "2025: månader jan–dec, utfall t.o.m. februari" in run.stdout
-    run = subprocess.run([sys.executable, "-m", "kommunrapport", "validera", str(tmp_path / "saknas.csv")],
-                         capture_output=True, text=True)
+    run = kör_cli("validera", tmp_path / "saknas.csv", cwd=tmp_path)
     assert run.returncode == 2 and run.stderr.startswith("fel: ") and "finns inte" in run.stderr
     assert "Traceback" not in run.stderr
 

@@ -248,18 +248,16 @@ def test_varav_lines_larger_than_the_total_are_a_warning(tmp_path):
 
 def test_volymer_command_with_area_filter_and_json(tmp_path):
     import json
-    import subprocess
-    import sys
 
-    r = subprocess.run([sys.executable, "-m", "kommunrapport", "volymer", "--month", "feb", "--config",
-                        str(ROOT / "examples" / "kommunrapport.toml"), "--omrade", "hemtjanst", "--out",
-                        str(tmp_path / "ut"), "--json"], capture_output=True, text=True)
+    from conftest import kör_cli
+
+    r = kör_cli("volymer", "--month", "feb", "--config", ROOT / "examples" / "kommunrapport.toml", "--omrade",
+                "hemtjanst", "--out", tmp_path / "ut", "--json", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     doc = json.loads(r.stdout)
     assert [a["område"] for a in doc["avsnitt"]] == ["Hemtjänst"]
     assert (tmp_path / "ut" / "volymrapport_2025-02.md").exists()
-    bad = subprocess.run([sys.executable, "-m", "kommunrapport", "volymer", "--month", "feb", "--omrade", "x",
-                          "--serier", str(SERIER)], capture_output=True, text=True, cwd=tmp_path)
+    bad = kör_cli("volymer", "--month", "feb", "--omrade", "x", "--serier", SERIER, cwd=tmp_path)
     assert bad.returncode == 2 and "okänt område 'x'" in bad.stderr
 
 
