@@ -16,6 +16,7 @@ import os
 import subprocess
 import sys
 import warnings
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -110,3 +111,17 @@ def _körloggen_stängs():
     """Tests that call `runner.kör` directly leave the log file open too; close it after every test."""
     yield
     _stäng_körloggen()
+
+
+# The hostile-input corpus (tests/korpus): how its cases ended, after the test run.
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    utfall: Counter[str] = Counter()
+    for nyckel in ("passed", "failed", "xfailed", "xpassed"):
+        for r in terminalreporter.stats.get(nyckel, []):
+            if "test_korpus[" in getattr(r, "nodeid", "") and r.when == "call":
+                utfall[nyckel] += 1
+    if not utfall:
+        return
+    terminalreporter.write_line(
+        f"korpus: {sum(utfall.values())} fall: {utfall['passed']} gjorde rätt, {utfall['failed']} gjorde fel, "
+        f"{utfall['xfailed']} kända fel kvar, {utfall['xpassed']} kända fel som nu är lagade (ta bort markeringen)")

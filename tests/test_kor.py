@@ -214,7 +214,7 @@ def test_a_chosen_report_without_its_section_is_a_configuration_error(tmp_path, 
     start = text.index(f"[{avsnitt}]")
     slut = text.find("\n[", start + 1)
     konfig.write_text(text[:start] + (text[slut + 1:] if slut != -1 else ""), encoding="utf-8")
-    r = cli("kör", "--config", str(konfig), cwd=tmp_path)  # was an internal error (exit 3): AttributeError
+    r = kör_cli("kör", "--config", str(konfig), cwd=tmp_path)  # was an internal error (exit 3): AttributeError
     assert r.returncode == 2 and f"avsnittet [{avsnitt}] saknas" in r.stderr, r.stderr
 
 

@@ -3,10 +3,13 @@ warning that names the place. The counts are printed at the end of the test run 
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
-from generera import Fall, fall
+
+sys.path.insert(0, str(Path(__file__).parent))
+from generera import Fall, fall  # noqa: E402
 
 from kommunrapport.api import ekonomirapport
 from kommunrapport.errors import IndataFel, KommunrapportFel
