@@ -22,7 +22,7 @@ demo: $(STAMP)
 	$(BIN)/kommunrapport volymer --month feb --config examples/kommunrapport.toml --out ut/demo
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2
 
 # Benchmark of the ekonomi run; see benchmarks/README.md. Flags: make bench ARGS="--full --repeat 5"
 bench: $(STAMP) $(VENV)/.bench

@@ -125,3 +125,26 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     terminalreporter.write_line(
         f"korpus: {sum(utfall.values())} fall: {utfall['passed']} gjorde rätt, {utfall['failed']} gjorde fel, "
         f"{utfall['xfailed']} kända fel kvar, {utfall['xpassed']} kända fel som nu är lagade (ta bort markeringen)")
+
+
+@pytest.fixture(autouse=True)
+def _diagram_som_tomma_bilder(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Charts are written as blank PNGs of the size a real one has (800 × 450): building and drawing them
+    (about 0,2 s a chart, 18 in the volume report) would be most of the suite's time. The tests that look
+    at the charts are marked `rita` and draw for real: the golden test (every chart's title, labels and
+    values), test_outputs and the volume package test; `make demo` in CI draws them too. Set
+    KOMMUNRAPPORT_TEST_RITA=1 to draw in every test."""
+    if request.node.get_closest_marker("rita") or os.environ.get("KOMMUNRAPPORT_TEST_RITA") == "1":
+        return
+    from PIL import Image
+
+    from kommunrapport.render import charts
+
+    bredd, höjd = (int(v * charts.DPI) for v in charts.STORLEK)
+
+    def tom_bild(*args: object, **kwargs: object) -> None:
+        sökväg = next(a for a in (*args, *kwargs.values()) if isinstance(a, Path))
+        Image.new("RGB", (bredd, höjd), "white").save(sökväg, format="PNG")
+
+    for namn in ("linjediagram_per_månad", "stapeldiagram", "stapeldiagram_jämförelse"):
+        monkeypatch.setattr(charts, namn, tom_bild)

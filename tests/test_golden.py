@@ -63,6 +63,8 @@ from PIL import Image
 
 import kommunrapport.cli
 
+pytestmark = pytest.mark.rita  # the charts are built (their savefig is replaced below)
+
 ROT = Path(__file__).resolve().parents[1]
 KONFIG = "examples/kommunrapport.toml"  # relative to ROT, the working directory of the runs
 HISTORIK = ROT / "examples" / "ut" / "historik.sqlite"

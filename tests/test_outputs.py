@@ -14,6 +14,8 @@ from kommunrapport.formatting import avrunda
 
 EXEMPEL = Path(__file__).resolve().parents[1] / "examples" / "ekonomi"
 
+pytestmark = pytest.mark.rita  # the charts are looked at: drawn for real
+
 
 @pytest.fixture(scope="module")
 def rapport():

@@ -147,6 +147,7 @@ def _volymdata(s: pd.DataFrame):
     return Volymdata("Test", s.assign(serie="x"), [Seriedef("x", "flöde", diagram=True)])
 
 
+@pytest.mark.rita
 def test_volume_package_markdown_charts_annex(an, tmp_path):
     import json
     import struct
