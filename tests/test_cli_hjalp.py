@@ -84,8 +84,12 @@ def test_standardvarden_obligatoriska_flaggor_och_metavars(capsys):
     (["ekonmi"], "fel: okänt kommando 'ekonmi'; menade du ekonomi?"),
     (["--debug"], "fel: ange ett kommando"),
     (["historik", "x"], "fel: oväntat argument: x"),
-    (["ekonomi", "--month", "feb", "--year", "tjugo"], "fel: ogiltigt värde för --year / --år: skriv ett heltal"),
-    (["kör", "--vanta", "länge"], "fel: ogiltigt värde för --vanta / --vänta: skriv ett tal"),
+    (["ekonomi", "--month", "feb", "--year", "tjugo"],
+     "fel: ogiltigt värde för --year / --år: 'tjugo' är inget heltal\nSe 'kommunrapport ekonomi -h'."),
+    (["kör", "--vanta", "länge"], "fel: ogiltigt värde för --vanta / --vänta: 'länge' är inget tal"),
+    (["ekonomi", "--json=ja", "--month", "feb"], "fel: flaggan --json tar inget värde\nSe 'kommunrapport ekonomi -h'."),
+    (["ekonomi", "--month"], "fel: flaggan --month behöver ett värde\nSe 'kommunrapport ekonomi -h'."),
+    (["historik", "x"], "fel: oväntat argument: x\nSe 'kommunrapport historik -h'."),
 ])
 def test_anvandningsfel_pa_svenska(capsys, args, början):
     kod, ut, fel = kör_cli(capsys, *args)

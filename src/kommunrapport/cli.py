@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, cast
 import typer
 
 from .cli_svenska import SvenskTyper, klickfel_på_svenska
-from .errors import IndataFel, KommunrapportFel
+from .errors import Användningsfel, IndataFel, KommunrapportFel
 from .model.period import år_och_månad
 
 if TYPE_CHECKING:
@@ -389,6 +389,9 @@ def main(argv: list[str] | None = None) -> None:
         rc = app(args=argv, prog_name="kommunrapport", standalone_mode=False)  # usage errors come here, to be said in Swedish
         if isinstance(rc, int) and rc:
             sys.exit(rc)
+    except Användningsfel as exc:
+        print(f"fel: {exc}\nSe '{exc.kommando} -h'.", file=sys.stderr)
+        sys.exit(exc.exit_code)
     except KommunrapportFel as exc:
         _skriv_fel(exc)
         sys.exit(exc.exit_code)

@@ -18,6 +18,7 @@ command's help for English words.
 
 from __future__ import annotations
 
+import difflib
 import re
 import types
 import typing
@@ -25,6 +26,8 @@ from pathlib import Path
 
 import typer
 from typer.core import TyperCommand, TyperGroup
+
+from .errors import Användningsfel
 
 if typing.TYPE_CHECKING:
     # click as Typer vendors it; imported for the type checker only (at run time the classes are reached
@@ -142,11 +145,40 @@ class SvenskKommando(_SvenskHjälp, TyperCommand):
     def format_options(self, ctx, formatter) -> None:
         self._format_parametrar(ctx, formatter)
 
+    def parse_args(self, ctx, args: list[str]) -> list[str]:
+        """An argument the command does not take is an Användningsfel (click would say it in English)."""
+        tillåt, ctx.allow_extra_args = ctx.allow_extra_args, True
+        try:
+            rest = super().parse_args(ctx, args)
+        except Exception as exc:
+            if getattr(exc, "ctx", False) is None:  # click's parser raises some usage errors without the command
+                exc.ctx = ctx  # type: ignore[attr-defined]
+            raise
+        finally:
+            ctx.allow_extra_args = tillåt
+        if rest and not tillåt and not ctx.resilient_parsing:
+            raise Användningsfel(f"oväntat argument: {' '.join(rest)}", ctx.command_path)
+        return rest
+
 
 class SvenskGrupp(_SvenskHjälp, TyperGroup):
     def format_options(self, ctx, formatter) -> None:
         self._format_parametrar(ctx, formatter)
         self.format_commands(ctx, formatter)  # its heading "Commands" is translated by SvenskFormatter
+
+    def resolve_command(self, ctx, args: list[str]):
+        """An unknown command is an Användningsfel with the commands it may have meant."""
+        namn = args[0]
+        if self.get_command(ctx, namn) is None and not ctx.resilient_parsing and not namn.startswith("-"):
+            förslag = difflib.get_close_matches(namn, list(self.commands))
+            raise Användningsfel(f"okänt kommando '{namn}'" + (f"; menade du {' eller '.join(förslag)}?" if förslag
+                                                                else ""), ctx.command_path)
+        return super().resolve_command(ctx, args)
+
+    def invoke(self, ctx):
+        if not ctx._protected_args and not self.invoke_without_command:  # options but no command
+            raise Användningsfel("ange ett kommando", ctx.command_path)
+        return super().invoke(ctx)
 
 
 class SvenskTyper(typer.Typer):
@@ -174,27 +206,35 @@ def klickfel_på_svenska(exc: UsageError) -> str:
     if "NoSuchOption" in klasser:
         förslag = sorted(getattr(exc, "possibilities", None) or [])
         return f"okänd flagga {getattr(exc, 'option_name', '')}" + (f"; menade du {' eller '.join(förslag)}?" if förslag else "")
-    if "BadOptionUsage" in klasser and "requires an argument" in meddelande:
-        return f"flaggan {getattr(exc, 'option_name', '')} behöver ett värde"
+    if "BadOptionUsage" in klasser:  # an option used wrongly: a flag given a value, or a value missing
+        flagga = getattr(exc, "option_name", "")
+        ctx = getattr(exc, "ctx", None)
+        param = next((p for p in (ctx.command.params if ctx is not None else []) if flagga in p.opts), None)
+        if param is not None and (getattr(param, "is_flag", False) or getattr(param, "count", False)):
+            return f"flaggan {flagga} tar inget värde"
+        return f"flaggan {flagga} behöver ett värde"
     if "BadParameter" in klasser:
-        meddelande = _värdefel_på_svenska(meddelande)
+        förväntat = _förväntat_värde(param)
+        meddelande = f"'{_indata(exc)}' är inget {förväntat}" if förväntat and _indata(exc) is not None else meddelande
         return f"ogiltigt värde för {hint}: {meddelande}" if hint else meddelande
-    m = re.match(r"No such command '([^']*)'\.?(?: Did you mean (.*)\?)?", meddelande)
-    if m:
-        förslag = re.findall(r"'([^']*)'", m.group(2) or "")
-        return f"okänt kommando '{m.group(1)}'" + (f"; menade du {' eller '.join(förslag)}?" if förslag else "")
-    if meddelande.startswith("Missing command"):
-        return "ange ett kommando"
-    m = re.match(r"Got unexpected extra argument(?:s|\(s\))? \((.*)\)", meddelande)
-    if m:
-        return f"oväntat argument: {m.group(1)}"
     return exc.format_message()
 
 
-def _värdefel_på_svenska(meddelande: str) -> str:
-    """The commonest of Typer's value errors (pydantic's words) in Swedish; others as they are."""
-    if meddelande.startswith("Input should be a valid integer"):
-        return "skriv ett heltal"
-    if meddelande.startswith("Input should be a valid number"):
-        return "skriv ett tal"
-    return meddelande
+def _förväntat_värde(param) -> str | None:
+    """'heltal' or 'tal' for a parameter of type int or float (from its annotation, not the message)."""
+    annotation = getattr(getattr(param, "type_descriptor", None), "annotation", None)
+    while typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        annotation = next(a for a in typing.get_args(annotation) if a is not type(None))
+    return {int: "heltal", float: "tal"}.get(annotation) if isinstance(annotation, type) else None
+
+
+def _indata(exc: UsageError) -> str | None:
+    """The value the user typed, when click kept it on the error (pydantic's error carries it)."""
+    orsak = exc.__cause__ or exc.__context__
+    fel = getattr(orsak, "errors", None)
+    if callable(fel):
+        try:
+            return str(fel()[0]["input"])
+        except (IndexError, KeyError, TypeError):
+            return None
+    return None

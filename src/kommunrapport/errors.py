@@ -66,6 +66,15 @@ class IngenRubrikrad(IndataFel):
     Readers that try several layouts catch this one and go on; every other input error stops them."""
 
 
+class Användningsfel(KommunrapportFel):
+    """A command line that cannot be parsed (an unknown command, a missing command, an extra argument);
+    `kommando` is the command whose help to read ('kommunrapport ekonomi')."""
+
+    def __init__(self, meddelande: str, kommando: str = "kommunrapport"):
+        super().__init__(meddelande)
+        self.kommando = kommando
+
+
 class KonfigurationsFel(KommunrapportFel):
     """A problem in the configuration, the mapping or a template."""
 
