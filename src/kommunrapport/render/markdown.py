@@ -178,7 +178,8 @@ class _Sandlåda(SandboxedEnvironment):
     # the checks, each raising MallenSkenar with the template's line
     def _klocka(self) -> None:
         if time.monotonic() > self._slut:
-            raise MallenSkenar(f"mallen har arbetat i mer än {heltal(MAX_SEKUNDER)} sekunder", *_här())
+            raise MallenSkenar(f"mallen har arbetat i mer än {tal(MAX_SEKUNDER, 0 if float(MAX_SEKUNDER).is_integer() else 1)} "
+                                  "sekunder", *_här())
 
     def _varv(self, n: int) -> None:
         self._antal_varv += n
