@@ -58,6 +58,21 @@ def kör_cli(*args: str | Path, cwd: Path, env: dict[str, str] | None = None) ->
     return subprocess.CompletedProcess(argv, slutkod, ut.getvalue(), fel.getvalue())
 
 
+def kör_i_processen(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
+    """The command line in this process, in the working directory as it is: (exit code, stdout, stderr).
+
+    The short form of `kör_cli` for tests that already hold capsys and set up their own folder."""
+    from kommunrapport import cli
+
+    try:
+        cli.main([str(a) for a in args])
+        kod = 0
+    except SystemExit as exc:
+        kod = _slutkod(exc.code)
+    fångat = capsys.readouterr()
+    return kod, fångat.out, fångat.err
+
+
 def python_miljö(env: dict[str, str] | None = None) -> dict[str, str]:
     """An environment for `python -m kommunrapport` in a subprocess: `env` (default: this process's
     environment with CI=true) plus PYTHONPATH pointing at this checkout's src, so the child runs the

@@ -14,6 +14,7 @@ import pytest
 import typer
 
 import kommunrapport
+from conftest import kör_i_processen
 from kommunrapport import cli, runner
 from kommunrapport.errors import IndataFel, KommunrapportFel
 
@@ -31,15 +32,6 @@ METAVARS = {"TEXT", "PATH", "INTEGER", "FLOAT", "BOOLEAN", "FILENAME", "DIRECTOR
 KOMMANDON = sorted(typer.main.get_command(cli.app).commands)
 
 
-def kör_cli(capsys, *args: str) -> tuple[int, str, str]:
-    """Run the command line in-process: (exit code, stdout, stderr)."""
-    try:
-        cli.main(list(args))
-        kod = 0
-    except SystemExit as exc:
-        kod = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    ut = capsys.readouterr()
-    return kod, ut.out, ut.err
 
 
 def engelska_ord(text: str) -> set[str]:
@@ -55,7 +47,7 @@ def test_kommandolistan_ar_hela():
 @pytest.mark.parametrize("kommando", [[], *([k] for k in KOMMANDON)], ids=lambda k: " ".join(k) or "kommunrapport")
 @pytest.mark.parametrize("flagga", ["-h", "--help"])
 def test_hjalpen_har_inga_engelska_ord(capsys, kommando, flagga):
-    kod, ut, fel = kör_cli(capsys, *kommando, flagga)
+    kod, ut, fel = kör_i_processen(capsys, *kommando, flagga)
     assert kod == 0 and fel == ""
     assert ut.startswith(f"Användning: kommunrapport {' '.join(kommando)}".rstrip() + " ")
     assert "Flaggor:" in ut and "Visa den här hjälpen och avsluta." in ut
@@ -63,19 +55,19 @@ def test_hjalpen_har_inga_engelska_ord(capsys, kommando, flagga):
 
 
 def test_hjalpen_utan_argument(capsys):
-    kod, ut, fel = kör_cli(capsys)
+    kod, ut, fel = kör_i_processen(capsys)
     assert kod == 0
     assert fel.startswith("Användning: kommunrapport [FLAGGOR] KOMMANDO") and "Kommandon:" in fel
     assert engelska_ord(fel) == set()
 
 
 def test_standardvarden_obligatoriska_flaggor_och_metavars(capsys):
-    _, ut, _ = kör_cli(capsys, "ekonomi", "-h")
+    _, ut, _ = kör_i_processen(capsys, "ekonomi", "-h")
     assert re.search(r"-m, --month, --månad MÅNAD +Rapportmånad[^\[]*\[krävs\]", ut)
     assert "--out, --ut MAPP" in ut and "[standard: ut]" in ut and "--data FIL" in ut and "--year, --år ÅR" in ut
-    _, ut, _ = kör_cli(capsys, "validera", "-h")
+    _, ut, _ = kör_i_processen(capsys, "validera", "-h")
     assert "kommunrapport validera [FLAGGOR] {FIL}..." in ut and "\n  FIL...  Filer att kontrollera" in ut
-    _, ut, _ = kör_cli(capsys, "kör", "-h")
+    _, ut, _ = kör_i_processen(capsys, "kör", "-h")
     assert "--vanta, --vänta SEKUNDER" in ut
 
 
@@ -92,7 +84,7 @@ def test_standardvarden_obligatoriska_flaggor_och_metavars(capsys):
     (["historik", "x"], "fel: oväntat argument: x\nSe 'kommunrapport historik -h'."),
 ])
 def test_anvandningsfel_pa_svenska(capsys, args, början):
-    kod, ut, fel = kör_cli(capsys, *args)
+    kod, ut, fel = kör_i_processen(capsys, *args)
     assert kod == 2 and ut == ""
     assert fel.startswith(början), fel
     assert engelska_ord(fel) == set(), fel
@@ -103,9 +95,9 @@ def test_version(capsys):
         väntad = version("kommunrapport")
     except PackageNotFoundError:
         väntad = kommunrapport.__version__
-    kod, ut, fel = kör_cli(capsys, "--version")
+    kod, ut, fel = kör_i_processen(capsys, "--version")
     assert kod == 0 and ut == f"kommunrapport {väntad}\n" and fel == ""
-    assert kör_cli(capsys, "--version", "ekonomi")[:2] == (0, ut)  # eager: before the command is looked at
+    assert kör_i_processen(capsys, "--version", "ekonomi")[:2] == (0, ut)  # eager: before the command is looked at
 
 
 @pytest.fixture
@@ -124,22 +116,22 @@ INTERNT = "internt fel: RuntimeError: något gick sönder. Rapportera gärna fel
 
 
 def test_internt_fel_utan_debug_en_rad(capsys, internt_fel):
-    kod, ut, fel = kör_cli(capsys, "historik")
+    kod, ut, fel = kör_i_processen(capsys, "historik")
     assert (kod, ut, fel) == (3, "", INTERNT)
 
 
 def test_debug_visar_felsparningen(capsys, internt_fel):
-    kod, _, fel = kör_cli(capsys, "--debug", "historik")
+    kod, _, fel = kör_i_processen(capsys, "--debug", "historik")
     assert kod == 3
     assert fel.startswith("Traceback (most recent call last):") and fel.endswith(INTERNT)
     assert "RuntimeError: något gick sönder\n" in fel and "in trasig" in fel
-    assert kör_cli(capsys, "historik") == (3, "", INTERNT)  # the next run in the same process: no --debug
+    assert kör_i_processen(capsys, "historik") == (3, "", INTERNT)  # the next run in the same process: no --debug
 
 
 @pytest.mark.parametrize("värde, spårning", [("1", True), ("ja", True), ("0", False), ("", False)])
 def test_debug_med_miljovariabeln(capsys, internt_fel, monkeypatch, värde, spårning):
     monkeypatch.setenv(cli.DEBUGVARIABEL, värde)
-    kod, _, fel = kör_cli(capsys, "historik")
+    kod, _, fel = kör_i_processen(capsys, "historik")
     assert kod == 3 and fel.endswith(INTERNT)
     assert ("Traceback" in fel) is spårning
 
@@ -152,7 +144,7 @@ def test_debug_visar_ingen_felsparning_for_anvandarfel(capsys, monkeypatch):
         raise KommunrapportFel("kommunrapport.toml: 'ut' saknas")
 
     monkeypatch.setattr(kommunrapport.settings, "läs_konfiguration", fel_i_konfig)
-    assert kör_cli(capsys, "--debug", "historik") == (2, "", "fel: kommunrapport.toml: 'ut' saknas\n")
+    assert kör_i_processen(capsys, "--debug", "historik") == (2, "", "fel: kommunrapport.toml: 'ut' saknas\n")
 
 
 # ---------------------------------------------------------------- kör's log
@@ -179,7 +171,7 @@ def test_kor_skriver_felsparningen_for_ett_internt_fel_i_loggen(tmp_path, capsys
 
     monkeypatch.setattr(api, "skriv_ekonomirapport", trasig)
     monkeypatch.delenv(cli.DEBUGVARIABEL, raising=False)
-    kod, ut, fel = kör_cli(capsys, "kör", "--config", str(miljö(tmp_path)))
+    kod, ut, fel = kör_i_processen(capsys, "kör", "--config", str(miljö(tmp_path)))
     assert kod == 3 and ut == ""
     assert "Traceback" not in fel and fel.endswith(INTERNT)  # the terminal: one line (plus the log's steps)
     text = logg(tmp_path)
@@ -215,7 +207,7 @@ def test_kor_loggar_ett_internt_fel_redan_nar_exporten_lases(tmp_path, capsys, m
 
     monkeypatch.setattr(ledger, "läs_ekonomi", trasig)
     monkeypatch.delenv(cli.DEBUGVARIABEL, raising=False)
-    kod, _, fel = kör_cli(capsys, "kör", "--config", str(miljö(tmp_path)))
+    kod, _, fel = kör_i_processen(capsys, "kör", "--config", str(miljö(tmp_path)))
     assert kod == 3 and "Traceback" not in fel
     text = logg(tmp_path)
     assert re.search(r"ERROR internt fel: RuntimeError: läsaren gick sönder\nTraceback \(most recent call last\):\n"

@@ -20,7 +20,8 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from kommunrapport import cli, history, runner
+from conftest import kör_i_processen
+from kommunrapport import history, runner
 from kommunrapport.errors import KonfigurationsFel
 from kommunrapport.render import markdown
 from kommunrapport.render.markdown import rendera
@@ -32,15 +33,6 @@ NBSP = "\u00a0"
 INDATA = {"ekonomi.csv", "verksamheter.csv", "kommunrapport.toml"}
 
 
-def kör_cli(capsys, *args: str) -> tuple[int, str, str]:
-    """Run the command line in-process: (exit code, stdout, stderr)."""
-    try:
-        cli.main([str(a) for a in args])
-        kod = 0
-    except SystemExit as exc:
-        kod = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    ut = capsys.readouterr()
-    return kod, ut.out, ut.err
 
 
 def kommun(tmp_path: Path, ut: str | Path = "ut") -> Path:
@@ -54,7 +46,7 @@ def kommun(tmp_path: Path, ut: str | Path = "ut") -> Path:
 
 
 def ekonomi(capsys, tmp_path: Path, ut: Path, *extra: str) -> tuple[int, str, str]:
-    return kör_cli(capsys, "ekonomi", "--month", "feb", "--data", tmp_path / "ekonomi.csv", "--mappning",
+    return kör_i_processen(capsys, "ekonomi", "--month", "feb", "--data", tmp_path / "ekonomi.csv", "--mappning",
                    tmp_path / "verksamheter.csv", "--out", ut, *extra)
 
 
@@ -98,11 +90,11 @@ def test_out_som_ar_en_fil(capsys, tmp_path):
 def test_ut_i_konfigurationen_ar_en_fil(capsys, tmp_path):
     konfig = kommun(tmp_path)
     (tmp_path / "ut").write_text("x")
-    kod, _, fel = kör_cli(capsys, "kör", "--config", konfig)
+    kod, _, fel = kör_i_processen(capsys, "kör", "--config", konfig)
     assert (kod, fel) == (2, f"fel: {tmp_path / 'ut'} är en fil, inte en mapp; ange en mapp som ut i "
                              "konfigurationen (eller med KOMMUNRAPPORT_UT)\n")
     konfig.write_text(konfig.read_text(encoding="utf-8").replace('ut = "ut"', 'ut = "ut/perioder"'), encoding="utf-8")
-    kod, _, fel = kör_cli(capsys, "kör", "--config", konfig)
+    kod, _, fel = kör_i_processen(capsys, "kör", "--config", konfig)
     assert (kod, fel) == (2, f"fel: kan inte skriva mappen {tmp_path / 'ut' / 'perioder'}: en del av sökvägen är en "
                              "fil, inte en mapp; ange en mapp\n")
     assert (tmp_path / "ut").read_text() == "x"
@@ -161,7 +153,7 @@ def test_kor_i_en_skrivskyddad_mapp_simulerad(capsys, tmp_path, monkeypatch):
         raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(tmp_path / "ut" / "x"))
 
     monkeypatch.setattr(tempfile, "mkstemp", nekad)
-    kod, _, fel = kör_cli(capsys, "kör", "--config", konfig)
+    kod, _, fel = kör_i_processen(capsys, "kör", "--config", konfig)
     assert (kod, fel) == (2, f"fel: kan inte skriva i {tmp_path / 'ut'}: behörighet saknas (mappen eller filen är "
                              "skrivskyddad, eller öppen i ett annat program); ge användaren skrivrätt, stäng filen "
                              "eller ange en annan mapp\n")
@@ -173,7 +165,7 @@ def test_kor_med_full_disk_simulerad_skriver_ingen_period_och_ingen_historik(cap
 
     konfig = kommun(tmp_path)
     monkeypatch.setattr(annex, "skriv_vyer", lambda *a: _full_disk())
-    kod, _, fel = kör_cli(capsys, "kör", "--config", konfig, "--quiet")
+    kod, _, fel = kör_i_processen(capsys, "kör", "--config", konfig, "--quiet")
     ut = tmp_path / "ut"
     assert kod == 2
     assert fel.startswith(f"fel: kan inte skriva i {ut}{os.sep}.2025-02-")
@@ -208,7 +200,7 @@ def test_skrivskyddad_disk(capsys, tmp_path, tmpfs):
     kod, _, fel = ekonomi(capsys, tmp_path, mnt / "ut")
     assert (kod, fel) == (2, f"fel: kan inte skriva i {mnt}: filsystemet är skrivskyddat; ange en mapp som går att "
                              "skriva i\n")
-    kod, _, fel = kör_cli(capsys, "kör", "--config", konfig)
+    kod, _, fel = kör_i_processen(capsys, "kör", "--config", konfig)
     assert (kod, fel) == (2, f"fel: kan inte skriva mappen {mnt / 'ut'}: filsystemet är skrivskyddat; ange en mapp "
                              "som går att skriva i\n")
 
@@ -225,7 +217,7 @@ def test_full_disk(capsys, tmp_path, tmpfs):
 def test_kor_pa_full_disk(capsys, tmp_path, tmpfs):
     mnt = tmpfs("full", "64k")
     konfig = kommun(tmp_path, mnt)
-    kod, _, fel = kör_cli(capsys, "kör", "--config", konfig, "--quiet")
+    kod, _, fel = kör_i_processen(capsys, "kör", "--config", konfig, "--quiet")
     assert kod == 2 and fel.endswith(": disken är full; frigör utrymme och kör igen\n"), fel
     assert "internt fel" not in fel
     assert {p.name for p in mnt.iterdir()} <= {".kommunrapport.lock", "kommunrapport.log", history.FILNAMN}
@@ -372,7 +364,7 @@ def test_logg_och_las_foljer_inga_lankar(capsys, tmp_path, namn, vad, finns):
     if finns:
         mål.write_text("rör inte\n")
     _länk(ut / namn, mål)
-    kod, _, fel = kör_cli(capsys, "kör", "--config", konfig, "--quiet")
+    kod, _, fel = kör_i_processen(capsys, "kör", "--config", konfig, "--quiet")
     assert (kod, fel) == (2, f"fel: {vad} {ut / namn} är en symbolisk länk (till {mål}); kommunrapport skriver inte "
                              "genom en länk: ta bort länken (filen skapas på nytt) och kör igen\n")
     assert (mål.read_text() == "rör inte\n") if finns else not mål.exists()
@@ -389,6 +381,6 @@ def test_en_lank_som_dyker_upp_efter_kontrollen_foljs_inte_heller(capsys, tmp_pa
     mål.write_text("rör inte\n")
     _länk(ut / "kommunrapport.log", mål)
     monkeypatch.setattr(runner, "_inte_länk", lambda sökväg, vad: None)
-    kod, _, fel = kör_cli(capsys, "kör", "--config", konfig, "--quiet")
+    kod, _, fel = kör_i_processen(capsys, "kör", "--config", konfig, "--quiet")
     assert kod == 2 and fel.startswith(f"fel: loggfilen {ut / 'kommunrapport.log'} är en symbolisk länk")
     assert mål.read_text() == "rör inte\n"

@@ -13,21 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from kommunrapport import cli
+from conftest import kör_i_processen
 
 ROOT = Path(__file__).resolve().parents[1]
 EKONOMI = ROOT / "examples" / "ekonomi"
 NBSP = "\u00a0"
 
 
-def kör_cli(capsys, *args) -> tuple[int, str, str]:
-    try:
-        cli.main([str(a) for a in args])
-        kod = 0
-    except SystemExit as exc:
-        kod = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    ut = capsys.readouterr()
-    return kod, ut.out, ut.err
 
 
 def exportrader() -> list[list[str]]:
@@ -70,7 +62,7 @@ def test_validera_listar_alla_koder_som_saknas_med_namn_och_belopp(capsys, tmp_p
     rader = byt_kod(byt_kod(exportrader(), "1000", "9999"), "5200", "5300")
     export = skriv_export(tmp_path / "export.csv", rader)
     mappning = shutil.copy(EKONOMI / "verksamheter.csv", tmp_path / "verksamheter.csv")
-    kod, ut, fel = kör_cli(capsys, "validera", export, "--mappning", mappning)
+    kod, ut, fel = kör_i_processen(capsys, "validera", export, "--mappning", mappning)
     assert kod == 2
     assert ut.splitlines()[-3:] == [
         f"  verksamheter som saknas i {mappning} (kod, namn, rader, utfall):",
@@ -87,9 +79,9 @@ def test_validera_utan_namnkolumn_och_med_kostnad_negativ(capsys, tmp_path):
     namn = rader[0].index("Verksamhetsnamn")
     export = skriv_export(tmp_path / "export.csv", [r[:namn] + r[namn + 1:] for r in rader])
     mappning = shutil.copy(EKONOMI / "verksamheter.csv", tmp_path / "verksamheter.csv")
-    kod, ut, _ = kör_cli(capsys, "validera", export, "--mappning", mappning)
+    kod, ut, _ = kör_i_processen(capsys, "validera", export, "--mappning", mappning)
     assert kod == 2 and ut.splitlines()[-1] == "    '9999': 96 rader, utfall 2024 2,5 mnkr, 2025 0,2 mnkr"
-    kod, ut, _ = kör_cli(capsys, "validera", export, "--mappning", mappning, "--tecken", "kostnad-negativ")
+    kod, ut, _ = kör_i_processen(capsys, "validera", export, "--mappning", mappning, "--tecken", "kostnad-negativ")
     assert ut.splitlines()[-1] == "    '9999': 96 rader, utfall 2024 2,5 mnkr, 2025 0,2 mnkr"  # the export's own sign
 
 
@@ -98,13 +90,13 @@ def test_validera_en_kod_som_passar_flera_rader(capsys, tmp_path):
     mappning = tmp_path / "verksamheter.csv"
     text = (EKONOMI / "verksamheter.csv").read_text(encoding="utf-8")
     mappning.write_text(text + "x;X;;99*\ny;Y;;9*\n", encoding="utf-8")
-    kod, ut, fel = kör_cli(capsys, "validera", export, "--mappning", mappning)
+    kod, ut, fel = kör_i_processen(capsys, "validera", export, "--mappning", mappning)
     assert kod == 2 and "saknas i" not in ut
     assert fel == f"fel: {export}, rad 2, kolumn 'Verksamhet': verksamheten '9999' passar flera rader i {mappning}: x, y\n"
 
 
 def test_validera_allt_finns(capsys, tmp_path):
-    kod, ut, fel = kör_cli(capsys, "validera", EKONOMI / "ekonomi_2024_2025.csv", "--mappning",
+    kod, ut, fel = kör_i_processen(capsys, "validera", EKONOMI / "ekonomi_2024_2025.csv", "--mappning",
                            EKONOMI / "verksamheter.csv")
     assert (kod, fel) == (0, "")
     assert f"  alla verksamheter finns i {EKONOMI / 'verksamheter.csv'} (9 rapportrader)" in ut.splitlines()
@@ -130,15 +122,15 @@ FRÅN_EXEMPLET = """\ufeffid;rubrik;förälder;koder
 def test_init_fran_export_ger_en_mappning_som_forsta_korningen_klarar(capsys, tmp_path):
     kit = tmp_path / "kommun"
     export = EKONOMI / "ekonomi_2024_2025.xlsx"
-    kod, _, fel = kör_cli(capsys, "init", kit, "--namnd", "Äldrenämnden", "--fran-export", export)
+    kod, _, fel = kör_i_processen(capsys, "init", kit, "--namnd", "Äldrenämnden", "--fran-export", export)
     assert kod == 0, fel
     assert (kit / "verksamheter.csv").read_bytes().decode("utf-8") == FRÅN_EXEMPLET
     assert f"skrev {kit / 'verksamheter.csv'}" in fel.splitlines()
     assert fel.splitlines()[-1].startswith(f"verksamheter.csv har en rad per verksamhet i {export}: ")
-    kod, ut, _ = kör_cli(capsys, "validera", export, "--mappning", kit / "verksamheter.csv")
+    kod, ut, _ = kör_i_processen(capsys, "validera", export, "--mappning", kit / "verksamheter.csv")
     assert kod == 0 and f"  alla verksamheter finns i {kit / 'verksamheter.csv'} (11 rapportrader)" in ut.splitlines()
     shutil.copy(export, kit / "export" / "ekonomi_2025.xlsx")
-    kod, _, fel = kör_cli(capsys, "kör", "--config", kit / "kommunrapport.toml", "--quiet")
+    kod, _, fel = kör_i_processen(capsys, "kör", "--config", kit / "kommunrapport.toml", "--quiet")
     assert (kod, fel) == (0, "")
     md = (kit / "ut" / "2025-02" / "ekonomirapport_2025-02.md").read_text(encoding="utf-8")
     assert "| Handläggare myndighet |" in md
@@ -156,7 +148,7 @@ def test_init_fran_export_samma_namn_far_koden_i_rubriken(capsys, tmp_path):
         if r[kol] == "1000":
             r[namn] = ""
     export = skriv_export(tmp_path / "export.csv", rader)
-    kod, _, fel = kör_cli(capsys, "init", tmp_path / "kit", "--fran-export", export)
+    kod, _, fel = kör_i_processen(capsys, "init", tmp_path / "kit", "--fran-export", export)
     assert kod == 0, fel
     text = (tmp_path / "kit" / "verksamheter.csv").read_text(encoding="utf-8-sig").splitlines()
     assert text[1:4] == ["1000;1000;;1000", "2100;2100 Hemtjänst;;2100", "2110;2110 Hemtjänst;;2110"]
@@ -164,7 +156,7 @@ def test_init_fran_export_samma_namn_far_koden_i_rubriken(capsys, tmp_path):
 
 def test_init_fran_export_med_blad(capsys, tmp_path):
     export = EKONOMI / "ekonomi_2024_2025.xlsx"
-    kod, _, fel = kör_cli(capsys, "init", tmp_path / "kit", "--fran-export", export, "--blad", "finns_inte")
+    kod, _, fel = kör_i_processen(capsys, "init", tmp_path / "kit", "--fran-export", export, "--blad", "finns_inte")
     assert kod == 2 and fel.startswith("fel: ") and "finns_inte" in fel
     assert not (tmp_path / "kit").exists()
 
@@ -172,21 +164,21 @@ def test_init_fran_export_med_blad(capsys, tmp_path):
 def test_init_fran_en_export_som_inte_gar_att_lasa_skriver_ingenting(capsys, tmp_path):
     export = tmp_path / "export.csv"
     export.write_text("a;b\n1;2\n", encoding="utf-8")
-    kod, _, fel = kör_cli(capsys, "init", tmp_path / "kit", "--fran-export", export)
+    kod, _, fel = kör_i_processen(capsys, "init", tmp_path / "kit", "--fran-export", export)
     assert kod == 2 and fel.startswith(f"fel: {export}") and "internt fel" not in fel
     assert not (tmp_path / "kit").exists()
 
 
 def test_init_i_en_fil_eller_en_mapp_utan_skrivratt(capsys, tmp_path, monkeypatch):
     (tmp_path / "fil").write_text("x")
-    kod, _, fel = kör_cli(capsys, "init", tmp_path / "fil")
+    kod, _, fel = kör_i_processen(capsys, "init", tmp_path / "fil")
     assert (kod, fel) == (2, f"fel: {tmp_path / 'fil'} är en fil, inte en mapp; ange en mapp att skriva startfilerna i\n")
 
     def nekad(self, data):
         raise PermissionError(13, "Permission denied", str(self))
 
     monkeypatch.setattr(Path, "write_bytes", nekad)
-    kod, _, fel = kör_cli(capsys, "init", tmp_path / "kit")
+    kod, _, fel = kör_i_processen(capsys, "init", tmp_path / "kit")
     assert kod == 2
     assert fel.startswith(f"fel: kan inte skriva i {tmp_path / 'kit'}: behörighet saknas")
 
@@ -194,19 +186,19 @@ def test_init_i_en_fil_eller_en_mapp_utan_skrivratt(capsys, tmp_path, monkeypatc
 def test_init_konfigurationen_foljer_exporten_och_namnet_ar_giltig_toml(capsys, tmp_path):
     import tomllib
 
-    kod, _, fel = kör_cli(capsys, "init", tmp_path / "kit", "--namnd", 'Nämnden "Vård" \\ omsorg\nrad två',
+    kod, _, fel = kör_i_processen(capsys, "init", tmp_path / "kit", "--namnd", 'Nämnden "Vård" \\ omsorg\nrad två',
                           "--fran-export", EKONOMI / "ekonomi_2024_2025.xlsx", "--blad", "Utfall")
     assert kod == 0, fel
     konf = tomllib.loads((tmp_path / "kit" / "kommunrapport.toml").read_text(encoding="utf-8"))
     assert konf["namnd"] == 'Nämnden "Vård" \\ omsorg\nrad två'
     assert (konf["ekonomi"]["data"], konf["ekonomi"]["blad"]) == ("export/ekonomi_*.xlsx", "Utfall")
-    kod, _, _ = kör_cli(capsys, "init", tmp_path / "kit2", "--fran-export", EKONOMI / "ekonomi_2024_2025.csv")
+    kod, _, _ = kör_i_processen(capsys, "init", tmp_path / "kit2", "--fran-export", EKONOMI / "ekonomi_2024_2025.csv")
     konf = tomllib.loads((tmp_path / "kit2" / "kommunrapport.toml").read_text(encoding="utf-8"))
     assert konf["ekonomi"]["data"] == "export/ekonomi_*.csv" and "blad" not in konf["ekonomi"]
 
 
 @pytest.mark.parametrize("flagga", ["--fran-export", "--från-export"])
 def test_init_flaggan_har_bada_stavningarna(capsys, tmp_path, flagga):
-    kod, _, _ = kör_cli(capsys, "init", tmp_path / "kit", flagga, EKONOMI / "ekonomi_2024_2025.csv")
+    kod, _, _ = kör_i_processen(capsys, "init", tmp_path / "kit", flagga, EKONOMI / "ekonomi_2024_2025.csv")
     assert kod == 0
     assert (tmp_path / "kit" / "verksamheter.csv").read_bytes().decode("utf-8") == FRÅN_EXEMPLET

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from conftest import kör_i_processen
 from kommunrapport import cli, history, runner
 from kommunrapport.formatting import avrunda
 
@@ -163,14 +164,6 @@ def test_en_aldre_versions_gamla_mapp_aterstalls(tmp_path):
 # ---------------------------------------------------------------- the history database
 
 
-def kör_cli(capsys, *args: str) -> tuple[int, str, str]:
-    try:
-        cli.main(list(args))
-        kod = 0
-    except SystemExit as exc:
-        kod = exc.code if isinstance(exc.code, int) else 1
-    ut = capsys.readouterr()
-    return kod, ut.out, ut.err
 
 
 def _med_tre_perioder(tmp_path: Path) -> Path:
@@ -186,13 +179,13 @@ def test_en_trasig_historik_namns_och_repareras(tmp_path, capsys):
     db = tmp_path / "ut" / history.FILNAMN
     hel = db.read_bytes()
     db.write_bytes(hel[:len(hel) // 2])  # truncated: half the bytes
-    kod, _, fel = kör_cli(capsys, "kör", "--config", str(konfig), "--force")
+    kod, _, fel = kör_i_processen(capsys, "kör", "--config", str(konfig), "--force")
     assert kod == 2
     assert f"\nfel: {db}: historikdatabasen är trasig (" in fel
     assert "kör 'kommunrapport historik --reparera --config …'" in fel and "internt fel" not in fel
-    kod, _, fel = kör_cli(capsys, "historik", "--config", str(konfig))
+    kod, _, fel = kör_i_processen(capsys, "historik", "--config", str(konfig))
     assert kod == 2 and "--reparera" in fel
-    kod, ut, fel = kör_cli(capsys, "historik", "--config", str(konfig), "--reparera")
+    kod, ut, fel = kör_i_processen(capsys, "historik", "--config", str(konfig), "--reparera")
     assert kod == 0, fel
     trasiga = list((tmp_path / "ut").glob("historik.sqlite.trasig-*"))
     assert len(trasiga) == 1 and trasiga[0].read_bytes() == hel[:len(hel) // 2]  # the broken file is kept as it was
@@ -205,7 +198,7 @@ def test_en_trasig_historik_namns_och_repareras(tmp_path, capsys):
     assert [avrunda(v / 1e6, 1) for v in kvar.to_numpy()] == [5.5, 3.8, 13.3] and list(kvar.index) == [
         "2024-08", "2025-01", "2025-02"]
     assert avrunda(history.prognoser(db, 2025).loc["total", 2] / 1e6, 1) == 10.0
-    kod, ut, _ = kör_cli(capsys, "historik", "--config", str(konfig), "--reparera")
+    kod, ut, _ = kör_i_processen(capsys, "historik", "--config", str(konfig), "--reparera")
     assert kod == 0 and ut.strip() == f"{db} är hel; inget att reparera"
     assert runner.kör(konfig, månad=2, år=2025, tvinga=True, tyst=True).period == PERIOD
 
@@ -225,10 +218,10 @@ def test_skrap_i_stallet_for_en_databas(tmp_path, capsys):
     (tmp_path / "ut").mkdir()
     db = tmp_path / "ut" / history.FILNAMN
     db.write_bytes(b"inte en databas " * 200)
-    kod, _, fel = kör_cli(capsys, "kör", "--config", str(konfig))
+    kod, _, fel = kör_i_processen(capsys, "kör", "--config", str(konfig))
     assert kod == 2 and f"{db}: historikdatabasen är trasig (file is not a database)" in fel
     assert not (tmp_path / "ut" / PERIOD).exists()
-    kod, ut, _ = kör_cli(capsys, "historik", "--config", str(konfig), "--reparera")
+    kod, ut, _ = kör_i_processen(capsys, "historik", "--config", str(konfig), "--reparera")
     assert kod == 0 and "0 rader i period" in ut
     assert runner.kör(konfig, tyst=True).period == PERIOD
 
@@ -237,10 +230,10 @@ def test_en_mapp_dar_historiken_ska_vara(tmp_path, capsys):
     konfig = miljö(tmp_path)
     db = tmp_path / "ut" / history.FILNAMN
     (db / "något").mkdir(parents=True)
-    kod, _, fel = kör_cli(capsys, "kör", "--config", str(konfig))
+    kod, _, fel = kör_i_processen(capsys, "kör", "--config", str(konfig))
     assert kod == 2
     assert f"\nfel: {db}: är en mapp, inte historikdatabasen; flytta eller byt namn på mappen" in fel
-    kod, ut, _ = kör_cli(capsys, "historik", "--config", str(konfig), "--reparera")
+    kod, ut, _ = kör_i_processen(capsys, "historik", "--config", str(konfig), "--reparera")
     assert kod == 0
     trasig = next((tmp_path / "ut").glob("historik.sqlite.trasig-*"))
     assert (trasig / "något").is_dir()  # the folder is kept, moved aside
@@ -265,5 +258,5 @@ def test_schemaversion(tmp_path, capsys):
     with sqlite3.connect(db) as con:
         con.execute("PRAGMA user_version = 3")
     con.close()
-    kod, _, fel = kör_cli(capsys, "historik", "--config", str(konfig))
+    kod, _, fel = kör_i_processen(capsys, "historik", "--config", str(konfig))
     assert kod == 2 and "historiken är skriven av en nyare version av kommunrapport (schema 3" in fel

@@ -13,7 +13,8 @@ import pandas as pd
 import pytest
 from docx import Document
 
-from kommunrapport import cli, history, runner, settings
+from conftest import kör_i_processen
+from kommunrapport import history, runner, settings
 from kommunrapport.calc import closing
 from kommunrapport.errors import KommunrapportFel
 from kommunrapport.formatting import avrunda
@@ -63,14 +64,6 @@ serier = ["volymer.csv"]
     return konfig
 
 
-def kör_cli(capsys, *args: str) -> tuple[int, str, str]:
-    try:
-        cli.main(list(args))
-        kod = 0
-    except SystemExit as exc:
-        kod = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    ut = capsys.readouterr()
-    return kod, ut.out, ut.err
 
 
 def ledger(df: pd.DataFrame, tmp_path: Path):
@@ -153,12 +146,12 @@ def test_kor_valjer_senaste_stangda_manaden_inte_den_med_en_tidig_bokning(tmp_pa
     log = (tmp_path / "ut" / "kommunrapport.log").read_text(encoding="utf-8")
     assert "mars 2025 är preliminär: bara 2\u00a0% av huvudbokens 59 rader" in log
     assert "rapporterar februari 2025" in log
-    kod, _, fel = kör_cli(capsys, "kör", "--config", str(konfig), "--month", "2025-03")
+    kod, _, fel = kör_i_processen(capsys, "kör", "--config", str(konfig), "--month", "2025-03")
     assert kod == 4
     assert "\ninget att göra: mars 2025 är preliminär: bara 2\u00a0% av huvudbokens 59 rader" in fel
     assert "kör publicerar bara stängda månader" in fel
     assert not (tmp_path / "ut" / "2025-03").exists()
-    kod, _, fel = kör_cli(capsys, "kör", "--config", str(konfig))  # feb exists; march is still preliminary
+    kod, _, fel = kör_i_processen(capsys, "kör", "--config", str(konfig))  # feb exists; march is still preliminary
     assert kod == 4 and "2025-02 finns redan" in fel and "mars 2025 är preliminär" in fel
 
 
@@ -187,7 +180,7 @@ def test_kor_bara_volymer_foljer_regeln(tmp_path):
 
 def test_ekonomi_vagrar_en_preliminar_manad_utan_flaggan(tmp_path, capsys):
     konfig = miljö(tmp_path, tidig_bokning(läs_csv()))
-    kod, _, fel = kör_cli(capsys, "ekonomi", "--month", "mar", "--config", str(konfig), "--out", str(tmp_path / "r"))
+    kod, _, fel = kör_i_processen(capsys, "ekonomi", "--month", "mar", "--config", str(konfig), "--out", str(tmp_path / "r"))
     assert kod == 2
     assert fel.startswith("fel: mars 2025 är preliminär: bara 2\u00a0% av huvudbokens 59 rader")
     assert fel.rstrip().endswith("ange --preliminar för att ändå göra rapporten (den märks då Preliminär)")
@@ -197,7 +190,7 @@ def test_ekonomi_vagrar_en_preliminar_manad_utan_flaggan(tmp_path, capsys):
 def test_ekonomi_med_preliminar_sager_preliminar_overallt(tmp_path, capsys):
     konfig = miljö(tmp_path, tidig_bokning(läs_csv()))
     ut = tmp_path / "r"
-    kod, stdout, fel = kör_cli(capsys, "ekonomi", "--month", "mar", "--config", str(konfig), "--out", str(ut),
+    kod, stdout, fel = kör_i_processen(capsys, "ekonomi", "--month", "mar", "--config", str(konfig), "--out", str(ut),
                                "--preliminar", "--json")
     assert kod == 0, fel
     doc = json.loads(stdout)
@@ -224,7 +217,7 @@ def test_ekonomi_med_preliminar_sager_preliminar_overallt(tmp_path, capsys):
 
 def test_ekonomi_stangd_manad_ar_som_forut(tmp_path, capsys):
     konfig = miljö(tmp_path)
-    kod, stdout, fel = kör_cli(capsys, "ekonomi", "--month", "feb", "--config", str(konfig), "--out",
+    kod, stdout, fel = kör_i_processen(capsys, "ekonomi", "--month", "feb", "--config", str(konfig), "--out",
                                str(tmp_path / "r"), "--json")
     assert kod == 0, fel
     doc = json.loads(stdout)
@@ -236,13 +229,13 @@ def test_ekonomi_stangd_manad_ar_som_forut(tmp_path, capsys):
 def test_ekonomi_och_volymer_foljer_stangningsdagen(tmp_path, capsys, monkeypatch):
     konfig = miljö(tmp_path, kor="[kor]\nstangd_efter_dag = 12\n")
     monkeypatch.setattr(settings, "idag", lambda: date(2025, 3, 5))
-    kod, _, fel = kör_cli(capsys, "ekonomi", "--month", "feb", "--config", str(konfig), "--out", str(tmp_path / "e"))
+    kod, _, fel = kör_i_processen(capsys, "ekonomi", "--month", "feb", "--config", str(konfig), "--out", str(tmp_path / "e"))
     assert kod == 2
     assert fel.startswith("fel: februari 2025 är preliminär: februari 2025 räknas som stängd först den 12 mars 2025 "
                           "([kor] stangd_efter_dag = 12); i dag är det 2025-03-05; ange --preliminar")
-    kod, _, fel = kör_cli(capsys, "volymer", "--month", "feb", "--config", str(konfig), "--out", str(tmp_path / "v"))
+    kod, _, fel = kör_i_processen(capsys, "volymer", "--month", "feb", "--config", str(konfig), "--out", str(tmp_path / "v"))
     assert kod == 2 and "räknas som stängd först den 12 mars 2025" in fel and "--preliminar" in fel
-    kod, stdout, fel = kör_cli(capsys, "volymer", "--month", "feb", "--config", str(konfig), "--out",
+    kod, stdout, fel = kör_i_processen(capsys, "volymer", "--month", "feb", "--config", str(konfig), "--out",
                                str(tmp_path / "v"), "--preliminar", "--json")
     assert kod == 0, fel
     assert json.loads(stdout)["preliminär"] is True
@@ -255,14 +248,14 @@ def test_ekonomi_och_volymer_foljer_stangningsdagen(tmp_path, capsys, monkeypatc
     word = [p.text for p in Document(tmp_path / "v" / "volymrapport_2025-02.docx").paragraphs if p.text]
     assert word[0] == "Preliminära volymer t.o.m. februari 2025" and word[2].startswith("Preliminär: februari 2025")
     monkeypatch.setattr(settings, "idag", lambda: date(2025, 3, 12))
-    kod, _, fel = kör_cli(capsys, "ekonomi", "--month", "feb", "--config", str(konfig), "--out", str(tmp_path / "e"))
+    kod, _, fel = kör_i_processen(capsys, "ekonomi", "--month", "feb", "--config", str(konfig), "--out", str(tmp_path / "e"))
     assert kod == 0, fel
 
 
 def test_preliminar_fran_miljon(tmp_path, capsys, monkeypatch):
     konfig = miljö(tmp_path, tidig_bokning(läs_csv()))
     monkeypatch.setenv("KOMMUNRAPPORT_PRELIMINAR", "1")
-    kod, _, fel = kör_cli(capsys, "ekonomi", "--month", "mar", "--config", str(konfig), "--out", str(tmp_path / "r"))
+    kod, _, fel = kör_i_processen(capsys, "ekonomi", "--month", "mar", "--config", str(konfig), "--out", str(tmp_path / "r"))
     assert kod == 0, fel
     assert (tmp_path / "r" / "ekonomirapport_2025-03.md").read_text(encoding="utf-8").startswith("# Preliminär")
 
@@ -274,7 +267,7 @@ def test_standardaret_med_nasta_ars_budget_inlast(tmp_path, capsys):
     nästa["Utfall"] = 0.0
     nästa = tidig_bokning(nästa, månad=1, år=2026)  # and an early January posting, in December
     konfig = miljö(tmp_path, pd.concat([df, nästa], ignore_index=True))
-    kod, stdout, fel = kör_cli(capsys, "ekonomi", "--month", "feb", "--config", str(konfig), "--out",
+    kod, stdout, fel = kör_i_processen(capsys, "ekonomi", "--month", "feb", "--config", str(konfig), "--out",
                                str(tmp_path / "r"), "--json")
     assert kod == 0, fel
     doc = json.loads(stdout)
@@ -307,7 +300,7 @@ def test_ett_andrat_underlag_gor_om_perioden_och_sparar_den_tidigare(tmp_path, c
     df = tidig_bokning(läs_csv())
     df.loc[df["År"] == 2025, "Prognos"] *= 1.01
     skriv_csv(df, tmp_path / "ekonomi.csv")
-    kod, _, fel = kör_cli(capsys, "kör", "--config", str(konfig))
+    kod, _, fel = kör_i_processen(capsys, "kör", "--config", str(konfig))
     assert kod == 4 and "underlaget för perioden är oförändrat" in fel
 
     # A late correction in February: 2 mnkr more cost on one line.

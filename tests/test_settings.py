@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kommunrapport import cli
+from conftest import kör_i_processen
 from kommunrapport.errors import KonfigurationsFel
 from kommunrapport.input.headers import Tecken, Värden
 from kommunrapport.settings import lös_inställningar
@@ -80,24 +80,16 @@ def test_saknad_flagga_utan_fil_säger_vad_som_behövs(tmp_path):
     assert str(e.value) == "ange --mappning, eller en konfigurationsfil med --config"
 
 
-def kör(capsys, *args: str) -> tuple[int, str, str]:
-    kod = 0
-    try:
-        cli.main([str(a) for a in args])
-    except SystemExit as exc:
-        kod = exc.code
-    fångat = capsys.readouterr()
-    return kod, fångat.out, fångat.err
 
 
 def test_ks_tar_tecken_och_json(tmp_path, capsys, monkeypatch):
     """ks takes the common flags: --tecken turns the export's sign, --json prints the tables."""
     monkeypatch.chdir(tmp_path)
     args = ("ks", "--month", "2024-08", "--config", EXEMPEL / "kommunrapport.toml", "--json")
-    kod, ut, fel = kör(capsys, *args, "--out", tmp_path / "a")
+    kod, ut, fel = kör_i_processen(capsys, *args, "--out", tmp_path / "a")
     assert kod == 0, fel
     vanlig = json.loads(ut)
-    kod, ut, fel = kör(capsys, *args, "--out", tmp_path / "b", "--tecken", "kostnad-negativ", "--namnd", "KS-test")
+    kod, ut, fel = kör_i_processen(capsys, *args, "--out", tmp_path / "b", "--tecken", "kostnad-negativ", "--namnd", "KS-test")
     assert kod == 0, fel
     vänd = json.loads(ut)
     assert vänd["nämnd"] == "KS-test" and vanlig["period"] == "jan–aug"
@@ -111,7 +103,7 @@ def test_ks_tar_tecken_och_json(tmp_path, capsys, monkeypatch):
 def test_volymer_tar_kommentarer_och_namnd(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "k.md").write_text("## Hemtjänst\n\nFler beviljade timmar i februari.\n", encoding="utf-8")
-    kod, _, fel = kör(capsys, "volymer", "--month", "feb", "--hemtjanst", EXEMPEL / "volymer" / "hemtjanst.csv",
+    kod, _, fel = kör_i_processen(capsys, "volymer", "--month", "feb", "--hemtjanst", EXEMPEL / "volymer" / "hemtjanst.csv",
                       "--kommentarer", "k.md", "--namnd", "Socialnämnden", "--out", "ut")
     assert kod == 0, fel
     md = (tmp_path / "ut" / "volymrapport_2025-02.md").read_text(encoding="utf-8")
@@ -119,7 +111,7 @@ def test_volymer_tar_kommentarer_och_namnd(tmp_path, capsys, monkeypatch):
 
 
 def test_ekonomi_fel_tecken_på_kommandoraden(tmp_path, capsys):
-    kod, _, fel = kör(capsys, "ekonomi", "--month", "feb", "--config", EXEMPEL / "kommunrapport.toml",
+    kod, _, fel = kör_i_processen(capsys, "ekonomi", "--month", "feb", "--config", EXEMPEL / "kommunrapport.toml",
                       "--tecken", "plus", "--out", tmp_path / "ut")
     assert kod == 2
     assert fel == "fel: --tecken ska vara en av 'kostnad-positiv' eller 'kostnad-negativ', inte 'plus'\n"
