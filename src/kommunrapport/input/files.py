@@ -22,7 +22,7 @@ import pandas as pd
 
 from ..errors import IndataFel, IngenRubrikrad, Plats
 from .headers import normalisera_rubrik
-from .xlsx_xml import LUCKA_KOLUMNER, bladets_dataområde, början_av_bladet, granska_bladets_xml
+from .xlsx_xml import LUCKA_KOLUMNER, bladets_dataområde, början_av_bladet, granska_bladets_xml, kolumnbokstav
 
 EXCEL_SUFFIX = {".xlsx", ".xlsm", ".xls", ".ods"}
 CSV_SUFFIX = {".csv", ".txt", ".tsv"}
@@ -82,16 +82,6 @@ class Tabell:
         namn = self.originalrubriker.get(kolumn, kolumn)
         bokstav = self.kolumnbokstäver.get(kolumn)
         return f"{bokstav} ({namn})" if bokstav else f"'{namn}'"
-
-
-def kolumnbokstav(index: int) -> str:
-    """0 → 'A', 25 → 'Z', 26 → 'AA'."""
-    s = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        s = chr(65 + rest) + s
-    return s
 
 
 def läs_tabell(

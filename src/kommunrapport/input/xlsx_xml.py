@@ -165,7 +165,8 @@ def kolumnindex(bokstäver: str | bytes) -> int:
     return n - 1
 
 
-def _kolumnbokstav(index: int) -> str:
+def kolumnbokstav(index: int) -> str:
+    """0 → 'A', 25 → 'Z', 26 → 'AA'."""
     s = ""
     index += 1
     while index:
@@ -309,7 +310,7 @@ def bladets_dataområde(path: Path, blad: str, rubrikrad: int, sista_rubrikkolum
             if max(kolumner) <= sista_kol and max(rad_min) <= sista_rad:
                 return None  # only <dimension> was too large: calamine reads the cells as they are
             # Pass 2: the copy, without the cells right of sista_kol and the rows below sista_rad.
-            område = f"A1:{_kolumnbokstav(sista_kol)}{sista_rad}"
+            område = f"A1:{kolumnbokstav(sista_kol)}{sista_rad}"
             utanför: list[str] = []
             antal = 0
 
@@ -324,7 +325,7 @@ def bladets_dataområde(path: Path, blad: str, rubrikrad: int, sista_rubrikkolum
                     return b""
                 return m.group(0)
 
-            långt_ut = [_kolumnbokstav(k).encode() for k in sorted(kolumner) if k > sista_kol]
+            långt_ut = [kolumnbokstav(k).encode() for k in sorted(kolumner) if k > sista_kol]
             har_långt_ut = (re.compile(rb'\br="(?:' + b"|".join(långt_ut) + rb')\d').search
                             if 0 < len(långt_ut) <= 200 else (lambda _: bool(långt_ut)))
             kopia = mapp / "dataomrade.xlsx"
