@@ -275,6 +275,23 @@ def test_standardaret_med_nasta_ars_budget_inlast(tmp_path, capsys):
     assert runner.kör(konfig, tyst=True).period == "2025-02"
 
 
+def test_ks_standardaret_med_nasta_ars_budget_inlast(tmp_path, capsys):
+    """The report to kommunstyrelsen takes the same default year: in December 2024, with 2025's budget
+    and an early January posting loaded, `ks --month aug` is August 2024."""
+    df = läs_csv()
+    år2024 = df[df["År"] == 2024]
+    nästa = år2024.copy()
+    nästa["År"] = 2025
+    nästa["Utfall"] = 0.0
+    nästa = tidig_bokning(nästa, månad=1, år=2025)
+    konfig = miljö(tmp_path, pd.concat([år2024, nästa], ignore_index=True))
+    kod, stdout, fel = kör_i_processen(capsys, "ks", "--month", "aug", "--config", str(konfig), "--out",
+                                       str(tmp_path / "r"), "--json")
+    assert kod == 0, fel
+    doc = json.loads(stdout)
+    assert doc["år"] == 2024 and doc["period"] == "jan–aug"
+
+
 def test_felaktiga_nycklar_i_kor(tmp_path):
     for rad, text in (("stangd_efter_dag = 40", "'kor.stangd_efter_dag': ska vara en dag i månaden (1–31), inte '40'"),
                       ('stangd_tom = "februari"', "'kor.stangd_tom': ska vara en månad som \"2025-02\""),

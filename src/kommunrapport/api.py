@@ -30,7 +30,14 @@ from .render.ekonomi import filnamn, markdown, skriv_ekonomirapport, word_kontex
 from .render.json import ekonomi_json, ks_json, volym_json
 from .render.ks import skriv_ks_rapport
 from .render.volymer import skriv_volymrapport, volym_markdown
-from .reports.ekonomi import Ekonomirapport, bygg_ekonomirapport, kontrollera_kommentarer, kontrollera_stängd, tabeller
+from .reports.ekonomi import (
+    Ekonomirapport,
+    bygg_ekonomirapport,
+    kontrollera_kommentarer,
+    kontrollera_stängd,
+    standardår,
+    tabeller,
+)
 from .reports.ks import KSRapport, bygg_ks_rapport
 from .reports.volymer import Volymrapport, bygg_volymrapport
 from .scaffold import init
@@ -139,7 +146,7 @@ def ks_rapport(data: str | Path | Huvudbok, mappning: str | Path | Verksamhetstr
     jan–aug is `prognos_aug`, or read from the `historik` database."""
     träd, huvudbok = _läs(data, mappning, tecken, värden, blad, kolumner, decimaltecken, dubbletter)
     ledger = koppla_rader(huvudbok, träd)
-    år = int(år if år is not None else ledger["år"].max())
+    år = int(år if år is not None else standardår(ledger, träd))  # next year's budget may be loaded
     kontrollera_stängd(ledger, år, månad, Plats(huvudbok.tabell.fil, huvudbok.tabell.blad))
     inv = läs_investeringar(investeringar, Tecken(tecken)) if investeringar else None
     if prognos_aug is None and historik is not None and månad == 12:

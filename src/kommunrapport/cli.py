@@ -100,7 +100,7 @@ def _huvud(
 
 # The options the commands share, declared once; each command resolves them with settings.lös_inställningar.
 Månad = Annotated[str, typer.Option("--month", "--månad", "-m", help="Rapportmånad: feb, februari, 2 eller 2025-02.")]
-År = Annotated[int | None, typer.Option("--year", "--år", help="Rapportår (standard: senaste året i data).")]
+År = Annotated[int | None, typer.Option("--year", "--år", help="Rapportår (standard: året för den senaste stängda månaden i data).")]
 Konfig = Annotated[Path | None, typer.Option(
     "--config", "--konfig", help=f"Konfigurationsfil (standard: {STANDARDKONFIG} i aktuell mapp, om den finns).")]
 Ut = Annotated[Path, typer.Option("--out", "--ut", help="Mapp att skriva rapport, diagram och bilaga i.")]
