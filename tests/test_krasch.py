@@ -16,6 +16,7 @@ import pytest
 
 from conftest import kör_i_processen
 from kommunrapport import cli, history, runner
+from kommunrapport.errors import SkrivFel
 from kommunrapport.formatting import avrunda
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -260,3 +261,42 @@ def test_schemaversion(tmp_path, capsys):
     con.close()
     kod, _, fel = kör_i_processen(capsys, "historik", "--config", str(konfig))
     assert kod == 2 and "historiken är skriven av en nyare version av kommunrapport (schema 3" in fel
+
+
+@pytest.mark.filterwarnings("ignore:pandas only supports SQLAlchemy")  # pandas reads through the stand-in
+def test_full_disk_i_historiken_ar_ett_skrivfel_och_korningen_ångras(tmp_path, monkeypatch):
+    """sqlite's 'database or disk is full' while kör stores the figures: a Swedish SkrivFel naming the file
+    (exit 2, not an internal error), and the run is rolled back: no period folder, the history as before."""
+    konfig = miljö(tmp_path)
+    ut = tmp_path / "ut"
+    öppna = history._öppna
+
+    class FullDisk:
+        def __init__(self, con):
+            self.con = con
+
+        def execute(self, sql, *args):
+            if sql.lstrip().upper().startswith(("INSERT INTO PERIOD", "INSERT OR REPLACE INTO PERIOD")):
+                exc = sqlite3.OperationalError("database or disk is full")
+                exc.sqlite_errorcode = sqlite3.SQLITE_FULL
+                raise exc
+            return self.con.execute(sql, *args)
+
+        def __getattr__(self, namn):
+            return getattr(self.con, namn)
+
+        def __enter__(self):
+            self.con.__enter__()
+            return self
+
+        def __exit__(self, *exc):
+            return self.con.__exit__(*exc)
+
+    monkeypatch.setattr(history, "_öppna", lambda sökväg: FullDisk(öppna(sökväg)))
+    with pytest.raises(SkrivFel) as info:
+        runner.kör(konfig, tyst=True)
+    assert str(info.value) == f"{ut / history.FILNAMN}: kan inte skriva historiken: disken är full; frigör utrymme och kör igen"
+    assert not (ut / PERIOD).exists()
+    monkeypatch.undo()
+    assert history.perioder(ut / history.FILNAMN).empty
+    assert runner.kör(konfig, tyst=True).period == PERIOD  # once there is room, the run completes

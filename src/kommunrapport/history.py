@@ -21,14 +21,15 @@ import os
 import shutil
 import sqlite3
 import struct
-from contextlib import closing
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 
-from .errors import KommunrapportFel, Plats
+from .errors import KommunrapportFel, Plats, SkrivFel
 
 FILNAMN = "historik.sqlite"
 SCHEMAVERSION = 2
@@ -122,6 +123,27 @@ def _öppna(sökväg: Path) -> sqlite3.Connection:
     return con
 
 
+# What sqlite says when the history cannot be written, in Swedish with advice (a SkrivFel, exit 2).
+_SKRIVFEL = {sqlite3.SQLITE_FULL: "disken är full; frigör utrymme och kör igen",
+             sqlite3.SQLITE_READONLY: "filen eller mappen är skrivskyddad; ge kontot skrivrätt",
+             sqlite3.SQLITE_CANTOPEN: "filen går inte att öppna; kontrollera mappen och rättigheterna",
+             sqlite3.SQLITE_IOERR: "ett fel i filsystemet; kontrollera disken och kör igen"}
+
+
+@contextmanager
+def _skrivning(sökväg: Path) -> Iterator[sqlite3.Connection]:
+    """One transaction on the history; a full disk or a read-only file is a SkrivFel naming the file
+    (the transaction is rolled back, nothing half-written stays)."""
+    try:
+        with closing(_öppna(sökväg)) as con, con:
+            yield con
+    except sqlite3.OperationalError as exc:
+        råd = _SKRIVFEL.get(getattr(exc, "sqlite_errorcode", None) or 0)
+        if råd is None:
+            raise
+        raise SkrivFel(f"kan inte skriva historiken: {råd}", Plats(str(sökväg))) from exc
+
+
 def _läs(sökväg: Path, fråga: str, params: tuple = ()) -> pd.DataFrame:
     with closing(_öppna(sökväg)) as con:
         try:
@@ -166,7 +188,7 @@ def _nu() -> str:
 
 def börja(sökväg: str | Path, period: str, stage: str, arkiv: str | None) -> int:
     """Journal a run that is about to rename folders: 'pågår', committed before anything moves."""
-    with closing(_öppna(Path(sökväg))) as con, con:
+    with _skrivning(Path(sökväg)) as con:
         cur = con.execute("INSERT INTO körning (period, status, startad, stage, arkiv) VALUES (?, 'pågår', ?, ?, ?)",
                           (period, _nu(), stage, arkiv))
         assert cur.lastrowid is not None  # an INSERT always has one
@@ -175,13 +197,13 @@ def börja(sökväg: str | Path, period: str, stage: str, arkiv: str | None) -> 
 
 def avbryt(sökväg: str | Path, körning: int) -> None:
     """Mark a journalled run as rolled back."""
-    with closing(_öppna(Path(sökväg))) as con, con:
+    with _skrivning(Path(sökväg)) as con:
         con.execute("UPDATE körning SET status = 'avbruten', slutförd = ? WHERE id = ?", (_nu(), körning))
 
 
 def markera_klar(sökväg: str | Path, klar: Slutförd) -> None:
     """Mark a run 'klar' (a run without figures to store: the volume report only)."""
-    with closing(_öppna(Path(sökväg))) as con, con:
+    with _skrivning(Path(sökväg)) as con:
         _markera_klar(con, klar)
 
 
@@ -228,7 +250,7 @@ def spara(sökväg: str | Path, rapport, ks_extra: dict[str, float] | None = Non
     period = r.period.stam
     nt = r.nyckeltal.loc[TOTAL]
     prognos = r.prognosavvikelse
-    with closing(_öppna(Path(sökväg))) as con, con:
+    with _skrivning(Path(sökväg)) as con:
         con.execute("DELETE FROM prognos WHERE period = ?", (period,))
         con.execute("DELETE FROM ks WHERE period = ?", (period,))
         con.execute("DELETE FROM period WHERE period = ?", (period,))
@@ -253,7 +275,7 @@ def _spara_ks(con: sqlite3.Connection, period: str, prognoser: dict[str, float])
 
 def spara_ks(sökväg: str | Path, period: str, prognoser: dict[str, float], klar: Slutförd | None = None) -> None:
     """Store the helårsprognos per KS line (e.g. the nettoinvesteringar of the KS report)."""
-    with closing(_öppna(Path(sökväg))) as con, con:
+    with _skrivning(Path(sökväg)) as con:
         _spara_ks(con, period, prognoser)
         _markera_klar(con, klar)
 

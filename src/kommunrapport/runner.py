@@ -462,7 +462,10 @@ def _kör(konf: Konfiguration, log: logging.Logger, månad: int | None, år: int
             log.info("den tidigare versionen av %s sparas i %s", period, ut / arkiv)
         log.info("börjar: %s t.o.m. %s %s, rapporter: %s", konf.nämnd, MÅNADER[månad - 1], år,
                  ", ".join(konf.valda_rapporter))
-        stage = Path(tempfile.mkdtemp(prefix=f".{period}-", dir=ut))
+        try:
+            stage = Path(tempfile.mkdtemp(prefix=f".{period}-", dir=ut))
+        except OSError as exc:
+            raise skrivfel(exc, f"i {ut}") from exc
         filer: list[Path] = []
         ekonomirapport = None
         ks_prognoser: dict[str, float] = {}
