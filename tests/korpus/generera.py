@@ -8,6 +8,10 @@ known by plain arithmetic (the oracle below, independent of kommunrapport). A ca
 - "fel": a Swedish error whose text names the place (file, row, column) and the problem;
 - "varning": the right figures and a warning that says what was passed over.
 
+The fault cases (`kommando`) run a command line in the case's folder instead: an output path that is a
+file, a broken history, a template that runs away, a configuration that is not TOML …; each must end in
+a Swedish error (exit 2) naming the place, with no report written.
+
 `fall()` returns every case; tests/korpus/test_korpus.py runs them and prints the counts.
 """
 
@@ -82,6 +86,7 @@ class Fall:
     facit: dict[str, float] | None = None  # kr per report row and 'total'
     texter: list[str] = field(default_factory=list)  # must stand in the error or warning text
     känt_fel: str | None = None  # a known defect, not yet mended: the case is expected to fail (strict)
+    kommando: list[str] | None = None  # a fault case: this command line, run in the case's folder
 
 
 # --- writing a ledger ------------------------------------------------------------------------------
@@ -275,7 +280,32 @@ def fall() -> list[Fall]:
         "verksamheter.csv": MAPPNING.replace(";;1000", ";;1000, 2100").encode(),
         "ekonomi.csv": csv_text(rader).encode()}, texter=["verksamheter.csv", "2100"]))
 
-    # 5. What is passed over must be said.
+    # 5. Faults around the inputs: each a Swedish error (exit 2), never an internal error, nothing written.
+    konfig = ('namnd = "Nämnden"\nut = "ut"\nrapporter = ["ekonomi"]\n[ekonomi]\n'
+              'data = "ekonomi.csv"\nmappning = "verksamheter.csv"\n').encode()
+    bas = {**_med_data("ekonomi.csv", csv_text(rader).encode()), "kommunrapport.toml": konfig}
+    ekonomi = ["ekonomi", "--month", "feb", "--config", "kommunrapport.toml"]
+    for namn, extra, kommando, texter in (
+        ("--out är en fil", {"rapport": b"x"}, [*ekonomi, "--out", "rapport"], ["rapport", "fil"]),
+        ("ut i kör är en fil", {"ut": b"x"}, ["kör", "--config", "kommunrapport.toml"], ["ut"]),
+        ("historiken är en mapp", {"ut/historik.sqlite/x": b""}, ["kör", "--config", "kommunrapport.toml"],
+         ["historik.sqlite", "mapp"]),
+        ("historiken är trasig", {"ut/historik.sqlite": b"SQLite format 3\x00" + bytes(200)},
+         ["kör", "--config", "kommunrapport.toml"], ["historik.sqlite", "historik --reparera"]),
+        ("mall med okänt fält", {"mallar/ekonomirapport.md.j2": b"{{ saknas }}"},
+         [*ekonomi, "--mallar", "mallar", "--out", "ut"], ["ekonomirapport.md.j2", "saknas"]),
+        ("mall som skenar", {"mallar/ekonomirapport.md.j2": b"{% for i in range(10**9) %}x{% endfor %}"},
+         [*ekonomi, "--mallar", "mallar", "--out", "ut"], ["ekonomirapport.md.j2", "rad 1", "range"]),
+        ("konfiguration som inte är TOML", {"kommunrapport.toml": b"namnd = \n"}, ekonomi,
+         ["kommunrapport.toml", "TOML"]),
+        ("okänd nyckel i konfigurationen", {"kommunrapport.toml": konfig + b"mapning = 1\n"}, ekonomi,
+         ["kommunrapport.toml", "okänd nyckel"]),
+        ("mappningen saknas", {"verksamheter.csv": None}, ekonomi, ["verksamheter.csv", "finns inte"]),
+    ):
+        filer = {k: v for k, v in {**bas, **extra}.items() if v is not None}
+        ut.append(Fall(f"fel i miljön: {namn}", "fel", filer, texter=texter, kommando=kommando))
+
+    # 6. What is passed over must be said.
     summa = csv_text(rader) + ";;Summa;1 000,00;2 000,00\n"
     ut.append(Fall("summarad utan månad", "varning", _med_data("ekonomi.csv", summa.encode()), facit=rätt,
                    texter=["ekonomi.csv", "'Summa' är en summarad och räknas inte"]))
