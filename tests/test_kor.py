@@ -224,3 +224,13 @@ def test_a_misspelt_key_is_named_with_a_suggestion(tmp_path):
     (tmp_path / "k.toml").write_text('namnd = "x"\n[ekonomi]\ndata = "a.csv"\nmapning = "m.csv"\n', encoding="utf-8")
     with pytest.raises(KommunrapportFel, match=r"okänd nyckel 'ekonomi.mapning'; menar du 'mappning'\?"):
         läs_konfiguration(tmp_path / "k.toml")
+
+
+def test_volymernas_decimaltecken_når_läsaren_i_kör(tmp_path):
+    """[volymer] decimaltecken decides what '1.250' means in kör too, as in the volymer command."""
+    (tmp_path / "h.csv").write_text("År;Månad;Beviljade timmar;Utförda timmar\n2025;1;1.250;900\n"
+                                    "2025;2;1.300;1.100\n", encoding="utf-8")
+    konfig = tmp_path / "k.toml"
+    konfig.write_text('ut = "ut"\n[volymer]\nhemtjanst = "h.csv"\ndecimaltecken = "komma"\n', encoding="utf-8")
+    körning = runner.kör(konfig, tyst=True)
+    assert körning.period == "2025-02"

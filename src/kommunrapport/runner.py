@@ -429,7 +429,7 @@ def _kör(konf: Konfiguration, log: logging.Logger, månad: int | None, år: int
             antal = sum(1 for p in (v.hemtjanst, v.placeringar, v.bistand) if p) + len(v.serier)
             log.info("volymer: läser %d %s", antal, "fil" if antal == 1 else "filer")
             volymdata = api.läs_volymdata(v.hemtjanst, v.placeringar, v.bistand, v.serier, v.slag,
-                                          kolumner=v.kolumner, blad=v.blad)
+                                          kolumner=v.kolumner, blad=v.blad, decimaltecken=v.decimaltecken)
         år, månad, senare = _välj_månad(konf, log, huvudbok, träd, volymdata, månad, år, idag)
         perioden = Period(år, månad)
         period = perioden.stam
