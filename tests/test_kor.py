@@ -234,3 +234,13 @@ def test_volymernas_decimaltecken_når_läsaren_i_kör(tmp_path):
     konfig.write_text('ut = "ut"\n[volymer]\nhemtjanst = "h.csv"\ndecimaltecken = "komma"\n', encoding="utf-8")
     körning = runner.kör(konfig, tyst=True)
     assert körning.period == "2025-02"
+
+
+def test_volymer_utan_filer_är_ett_konfigurationsfel(tmp_path):
+    """A [volymer] section that names no data file (only kommentarer) was an internal error (exit 3)."""
+    (tmp_path / "k.md").write_text("## Hemtjänst\n\nText.\n", encoding="utf-8")
+    konfig = tmp_path / "k.toml"
+    konfig.write_text('ut = "ut"\n[volymer]\nkommentarer = "k.md"\n', encoding="utf-8")
+    r = kör_cli("kör", "--config", str(konfig), cwd=tmp_path)
+    assert r.returncode == 2, r.stderr
+    assert f"{konfig}: avsnittet [volymer] anger ingen fil: ange hemtjanst, placeringar, bistand eller serier" in r.stderr

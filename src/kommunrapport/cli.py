@@ -190,7 +190,7 @@ def volymer(
         "hemtjanst": hemtjanst, "placeringar": placeringar, "bistand": bistand, "serier": serier,
         "kommentarer": kommentarer, "blad": blad}})
     v = konf.volymer
-    if v is None or not (v.hemtjanst or v.placeringar or v.bistand or v.serier):
+    if v is None or not v.datafiler:
         raise KommunrapportFel("ange minst en fil: --hemtjanst, --placeringar, --bistand eller --serier, "
                                f"eller en konfigurationsfil med [volymer] ({STANDARDKONFIG})")
     rapport = api.volymrapport_från_inställningar(v, månad, år, omrade)

@@ -371,6 +371,9 @@ def kör(konfig: str | Path, månad: int | None = None, år: int | None = None, 
         if getattr(konf, avsnitt) is None:
             raise KonfigurationsFel(f"rapporten {rapport} är vald i rapporter men avsnittet [{avsnitt}] saknas",
                                     Plats(str(konfig)))
+    if "volymer" in konf.valda_rapporter and konf.volymer is not None and not konf.volymer.datafiler:
+        raise KonfigurationsFel("avsnittet [volymer] anger ingen fil: ange hemtjanst, placeringar, bistand eller "
+                                "serier", Plats(str(konfig)))
     ut = konf.ut
     log = logg(ut, tyst)
     period: list[str] = []  # known once the month is decided
@@ -426,7 +429,7 @@ def _kör(konf: Konfiguration, log: logging.Logger, månad: int | None, år: int
         volymdata = None
         v = konf.volymer
         if v is not None and ("volymer" in konf.valda_rapporter or huvudbok is None):
-            antal = sum(1 for p in (v.hemtjanst, v.placeringar, v.bistand) if p) + len(v.serier)
+            antal = len(v.datafiler)
             log.info("volymer: läser %d %s", antal, "fil" if antal == 1 else "filer")
             volymdata = api.läs_volymdata(v.hemtjanst, v.placeringar, v.bistand, v.serier, v.slag,
                                           kolumner=v.kolumner, blad=v.blad, decimaltecken=v.decimaltecken)

@@ -79,6 +79,11 @@ class VolymInställningar(BaseModel):
     blad: str | None = None  # sheet in every Excel file of the volumes
     decimaltecken: Literal["komma", "punkt"] | None = None  # as in [ekonomi]
 
+    @property
+    def datafiler(self) -> list[Path]:
+        """The files the report is made of (hemtjanst, placeringar, bistand, serier), those given."""
+        return [p for p in (self.hemtjanst, self.placeringar, self.bistand) if p] + list(self.serier)
+
 
 class KörInställningar(BaseModel):
     """When a month counts as closed ([kor]); the data must also look closed (calc.closing)."""
