@@ -34,7 +34,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from filelock import FileLock, Timeout
 
@@ -45,9 +44,6 @@ from .formatting import mnkr
 from .model.period import MÅNADER, Period, månadsnamn
 from .reports.ekonomi import preliminära_skäl, toppnivåer
 from .settings import Konfiguration, läs_konfiguration
-
-if TYPE_CHECKING:
-    pass
 
 Steg = Callable[[int, int, str], None]  # (step, of total, what): the progress of a run
 KLART, INGET_ATT_GÖRA, LÅST = 0, 4, 5
@@ -182,7 +178,6 @@ def lås(ut: Path, vänta: float) -> Iterator[None]:
 
 
 AVBRYT_VID: str | None = None  # tests only: the step at which the process kills itself (kill -9), see _punkt
-STEG = ("byggd", "journal", "arkiverad", "på_plats", "klar", "ångra_tillbaka", "ångra_arkiv", "ångra_markerad")
 STAGE = re.compile(r"^\.(\d{4}-\d{2})-")  # ut/.2025-02-xxxxxx: a staging folder (and .2025-02-gammal-PID of old)
 GAMMAL = re.compile(r"^\.(\d{4}-\d{2})-gammal-\d+$")  # the earlier version moved aside by a version before 0.x
 ARKIV = "arkiv"

@@ -74,10 +74,6 @@ def är_bred_rubrik(h: list[str]) -> bool:
     return sum(1 for c in h if månadsrubrik(c)) >= MÅNADER_SOM_RUBRIK
 
 
-def är_transponerad_rubrik(h: list[str]) -> bool:
-    return sum(1 for c in h if ÅRTAL.match(c.strip())) >= 1 and not är_bred_rubrik(h)
-
-
 def rensa_etikett(v: object) -> str:
     """A label cell as text with glued footnote digits removed: 'familjehem2' → 'familjehem'."""
     if v is None or (isinstance(v, float) and np.isnan(v)):

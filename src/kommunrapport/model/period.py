@@ -93,12 +93,6 @@ class Period:
         if not 1 <= self.månad <= 12:
             raise ValueError(f"månad {self.månad} finns inte (1–12)")
 
-    @classmethod
-    def från_stam(cls, stam: str) -> Period:
-        """Period.från_stam("2025-02") == Period(2025, 2)."""
-        år, månad = stam.split("-")
-        return cls(int(år), int(månad))
-
     @property
     def stam(self) -> str:
         return f"{self.år}-{self.månad:02d}"

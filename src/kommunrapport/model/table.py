@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-FORMAT = ("heltal", "tal1", "procent", "procentenheter", "text")
-
 
 @dataclass
 class Tabellvy:
