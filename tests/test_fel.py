@@ -277,6 +277,15 @@ def test_en_mall_som_arbetar_for_lange_stoppas(tmp_path, monkeypatch):
         rendera("seg.md.j2", {}, tmp_path)
 
 
+@pytest.mark.parametrize("mall, fält", [("{{ finns_inte }}", "finns_inte"), ("{{ nämnd.saknas }}", "saknas")])
+def test_ett_okänt_fält_i_en_markdownmall_sägs_på_svenska(tmp_path, mall, fält):
+    """As in a Word template: the field's name, not Jinja's English ("'x' is undefined")."""
+    (tmp_path / "fält.md.j2").write_text(mall, encoding="utf-8")
+    with pytest.raises(KonfigurationsFel) as e:
+        rendera("fält.md.j2", {"nämnd": "Nämnden"}, tmp_path)
+    assert str(e.value) == f"mallen fält.md.j2: fältet '{fält}' finns inte"
+
+
 def test_vanliga_mallar_paverkas_inte(tmp_path):
     (tmp_path / "ok.md.j2").write_text(
         "{% for i in range(3) %}{{ i }}{% endfor %} {{ range(5) | list | length }} {{ range(5) | length }} "

@@ -337,6 +337,12 @@ def jinjafel_på_svenska(meddelande: str | None) -> str:
     return m
 
 
+def okänt_fält(exc: jinja2.UndefinedError) -> str:
+    """The field a template named that does not exist: 'x' of "'x' is undefined", 'y' of "… has no attribute 'y'"."""
+    fält = re.search(r"'([^']+)' (?:is undefined|has no attribute '([^']+)')", exc.message or "")
+    return (fält.group(2) or fält.group(1)) if fält else str(exc.message)
+
+
 def rendera(mallnamn: str, kontext: dict[str, Any], mallmapp: Path | None = None) -> str:
     """Render a template; a Jinja error names the template, the line and what went wrong."""
     env = miljö(mallmapp)
@@ -348,7 +354,7 @@ def rendera(mallnamn: str, kontext: dict[str, Any], mallmapp: Path | None = None
         raise KonfigurationsFel(f"mallen {exc.filename or exc.name}, rad {exc.lineno}: "
                                 f"{jinjafel_på_svenska(exc.message)}") from exc
     except jinja2.UndefinedError as exc:
-        raise KonfigurationsFel(f"mallen {mallnamn}: okänt fält: {exc.message}") from exc
+        raise KonfigurationsFel(f"mallen {mallnamn}: fältet '{okänt_fält(exc)}' finns inte") from exc
     except MallenSkenar as exc:
         rad = f", rad {exc.lineno}" if exc.lineno else ""
         raise KonfigurationsFel(f"mallen {exc.name or mallnamn}{rad}: {exc.text}") from None

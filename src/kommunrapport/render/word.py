@@ -17,7 +17,7 @@ from docx.shared import Cm, Length, Pt
 from docxtpl import DocxTemplate, InlineImage, RichText
 
 from ..errors import KonfigurationsFel
-from .markdown import MallenSkenar, cell, jinjafel_på_svenska, miljö, standardmallar
+from .markdown import MallenSkenar, cell, jinjafel_på_svenska, miljö, okänt_fält, standardmallar
 
 if TYPE_CHECKING:
     from docxtpl.subdoc import Subdoc
@@ -64,9 +64,7 @@ def rendera_word(mall: Path, kontext_för: Callable[[DocxTemplate], dict[str, An
     try:
         doc.render(kontext, jinja_env=miljö(word=True), autoescape=True)
     except jinja2.UndefinedError as exc:
-        fält = re.search(r"'([^']+)' (?:is undefined|has no attribute '([^']+)')", exc.message or "")
-        namn = (fält.group(2) or fält.group(1)) if fält else exc.message
-        raise KonfigurationsFel(f"mallen {mall.name}: fältet '{namn}' finns inte") from exc
+        raise KonfigurationsFel(f"mallen {mall.name}: fältet '{okänt_fält(exc)}' finns inte") from exc
     except jinja2.TemplateSyntaxError as exc:
         raise KonfigurationsFel(f"mallen {mall.name}: syntaxfel i en tagg{_tagg_vid(exc)}: "
                                 f"{jinjafel_på_svenska(exc.message)}") from exc
