@@ -130,3 +130,30 @@ def test_decimaltecken_i_konfigurationen_når_läsaren(tmp_path):
         konf = lös_inställningar(konfig(tmp_path, bas + f'decimaltecken = "{värde}"\n'), miljö={})
         r = ekonomirapport_från_inställningar(konf.ekonomi, 2, 2025)
         assert r.avvikelse == pytest.approx(väntat)
+
+
+@pytest.mark.parametrize("variabel, värde, väntat", [
+    ("KOMMUNRAPPORT_EKONOMI_TECKEN", "plus", "miljövariabeln KOMMUNRAPPORT_EKONOMI_TECKEN ska vara en av "
+                                              "'kostnad-positiv' eller 'kostnad-negativ', inte 'plus'"),
+    ("KOMMUNRAPPORT_PRELIMINAR", "kanske", "miljövariabeln KOMMUNRAPPORT_PRELIMINAR ska vara true eller false, "
+                                           "inte 'kanske'"),
+    ("KOMMUNRAPPORT_KOR_STANGD_EFTER_DAG", "abc", "miljövariabeln KOMMUNRAPPORT_KOR_STANGD_EFTER_DAG: ska vara en "
+                                                  "dag i månaden (1–31), inte 'abc'"),
+])
+def test_fel_värde_i_miljön_namnger_variabeln(tmp_path, variabel, värde, väntat):
+    """A bad value from the environment is blamed on the variable, not on the file or the command line."""
+    with pytest.raises(KonfigurationsFel) as e:
+        lös_inställningar(konfig(tmp_path, FIL), miljö={variabel: värde})
+    assert str(e.value) == väntat
+
+
+def test_preliminar_ja_och_nej(tmp_path):
+    for värde, väntat in (("ja", True), ("Nej", False), ("true", True)):
+        assert lös_inställningar(konfig(tmp_path, FIL), miljö={"KOMMUNRAPPORT_PRELIMINAR": värde}).preliminär is väntat
+
+
+def test_olika_år_i_month_och_year_är_ett_fel(tmp_path, capsys):
+    kod, _, fel = kör_i_processen(capsys, "ekonomi", "-m", "2025-02", "--year", "2024", "--config",
+                                  EXEMPEL / "kommunrapport.toml", "--out", tmp_path / "ut")
+    assert kod == 2 and fel == "fel: --month 2025-02 och --year 2024 anger olika år; ange året på ett av ställena\n"
+    assert not (tmp_path / "ut").exists()

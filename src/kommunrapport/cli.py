@@ -126,6 +126,8 @@ def _inställningar(config: Path | None, flaggor: dict):
 
 def _månad_och_år(month: str, year: int | None) -> tuple[int, int | None]:
     år_i_månad, månad = _tolka_månad(month)
+    if year is not None and år_i_månad is not None and year != år_i_månad:
+        raise KommunrapportFel(f"--month {month} och --year {year} anger olika år; ange året på ett av ställena")
     return månad, year or år_i_månad
 
 

@@ -132,6 +132,12 @@ class Konfiguration(BaseModel):
     kör: KörInställningar = Field(default_factory=KörInställningar, validation_alias=AliasChoices("kor", "kör"))
     preliminär: bool = Field(False, validation_alias=AliasChoices("preliminar", "preliminär"))
 
+    @field_validator("preliminär", mode="before")
+    @classmethod
+    def _ja_nej(cls, v: object) -> object:
+        """ja/nej as well as true/false (KOMMUNRAPPORT_PRELIMINAR=ja)."""
+        return {"ja": True, "nej": False}.get(v.strip().lower(), v) if isinstance(v, str) else v
+
     def stängningsregel(self) -> Stängningsregel:
         """The user's rule for a closed month ([kor] stangd_tom or stangd_efter_dag; none by default)."""
         return self.kör.regel()
@@ -167,13 +173,17 @@ def _sätt(raw: dict, sektion: str, nyckel: str, värde: object) -> None:
     (raw if not sektion else raw.setdefault(sektion, {}))[nyckel] = värde
 
 
-def miljövariabler(raw: dict, miljö: dict[str, str]) -> dict:
-    """Settings from environment variables: KOMMUNRAPPORT_UT, KOMMUNRAPPORT_EKONOMI_DATA, … (not lists)."""
+def miljövariabler(raw: dict, miljö: dict[str, str], använda: dict[str, str] | None = None) -> dict:
+    """Settings from environment variables: KOMMUNRAPPORT_UT, KOMMUNRAPPORT_EKONOMI_DATA, … (not lists).
+
+    `använda` gets each key taken ('ekonomi.tecken') and its variable, so an error can name the variable."""
     for sektion, nycklar in NYCKLAR.items():
         for nyckel in nycklar:
             namn = MILJÖPREFIX + (f"{sektion}_{nyckel}" if sektion else nyckel).upper()
             if miljö.get(namn) and nyckel != "serier":
                 _sätt(raw, sektion, nyckel, miljö[namn])
+                if använda is not None:
+                    använda[f"{sektion}.{nyckel}" if sektion else nyckel] = namn
     return raw
 
 
@@ -193,8 +203,9 @@ KÄNDA_NYCKLAR = ("namnd", "ut", "rapporter", "mallar", "ekonomi", "volymer", "d
 
 
 def valideringsfel(exc: ValidationError, fil: str, från_flaggor: AbstractSet[str] = frozenset(),
-                   har_fil: bool = True) -> KonfigurationsFel:
-    """Pydantic's error in Swedish; a value that came from the command line is named by its flag."""
+                   har_fil: bool = True, från_miljön: dict[str, str] | None = None) -> KonfigurationsFel:
+    """Pydantic's error in Swedish; a value from the command line is named by its flag, one from the
+    environment by its variable, one from the file by the file and key."""
     import difflib
 
     # An unknown key explains a missing one ('mapning' for 'mappning'): report it first.
@@ -202,6 +213,17 @@ def valideringsfel(exc: ValidationError, fil: str, från_flaggor: AbstractSet[st
     key = (".".join(str(p) for p in e["loc"]).replace("värden", "varden").replace("nämnd", "namnd")
            .replace("kör", "kor").replace("preliminär", "preliminar"))
     typ = e["type"]
+    förväntat = (e["ctx"]["expected"].replace(" or ", " eller ") if typ in ("enum", "literal_error")
+                 else "true eller false" if typ.startswith("bool") else None)
+    if key in (från_miljön or {}) and key not in från_flaggor:
+        variabel = (från_miljön or {})[key]
+        if förväntat is not None:
+            return KonfigurationsFel(f"miljövariabeln {variabel} ska vara {'en av ' if typ != 'bool_parsing' else ''}"
+                                     f"{förväntat}, inte '{e['input']}'")
+        return KonfigurationsFel(f"miljövariabeln {variabel}: {e['msg'].removeprefix('Value error, ')}")
+    if typ.startswith("bool"):
+        return KonfigurationsFel(f"'{key}' ska vara true eller false, inte '{e['input']}'",
+                                 Plats(fil) if key not in från_flaggor else None)
     if key in från_flaggor or (typ == "missing" and not har_fil):
         flagga = "--" + str(e["loc"][-1]).replace("värden", "varden")
         if typ == "missing":
@@ -255,7 +277,8 @@ def lös_inställningar(konfigfil: str | Path | None, flaggor: dict | None = Non
     """
     path = Path(konfigfil) if konfigfil is not None else None
     raw = _läs_toml(path) if path is not None else {}
-    raw = miljövariabler(raw, dict(os.environ) if miljö is None else miljö)
+    från_miljön: dict[str, str] = {}
+    raw = miljövariabler(raw, dict(os.environ) if miljö is None else miljö, från_miljön)
     från_flaggor: set[str] = set()
     for nyckel, värde in (flaggor or {}).items():
         if isinstance(värde, dict):
@@ -270,7 +293,7 @@ def lös_inställningar(konfigfil: str | Path | None, flaggor: dict | None = Non
     try:
         konf = Konfiguration.model_validate(raw)
     except ValidationError as exc:
-        raise valideringsfel(exc, källa, från_flaggor, har_fil=path is not None) from exc
+        raise valideringsfel(exc, källa, från_flaggor, har_fil=path is not None, från_miljön=från_miljön) from exc
     base = path.parent if path is not None else Path(".")
     konf.ut = Path(os.path.normpath(base / konf.ut))
     if konf.mallar is not None:
