@@ -393,3 +393,26 @@ def test_en_lank_som_dyker_upp_efter_kontrollen_foljs_inte_heller(capsys, tmp_pa
     kod, _, fel = kör_i_processen(capsys, "kör", "--config", konfig, "--quiet")
     assert kod == 2 and fel.startswith(f"fel: loggfilen {ut / 'kommunrapport.log'} är en symbolisk länk")
     assert mål.read_text() == "rör inte\n"
+
+
+@pytest.mark.parametrize("mall, väntat", [
+    ("rad ett\n{{ 1 / 0 }}\n", "mallen egen.md.j2, rad 2: ett uttryck i mallen går inte att räkna ut "
+                              "(ZeroDivisionError: division by zero)"),
+    ("{{ nämnd | procent }}", "mallen egen.md.j2, rad 1: ett uttryck i mallen går inte att räkna ut (ValueError: "),
+])
+def test_ett_uttryck_som_inte_går_att_räkna_ut_är_ett_mallfel(tmp_path, mall, väntat):
+    """An expression of the user's own template that fails is a template error naming the line (exit 2), not an
+    internal error."""
+    (tmp_path / "egen.md.j2").write_text(mall, encoding="utf-8")
+    with pytest.raises(KonfigurationsFel) as info:
+        rendera("egen.md.j2", {"nämnd": "Äldrenämnden"}, tmp_path)
+    assert str(info.value).startswith(väntat)
+
+
+def test_ett_uttryck_i_en_wordmall_som_inte_går_att_räkna_ut(tmp_path):
+    mall = _wordmall(tmp_path / "egen.docx", "Rapport", "{{ 1 / 0 }}")
+    with pytest.raises(KonfigurationsFel) as info:
+        rendera_word(mall, lambda doc: {}, tmp_path / "ut.docx")
+    assert str(info.value) == ("mallen egen.docx: ett uttryck i mallen går inte att räkna ut "
+                               "(ZeroDivisionError: division by zero)")
+    assert not (tmp_path / "ut.docx").exists()

@@ -22,7 +22,7 @@ from jinja2.compiler import CodeGenerator
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import MAX_RANGE, SandboxedEnvironment
 
-from ..errors import KonfigurationsFel
+from ..errors import KommunrapportFel, KonfigurationsFel
 from ..formatting import heltal, procent, tal
 
 if TYPE_CHECKING:
@@ -360,3 +360,21 @@ def rendera(mallnamn: str, kontext: dict[str, Any], mallmapp: Path | None = None
         raise KonfigurationsFel(f"mallen {exc.name or mallnamn}{rad}: {exc.text}") from None
     except jinja2.exceptions.SecurityError as exc:
         raise KonfigurationsFel(f"mallen {mallnamn}: otillåten operation i mallen: {exc}") from exc
+    except KommunrapportFel:
+        raise
+    except Exception as exc:  # noqa: BLE001 - an expression of the template failed ({{ 1/0 }}, a filter on text)
+        raise uttrycksfel(exc, mallnamn) from exc
+
+
+def uttrycksfel(exc: Exception, mallnamn: str, rad: int | None = None) -> KonfigurationsFel:
+    """An expression in a user's template that fails while it is rendered: a configuration error that names
+    the template and, from the traceback Jinja writes in the template's own lines, the line."""
+    import traceback
+
+    if rad is None:
+        rader = [f.lineno for f in traceback.extract_tb(exc.__traceback__)
+                 if f.filename.replace("\\", "/").endswith("/" + mallnamn) or f.filename == mallnamn]
+        rad = rader[-1] if rader else None
+    var = f", rad {rad}" if rad else ""
+    return KonfigurationsFel(f"mallen {mallnamn}{var}: ett uttryck i mallen går inte att räkna ut "
+                             f"({type(exc).__name__}: {str(exc)[:120]})")

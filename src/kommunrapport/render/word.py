@@ -16,8 +16,8 @@ import jinja2
 from docx.shared import Cm, Length, Pt
 from docxtpl import DocxTemplate, InlineImage, RichText
 
-from ..errors import KonfigurationsFel
-from .markdown import MallenSkenar, cell, jinjafel_på_svenska, miljö, okänt_fält, standardmallar
+from ..errors import KommunrapportFel, KonfigurationsFel
+from .markdown import MallenSkenar, cell, jinjafel_på_svenska, miljö, okänt_fält, standardmallar, uttrycksfel
 
 if TYPE_CHECKING:
     from docxtpl.subdoc import Subdoc
@@ -72,6 +72,11 @@ def rendera_word(mall: Path, kontext_för: Callable[[DocxTemplate], dict[str, An
         raise KonfigurationsFel(f"mallen {mall.name}{_tagg_vid(exc)}: {exc.text}") from None
     except jinja2.exceptions.SecurityError as exc:
         raise KonfigurationsFel(f"mallen {mall.name}: otillåten operation i mallen") from exc
+    except KommunrapportFel:
+        raise
+    except Exception as exc:  # noqa: BLE001 - an expression of the template failed ({{ 1/0 }}, a filter on text)
+        fel = uttrycksfel(exc, mall.name, rad=0)  # a line of Word's XML says nothing to a user
+        raise KonfigurationsFel(fel.meddelande) from exc
     egenskaper = doc.docx.core_properties  # python-docx names itself the author of the templates it built
     if egenskaper.author in ("", "python-docx"):
         egenskaper.author = "kommunrapport"
