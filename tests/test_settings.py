@@ -157,3 +157,15 @@ def test_olika_år_i_month_och_year_är_ett_fel(tmp_path, capsys):
                                   EXEMPEL / "kommunrapport.toml", "--out", tmp_path / "ut")
     assert kod == 2 and fel == "fel: --month 2025-02 och --year 2024 anger olika år; ange året på ett av ställena\n"
     assert not (tmp_path / "ut").exists()
+
+
+def test_volymer_okänd_rubrik_i_kommentarerna_är_ett_fel(tmp_path, capsys, monkeypatch):
+    """A comment whose heading names no area would vanish from the report: an error, as in ekonomi. A
+    standard area the report leaves out (--omrade) is passed over."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "k.md").write_text("## Hemtjänsten\n\nFler timmar.\n\n## Placeringar\n\nInga.\n", encoding="utf-8")
+    kod, _, fel = kör_i_processen(capsys, "volymer", "--month", "feb", "--hemtjanst",
+                                  EXEMPEL / "volymer" / "hemtjanst.csv", "--kommentarer", "k.md", "--out", "ut")
+    assert kod == 2 and fel == (f"fel: {tmp_path / 'k.md'}: rubriken '## Hemtjänsten' motsvarar inget område i "
+                                "volymrapporten (rapportens områden: Hemtjänst)\n")
+    assert not (tmp_path / "ut").exists()

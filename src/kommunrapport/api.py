@@ -40,6 +40,7 @@ from .reports.ekonomi import (
 )
 from .reports.ks import KSRapport, bygg_ks_rapport
 from .reports.volymer import Volymrapport, bygg_volymrapport
+from .reports.volymer import kontrollera_kommentarer as kontrollera_volymkommentarer
 from .scaffold import init
 from .settings import EkonomiInställningar, VolymInställningar
 
@@ -49,7 +50,7 @@ __all__ = [
     "Ekonomirapport", "KSRapport", "Validering", "Volymrapport", "ekonomi_json", "ekonomirapport",
     "ekonomirapport_från_inställningar", "filnamn", "init", "ks_json", "ks_rapport", "läs_volymdata", "markdown",
     "skriv_ekonomirapport", "skriv_ks_rapport", "skriv_volymrapport", "som_json", "tabeller", "validera",
-    "volym_json", "volym_markdown", "volymrapport", "volymrapport_från_inställningar", "word_kontext",
+    "läs_volymkommentarer", "volym_json", "volym_markdown", "volymrapport", "volymrapport_från_inställningar", "word_kontext",
 ]
 
 
@@ -133,6 +134,12 @@ def volymrapport_från_inställningar(inst: VolymInställningar, månad: int, å
     data = läs_volymdata(inst.hemtjanst, inst.placeringar, inst.bistand, inst.serier, inst.slag, områden,
                          inst.kolumner, inst.blad, inst.decimaltecken)
     return volymrapport(data, månad, år)
+
+
+def läs_volymkommentarer(fil: str | Path, r: Volymrapport) -> dict[str, str]:
+    """The controller's comments on the volume report, one '## Område' heading each (checked against the
+    report's areas: a heading that names none is an error)."""
+    return kontrollera_volymkommentarer(läs_kommentarer(fil), r, str(fil))
 
 
 def ks_rapport(data: str | Path | Huvudbok, mappning: str | Path | Verksamhetsträd, månad: int, år: int | None = None, nämnd: str = "Nämnden",

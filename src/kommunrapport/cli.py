@@ -181,7 +181,6 @@ def volymer(
 ) -> None:
     """Volymrapport: hemtjänst, placeringar, ekonomiskt bistånd och andra månadsserier."""
     from . import api, settings
-    from .input.comments import läs_kommentarer
     from .reports.ekonomi import FLAGGRÅD, PreliminärMånad
 
     månad, år = _månad_och_år(month, year)
@@ -201,7 +200,7 @@ def volymer(
     preliminär = [skäl] if skäl else []
     if preliminär and not konf.preliminär:
         raise PreliminärMånad(rapport.år, rapport.månad, preliminär, FLAGGRÅD)
-    kommentarer_ = läs_kommentarer(v.kommentarer) if v.kommentarer else {}
+    kommentarer_ = api.läs_volymkommentarer(v.kommentarer, rapport) if v.kommentarer else {}
     skrivna = api.skriv_volymrapport(rapport, out, konf.nämnd, kommentarer_, konf.mallar, preliminär)
     _skrev(skrivna, rapport.varningar, api.volym_json(rapport, preliminär) if json else None)
 

@@ -404,7 +404,6 @@ def _arkivnamn(ut: Path, period: str, tidigare: history.Journalrad | None) -> st
 def _kör(konf: Konfiguration, log: logging.Logger, månad: int | None, år: int | None, tvinga: bool, vänta: float,
          steg: Steg, period_: list[str], idag: date) -> Körning:
     from . import api
-    from .input.comments import läs_kommentarer
 
     ut = konf.ut
     with lås(ut, vänta):
@@ -485,7 +484,7 @@ def _kör(konf: Konfiguration, log: logging.Logger, månad: int | None, år: int
                 v = konf.volymer
                 assert v is not None and volymdata is not None  # kör() checked [volymer]
                 vr = api.volymrapport(volymdata, månad, år)
-                kommentarer = läs_kommentarer(v.kommentarer) if v.kommentarer else {}
+                kommentarer = api.läs_volymkommentarer(v.kommentarer, vr) if v.kommentarer else {}
                 filer += api.skriv_volymrapport(vr, stage, konf.nämnd, kommentarer, konf.mallar)
                 for w in vr.varningar:
                     log.warning("volymer: %s", w)

@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 
 from ..calc import volymer as vc
-from ..errors import IndataFel
+from ..errors import IndataFel, KommunrapportFel, Plats
 from ..input.volumes import Volymdata
-from ..model.area import kort_namn
+from ..model.area import OMRÅDEN, kort_namn
 from ..model.period import MÅNADER, MÅNADER_KORT, MÅNADSNUMMER, Period, kort_period, period_text
 from ..model.table import Diagram, Tabellvy, bladnamn, slug
 
@@ -187,3 +187,17 @@ def _avsnitt(d: Volymdata, år: int, månad: int) -> Volymavsnitt:
         if dia.typ == "staplar":
             tabeller.append(Tabellvy(f"{ko} {dia.titel.rsplit(', ', 1)[0].lower()}", dia.titel, dia.data))
     return Volymavsnitt(d.område, d.källa, tabeller, diagram, varningar)
+
+
+def kontrollera_kommentarer(kommentarer: dict[str, str], r: Volymrapport, fil: str) -> dict[str, str]:
+    """Comment headings name an area ('## Hemtjänst', '## Ekonomiskt bistånd' or a series file's title); a
+    heading that names none is an error, so that a comment never vanishes from the report. A standard area
+    that this report leaves out (--omrade) is passed over."""
+    kända = {a.område.lower() for a in r.avsnitt} | {o.namn.lower() for o in OMRÅDEN.values()}
+    fel: list[KommunrapportFel] = [
+        IndataFel(f"rubriken '## {rubrik}' motsvarar inget område i volymrapporten (rapportens områden: "
+                  f"{', '.join(a.område for a in r.avsnitt)})", Plats(fil))
+        for rubrik in kommentarer if rubrik.strip().lower() not in kända]
+    if fel:
+        raise IndataFel.samla(fel)
+    return {k.strip().lower(): v for k, v in kommentarer.items()}
