@@ -103,7 +103,7 @@ Månad = Annotated[str, typer.Option("--month", "--månad", "-m", help="Rapportm
 År = Annotated[int | None, typer.Option("--year", "--år", help="Rapportår (standard: året för den senaste stängda månaden i data).")]
 Konfig = Annotated[Path | None, typer.Option(
     "--config", "--konfig", help=f"Konfigurationsfil (standard: {STANDARDKONFIG} i aktuell mapp, om den finns).")]
-Ut = Annotated[Path, typer.Option("--out", "--ut", help="Mapp att skriva rapport, diagram och bilaga i.")]
+Ut = Annotated[Path, typer.Option("--out", "--ut", help="Mapp att skriva rapportens filer i (Markdown, Word, bilaga, diagram).")]
 Data = Annotated[Path | None, typer.Option("--data", help="Exporten med utfall och budget (.xlsx, .xls, .ods eller .csv).")]
 Mappning = Annotated[Path | None, typer.Option("--mappning", help="Verksamhetsmappningen (.csv eller .xlsx).")]
 Kommentarer = Annotated[Path | None, typer.Option("--kommentarer", help="Controllerns kommentarer (.md).")]
@@ -243,9 +243,9 @@ def kor(
     config: Annotated[Path, typer.Option("--config", "--konfig", help="Konfigurationsfilen.")] = Path(STANDARDKONFIG),
     month: Annotated[str | None, typer.Option("--month", "--månad", "-m", help="Period (standard: senaste stängda månaden, enligt [kor] och data).")] = None,
     year: Annotated[int | None, typer.Option("--year", "--år", help="År (standard: året för senaste stängda månaden).")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Gör om en period som redan finns (den tidigare sparas i ut/arkiv/).")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Skriv bara fel på standard fel (för cron); loggfilen skrivs ändå.")] = False,
-    vanta: Annotated[float, typer.Option("--vanta", "--vänta", help="Sekunder att vänta om en annan körning pågår.")] = 0.0,
+    force: Annotated[bool, typer.Option("--force", "--tvinga", help="Gör om en period som redan finns (den tidigare sparas i ut/arkiv/).")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "--tyst", "-q", help="Skriv bara fel på standard fel (för cron); loggfilen skrivs ändå.")] = False,
+    vanta: Annotated[float, typer.Option("--vanta", "--vänta", help="Sekunder att vänta om en annan körning pågår (standard 0: vänta inte).", show_default=False)] = 0.0,
 ) -> None:
     """Gör alla konfigurerade rapporter för en period till UT/ÅÅÅÅ-MM/ (för schemalagda körningar).
 
@@ -321,7 +321,7 @@ def historik(
 def init(
     mapp: Annotated[Path, typer.Argument(help="Mappen att skapa eller fylla (standard: aktuell mapp).")] = Path("."),
     namnd: Annotated[str, typer.Option("--namnd", "--nämnd", help="Nämndens namn.")] = "Nämnden",
-    force: Annotated[bool, typer.Option("--force", help="Skriv över filer som redan finns.")] = False,
+    force: Annotated[bool, typer.Option("--force", "--tvinga", help="Skriv över filer som redan finns.")] = False,
     fran_export: Annotated[Path | None, typer.Option(
         "--fran-export", "--från-export",
         help="Ekonomiexport att göra mappningen av: en rad per verksamhetskod, med exportens namn som rubrik.")] = None,
@@ -337,11 +337,13 @@ def init(
         print(f"skrev {f}", file=sys.stderr)
     if fran_export is not None:
         print(f"verksamheter.csv har en rad per verksamhet i {fran_export}: ge raderna rubriker som i nämndens "
-              f"rapport och samla underrader under sin förälder. Lägg exporterna i {mapp / 'export'} och kör: "
+              f"rapport och samla underrader under sin förälder. Lägg exporterna i {mapp / 'export'} med namn som "
+              f"ekonomi_2025-02{fran_export.suffix.lower()} (mönstret ekonomi_* i kommunrapport.toml) och kör: "
               f"kommunrapport validera {fran_export} --mappning {mapp / 'verksamheter.csv'} && "
               f"kommunrapport kör --config {mapp / 'kommunrapport.toml'}", file=sys.stderr)
         return
-    print(f"Lägg exporten i {mapp / 'export'}, fyll i verksamheter.csv och kör: "
+    print(f"Lägg exporten i {mapp / 'export'} med ett namn som ekonomi_2025-02.xlsx (mönstret ekonomi_*.xlsx i "
+          "kommunrapport.toml), fyll i verksamheter.csv och kör: "
           f"kommunrapport validera {mapp / 'export'}/* && kommunrapport kör --config {mapp / 'kommunrapport.toml'}",
           file=sys.stderr)
 
