@@ -89,3 +89,14 @@ def test_year_end_prognosavvikelse_against_the_jan_aug_forecast(tmp_path):
 def test_a_month_that_is_not_closed_is_refused():
     with pytest.raises(IndataFel, match="inget utfall för augusti 2025.*är månaden stängd"):
         ks_rapport(*ARGS, månad=8, år=2025)
+
+
+def test_investeringarna_läses_med_ekonomins_decimaltecken(tmp_path):
+    """[ekonomi] decimaltecken also decides what '1.500' means in the investment export."""
+    from kommunrapport.input.investments import läs_investeringar
+
+    p = tmp_path / "inv.csv"
+    p.write_text("År;Månad;Projekt;Utfall;Budget\n2025;1;Nytt boende;1.500;2.000\n", encoding="utf-8")
+    for decimaltecken, utfall in (("komma", -1500.0), ("punkt", -1.5)):
+        inv = läs_investeringar(p, decimaltecken=decimaltecken)
+        assert inv.data["utfall"].tolist() == [utfall]

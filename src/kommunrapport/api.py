@@ -155,7 +155,7 @@ def ks_rapport(data: str | Path | Huvudbok, mappning: str | Path | Verksamhetstr
     ledger = koppla_rader(huvudbok, träd)
     år = int(år if år is not None else standardår(ledger, träd))  # next year's budget may be loaded
     kontrollera_stängd(ledger, år, månad, Plats(huvudbok.tabell.fil, huvudbok.tabell.blad))
-    inv = läs_investeringar(investeringar, Tecken(tecken)) if investeringar else None
+    inv = läs_investeringar(investeringar, Tecken(tecken), decimaltecken=decimaltecken) if investeringar else None
     if prognos_aug is None and historik is not None and månad == 12:
         prognos_aug = history.ks_prognos(historik, Period(år, 8).stam)
     return bygg_ks_rapport(ledger, år, månad, nämnd, prognos_aug, inv, huvudbok.varningar)

@@ -32,10 +32,13 @@ def _är_summarad(projekt: str) -> bool:
     return kind is not None and kind[0] == "summa"
 
 
-def läs_investeringar(sökväg: str | Path, tecken: Tecken = Tecken.KOSTNAD_POSITIV, blad: str | None = None) -> Investeringar:
-    """Investments per project and month; total rows in the file are checked, not counted twice."""
+def läs_investeringar(sökväg: str | Path, tecken: Tecken = Tecken.KOSTNAD_POSITIV, blad: str | None = None,
+                      decimaltecken: str | None = None) -> Investeringar:
+    """Investments per project and month; total rows in the file are checked, not counted twice.
+    `decimaltecken` is [ekonomi]'s: what a dot in an amount means."""
     df, tabell = läs_lång(sökväg, INVESTERINGAR, ["utfall", "budget", "prognos"], ["projekt"],
-                          ("projekt", "utfall", "budget"), blad, negativa=True, sektion="ekonomi")
+                          ("projekt", "utfall", "budget"), blad, negativa=True, sektion="ekonomi",
+                          decimaltecken=decimaltecken)
     for c in ("utfall", "budget", "prognos"):
         if c not in df:
             df[c] = np.nan
