@@ -239,9 +239,12 @@ def test_tvetydig_punkt_är_fel_som_ber_om_inställning(tmp_path):
     assert str(info.value) == (f"{path}, rad 3, kolumn 'Utfall': '5.000' kan vara 5,000 eller 5 000: exporten visar "
                                "inte om punkten är decimaltecken eller skiljer tusental; ange decimaltecken = \"komma\" "
                                "(punkten skiljer tusental) eller decimaltecken = \"punkt\" under [ekonomi] i "
-                               "konfigurationen")
+                               "konfigurationen, eller flaggan --decimaltecken komma eller punkt")
     assert läs_ekonomi(path, decimaltecken="komma").data["utfall"].tolist() == [-300.0, -5000.0]
     assert läs_ekonomi(path, decimaltecken="punkt").data["utfall"].tolist() == [-300.0, -5.0]
+    minus = csv(tmp_path / "m.csv", "År;Månad;Verksamhet;Utfall;Budget\n2025;1;041000;300;100\n2025;1;042000;-5.000;100\n")
+    with pytest.raises(IndataFel, match="'-5.000' kan vara \u22125,000 eller \u22125 000: "):
+        läs_ekonomi(minus)
 
 
 def test_tvetydig_punkt_i_volymer(tmp_path):

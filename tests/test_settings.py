@@ -169,3 +169,14 @@ def test_volymer_okänd_rubrik_i_kommentarerna_är_ett_fel(tmp_path, capsys, mon
     assert kod == 2 and fel == (f"fel: {tmp_path / 'k.md'}: rubriken '## Hemtjänsten' motsvarar inget område i "
                                 "volymrapporten (rapportens områden: Hemtjänst)\n")
     assert not (tmp_path / "ut").exists()
+
+
+def test_validera_med_decimaltecken_och_fel_tecken(tmp_path, capsys):
+    """validera takes --decimaltecken as the reports do; a bad --tecken is a Swedish error, not an internal one."""
+    (tmp_path / "e.csv").write_text("År;Månad;Verksamhet;Utfall;Budget\n2025;1;1000;5.000;6.000\n", encoding="utf-8")
+    kod, _, fel = kör_i_processen(capsys, "validera", tmp_path / "e.csv")
+    assert kod == 2 and "'5.000' kan vara 5,000 eller 5 000" in fel and "--decimaltecken" in fel
+    kod, ut, _ = kör_i_processen(capsys, "validera", "--decimaltecken", "komma", tmp_path / "e.csv")
+    assert kod == 0 and "dataset: ekonomi (långt format), 1 rader" in ut
+    kod, _, fel = kör_i_processen(capsys, "validera", "--tecken", "plus", tmp_path / "e.csv")
+    assert kod == 2 and fel == "fel: --tecken ska vara en av 'kostnad-positiv' eller 'kostnad-negativ', inte 'plus'\n"

@@ -114,6 +114,9 @@ Varden = Annotated[str | None, typer.Option(
 Blad = Annotated[str | None, typer.Option("--blad", help="Blad i Excelfilen (standard: första blad med rätt rubriker).")]
 Namnd = Annotated[str | None, typer.Option("--namnd", "--nämnd", help="Nämndens namn i rapporten.")]
 Mallar = Annotated[Path | None, typer.Option("--mallar", help="Mapp med egna mallar (Markdown och Word).")]
+Decimaltecken = Annotated[str | None, typer.Option(
+    "--decimaltecken", help="Vad en punkt i ett belopp betyder: komma (5.000 = femtusen) eller punkt (5.000 = fem); "
+    "standard: avgörs per kolumn.")]
 Json = Annotated[bool, typer.Option("--json", help="Skriv tabeller och nyckeltal som JSON på standard ut.")]
 
 
@@ -131,6 +134,13 @@ def _månad_och_år(month: str, year: int | None) -> tuple[int, int | None]:
     return månad, year or år_i_månad
 
 
+def _ett_av(värde: str, giltiga: list[str], flagga: str) -> str:
+    """A flag's value that must be one of `giltiga`, said as the settings resolver says it."""
+    if värde not in giltiga:
+        raise KommunrapportFel(f"{flagga} ska vara en av {' eller '.join(repr(g) for g in giltiga)}, inte '{värde}'")
+    return värde
+
+
 def _ekonomiinställningar(konf):
     if konf.ekonomi is None:
         raise KommunrapportFel(
@@ -141,8 +151,8 @@ def _ekonomiinställningar(konf):
 @app.command(short_help="Ekonomirapport t.o.m. en månad: tabell, diagram, Word, Excelbilaga.")
 def ekonomi(month: Månad, year: År = None, data: Data = None, mappning: Mappning = None,
             kommentarer: Kommentarer = None, config: Konfig = None, out: Ut = Path("ut"), tecken: Tecken = None,
-            varden: Varden = None, blad: Blad = None, namnd: Namnd = None, mallar: Mallar = None,
-            json: Json = False,
+            varden: Varden = None, blad: Blad = None, decimaltecken: Decimaltecken = None, namnd: Namnd = None,
+            mallar: Mallar = None, json: Json = False,
             preliminar: Annotated[bool, typer.Option("--preliminar", "--preliminär", help=(
                 "Gör rapporten också för en månad som inte är stängd; den märks då Preliminär."))] = False) -> None:
     """Ekonomirapport t.o.m. en månad: tabell, diagram, Excelbilaga och text."""
@@ -152,7 +162,7 @@ def ekonomi(month: Månad, year: År = None, data: Data = None, mappning: Mappni
     månad, år = _månad_och_år(month, year)
     konf = _inställningar(config, {"namnd": namnd, "mallar": mallar, "preliminar": preliminar or None, "ekonomi": {
         "data": data, "mappning": mappning, "kommentarer": kommentarer, "tecken": tecken, "varden": varden,
-        "blad": blad}})
+        "blad": blad, "decimaltecken": decimaltecken}})
     e = _ekonomiinställningar(konf)
     rapport = api.ekonomirapport_från_inställningar(e, månad, år, konf.nämnd)
     kontrollera_preliminär(rapport, konf.stängningsregel(), settings.idag(), konf.preliminär)
@@ -173,6 +183,7 @@ def volymer(
     config: Konfig = None,
     out: Ut = Path("ut"),
     blad: Blad = None,
+    decimaltecken: Decimaltecken = None,
     namnd: Namnd = None,
     mallar: Mallar = None,
     json: Json = False,
@@ -189,7 +200,7 @@ def volymer(
             raise KommunrapportFel(f"--omrade: okänt område '{o}' (välj bland {', '.join(api.OMRÅDEN)})")
     konf = _inställningar(config, {"namnd": namnd, "mallar": mallar, "preliminar": preliminar or None, "volymer": {
         "hemtjanst": hemtjanst, "placeringar": placeringar, "bistand": bistand, "serier": serier,
-        "kommentarer": kommentarer, "blad": blad}})
+        "kommentarer": kommentarer, "blad": blad, "decimaltecken": decimaltecken}})
     v = konf.volymer
     if v is None or not v.datafiler:
         raise KommunrapportFel("ange minst en fil: --hemtjanst, --placeringar, --bistand eller --serier, "
@@ -217,6 +228,7 @@ def ks(
     tecken: Tecken = None,
     varden: Varden = None,
     blad: Blad = None,
+    decimaltecken: Decimaltecken = None,
     namnd: Namnd = None,
     mallar: Mallar = None,
     json: Json = False,
@@ -231,7 +243,7 @@ def ks(
     månad, år = _månad_och_år(month, year)
     konf = _inställningar(config, {"namnd": namnd, "mallar": mallar, "ekonomi": {
         "data": data, "mappning": mappning, "investeringar": investeringar, "tecken": tecken, "varden": varden,
-        "blad": blad}})
+        "blad": blad, "decimaltecken": decimaltecken}})
     e = _ekonomiinställningar(konf)
     historik_ = konf.ut / history.FILNAMN if _konfigfil(config) else None
     r = api.ks_rapport_från_inställningar(e, månad, år, konf.nämnd, historik_)
@@ -355,16 +367,23 @@ def validera(
     tecken: Annotated[str, typer.Option("--tecken", help="kostnad-positiv eller kostnad-negativ.")] = "kostnad-positiv",
     varden: Annotated[str, typer.Option("--varden", "--värden", help="månad eller ackumulerade.")] = "månad",
     blad: Annotated[str | None, typer.Option("--blad", help="Blad i Excelfilen.")] = None,
+    decimaltecken: Decimaltecken = None,
 ) -> None:
     """Läs filer som rapporterna gör och berätta vad som finns i dem.
 
     Slutkod 0 = allt stämmer, 1 = varningar, 2 = fel (för schemalagda jobb).
     """
     from .input.detect import validera as validera_
+    from .input.headers import Tecken as Teckenval
+    from .input.headers import Värden
 
+    tecken_ = _ett_av(tecken, [t.value for t in Teckenval], "--tecken")
+    värden = _ett_av(varden, [v.value for v in Värden], "--varden")
+    if decimaltecken is not None:
+        _ett_av(decimaltecken, ["komma", "punkt"], "--decimaltecken")
     slutkod = 0
     for fil in filer:
-        v = validera_(fil, mappning, tecken, varden, blad)
+        v = validera_(fil, mappning, tecken_, värden, blad, decimaltecken)
         print(v.fil)
         for rad in v.beskrivning:
             print(f"  {rad}")

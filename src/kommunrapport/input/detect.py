@@ -127,12 +127,13 @@ VOLYMLÄSARE: dict[str, Callable[..., Volymdata | Investeringar]] = {
 
 
 def validera(fil: str | Path, mappning: str | Path | None = None, tecken: Tecken | str = Tecken.KOSTNAD_POSITIV,
-             värden: Värden | str = Värden.MÅNAD, blad: str | None = None) -> Validering:
+             värden: Värden | str = Värden.MÅNAD, blad: str | None = None,
+             decimaltecken: str | None = None) -> Validering:
     """Load a file as the reports would and describe it; every problem lands in `fel`, never raised."""
     v = Validering(str(fil))
     try:
         try:
-            huvudbok = läs_ekonomi(fil, Tecken(tecken), Värden(värden), blad)
+            huvudbok = läs_ekonomi(fil, Tecken(tecken), Värden(värden), blad, decimaltecken=decimaltecken)
         except IngenRubrikrad:
             huvudbok = None
         if huvudbok is not None:
@@ -168,7 +169,7 @@ def validera(fil: str | Path, mappning: str | Path | None = None, tecken: Tecken
             return v
         for namn, läs in VOLYMLÄSARE.items():
             try:
-                data = läs(fil, blad=blad)
+                data = läs(fil, blad=blad, decimaltecken=decimaltecken)
             except IngenRubrikrad:
                 continue
             if isinstance(data, Investeringar):

@@ -250,10 +250,12 @@ def _tusentalspunkt(tabell: Tabell, kolumner: list[str], decimaltecken: str | No
     i = första_tvetydiga(tabell.data[c])
     värde = str(tabell.data[c].iloc[i]).strip()
     siffror = re.sub(r"\D", "", värde)
-    decimal, tusen = f"{int(siffror[:-3])},{siffror[-3:]}", f"{int(siffror):,}".replace(",", " ")
+    minus = "\u2212" if re.match(r"^\s*[-\u2212\u2013(]", värde) else ""
+    decimal, tusen = f"{minus}{int(siffror[:-3])},{siffror[-3:]}", minus + f"{int(siffror):,}".replace(",", " ")
     raise IndataFel(f"'{värde}' kan vara {decimal} eller {tusen}: exporten visar inte om punkten är decimaltecken "
                     "eller skiljer tusental; ange decimaltecken = \"komma\" (punkten skiljer tusental) eller "
-                    f"decimaltecken = \"punkt\" under [{sektion}] i konfigurationen", tabell.plats(i, c))
+                    f"decimaltecken = \"punkt\" under [{sektion}] i konfigurationen, eller flaggan "
+                    "--decimaltecken komma eller punkt", tabell.plats(i, c))
 
 
 def _procentfel(tabell: Tabell, kolumn: str) -> list[KommunrapportFel]:
