@@ -136,7 +136,9 @@ def logg(ut: Path, tyst: bool) -> logging.Logger:
     log = logging.getLogger("kommunrapport.kör")
     for h in log.handlers:
         h.close()
-    log.handlers.clear()
+    for h in log.handlers[:]:  # an earlier run's handlers (a long-lived process, a notebook): close their files
+        log.removeHandler(h)
+        h.close()
     log.setLevel(logging.INFO)
     log.propagate = False
     _skrivbar_mapp(ut)
