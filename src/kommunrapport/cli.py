@@ -192,7 +192,7 @@ def volymer(
 ) -> None:
     """Volymrapport: hemtjänst, placeringar, ekonomiskt bistånd och andra månadsserier."""
     from . import api, settings
-    from .reports.ekonomi import FLAGGRÅD, PreliminärMånad
+    from .reports.preliminar import FLAGGRÅD, PreliminärMånad, preliminära_skäl
 
     månad, år = _månad_och_år(month, year)
     for o in omrade or []:
@@ -207,8 +207,7 @@ def volymer(
                                f"eller en konfigurationsfil med [volymer] ({STANDARDKONFIG})")
     rapport = api.volymrapport_från_inställningar(v, månad, år, omrade)
     # Volumes have no budget to check against: the user's rule ([kor]) decides whether the month is closed.
-    skäl = konf.stängningsregel().skäl(rapport.år, rapport.månad, settings.idag())
-    preliminär = [skäl] if skäl else []
+    preliminär = preliminära_skäl(rapport.år, rapport.månad, konf.stängningsregel(), settings.idag(), [])
     if preliminär and not konf.preliminär:
         raise PreliminärMånad(rapport.år, rapport.månad, preliminär, FLAGGRÅD)
     kommentarer_ = api.läs_volymkommentarer(v.kommentarer, rapport) if v.kommentarer else {}

@@ -42,7 +42,8 @@ from .calc import closing
 from .errors import KommunrapportFel, KonfigurationsFel, Plats, SkrivFel, orsak, skrivfel
 from .formatting import mnkr
 from .model.period import MÅNADER, Period, månadsnamn
-from .reports.ekonomi import preliminära_skäl, toppnivåer
+from .reports.ekonomi import toppnivåer
+from .reports.preliminar import preliminära_skäl
 from .settings import Konfiguration, läs_konfiguration
 
 Steg = Callable[[int, int, str], None]  # (step, of total, what): the progress of a run
@@ -335,8 +336,7 @@ def _välj_månad(konf: Konfiguration, log: logging.Logger, huvudbok, träd, vol
                 år, månad = (år - 1, 12) if månad == 1 else (år, månad - 1)
         elif år is None:
             år = senaste[0]
-        s = regel.skäl(år, månad, idag)
-        skäl = [s] if s else []
+        skäl = preliminära_skäl(år, månad, regel, idag, [])
     if skäl:
         raise IngetAttGöra(f"{månadsnamn(månad)} {år} är preliminär: {'; '.join(skäl)}; kör publicerar bara "
                            "stängda månader (ekonomi --preliminar gör en rapport märkt Preliminär)")

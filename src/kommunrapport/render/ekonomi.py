@@ -12,7 +12,8 @@ from ..formatting import mnkr, procent, tal
 from ..model.period import MÅNADER_KORT, månadsnamn
 from ..model.table import Tabellvy
 from ..output import atomisk_mapp
-from ..reports.ekonomi import ANDELSKOLUMNER, Ekonomirapport, preliminär_text, tabeller
+from ..reports.ekonomi import ANDELSKOLUMNER, Ekonomirapport, tabeller
+from ..reports.preliminar import preliminär_text
 from .markdown import rendera
 
 if TYPE_CHECKING:

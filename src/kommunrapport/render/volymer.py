@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..model.period import månadsnamn
 from ..output import atomisk_mapp
-from ..reports.ekonomi import preliminär_text
+from ..reports.preliminar import preliminär_text
 from ..reports.volymer import Volymrapport
 from .markdown import rendera
 

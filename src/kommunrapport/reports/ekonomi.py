@@ -22,6 +22,7 @@ from ..input.ledger import Huvudbok
 from ..input.mapping import Verksamhetsträd, koppla_rader
 from ..model.period import MÅNADER_KORT, MÅNADSNUMMER, Period, kort_period, månadsnamn
 from ..model.table import Tabellvy
+from .preliminar import FLAGGRÅD, PreliminärMånad, preliminär_text, preliminära_skäl
 
 MILJON = 1e6
 
@@ -106,31 +107,6 @@ class Ekonomirapport:
         jämf = "bättre än" if a > f else "sämre än" if a < f else "i nivå med"
         return (text + f" och {jämf} samma period år {self.år - 1} då avvikelsen var "
                 f"{mnkr(self.avvikelse_fg_år, tecken=f != 0)} mnkr.")
-
-
-def preliminär_text(år: int, månad: int, skäl: list[str]) -> str:
-    """The first words of a preliminary report: what is preliminary and why."""
-    return (f"Preliminär: {månadsnamn(månad)} {år} är inte stängd. Skäl: {'; '.join(skäl)}. "
-            "Siffrorna kan ändras när månaden är stängd.")
-
-
-class PreliminärMånad(KommunrapportFel):
-    """The report month is not closed (by the user's rule or in the data); exit 2 for ekonomi and volymer."""
-
-    def __init__(self, år: int, månad: int, skäl: list[str], råd: str = "", plats: Plats | None = None):
-        self.år, self.månad, self.skäl = år, månad, list(skäl)
-        super().__init__(f"{månadsnamn(månad)} {år} är preliminär: {'; '.join(skäl)}" + (f"; {råd}" if råd else ""),
-                         plats)
-
-
-FLAGGRÅD = "ange --preliminar för att ändå göra rapporten (den märks då Preliminär)"
-
-
-def preliminära_skäl(år: int, månad: int, regel: closing.Stängningsregel | None, idag: date,
-                     dataskäl: list[str]) -> list[str]:
-    """The user's rule's reason (if any) and the data's reasons, in that order."""
-    s = regel.skäl(år, månad, idag) if regel is not None else None
-    return ([s] if s else []) + [d for d in dataskäl if d != s]
 
 
 def kontrollera_preliminär(r: Ekonomirapport, regel: closing.Stängningsregel | None, idag: date,
