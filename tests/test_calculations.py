@@ -112,6 +112,16 @@ def test_key_figures_year_on_year_and_budget_i_balans():
     assert k["budget_i_balans"] == pytest.approx(233.2 / 223.7 - 1)
 
 
+def test_last_years_net_cost_is_empty_not_zero_without_last_year():
+    """No 2024 lines in the export: last year's net cost is unknown (empty), not 0 kr."""
+    t = träd3()
+    df = ledger([(2025, 1, "adm", "kostnad", -219.9, -233.2, np.nan)])
+    k = calc.nyckeltal(df, t, 2025, 1)
+    assert k["nettokostnad_fg_år"].isna().all() and k["förändring_mot_fg_år"].isna().all()
+    assert k["budget_i_balans"].isna().all()
+    assert k.loc[TOTAL, "nettokostnad"] == pytest.approx(219.9)
+
+
 def test_change_is_nan_without_last_year():
     assert math.isnan(calc.förändring(5.0, 0.0))
 

@@ -118,7 +118,11 @@ def nyckeltal(ledger: pd.DataFrame, träd: Verksamhetsträd, år: int, till_mån
     utfall = -periodbelopp(ledger, träd, år, till_månad, "utfall")
     budget = -periodbelopp(ledger, träd, år, till_månad, "budget")
     årsbudget = -årsbelopp(ledger, träd, år, "budget")
-    utfall_fg = -periodbelopp(ledger, träd, år - 1, till_månad, "utfall")
+    # Without last year's months in the export the comparison is empty, never 0 (which would read as a
+    # year without costs).
+    har_fg = bool(((ledger["år"] == år - 1) & (ledger["månad"] <= till_månad)).any())
+    utfall_fg = (-periodbelopp(ledger, träd, år - 1, till_månad, "utfall") if har_fg
+                 else pd.Series(np.nan, index=utfall.index))
     return pd.DataFrame({
         "nettokostnad": utfall,
         "budget_period": budget,
