@@ -180,3 +180,16 @@ def test_validera_med_decimaltecken_och_fel_tecken(tmp_path, capsys):
     assert kod == 0 and "dataset: ekonomi (långt format), 1 rader" in ut
     kod, _, fel = kör_i_processen(capsys, "validera", "--tecken", "plus", tmp_path / "e.csv")
     assert kod == 2 and fel == "fel: --tecken ska vara en av 'kostnad-positiv' eller 'kostnad-negativ', inte 'plus'\n"
+
+
+def test_ks_varnar_för_fel_tecken(tmp_path, capsys):
+    """The wrong --tecken makes revenue negative and costs positive: ks warns, as ekonomi does."""
+    args = ("ks", "--month", "2024-08", "--config", EXEMPEL / "kommunrapport.toml", "--json")
+    kod, ut, _ = kör_i_processen(capsys, *args, "--out", tmp_path / "a")
+    assert kod == 0 and json.loads(ut)["varningar"] == []
+    kod, ut, fel = kör_i_processen(capsys, *args, "--out", tmp_path / "b", "--tecken", "kostnad-negativ")
+    assert kod == 0
+    assert json.loads(ut)["varningar"] == [
+        "årsbudgeten är negativ (en nettointäkt); stämmer inställningen tecken (kostnad-positiv för en huvudbok, "
+        "kostnad-negativ för ett uppföljningssystem)?"]
+    assert "varning: årsbudgeten är negativ" in fel

@@ -25,6 +25,8 @@ from ..model.table import Tabellvy
 from .preliminar import FLAGGRÅD, PreliminärMånad, preliminär_text, preliminära_skäl
 
 MILJON = 1e6
+TECKENVARNING = ("årsbudgeten är negativ (en nettointäkt); stämmer inställningen tecken "
+                 "(kostnad-positiv för en huvudbok, kostnad-negativ för ett uppföljningssystem)?")
 
 
 @dataclass
@@ -190,8 +192,7 @@ def bygg_ekonomirapport(
         for kod in calc.koder_utan_prognos(ledger, år):
             varningar.append(f"verksamhet {kod}: prognos saknas i exporten; den antas följa budget")
     if float(-calc.årsbelopp(ledger, träd, år, "budget")[TOTAL]) < 0:
-        varningar.append("årsbudgeten är negativ (en nettointäkt); stämmer inställningen tecken "
-                         "(kostnad-positiv för en huvudbok, kostnad-negativ för ett uppföljningssystem)?")
+        varningar.append(TECKENVARNING)
 
     har_fg = bool((ledger["år"] == år - 1).any())
     # one row: the row ids are unique

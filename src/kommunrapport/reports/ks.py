@@ -20,7 +20,7 @@ from ..errors import IndataFel
 from ..input.investments import Investeringar
 from ..model.period import KS_MÅNADER, MÅNADER_KORT, Period, kort_period
 from ..model.table import Tabellvy
-from .ekonomi import MILJON
+from .ekonomi import MILJON, TECKENVARNING
 
 
 @dataclass
@@ -47,6 +47,8 @@ def bygg_ks_rapport(ledger: pd.DataFrame, år: int, månad: int, nämnd: str = "
         raise IndataFel(f"rapporten till kommunstyrelsen görs för jan–apr, jan–aug och jan–dec, inte t.o.m. "
                         f"{MÅNADER_KORT[månad - 1]} (ange --month apr, aug eller dec)")
     varningar = list(varningar or [])
+    if float(ledger.loc[ledger["år"] == år, "budget"].sum()) > 0:  # result sign: a net cost is negative
+        varningar.append(TECKENVARNING)
     ks = calc.ks_tabell(ledger, år, månad)
     if investeringar is not None and len(investeringar.data):
         inv = investeringar.data.assign(typ=None, rad=investeringar.data["projekt"], verksamhet=investeringar.data["projekt"], konto="")
