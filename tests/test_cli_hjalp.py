@@ -82,6 +82,8 @@ def test_standardvarden_obligatoriska_flaggor_och_metavars(capsys):
     (["ekonomi", "--json=ja", "--month", "feb"], "fel: flaggan --json tar inget värde\nSe 'kommunrapport ekonomi -h'."),
     (["ekonomi", "--month"], "fel: flaggan --month behöver ett värde\nSe 'kommunrapport ekonomi -h'."),
     (["historik", "x"], "fel: oväntat argument: x\nSe 'kommunrapport historik -h'."),
+    (["ekonomi", "--debug", "--month", "feb"],
+     "fel: --debug skrivs före kommandot: kommunrapport --debug ekonomi …\nSe 'kommunrapport ekonomi -h'."),
 ])
 def test_anvandningsfel_pa_svenska(capsys, args, början):
     kod, ut, fel = kör_i_processen(capsys, *args)

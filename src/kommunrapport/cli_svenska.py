@@ -41,6 +41,7 @@ else:
     _Kommandobas = object
 
 FLAGGOR = "[FLAGGOR]"
+HUVUDFLAGGOR = ("--debug", "--version")  # the program's own flags: before the command
 KOMMANDO = "KOMMANDO [ARGUMENT]..."
 HJÄLP = "Visa den här hjälpen och avsluta."
 RUBRIKER = {"Usage": "Användning", "Options": "Flaggor", "Arguments": "Argument", "Commands": "Kommandon"}
@@ -204,8 +205,12 @@ def klickfel_på_svenska(exc: UsageError) -> str:
     if "MissingParameter" in klasser:
         return f"flaggan {hint} saknas" if hint and str(hint).startswith("-") else f"{hint or 'ett argument'} saknas"
     if "NoSuchOption" in klasser:
+        flagga = getattr(exc, "option_name", "")
+        ctx = getattr(exc, "ctx", None)
+        if flagga in HUVUDFLAGGOR and ctx is not None and ctx.parent is not None:  # `ekonomi --debug`
+            return (f"{flagga} skrivs före kommandot: {ctx.parent.command_path} {flagga} {ctx.info_name} …")
         förslag = sorted(getattr(exc, "possibilities", None) or [])
-        return f"okänd flagga {getattr(exc, 'option_name', '')}" + (f"; menade du {' eller '.join(förslag)}?" if förslag else "")
+        return f"okänd flagga {flagga}" + (f"; menade du {' eller '.join(förslag)}?" if förslag else "")
     if "BadOptionUsage" in klasser:  # an option used wrongly: a flag given a value, or a value missing
         flagga = getattr(exc, "option_name", "")
         ctx = getattr(exc, "ctx", None)
