@@ -125,14 +125,17 @@ def lägg_till_tabell(sub: Subdoc, vy: Tabellvy, rubrik: bool = True) -> None:
     t.style = "Table Grid"
     t.autofit = False
     första = 6.0 if vy.format(0, cols[0]) == "text" and len(cols) > 2 else 2.5
+    if len(cols) > 8:  # a wide table (Nyckeltal): the labels wrap instead of the headings breaking inside words
+        första = 4.2
     övriga = min(3.0, (25.5 - första) / max(len(cols) - 1, 1))
+    rubrikstorlek = Pt(8) if övriga >= 2.6 else Pt(7)
     for j, col in enumerate(t.columns):
         col.width = Cm(första if j == 0 else övriga)
     for j, c in enumerate(cols):
         t.rows[0].cells[j].width = Cm(första if j == 0 else övriga)
         run = t.rows[0].cells[j].paragraphs[0].add_run(str(c))
         run.bold = True
-        run.font.size = Pt(8)
+        run.font.size = rubrikstorlek
     for i, rec in enumerate(vy.data.itertuples(index=False)):
         row = t.add_row().cells
         for j, c in enumerate(row):
