@@ -161,5 +161,5 @@ def _diagram_som_tomma_bilder(request: pytest.FixtureRequest, monkeypatch: pytes
         sökväg = next(a for a in (*args, *kwargs.values()) if isinstance(a, Path))
         Image.new("RGB", (bredd, höjd), "white").save(sökväg, format="PNG")
 
-    for namn in ("linjediagram_per_månad", "stapeldiagram", "stapeldiagram_jämförelse"):
+    for namn in ("linjediagram_per_månad", "stapeldiagram", "stapeldiagram_jämförelse", "jämförelsediagram"):
         monkeypatch.setattr(charts, namn, tom_bild)

@@ -42,12 +42,12 @@ from .reports.ks import KSRapport, bygg_ks_rapport
 from .reports.volymer import Volymrapport, bygg_volymrapport
 from .reports.volymer import kontrollera_kommentarer as kontrollera_volymkommentarer
 from .scaffold import init
-from .settings import EkonomiInställningar, VolymInställningar
+from .settings import EkonomiInställningar, KoladaInställningar, VolymInställningar
 
 som_json = ekonomi_json  # the name of the first release
 
 __all__ = [
-    "Ekonomirapport", "KSRapport", "Validering", "Volymrapport", "ekonomi_json", "ekonomirapport",
+    "Ekonomirapport", "KSRapport", "Validering", "koladajämförelse", "skriv_koladajämförelse", "Volymrapport", "ekonomi_json", "ekonomirapport",
     "ekonomirapport_från_inställningar", "filnamn", "init", "ks_json", "ks_rapport", "läs_volymdata", "markdown",
     "skriv_ekonomirapport", "skriv_ks_rapport", "skriv_volymrapport", "som_json", "tabeller", "validera",
     "läs_volymkommentarer", "volym_json", "volym_markdown", "volymrapport", "volymrapport_från_inställningar", "word_kontext",
@@ -165,3 +165,32 @@ def ks_rapport_från_inställningar(inst: EkonomiInställningar, månad: int, å
                                   nämnd: str = "Nämnden", historik: str | Path | None = None) -> KSRapport:
     return ks_rapport(inst.data, inst.mappning, månad, år, nämnd, inst.tecken, inst.värden, inst.blad,
                       inst.kolumner, inst.investeringar, historik, None, inst.decimaltecken, inst.dubbletter)
+
+
+ÅR_ATT_HÄMTA = 8  # Kolada publishes a year's figures during the next: of these the last five with values are shown
+
+
+def koladajämförelse(inst: KoladaInställningar, bara_cache: bool = False, klient=None):
+    """The comparison with other municipalities ([kolada]): from the file if `fil` is set, else from Kolada's
+    API through the cache (`bara_cache`: never the network, only what an earlier `kommunrapport kolada`
+    fetched). A removed KPI is a warning in the result; no network is a KoladaFel that says what to do."""
+    from . import settings
+    from .input.kolada import Klient, hämta_kolada, läs_koladafil
+    from .reports.kolada import bygg_koladajämförelse
+
+    if inst.fil is not None:
+        data = läs_koladafil(inst.fil, inst.kommun, inst.jamforelse, inst.kpi)
+    else:
+        if klient is None:
+            klient = Klient(inst.url, inst.cache, förnya=inst.uppdatera and not bara_cache, bara_cache=bara_cache)
+        i_år = settings.idag().year
+        år = inst.ar or list(range(i_år - ÅR_ATT_HÄMTA + 1, i_år + 1))
+        data = hämta_kolada(klient, inst.kommun, inst.jamforelse, inst.kpi, år)
+    return bygg_koladajämförelse(data, inst.ar)
+
+
+def skriv_koladajämförelse(r, ut: str | Path, mallmapp: Path | None = None) -> list[Path]:
+    """Write the comparison (Markdown, charts, Excel annex) into `ut`."""
+    from .render.kolada import skriv_koladajämförelse as skriv
+
+    return skriv(r, ut, mallmapp)

@@ -215,6 +215,36 @@ def volymer(
     _skrev(skrivna, rapport.varningar, api.volym_json(rapport, preliminär) if json else None)
 
 
+@app.command(short_help="Jämförelse med andra kommuner: nyckeltal ur Kolada.")
+def kolada(
+    config: Konfig = None,
+    out: Ut = Path("ut"),
+    kommun: Annotated[str | None, typer.Option("--kommun", help="Kommunens id i Kolada, t.ex. 2480 (Umeå) eller 0180 (Stockholm).")] = None,
+    jamforelse: Annotated[str | None, typer.Option("--jamforelse", "--jämförelse", help=(
+        "Jämförelsegrupp: en kommungrupp i Kolada (t.ex. G37411) eller kommun-id, kommaseparerade."))] = None,
+    kpi: Annotated[str | None, typer.Option("--kpi", help="Nyckeltalens id i Kolada, kommaseparerade (t.ex. N31001,N33100).")] = None,
+    ar: Annotated[str | None, typer.Option("--ar", "--år", help="År, kommaseparerade (standard: de fem senaste med värden).")] = None,
+    fil: Annotated[Path | None, typer.Option("--fil", help="En fil som laddats ner från Kolada (JSON eller CSV) i stället för att hämta.")] = None,
+    cache: Annotated[Path | None, typer.Option("--cache", help="Mapp för Koladas svar (standard: kolada_cache i mappen ut).")] = None,
+    uppdatera: Annotated[bool, typer.Option("--uppdatera", help="Hämta från Kolada igen, också det som redan finns i cachen.")] = False,
+    mallar: Mallar = None,
+) -> None:
+    """Jämförelse med andra kommuner: nyckeltal ur Kolada för kommunen, en jämförelsegrupp och riket.
+
+    Hämtar från Koladas öppna API (kräver internet) eller läser en nedladdad fil (--fil), och skriver
+    tabell, diagram och Excelbilaga. Källa: Kolada.
+    """
+    from . import api
+
+    konf = _inställningar(config, {"mallar": mallar, "kolada": {
+        "kommun": kommun, "jamforelse": jamforelse, "kpi": kpi, "ar": ar, "fil": fil, "cache": cache,
+        "uppdatera": uppdatera or None}})
+    if konf.kolada is None:
+        raise KommunrapportFel(f"ange --kommun och --kpi, eller en konfigurationsfil med [kolada] ({STANDARDKONFIG})")
+    r = api.koladajämförelse(konf.kolada)
+    _skrev(api.skriv_koladajämförelse(r, out, konf.mallar), r.varningar)
+
+
 @app.command(short_help="Rapport till kommunstyrelsen (jan–apr, jan–aug, jan–dec).")
 def ks(
     month: Annotated[str, typer.Option("--month", "--månad", "-m", help="apr, aug eller dec (eller 2025-08).")],

@@ -78,11 +78,70 @@ class VolymInställningar(BaseModel):
     kommentarer: Path | None = None
     blad: str | None = None  # sheet in every Excel file of the volumes
     decimaltecken: Literal["komma", "punkt"] | None = None  # as in [ekonomi]
+    kolada: bool = False  # a last section "Jämförelse med andra kommuner" from [kolada]'s cache or file
 
     @property
     def datafiler(self) -> list[Path]:
         """The files the report is made of (hemtjanst, placeringar, bistand, serier), those given."""
         return [p for p in (self.hemtjanst, self.placeringar, self.bistand) if p] + list(self.serier)
+
+
+def _lista(v: object) -> object:
+    """A list from TOML, or a comma-separated text (a flag, an environment variable): "N31001, N33100"."""
+    if isinstance(v, str):
+        return [x.strip() for x in v.split(",") if x.strip()]
+    if isinstance(v, (list, tuple)):
+        return [x.strip() if isinstance(x, str) else x for x in v]
+    return v
+
+
+class KoladaInställningar(BaseModel):
+    """[kolada]: key figures from Kolada for the kommun, a comparison group and Riket."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kommun: str  # Kolada's municipality id: "2480" Umeå, "0180" Stockholm
+    jamforelse: list[str] = []  # group ids ("G37411") and/or municipality ids ("1880", "0580")
+    kpi: list[str]  # KPI ids: "N31001"
+    ar: list[int] | None = None  # years; default: the last five with values
+    fil: Path | None = None  # a file downloaded from Kolada instead of the API
+    cache: Path | None = None  # default: <ut>/kolada_cache
+    url: str = "https://api.kolada.se/v3"
+    uppdatera: bool = False  # fetch again even what the cache holds
+
+    @field_validator("kommun", mode="before")
+    @classmethod
+    def _kommun(cls, v: object) -> object:
+        if isinstance(v, int) and not isinstance(v, bool):
+            v = str(v).zfill(4)  # kommun = 180 in TOML: Stockholm's 0180
+        if isinstance(v, str) and not re.fullmatch(r"\d{4}", v.strip()):
+            raise ValueError(f"ska vara kommunens fyrsiffriga id i Kolada (t.ex. \"2480\" för Umeå), inte '{v}'")
+        return v.strip() if isinstance(v, str) else v
+
+    @field_validator("jamforelse", "kpi", mode="before")
+    @classmethod
+    def _id_lista(cls, v: object) -> object:
+        return [str(x).zfill(4) if isinstance(x, int) else x for x in _lista(v)]  # type: ignore[union-attr]
+
+    @field_validator("ar", mode="before")
+    @classmethod
+    def _år(cls, v: object) -> object:
+        return _lista(v)
+
+    @field_validator("kpi")
+    @classmethod
+    def _minst_ett(cls, v: list[str]) -> list[str]:
+        if not v:
+            raise ValueError("ange minst ett nyckeltal (t.ex. kpi = [\"N31001\"])")
+        fel = [k for k in v if not re.fullmatch(r"[A-Za-z]\d{5}", k)]
+        if fel:
+            raise ValueError(f"'{fel[0]}' är inget nyckeltals-id i Kolada (en bokstav och fem siffror, t.ex. N31001)")
+        return [k.upper() for k in v]
+
+    @field_validator("uppdatera", mode="before")
+    @classmethod
+    def _ja_nej(cls, v: object) -> object:
+        return {"ja": True, "nej": False}.get(v.strip().lower(), v) if isinstance(v, str) else v
 
 
 class KörInställningar(BaseModel):
@@ -129,6 +188,7 @@ class Konfiguration(BaseModel):
     mallar: Path | None = None  # the kommun's own templates
     ekonomi: EkonomiInställningar | None = None
     volymer: VolymInställningar | None = None
+    kolada: KoladaInställningar | None = None
     kör: KörInställningar = Field(default_factory=KörInställningar, validation_alias=AliasChoices("kor", "kör"))
     preliminär: bool = Field(False, validation_alias=AliasChoices("preliminar", "preliminär"))
 
@@ -158,10 +218,11 @@ MILJÖPREFIX = "KOMMUNRAPPORT_"
 NYCKLAR = {"": ("namnd", "ut", "mallar", "preliminar"),
            "ekonomi": ("data", "mappning", "kommentarer", "investeringar", "blad", "tecken", "varden", "decimaltecken",
                        "dubbletter"),
-           "volymer": ("hemtjanst", "placeringar", "bistand", "serier", "kommentarer", "blad", "decimaltecken"),
+           "volymer": ("hemtjanst", "placeringar", "bistand", "serier", "kommentarer", "blad", "decimaltecken", "kolada"),
+           "kolada": ("kommun", "jamforelse", "kpi", "ar", "fil", "cache", "url", "uppdatera"),
            "kor": ("stangd_efter_dag", "stangd_tom")}
 SÖKVÄGAR = {"ut", "mallar", "data", "mappning", "kommentarer", "investeringar", "hemtjanst", "placeringar",
-            "bistand", "serier"}
+            "bistand", "serier", "fil", "cache"}
 
 
 def _sätt(raw: dict, sektion: str, nyckel: str, värde: object) -> None:
@@ -199,7 +260,8 @@ def _glob(path: Path, nyckel: str, fil: str) -> Path:
 
 KÄNDA_NYCKLAR = ("namnd", "ut", "rapporter", "mallar", "ekonomi", "volymer", "data", "mappning", "kommentarer",
                  "investeringar", "blad", "tecken", "varden", "kolumner", "hemtjanst", "placeringar", "bistand",
-                 "serier", "slag", "decimaltecken", "dubbletter", "kor", "stangd_efter_dag", "stangd_tom", "preliminar")
+                 "serier", "slag", "decimaltecken", "dubbletter", "kor", "stangd_efter_dag", "stangd_tom", "preliminar",
+                 "kolada", "kommun", "jamforelse", "kpi", "ar", "fil", "cache", "url", "uppdatera")
 
 
 def valideringsfel(exc: ValidationError, fil: str, från_flaggor: AbstractSet[str] = frozenset(),
@@ -312,6 +374,11 @@ def lös_inställningar(konfigfil: str | Path | None, flaggor: dict | None = Non
             if getattr(v, key) is not None:
                 setattr(v, key, _glob(base / getattr(v, key), f"volymer.{key}", källa))
         v.serier = [_glob(base / p, "volymer.serier", källa) for p in v.serier]
+    if konf.kolada is not None:
+        k = konf.kolada
+        if k.fil is not None:
+            k.fil = _glob(base / k.fil, "kolada.fil", källa)
+        k.cache = base / k.cache if k.cache is not None else konf.ut / "kolada_cache"
     return konf
 
 

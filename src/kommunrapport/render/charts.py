@@ -96,3 +96,30 @@ def stapeldiagram_jämförelse(data: pd.DataFrame, titel: str, sökväg: Path) -
     ax.grid(axis="y", alpha=0.3)
     ax.legend(frameon=False)
     _spara(fig, sökväg)
+
+
+def jämförelsediagram(data: pd.DataFrame, titel: str, sökväg: Path, fotnot: str = "Källa: Kolada") -> None:
+    """A key figure over the years (first column): the kommun (second column) highlighted, the comparison
+    group's mean dashed with its range (lägst–högst) shaded, and Riket; `fotnot` under the chart."""
+    fig = Figure(figsize=STORLEK, layout="tight")
+    ax = fig.add_subplot()
+    x = np.arange(len(data))
+    kommun = data.columns[1]
+    v = data.drop(columns=[data.columns[0]]).to_numpy(dtype=float)
+    decimaler = 0 if np.all(np.abs(v[~np.isnan(v)]) >= 100) else 1
+    lägst, högst = data["lägst"].to_numpy(dtype=float), data["högst"].to_numpy(dtype=float)
+    ax.fill_between(x, lägst, högst, color=TIDIGARE, alpha=0.25, linewidth=0, label="Jämförelsegruppen, lägst–högst")
+    ax.plot(x, data["medel"].to_numpy(dtype=float), linestyle="--", marker="s", markersize=4, color=TIDIGARE_ÅR[1],
+            linewidth=1.6, label="Jämförelsegruppen, medel")
+    ax.plot(x, data["Riket"].to_numpy(dtype=float), marker="^", markersize=4, color="#555555", linewidth=1.4,
+            label="Riket")
+    ax.plot(x, data[kommun].to_numpy(dtype=float), marker="o", markersize=6, color=AKTUELL, linewidth=2.8,
+            label=str(kommun), zorder=3)
+    ax.set_xticks(x, list(data.iloc[:, 0]))
+    ax.yaxis.set_major_formatter(_svensk if decimaler else _svensk_heltal)
+    ax.set_title(textwrap.fill(titel, 70, max_lines=2, placeholder="…"), fontsize=11)
+    ax.grid(axis="y", alpha=0.3)
+    ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
+    fig.text(0.01, 0.01, textwrap.fill(fotnot, 140), fontsize=7, ha="left", va="bottom")
+    fig.set_layout_engine("tight", rect=(0, 0.06, 1, 1))
+    _spara(fig, sökväg)
