@@ -15,10 +15,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from conftest import ROOT, kör_cli
 from kommunrapport.calc.kolada import jämförelse
 from kommunrapport.input.kolada import Klient, KoladaFel, hämta_kolada, läs_koladafil
-
-from conftest import ROOT, kör_cli
 
 # Hand-made values, kr per inhabitant (N31001) and kr per care day (N33100). Umeå (2480) is the kommun; the
 # group G1 lists Umeå itself too (it must not count) and four others; 0580 has no value in 2023.
@@ -102,6 +101,12 @@ class _Kolada(BaseHTTPRequestHandler):
         return self._json(404, {"error": "not found"})
 
 
+@pytest.fixture(autouse=True)
+def _ingen_paus(monkeypatch):
+    """The commands pause between calls to Kolada (a polite rate); the local server needs no such pause."""
+    monkeypatch.setattr("kommunrapport.input.kolada.PAUS", 0.0)
+
+
 @pytest.fixture
 def kolada_server():
     srv = ThreadingHTTPServer(("127.0.0.1", 0), _Kolada)
@@ -162,6 +167,14 @@ def test_klienten_följer_next_url_tar_högst_20_kommuner_per_anrop_och_väntar_
     assert d.nyckeltal["N33100"].startswith("Kostnad/vårddygn")
 
 
+def test_en_paus_mellan_anropen(kolada_server, tmp_path):
+    sovit: list[float] = []
+    k = Klient(_url(kolada_server), None, paus=0.25, sov=sovit.append)
+    k.hämta(k.url("kpi/N31001"))
+    k.hämta(k.url("kpi/N33100"))
+    assert len(sovit) == 1 and 0 < sovit[0] <= 0.25  # the second call waited for its turn
+
+
 def test_429_som_inte_ger_med_sig_är_ett_svenskt_fel(kolada_server, tmp_path):
     kolada_server.fel["/v3/kpi"] = [429] * 10
     k = Klient(_url(kolada_server), tmp_path / "cache", paus=0, försök=3, sov=lambda s: None)
@@ -187,6 +200,7 @@ def test_kolada_kommandot_mot_lokal_server_och_sedan_ur_cachen_utan_server(kolad
     assert "| 2022 | 1\u00a0500 | 1\u00a0850 | 1\u00a0000 | 3\u00a0000 | 4 | 1\u00a0800 |" in md
     assert "| 2023 | 1\u00a0600 | 2\u00a0167 | 1\u00a0100 | 3\u00a0300 | 3 | 1\u00a0900 |" in md
     assert "| 2024 | 8\u00a0200 | 7\u00a0500 | 6\u00a0000 | 9\u00a0000 | 4 | 7\u00a0900 |" in md
+    assert "| 2022 |  |" not in md  # N33100 has values for 2024 only: no empty rows for the years asked for
     assert md.count("Källa: Kolada") == 2  # under each key figure's table (and in each chart)
     assert "Liknande kommuner IFO, Umeå, 2024 (4 kommuner: Göteborg, Malmö, Uppsala, Linköping)" in md
     assert "N99999" in md  # the removed KPI is named in the report too
@@ -223,7 +237,7 @@ def test_volymrapporten_får_ett_sista_avsnitt_ur_cachen(kolada_server, tmp_path
                 "--preliminar", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     md = (tmp_path / "v" / "volymrapport_2025-02.md").read_text(encoding="utf-8")
-    assert md.index("## Jämförelse med andra kommuner") > md.index("Beviljade")
+    assert md.index("## Jämförelse med andra kommuner") > md.index("## Äldrenämnden – volymer")
     assert "| 2024 | 1\u00a0700 | 2\u00a0150 | 1\u00a0250 | 3\u00a0600 | 4 | 2\u00a0000 |" in md
     assert "Källa: Kolada" in md
     wb = openpyxl.load_workbook(tmp_path / "v" / "bilaga_volymrapport_2025-02.xlsx")

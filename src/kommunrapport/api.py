@@ -175,6 +175,7 @@ def koladajämförelse(inst: KoladaInställningar, bara_cache: bool = False, kli
     API through the cache (`bara_cache`: never the network, only what an earlier `kommunrapport kolada`
     fetched). A removed KPI is a warning in the result; no network is a KoladaFel that says what to do."""
     from . import settings
+    from .input import kolada
     from .input.kolada import Klient, hämta_kolada, läs_koladafil
     from .reports.kolada import bygg_koladajämförelse
 
@@ -182,7 +183,8 @@ def koladajämförelse(inst: KoladaInställningar, bara_cache: bool = False, kli
         data = läs_koladafil(inst.fil, inst.kommun, inst.jamforelse, inst.kpi)
     else:
         if klient is None:
-            klient = Klient(inst.url, inst.cache, förnya=inst.uppdatera and not bara_cache, bara_cache=bara_cache)
+            klient = Klient(inst.url, inst.cache, förnya=inst.uppdatera and not bara_cache, bara_cache=bara_cache,
+                            paus=kolada.PAUS)
         i_år = settings.idag().year
         år = inst.ar or list(range(i_år - ÅR_ATT_HÄMTA + 1, i_år + 1))
         data = hämta_kolada(klient, inst.kommun, inst.jamforelse, inst.kpi, år)

@@ -121,7 +121,8 @@ class KoladaInställningar(BaseModel):
     @field_validator("jamforelse", "kpi", mode="before")
     @classmethod
     def _id_lista(cls, v: object) -> object:
-        return [str(x).zfill(4) if isinstance(x, int) else x for x in _lista(v)]  # type: ignore[union-attr]
+        lista = _lista(v)
+        return [str(x).zfill(4) if isinstance(x, int) else x for x in lista] if isinstance(lista, list) else lista
 
     @field_validator("ar", mode="before")
     @classmethod

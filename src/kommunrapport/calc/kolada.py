@@ -20,7 +20,8 @@ def jämförelse(värden: pd.DataFrame, kommun: str, grupp: list[str], år: list
 
     `värden` is tidy (kpi, kommun, år, värde). The years are `år` if given, else per KPI the last
     `antal_år` years in which the kommun, the group or Riket has a value. A missing value stays NaN
-    (never 0): the mean is over the members that have a value, and `antal` says how many."""
+    (never 0): the mean is over the members that have a value, and `antal` says how many. A year without
+    any value is left out."""
     rader = []
     gruppmängd = set(grupp) - {kommun, RIKET}
     for kpi in dict.fromkeys(värden["kpi"]):
@@ -34,6 +35,8 @@ def jämförelse(värden: pd.DataFrame, kommun: str, grupp: list[str], år: list
             egen = i_år.loc[i_år["kommun"] == kommun, "värde"]
             riket = i_år.loc[i_år["kommun"] == RIKET, "värde"]
             g = i_år.loc[i_år["kommun"].isin(gruppmängd), "värde"].dropna()
+            if egen.empty and riket.empty and g.empty:
+                continue  # a year asked for ([kolada] ar) without any value: no empty row
             rader.append({
                 "kpi": kpi, "år": a,
                 "kommun": float(egen.iloc[0]) if len(egen) else float("nan"),

@@ -25,7 +25,6 @@ import email.utils
 import hashlib
 import io
 import json
-import socket
 import time
 import urllib.error
 import urllib.parse
@@ -43,6 +42,7 @@ BAS_URL = "https://api.kolada.se/v3"
 RIKET = "0000"
 MAX_KOMMUNER = 20  # municipalities in one data URL
 MAX_VÄNTAN = 120.0  # seconds: a longer Retry-After is not waited for
+PAUS = 0.5  # seconds between two calls to Kolada: a polite rate (at most two calls a second)
 FILRÅD = ("ladda ner nyckeltalen från Kolada på en dator med internet och ange filen med --fil eller "
           "[kolada] fil (se README, avsnittet Kolada)")
 
@@ -63,7 +63,7 @@ class Klient:
     cache: Path | None = None
     förnya: bool = False  # fetch again even when the cache has the response
     bara_cache: bool = False  # never the network: only what the cache holds (the volume report)
-    paus: float = 0.5  # seconds between two calls to the server
+    paus: float = PAUS  # seconds between two calls to the server
     timeout: float = 30.0
     försök: int = 5  # calls for one URL before giving up on 429 or 5xx
     sov: Callable[[float], None] = time.sleep
@@ -140,7 +140,7 @@ class Klient:
                     continue
                 raise KoladaFel(f"Kolada ({värd}) svarar {exc.code} på {url}"
                                 f"{' (för många id:n i ett anrop?)' if exc.code == 422 else ''}") from None
-            except (urllib.error.URLError, socket.timeout, TimeoutError, ConnectionError) as exc:
+            except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
                 orsak = getattr(exc, "reason", exc)
                 raise KoladaFel(
                     f"kan inte nå Kolada ({värd}): {orsak}. Att hämta nyckeltal direkt kräver att datorn som kör "
@@ -275,8 +275,8 @@ def hämta_kolada(klient: Klient, kommun: str, jämförelse: list[str], kpi: lis
             pass
     if kommun not in namn:
         namn[kommun] = kommun
-    for m in grupp:
-        namn.setdefault(m, m)
+    for kod in grupp:
+        namn.setdefault(kod, kod)
     alla = [kommun, RIKET, *grupp]
     rader: list[dict] = []
     årtext = ",".join(str(a) for a in sorted(år))
@@ -377,8 +377,8 @@ def läs_koladafil(fil: str | Path, kommun: str, jämförelse: list[str], kpi: l
             varningar.append(f"nyckeltalet {k} finns inte i {path.name}; det saknas i jämförelsen, övriga nyckeltal "
                              "redovisas")
     värden = värden[värden["kpi"].isin(vill)]
-    for m in [kommun, *grupp]:
-        namn.setdefault(m, m)
+    for kod in [kommun, *grupp]:
+        namn.setdefault(kod, kod)
     return Koladadata(värden.reset_index(drop=True), kommun, grupp, "Jämförelsekommuner",
                       {k: titlar.get(k, k) for k in vill}, namn, f"Kolada, nedladdad fil {path.name}", varningar)
 

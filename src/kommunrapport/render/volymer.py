@@ -14,6 +14,8 @@ from .markdown import rendera
 if TYPE_CHECKING:
     from docxtpl import DocxTemplate
 
+    from ..reports.kolada import KoladaJämförelse
+
 
 def rapportnamn(r: Volymrapport, preliminär: list[str] | None = None) -> str:
     """'Volymer t.o.m. februari 2025', or 'Preliminära volymer t.o.m. mars 2025'."""
@@ -36,10 +38,13 @@ def volym_markdown(r: Volymrapport, nämnd: str = "", kommentarer: dict[str, str
 
 
 def skriv_volymrapport(r: Volymrapport, ut: str | Path, nämnd: str = "", kommentarer: dict[str, str] | None = None,
-                       mallmapp: Path | None = None, preliminär: list[str] | None = None) -> list[Path]:
+                       mallmapp: Path | None = None, preliminär: list[str] | None = None,
+                       kolada: KoladaJämförelse | None = None) -> list[Path]:
     """Write the volume report (Markdown), its charts and the Excel annex into `ut`, atomically.
 
-    `preliminär`: the reasons the month is not closed; every output then says Preliminär."""
+    `preliminär`: the reasons the month is not closed; every output then says Preliminär. `kolada`: the
+    comparison with other municipalities, appended as a last section (render/kolada.py)."""
+    from . import kolada as kolada_
     from .annex import skriv_vyer
     from .charts import linjediagram_per_månad, stapeldiagram_jämförelse
     from .word import mallsökväg, rendera_word
@@ -48,6 +53,8 @@ def skriv_volymrapport(r: Volymrapport, ut: str | Path, nämnd: str = "", kommen
     rapport, bilaga, word = (f"volymrapport_{stam}.md", f"bilaga_volymrapport_{stam}.xlsx",
                              f"volymrapport_{stam}.docx")
     text = volym_markdown(r, nämnd, kommentarer, mallmapp, preliminär)
+    if kolada is not None:
+        text = text.rstrip("\n") + "\n\n" + kolada_.kolada_markdown(kolada, avsnitt=True, mallmapp=mallmapp)
     written = [rapport, bilaga, word]
     with atomisk_mapp(ut) as stage:
         (stage / rapport).write_text(text, encoding="utf-8")
@@ -58,20 +65,25 @@ def skriv_volymrapport(r: Volymrapport, ut: str | Path, nämnd: str = "", kommen
                 else:
                     stapeldiagram_jämförelse(d.data, d.titel, stage / d.filnamn)
                 written.append(d.filnamn)
+        if kolada is not None:
+            written += kolada_.rita_koladadiagram(kolada, stage)
         info = {"Rapport": rapportnamn(r, preliminär)}
         if preliminär:
             info["Status"] = _preliminär(r, preliminär)
         info |= {"Nämnd": nämnd,
                 "Underlag": ", ".join(a.källa for a in r.avsnitt),
                 "Beräkning": "flöden summeras över perioden, stockar är medelvärden per månad"}
-        skriv_vyer([t for a in r.avsnitt for t in a.tabeller], info, stage / bilaga)
+        if kolada is not None:
+            info |= kolada_.info(kolada)
+        skriv_vyer([t for a in r.avsnitt for t in a.tabeller] + (kolada.tabeller if kolada else []), info, stage / bilaga)
         rendera_word(mallsökväg("volymrapport.docx", mallmapp),
-                     lambda doc: volym_word_kontext(r, doc, stage, nämnd, kommentarer, preliminär), stage / word)
+                     lambda doc: volym_word_kontext(r, doc, stage, nämnd, kommentarer, preliminär, kolada), stage / word)
     return [Path(ut) / n for n in written]
 
 
 def volym_word_kontext(r: Volymrapport, doc: DocxTemplate, mapp: Path, nämnd: str,
-                       kommentarer: dict[str, str] | None, preliminär: list[str] | None = None) -> dict[str, Any]:
+                       kommentarer: dict[str, str] | None, preliminär: list[str] | None = None,
+                       kolada: KoladaJämförelse | None = None) -> dict[str, Any]:
     from docx.shared import Cm
 
     from .word import lägg_till_tabell, stycke
@@ -90,5 +102,9 @@ def volym_word_kontext(r: Volymrapport, doc: DocxTemplate, mapp: Path, nämnd: s
         sub.add_paragraph("Att kontrollera", style="Heading 1")
         for v in r.varningar:
             sub.add_paragraph(v, style="List Bullet")
+    if kolada is not None:
+        from .kolada import lägg_till_i_word
+
+        lägg_till_i_word(sub, kolada, mapp)
     return {"nämnd": nämnd, "år": r.år, "månad": r.månad, "månadsnamn": månadsnamn(r.månad), "period": r.period.text,
             "rapportnamn": rapportnamn(r, preliminär), "preliminär": _preliminär(r, preliminär), "innehåll": sub}

@@ -56,7 +56,7 @@ def bygg_koladajämförelse(d: Koladadata, år: list[int] | None = None) -> Kola
         t = tabell[tabell["kpi"] == kpi]
         if t.empty:
             continue
-        fmt = "heltal" if decimaler(t[["kommun", "medel", "lägst", "högst", "riket"]].stack()) == 0 else "tal1"
+        fmt = "heltal" if decimaler(pd.Series(t[["kommun", "medel", "lägst", "högst", "riket"]].to_numpy().ravel())) == 0 else "tal1"
         kolumner = {"kommun": kommunnamn, "medel": "Jämförelsegruppen, medel", "lägst": "Lägst i gruppen",
                     "högst": "Högst i gruppen", "antal": "Antal i gruppen", "riket": "Riket"}
         data = pd.DataFrame({"År": [str(a) for a in t["år"]]})
