@@ -275,6 +275,7 @@ def test_nedladdad_json_fil_i_apiets_form(tmp_path):
     assert t.set_index("år").loc[2024, "medel"] == 2150
 
 
+@pytest.mark.rita  # the chart is drawn for real
 def test_nedladdad_csv_fil_med_svenska_tal(tmp_path):
     fil = tmp_path / "kolada.csv"
     fil.write_text("Kommun;Kommunnamn;KPI;Nyckeltalsnamn;År;Kön;Värde\n"
@@ -289,6 +290,10 @@ def test_nedladdad_csv_fil_med_svenska_tal(tmp_path):
     md = (tmp_path / "ut" / "kolada_jamforelse.md").read_text(encoding="utf-8")
     assert "## Kostnad ekonomiskt bistånd, kr/inv (N31001)" in md
     assert "| 2024 | 1\u00a0700 | 2\u00a0950 | 2\u00a0300 | 3\u00a0600 | 2 | 2\u00a0000 |" in md  # (2300 + 3600) / 2
+    from PIL import Image
+
+    with Image.open(tmp_path / "ut" / "diagram_kolada_n31001.png") as bild:
+        assert bild.size == (800, 450) and len(bild.convert("L").getcolors(maxcolors=65536) or []) > 10  # drawn, not blank
 
 
 def test_fel_i_nedladdad_fil_anger_rad_och_kolumn(tmp_path):

@@ -119,7 +119,10 @@ def jämförelsediagram(data: pd.DataFrame, titel: str, sökväg: Path, fotnot: 
     ax.yaxis.set_major_formatter(_svensk if decimaler else _svensk_heltal)
     ax.set_title(textwrap.fill(titel, 70, max_lines=2, placeholder="…"), fontsize=11)
     ax.grid(axis="y", alpha=0.3)
-    ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
+    handles, labels = ax.get_legend_handles_labels()
+    ordning = [3, 1, 0, 2]  # the kommun first, then the group's mean and range, then Riket
+    ax.legend([handles[i] for i in ordning], [labels[i] for i in ordning], frameon=False, loc="upper left",
+              bbox_to_anchor=(1.0, 1.0), fontsize=8)
     fig.text(0.01, 0.01, textwrap.fill(fotnot, 140), fontsize=7, ha="left", va="bottom")
     fig.set_layout_engine("tight", rect=(0, 0.06, 1, 1))
     _spara(fig, sökväg)
