@@ -44,7 +44,7 @@ MAX_KOMMUNER = 20  # municipalities in one data URL
 MAX_VÄNTAN = 120.0  # seconds: a longer Retry-After is not waited for
 PAUS = 0.5  # seconds between two calls to Kolada: a polite rate (at most two calls a second)
 FILRÅD = ("ladda ner nyckeltalen från Kolada på en dator med internet och ange filen med --fil eller "
-          "[kolada] fil (se README, avsnittet Kolada)")
+          "[kolada] fil (se README, avsnittet Jämförelse med andra kommuner)")
 
 
 class KoladaFel(KommunrapportFel):
