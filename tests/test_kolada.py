@@ -309,3 +309,22 @@ def test_felaktiga_inställningar_namnger_nyckeln(tmp_path):
     assert r.returncode == 2 and "--kommun" in r.stderr and "fyrsiffriga id" in r.stderr
     r = kör_cli("kolada", "--kommun", "2480", "--kpi", "hemtjänst", cwd=tmp_path)
     assert r.returncode == 2 and "'hemtjänst' är inget nyckeltals-id" in r.stderr
+
+
+def test_kör_tar_med_jämförelsen_i_volymrapporten(tmp_path):
+    import shutil
+
+    from kommunrapport import runner
+
+    shutil.copy(ROOT / "examples" / "volymer" / "an_volymer_2020_2025.csv", tmp_path / "volymer.csv")
+    (tmp_path / "kolada.csv").write_text("kpi;kommun;år;värde\nN31001;2480;2024;1700\nN31001;0000;2024;2000\n"
+                                         "N31001;1480;2024;2300\nN31001;1280;2024;3600\n", encoding="utf-8")
+    konfig = tmp_path / "kommunrapport.toml"
+    konfig.write_text('ut = "ut"\nrapporter = ["volymer"]\n\n[kor]\nstangd_tom = "2025-02"\n\n'
+                      '[volymer]\nserier = ["volymer.csv"]\nkolada = true\n\n'
+                      '[kolada]\nkommun = "2480"\njamforelse = ["1480", "1280"]\nkpi = ["N31001"]\nfil = "kolada.csv"\n',
+                      encoding="utf-8")
+    k = runner.kör(konfig, 2, 2025, tyst=True)
+    md = (tmp_path / "ut" / k.period / f"volymrapport_{k.period}.md").read_text(encoding="utf-8")
+    assert "## Jämförelse med andra kommuner" in md
+    assert "| 2024 | 1\u00a0700 | 2\u00a0950 | 2\u00a0300 | 3\u00a0600 | 2 | 2\u00a0000 |" in md

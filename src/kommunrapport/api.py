@@ -196,3 +196,15 @@ def skriv_koladajämförelse(r, ut: str | Path, mallmapp: Path | None = None) ->
     from .render.kolada import skriv_koladajämförelse as skriv
 
     return skriv(r, ut, mallmapp)
+
+
+def kolada_för_volymer(konf):
+    """The comparison section of the volume report when [volymer] kolada = true (else None): from [kolada]'s
+    cache or file, never the network."""
+    if konf.volymer is None or not konf.volymer.kolada:
+        return None
+    if konf.kolada is None:
+        from .errors import KonfigurationsFel
+
+        raise KonfigurationsFel("[volymer] kolada = true kräver en sektion [kolada] i konfigurationen")
+    return koladajämförelse(konf.kolada, bara_cache=True)

@@ -211,11 +211,7 @@ def volymer(
     if preliminär and not konf.preliminär:
         raise PreliminärMånad(rapport.år, rapport.månad, preliminär, FLAGGRÅD)
     kommentarer_ = api.läs_volymkommentarer(v.kommentarer, rapport) if v.kommentarer else {}
-    kolada_ = None
-    if v.kolada:  # the comparison from what `kommunrapport kolada` fetched (or the file): never the network here
-        if konf.kolada is None:
-            raise KommunrapportFel("[volymer] kolada = true kräver en sektion [kolada] i konfigurationen")
-        kolada_ = api.koladajämförelse(konf.kolada, bara_cache=True)
+    kolada_ = api.kolada_för_volymer(konf)  # [volymer] kolada = true: from the cache or file, never the network
     skrivna = api.skriv_volymrapport(rapport, out, konf.nämnd, kommentarer_, konf.mallar, preliminär, kolada_)
     _skrev(skrivna, rapport.varningar + (kolada_.varningar if kolada_ else []),
            api.volym_json(rapport, preliminär) if json else None)

@@ -487,8 +487,9 @@ def _kör(konf: Konfiguration, log: logging.Logger, månad: int | None, år: int
                 assert v is not None and volymdata is not None  # kör() checked [volymer]
                 vr = api.volymrapport(volymdata, månad, år)
                 kommentarer = api.läs_volymkommentarer(v.kommentarer, vr) if v.kommentarer else {}
-                filer += api.skriv_volymrapport(vr, stage, konf.nämnd, kommentarer, konf.mallar)
-                for w in vr.varningar:
+                kolada = api.kolada_för_volymer(konf)
+                filer += api.skriv_volymrapport(vr, stage, konf.nämnd, kommentarer, konf.mallar, None, kolada)
+                for w in vr.varningar + (kolada.varningar if kolada else []):
                     log.warning("volymer: %s", w)
             if "ks" in konf.valda_rapporter and perioden.är_ks_månad:
                 assert e is not None and huvudbok is not None and träd is not None  # kör() checked [ekonomi]
