@@ -328,3 +328,24 @@ def test_kör_tar_med_jämförelsen_i_volymrapporten(tmp_path):
     md = (tmp_path / "ut" / k.period / f"volymrapport_{k.period}.md").read_text(encoding="utf-8")
     assert "## Jämförelse med andra kommuner" in md
     assert "| 2024 | 1\u00a0700 | 2\u00a0950 | 2\u00a0300 | 3\u00a0600 | 2 | 2\u00a0000 |" in md
+
+
+def test_nästa_år_och_utan_nät_läses_samma_svar_ur_cachen(kolada_server, tmp_path, monkeypatch):
+    """The default years follow the date of the fetch: a run next year (offline) reads the same answers,
+    and says when they were fetched, until --uppdatera asks for new ones."""
+    from datetime import date
+
+    from kommunrapport import settings
+
+    konfig = _konfig(tmp_path, _url(kolada_server))
+    konfig.write_text(konfig.read_text(encoding="utf-8").replace("ar = [2022, 2023, 2024]\n", ""), encoding="utf-8")
+    monkeypatch.setattr(settings, "idag", lambda: date(2025, 11, 3))
+    assert kör_cli("kolada", "--config", konfig, "--out", tmp_path / "a", cwd=tmp_path).returncode == 0
+    md = (tmp_path / "a" / "kolada_jamforelse.md").read_text(encoding="utf-8")
+    assert "| 2022 | 1\u00a0500 | 1\u00a0850 |" in md and "hämtat 2025-11-03" in md
+    kolada_server.shutdown()
+    kolada_server.server_close()
+    monkeypatch.setattr(settings, "idag", lambda: date(2026, 2, 10))
+    r = kör_cli("kolada", "--config", konfig, "--out", tmp_path / "b", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "b" / "kolada_jamforelse.md").read_text(encoding="utf-8") == md

@@ -181,13 +181,21 @@ def koladajämförelse(inst: KoladaInställningar, bara_cache: bool = False, kli
 
     if inst.fil is not None:
         data = läs_koladafil(inst.fil, inst.kommun, inst.jamforelse, inst.kpi)
-    else:
-        if klient is None:
-            klient = Klient(inst.url, inst.cache, förnya=inst.uppdatera and not bara_cache, bara_cache=bara_cache,
-                            paus=kolada.PAUS)
-        i_år = settings.idag().year
-        år = inst.ar or list(range(i_år - ÅR_ATT_HÄMTA + 1, i_år + 1))
-        data = hämta_kolada(klient, inst.kommun, inst.jamforelse, inst.kpi, år)
+        return bygg_koladajämförelse(data, inst.ar)
+    if klient is None:
+        klient = Klient(inst.url, inst.cache, förnya=inst.uppdatera and not bara_cache, bara_cache=bara_cache,
+                        paus=kolada.PAUS)
+    # The years of the last fetch are asked for again (the cache answers, next year and offline too) until
+    # `uppdatera` asks for fresh figures: then the last ÅR_ATT_HÄMTA years from today.
+    nyckel = kolada.hämtningsnyckel(klient.bas_url, inst.kommun, inst.jamforelse, inst.kpi)
+    senast = None if klient.förnya else kolada.senaste_hämtning(klient.cache, nyckel)
+    i_år = settings.idag()
+    år = inst.ar or (senast["år"] if senast else list(range(i_år.year - ÅR_ATT_HÄMTA + 1, i_år.year + 1)))
+    data = hämta_kolada(klient, inst.kommun, inst.jamforelse, inst.kpi, år)
+    hämtad = senast["hämtad"] if senast and not klient.anrop else i_år.isoformat()
+    if klient.cache is not None and not bara_cache and (klient.anrop or senast is None):
+        kolada.spara_hämtning(klient.cache, nyckel, år, hämtad)
+    data.källa += f", hämtat {hämtad}"
     return bygg_koladajämförelse(data, inst.ar)
 
 

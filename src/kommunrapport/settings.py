@@ -21,6 +21,12 @@
     [volymer.slag]                             # optional: flöde (summeras) or stock (medel)
     "Antal pågående ärenden HSV" = "stock"
 
+    [kolada]                                   # optional: key figures from Kolada (kommunrapport kolada)
+    kommun = "2480"                            # Kolada's municipality id (Umeå)
+    jamforelse = "G37411"                      # a group id, or municipality ids ["1480", "1280"]
+    kpi = ["N31001", "N33100"]
+    fil = "kolada.json"                        # optional: a downloaded file instead of the API
+
     [kor]                                      # optional: when a month counts as closed
     stangd_efter_dag = 12                      # month m is closed from the 12th of month m+1
     stangd_tom = "2025-02"                     # or: closed through this month (overrides the day)

@@ -168,6 +168,44 @@ class Klient:
         return värden
 
 
+HÄMTNINGAR = "hamtningar.json"  # in the cache: the years and date of each configuration's last fetch
+
+
+def hämtningsnyckel(bas_url: str, kommun: str, jämförelse: list[str], kpi: list[str]) -> str:
+    """What identifies a configuration's fetch in the cache (not the years: they follow the date of the fetch)."""
+    return hashlib.sha256(json.dumps([bas_url.rstrip("/"), kommun, jämförelse, kpi]).encode()).hexdigest()[:24]
+
+
+def senaste_hämtning(cache: Path | None, nyckel: str) -> dict | None:
+    """{"år": [...], "hämtad": "2026-12-02"} of the last fetch of this configuration, or None."""
+    if cache is None or not (cache / HÄMTNINGAR).exists():
+        return None
+    try:
+        post = json.loads((cache / HÄMTNINGAR).read_text(encoding="utf-8")).get(nyckel)
+    except (ValueError, OSError, AttributeError):
+        return None
+    return post if isinstance(post, dict) and isinstance(post.get("år"), list) else None
+
+
+def spara_hämtning(cache: Path, nyckel: str, år: list[int], hämtad: str) -> None:
+    """Remember the years and date of this fetch, so the next run (next year, offline) reads the same answers."""
+    fil = cache / HÄMTNINGAR
+    try:
+        alla = json.loads(fil.read_text(encoding="utf-8")) if fil.exists() else {}
+    except (ValueError, OSError):
+        alla = {}
+    alla[nyckel] = {"år": sorted(år), "hämtad": hämtad}
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        tmp = fil.with_suffix(".tmp")
+        tmp.write_text(json.dumps(alla, ensure_ascii=False, indent=1), encoding="utf-8")
+        tmp.replace(fil)
+    except OSError as exc:
+        from ..errors import skrivfel
+
+        raise skrivfel(exc, f"Koladas cache {cache}") from exc
+
+
 def _väntetid(retry_after: str | None, försök: int) -> float:
     """Seconds to wait before the next try: Retry-After (seconds or an HTTP date), else 1, 2, 4, 8 … s."""
     if retry_after:
