@@ -164,7 +164,8 @@ class Klient:
             svar = self.hämta(nästa)
             sida = svar.get("values") or []
             värden += [v for v in sida if isinstance(v, dict)]
-            nästa = svar.get("next_url") if sida else None
+            länk = svar.get("next_url") if sida else None
+            nästa = urllib.parse.urljoin(nästa, länk) if isinstance(länk, str) and länk else None
         return värden
 
 
