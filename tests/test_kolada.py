@@ -350,3 +350,22 @@ def test_nästa_år_och_utan_nät_läses_samma_svar_ur_cachen(kolada_server, tmp
     r = kör_cli("kolada", "--config", konfig, "--out", tmp_path / "b", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "b" / "kolada_jamforelse.md").read_text(encoding="utf-8") == md
+
+
+def test_en_kommungrupp_som_inte_finns_namnges(kolada_server, tmp_path):
+    konfig = _konfig(tmp_path, _url(kolada_server))
+    konfig.write_text(konfig.read_text(encoding="utf-8").replace('jamforelse = "G1"', 'jamforelse = "G404"'),
+                      encoding="utf-8")
+    r = kör_cli("kolada", "--config", konfig, "--out", tmp_path / "a", cwd=tmp_path)
+    assert r.returncode == 2
+    assert "kommungruppen 'G404' finns inte i Kolada" in r.stderr and "[kolada] jamforelse" in r.stderr
+    assert not (tmp_path / "a").exists()
+
+
+def test_volymer_kolada_utan_sektionen_kolada(tmp_path):
+    serie = ROOT / "examples" / "volymer" / "an_volymer_2020_2025.xlsx"
+    konfig = tmp_path / "kommunrapport.toml"
+    konfig.write_text(f'[volymer]\nserier = ["{serie}"]\nkolada = true\n', encoding="utf-8")
+    r = kör_cli("volymer", "--month", "feb", "--year", "2025", "--config", konfig, "--out", tmp_path / "v",
+                "--preliminar", cwd=tmp_path)
+    assert r.returncode == 2 and "[volymer] kolada = true kräver en sektion [kolada]" in r.stderr
