@@ -64,5 +64,7 @@ def lägg_till_i_word(sub: Subdoc, r: KoladaJämförelse, mapp: Path) -> None:
         lägg_till_tabell(sub, n.tabell)
         sub.add_paragraph(r.källtext)
         sub.add_picture(str(mapp / n.diagram.filnamn), width=Cm(13))
+    if r.varningar:
+        sub.add_paragraph("Att kontrollera", style="Heading 2")
     for v in r.varningar:
         sub.add_paragraph(v, style="List Bullet")
