@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from ..model.period import månadsnamn
+from ..model.table import Diagram, Tabellvy
 from ..output import atomisk_mapp
 from ..reports.preliminar import preliminär_text
-from ..model.table import Diagram, Tabellvy
 from ..reports.volymer import Volymavsnitt, Volymrapport
 from .markdown import rendera
 
@@ -113,7 +113,7 @@ def sammanfattning(r: Volymrapport) -> Tabellvy | None:
     data = data[["Område", *kolumner]]
     format_: dict[tuple[int, str], str] = {}
     k = 0
-    for område, v in delar:
+    for _, v in delar:
         for i in range(len(v.data)):
             format_ |= {(k, c): v.format(i, c) for c in kolumner}
             format_[(k, "Område")] = "text"

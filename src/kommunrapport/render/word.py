@@ -17,8 +17,8 @@ from docx.shared import Cm, Length, Pt
 from docxtpl import DocxTemplate, InlineImage, RichText
 
 from ..errors import KommunrapportFel, KonfigurationsFel
-from .wordlayout import ordna_dokument
 from .markdown import MallenSkenar, cell, jinjafel_på_svenska, miljö, okänt_fält, standardmallar, uttrycksfel
+from .wordlayout import ordna_dokument
 
 if TYPE_CHECKING:
     from docxtpl.subdoc import Subdoc
