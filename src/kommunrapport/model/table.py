@@ -59,7 +59,7 @@ class Diagram:
     huvuddiagram: bool = False  # the area's one chart in the Word volume report
 
 
-UTFYLLNAD = {"och", "per", "pa", "i", "av", "for", "med", "om", "till"}  # words a short file name leaves out
+UTFYLLNAD = {"och", "per", "pa", "i", "av", "for", "med", "om", "till", "inom"}  # words a short file name leaves out
 
 
 def diagramnamn(område: str, serie: str, stam: str) -> str:
@@ -71,7 +71,8 @@ def diagramnamn(område: str, serie: str, stam: str) -> str:
 
     nyckel = next((o.nyckel for o in OMRÅDEN.values() if o.namn == område), "")
     del_område = nyckel or slug(område).split("_")[0][:16] or "omrade"
-    ord_ = [w for w in slug(serie).split("_") if w and w not in UTFYLLNAD] or ["serie"]
+    ascii_ = unicodedata.normalize("NFKD", serie.lower()).encode("ascii", "ignore").decode()
+    ord_ = [w for w in re.split(r"[^a-z0-9]+", ascii_) if w and w not in UTFYLLNAD] or ["serie"]
     serie_del = ord_[0][:32]
     for w in ord_[1:]:
         if len(serie_del) + 1 + len(w) > 32:

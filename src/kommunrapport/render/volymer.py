@@ -96,7 +96,10 @@ def nämndsida(a: Volymavsnitt) -> tuple[Tabellvy | None, Diagram | None, bool]:
 
 def sammanfattning(r: Volymrapport) -> Tabellvy | None:
     """The summary on the first page: each area's main series (those with a chart) from its main table,
-    with the area first. None when the areas' main tables do not have the same columns."""
+    with the area first. None for a single area (its page says it all) or when the areas' main tables do not
+    have the same columns."""
+    if len(r.avsnitt) < 2:
+        return None
     delar = []
     for a in r.avsnitt:
         tabell, _, _ = nämndsida(a)
@@ -148,7 +151,7 @@ def volym_word_kontext(r: Volymrapport, doc: DocxTemplate, mapp: Path, nämnd: s
         if övriga or utan_varav:
             not_ = (("Varav-raderna och fler tabeller" if utan_varav else "Fler tabeller") +
                     f" finns i Excelbilagan{f' ({bilaga})' if bilaga else ''} och i Markdownrapporten"
-                    + (f": {', '.join(övriga)}." if övriga else "."))
+                    + (f": {'; '.join(övriga)}." if övriga else "."))
         höjd = 1.4 + 0.5 * (len(text) // 160 + text.count("\n") + 1 if text else 0) + 0.45 * (len(not_) // 170 + 1)
         if tabell is not None:
             lägg_till_tabell(sub, tabell)
