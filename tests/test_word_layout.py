@@ -12,13 +12,26 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from kommunrapport.api import (ekonomirapport, ks_rapport_från_inställningar, skriv_ekonomirapport, skriv_ks_rapport,
-                               skriv_volymrapport, volymrapport_från_inställningar)
+from kommunrapport.api import (
+    ekonomirapport,
+    ks_rapport_från_inställningar,
+    skriv_ekonomirapport,
+    skriv_ks_rapport,
+    skriv_volymrapport,
+    volymrapport_från_inställningar,
+)
 from kommunrapport.model.table import Diagram, Tabellvy, diagramnamn, unika_diagramnamn
 from kommunrapport.render.charts import linjefigur, stapelfigur_jämförelse
 from kommunrapport.render.volymer import RADER_PÅ_SIDAN, nämndsida
-from kommunrapport.render.wordlayout import (CELLMARGINAL, LUFT, cellbredd_behövs, kolumnbredder, minsta_bredd,
-                                             textbredd, är_tal)
+from kommunrapport.render.wordlayout import (
+    CELLMARGINAL,
+    LUFT,
+    cellbredd_behövs,
+    kolumnbredder,
+    minsta_bredd,
+    textbredd,
+    är_tal,
+)
 from kommunrapport.settings import lös_inställningar
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -147,6 +160,8 @@ def test_ks_rapportens_bredder_och_rubriker(tmp_path):
     path = tmp_path / "rapport_till_ks_2024-08.docx"
     assert _kontrollera_bredder(path) > 20
     _rubriker_hålls_ihop(path)
+    drift, investeringar = Document(path).tables  # the same headings: the same widths, one under the other
+    assert [gc.w for gc in drift._tbl.tblGrid.gridCol_lst] == [gc.w for gc in investeringar._tbl.tblGrid.gridCol_lst]
 
 
 @pytest.fixture(scope="module")

@@ -77,7 +77,7 @@ def skriv_volymrapport(r: Volymrapport, ut: str | Path, nämnd: str = "", kommen
 
 VARAV = re.compile(r"^\s*[-–]?\s*varav\b", re.IGNORECASE)
 RADER_PÅ_SIDAN = 20  # a main table with more rows shows its varav rows only in the annex (and Markdown)
-DIAGRAMHÖJD = (4.5, 7.3)  # cm: the chart shrinks to leave room for a long table, 16:9
+DIAGRAMHÖJD = (4.5, 8.4)  # cm: the chart shrinks to leave room for a long table, 16:9
 
 
 def nämndsida(a: Volymavsnitt) -> tuple[Tabellvy | None, Diagram | None, bool]:

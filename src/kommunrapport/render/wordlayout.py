@@ -109,8 +109,19 @@ def ordna_dokument(doc: Document) -> None:
     bredd = Cm(25.7).pt  # landscape A4 with 2 cm margins, when the template does not say
     if sektion.page_width is not None and sektion.left_margin is not None and sektion.right_margin is not None:
         bredd = Length(sektion.page_width - sektion.left_margin - sektion.right_margin).pt
+    # Tables with the same heading row (the KS report's drift and investment tables) get the same widths.
+    grupper: dict[tuple[str, ...], list[tuple[Table, list[list[_Cell]]]]] = {}
     for t in doc.tables:
-        ordna_tabell(t, bredd)
+        rader = _förbered(t)
+        if rader is not None:
+            grupper.setdefault(tuple(c.text for c in rader[0]), []).append((t, rader))
+        _håll_ihop(t)
+    for grupp in grupper.values():
+        alla = [(r, i) for _, rader in grupp for i, r in enumerate(rader)]
+        storlek, bredder = _mät([r for r, _ in alla], [i == 0 for _, i in alla],
+                                lång=max(len(rader) for _, rader in grupp) - 1 > LÅNG_TABELL, tillgänglig=bredd)
+        for t, rader in grupp:
+            _sätt_bredder(t, rader, storlek, bredder)
     for p in doc.paragraphs:
         namn = p.style.name if p.style is not None else ""
         if namn.startswith(("Heading", "Title", "Rubrik")):
@@ -138,13 +149,21 @@ def _celler(t: Table) -> list[list[_Cell]] | None:
 def ordna_tabell(t: Table, tillgänglig: float) -> None:
     """One table: leave out empty columns, widths from the content, a font size that fits, and rows kept
     together (see the module docstring). `tillgänglig`: the width between the margins, in points."""
-    rader = _celler(t)
-    if rader is not None and len(rader) >= 2 and len(rader[0]) >= 2:
-        _ta_bort_tomma_kolumner(t, rader)
-        rader = _celler(t)
-        assert rader is not None
-        _sätt_bredder(t, rader, tillgänglig)
+    rader = _förbered(t)
+    if rader is not None:
+        storlek, bredder = _mät(rader, [i == 0 for i in range(len(rader))], len(rader) - 1 > LÅNG_TABELL, tillgänglig)
+        _sätt_bredder(t, rader, storlek, bredder)
     _håll_ihop(t)
+
+
+def _förbered(t: Table) -> list[list[_Cell]] | None:
+    """The cells of a table to lay out, empty columns left out; None for a table that is left as it is
+    (merged cells, a single row or column)."""
+    rader = _celler(t)
+    if rader is None or len(rader) < 2 or len(rader[0]) < 2:
+        return None
+    _ta_bort_tomma_kolumner(t, rader)
+    return _celler(t)
 
 
 def _ta_bort_tomma_kolumner(t: Table, rader: list[list[_Cell]]) -> None:
@@ -160,24 +179,28 @@ def _ta_bort_tomma_kolumner(t: Table, rader: list[list[_Cell]]) -> None:
             del grid[j]
 
 
-def _fet(cell: _Cell, rad: int) -> bool:
+def _fet(cell: _Cell, rubrik: bool) -> bool:
     runs = [r for p in cell.paragraphs for r in p.runs if r.text.strip()]
-    return any(r.bold for r in runs) or (rad == 0 and not runs)
+    return any(r.bold for r in runs) or (rubrik and not runs)
 
 
-def _sätt_bredder(t: Table, rader: list[list[_Cell]], tillgänglig: float) -> None:
-    texter = [[(c.text, _fet(c, i)) for c in r] for i, r in enumerate(rader)]
+def _mät(rader: list[list[_Cell]], rubrikrad: list[bool], lång: bool, tillgänglig: float) -> tuple[float, list[float]]:
+    """The font size and the column widths (points) for these rows: the largest size in STORLEKAR at which
+    the table fits (a long table starts at 7 pt); at 6 pt every column at its minimum."""
+    texter = [[(c.text, _fet(c, rubrik)) for c in r] for r, rubrik in zip(rader, rubrikrad, strict=True)]
     kant = 2 * CELLMARGINAL + LUFT
-    start = STORLEKAR.index(7.0) if len(rader) - 1 > LÅNG_TABELL else 0
-    for storlek in STORLEKAR[start:]:
-        minsta = [max(minsta_bredd(r[j][0], storlek, r[j][1]) for r in texter) + kant for j in range(len(rader[0]))]
-        önskad = [max(max(önskad_bredd(r[j][0], storlek, r[j][1]) for r in texter) + kant, minsta[j])
-                  for j in range(len(rader[0]))]
+    kolumner = range(len(texter[0]))
+    minsta: list[float] = []
+    for storlek in STORLEKAR[STORLEKAR.index(7.0) if lång else 0:]:
+        minsta = [max(minsta_bredd(r[j][0], storlek, r[j][1]) for r in texter) + kant for j in kolumner]
+        önskad = [max(max(önskad_bredd(r[j][0], storlek, r[j][1]) for r in texter) + kant, minsta[j]) for j in kolumner]
         bredder = kolumnbredder(minsta, önskad, tillgänglig)
         if bredder is not None:
-            break
-    else:  # not even 6 pt fits: every column at its minimum (the table goes into the margin, nothing breaks)
-        bredder = minsta
+            return storlek, bredder
+    return STORLEKAR[-1], minsta  # not even 6 pt fits: the table goes into the margin, nothing breaks
+
+
+def _sätt_bredder(t: Table, rader: list[list[_Cell]], storlek: float, bredder: list[float]) -> None:
     tblPr = t._tbl.tblPr
     _element(tblPr, "w:tblW", _TBLPR).attrib.update({qn("w:w"): str(round(sum(bredder) * 20)), qn("w:type"): "dxa"})
     _element(tblPr, "w:tblLayout", _TBLPR).set(qn("w:type"), "fixed")
