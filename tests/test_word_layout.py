@@ -66,6 +66,10 @@ def test_kolumnbredder_ger_resten_till_den_som_vill_ha_mer():
     assert kolumnbredder([10, 20], [50, 20], 40) == [20, 20]  # the label gets what is left
     assert kolumnbredder([10, 20], [50, 40], 45) == pytest.approx([10 + 40 * 15 / 60, 20 + 20 * 15 / 60])
     assert kolumnbredder([30, 20], [30, 20], 40) is None  # not even the minimums fit
+    # the label's rows on one line first (it wants 50 for its rows), then the headings (the number column
+    # wants 40 for its heading on one line)
+    assert kolumnbredder([10, 20], [50, 40], 75, först=[50, 20]) == pytest.approx([50 + 0 * 5, 20 + 5])
+    assert kolumnbredder([10, 20], [50, 40], 50, först=[50, 20]) == pytest.approx([30, 20])
 
 
 # ---------------------------------------------------------------- the Word reports

@@ -79,13 +79,20 @@ def önskad_bredd(text: str, storlek: float, fet: bool = False) -> float:
     return max(textbredd(line.strip(), storlek, fet) for line in text.split("\n"))
 
 
-def kolumnbredder(minsta: list[float], önskad: list[float], tillgänglig: float) -> list[float] | None:
+def kolumnbredder(minsta: list[float], önskad: list[float], tillgänglig: float,
+                  först: list[float] | None = None) -> list[float] | None:
     """Column widths (points): every column its wanted width if they all fit, else its minimum plus a share
-    of what is left in proportion to how much more it wants; None if not even the minimums fit."""
+    of what is left in proportion to how much more it wants; None if not even the minimums fit. `först`
+    (between the two): widths to reach before anything goes further, e.g. the rows on one line before the
+    headings on one line, since a wrapped label makes every row taller and a wrapped heading only one."""
     if sum(minsta) > tillgänglig + 1e-6:
         return None
     if sum(önskad) <= tillgänglig:
         return list(önskad)
+    if först is not None:
+        if sum(först) <= tillgänglig:
+            return kolumnbredder(först, önskad, tillgänglig)
+        önskad = först
     rest = tillgänglig - sum(minsta)
     vill = sum(o - m for m, o in zip(minsta, önskad, strict=True))
     return [m + (o - m) * rest / vill for m, o in zip(minsta, önskad, strict=True)]
@@ -194,7 +201,10 @@ def _mät(rader: list[list[_Cell]], rubrikrad: list[bool], lång: bool, tillgän
     for storlek in STORLEKAR[STORLEKAR.index(7.0) if lång else 0:]:
         minsta = [max(minsta_bredd(r[j][0], storlek, r[j][1]) for r in texter) + kant for j in kolumner]
         önskad = [max(max(önskad_bredd(r[j][0], storlek, r[j][1]) for r in texter) + kant, minsta[j]) for j in kolumner]
-        bredder = kolumnbredder(minsta, önskad, tillgänglig)
+        rader_hela = [max([minsta[j]] + [önskad_bredd(r[j][0], storlek, r[j][1]) + kant
+                                         for r, rubrik in zip(texter, rubrikrad, strict=True) if not rubrik])
+                      for j in kolumner]
+        bredder = kolumnbredder(minsta, önskad, tillgänglig, först=rader_hela)
         if bredder is not None:
             return storlek, bredder
     return STORLEKAR[-1], minsta  # not even 6 pt fits: the table goes into the margin, nothing breaks
