@@ -287,3 +287,16 @@ def test_volymrapportens_diagram_får_enheten_ur_diagrammet(tmp_path, monkeypatc
             d.enhet = "timmar"
     skriv_volymrapport(r, tmp_path / "ut")
     assert len(anrop) == 3 and all(k["från_noll"] and a[2] == "timmar" for a, k in anrop)
+
+
+def test_sidskriptet_hoppar_över_utan_libreoffice(tmp_path, monkeypatch, capsys):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("rendera_sidor", ROOT / "scripts" / "rendera_sidor.py")
+    assert spec is not None and spec.loader is not None
+    skript = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(skript)
+    monkeypatch.setattr(skript.shutil, "which", lambda namn: "/usr/bin/pdftoppm" if namn == "pdftoppm" else None)
+    assert skript.main(["--ut", str(tmp_path / "sidor")]) == 0
+    assert capsys.readouterr().out.startswith("hoppar över: soffice (LibreOffice) finns inte")
+    assert not (tmp_path / "sidor").exists()  # nothing written
