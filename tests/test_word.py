@@ -78,6 +78,7 @@ def test_volume_docx_opens_with_tables_and_images(tmp_path):
     beviljade = next(x for x in jämf if x[0] == "ÄN beviljade timmar/månad")
     assert beviljade[2:] == ["153\u00a0451", "142\u00a0241", "\u221211\u00a0210", "\u22127,3\u00a0%"]
     assert len(doc.inline_shapes) == 1
+    assert not any(p.paragraph_format.page_break_before for p in doc.paragraphs)  # one area: on the first page
 
 
 def _mall(path: Path, *stycken: list[str]) -> Path:

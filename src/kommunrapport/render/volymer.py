@@ -141,9 +141,10 @@ def volym_word_kontext(r: Volymrapport, doc: DocxTemplate, mapp: Path, nämnd: s
         sidhöjd = (sektion.page_height - sektion.top_margin - sektion.bottom_margin) / 360000
     if (summa := sammanfattning(r)) is not None:
         lägg_till_tabell(sub, summa)
-    for a in r.avsnitt:
+    for i, a in enumerate(r.avsnitt):
         rubrik = sub.add_paragraph(a.område, style="Heading 1")
-        rubrik.paragraph_format.page_break_before = True  # one page per area
+        if summa is not None or i > 0:  # one page per area (a single area follows the introduction)
+            rubrik.paragraph_format.page_break_before = True
         tabell, diagram, utan_varav = nämndsida(a)
         text = stycke(komm.get(a.område.lower(), ""))
         övriga = [t.rubrik for t in a.tabeller if t is not tabell and not (tabell is not None and t.namn == tabell.namn)]
