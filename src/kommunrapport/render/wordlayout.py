@@ -116,12 +116,22 @@ def ordna_dokument(doc: Document) -> None:
     bredd = Cm(25.7).pt  # landscape A4 with 2 cm margins, when the template does not say
     if sektion.page_width is not None and sektion.left_margin is not None and sektion.right_margin is not None:
         bredd = Length(sektion.page_width - sektion.left_margin - sektion.right_margin).pt
-    # Tables with the same heading row (the KS report's drift and investment tables) get the same widths.
-    grupper: dict[tuple[str, ...], list[tuple[Table, list[list[_Cell]]]]] = {}
-    for t in doc.tables:
+    # Tables with the same heading row between two page breaks (the KS report's drift and investment
+    # tables) get the same widths.
+    grupper: dict[tuple[int, tuple[str, ...]], list[tuple[Table, list[list[_Cell]]]]] = {}
+    sida = 0
+    for el in doc.element.body.iterchildren():
+        if el.tag == qn("w:p"):
+            if el.find(f"{qn('w:pPr')}/{qn('w:pageBreakBefore')}") is not None or any(
+                    br.get(qn("w:type")) == "page" for br in el.iter(qn("w:br"))):
+                sida += 1
+            continue
+        if el.tag != qn("w:tbl"):
+            continue
+        t = Table(el, doc)
         rader = _förbered(t)
         if rader is not None:
-            grupper.setdefault(tuple(c.text for c in rader[0]), []).append((t, rader))
+            grupper.setdefault((sida, tuple(c.text for c in rader[0])), []).append((t, rader))
         _håll_ihop(t)
     for grupp in grupper.values():
         alla = [(r, i) for _, rader in grupp for i, r in enumerate(rader)]
