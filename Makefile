@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installerad
 LOCK := requirements.lock
 UV_VERSION := 0.13.9
 
-.PHONY: demo test bench lint lock clean
+.PHONY: demo test bench lint lock clean sidor
 
 $(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,11 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -n 2
+
+# The demo's Word reports as PNG pages in ut/sidor (LibreOffice headless and pdftoppm; skipped with a message
+# when they are missing), one page of each copied to docs/. See scripts/rendera_sidor.py.
+sidor: $(STAMP)
+	$(BIN)/python scripts/rendera_sidor.py --docs $(ARGS)
 
 # Benchmark of the ekonomi run; see benchmarks/README.md. Flags: make bench ARGS="--full --repeat 5"
 bench: $(STAMP) $(VENV)/.bench

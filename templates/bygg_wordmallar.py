@@ -38,6 +38,7 @@ def dokument(liggande: bool) -> Document:
         st.font.name = "Arial"
         st.font.size = Pt(size)
         st.font.color.rgb = RGBColor(0x00, 0x3A, 0x70)
+        st.paragraph_format.keep_with_next = True  # a heading never ends a page (kommunrapport also sets it)
     sec.footer.paragraphs[0].text = "{{ nämnd }} · {{ rapportnamn }}"
     sec.footer.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     return doc
@@ -45,7 +46,8 @@ def dokument(liggande: bool) -> Document:
 
 def tabell(doc: Document, rubriker: list[str], celler: list[str], loop: str, första: float = 6.5,
            bredder: list[float] | None = None) -> None:
-    """A table: a header row, then one row that {%tr for … %} repeats. Widths in cm (landscape A4)."""
+    """A table: a header row, then one row that {%tr for … %} repeats. Widths in cm (landscape A4); the
+    rendered report gets widths from its content (render/wordlayout.py), so these only show the layout."""
     t = doc.add_table(rows=4, cols=len(rubriker))
     t.style = "Table Grid"
     t.alignment = WD_TABLE_ALIGNMENT.CENTER

@@ -25,6 +25,7 @@ class Tabellvy:
     radformat: list[str] | None = None
     kolumnformat: dict[str, str] = field(default_factory=dict)
     cellformat: dict[tuple[int, str], str] = field(default_factory=dict)
+    huvudtabell: bool = False  # the area's main table: the one the Word volume report shows (issue 13)
 
     def format(self, rad: int, kolumn: str) -> str:
         if (rad, kolumn) in self.cellformat:
@@ -34,6 +35,13 @@ class Tabellvy:
         if not pd.api.types.is_numeric_dtype(self.data[kolumn].dtype):
             return "text"
         return self.radformat[rad] if self.radformat else "heltal"
+
+    def urval(self, rader: list[int]) -> Tabellvy:
+        """The same table with only the rows at the positions `rader` (in that order), formats kept."""
+        ny = {gammal: i for i, gammal in enumerate(rader)}
+        return Tabellvy(self.namn, self.rubrik, self.data.iloc[rader].reset_index(drop=True),
+                        [self.radformat[i] for i in rader] if self.radformat else None, dict(self.kolumnformat),
+                        {(ny[r], k): f for (r, k), f in self.cellformat.items() if r in ny}, self.huvudtabell)
 
     @staticmethod
     def plustecken(kolumn: str) -> bool:
@@ -47,6 +55,30 @@ class Diagram:
     titel: str
     typ: str  # linje | staplar
     data: pd.DataFrame  # linje: Månad + one column per year (current first); staplar: Typ, år−1, år
+    enhet: str = ""  # the y axis label: 'timmar', 'antal', 'mnkr'; empty: no label
+    huvuddiagram: bool = False  # the area's one chart in the Word volume report
+
+
+UTFYLLNAD = {"och", "per", "pa", "i", "av", "for", "med", "om", "till", "inom"}  # words a short file name leaves out
+
+
+def diagramnamn(område: str, serie: str, stam: str) -> str:
+    """A short chart file name, area_series_period: 'hemtjanst_utforda_timmar_2025-02.png'. The area is
+    its ASCII key (hemtjanst, placeringar, bistand) or the first word of its title ('aldrenamnden'); filler
+    words (och, per, på …) are left out and the series part is cut at a word to at most 32 characters.
+    Names are made unique per report by the report (`unika_diagramnamn`)."""
+    from .area import OMRÅDEN
+
+    nyckel = next((o.nyckel for o in OMRÅDEN.values() if o.namn == område), "")
+    del_område = nyckel or slug(område).split("_")[0][:16] or "omrade"
+    ascii_ = unicodedata.normalize("NFKD", serie.lower()).encode("ascii", "ignore").decode()
+    ord_ = [w for w in re.split(r"[^a-z0-9]+", ascii_) if w and w not in UTFYLLNAD] or ["serie"]
+    serie_del = ord_[0][:32]
+    for w in ord_[1:]:
+        if len(serie_del) + 1 + len(w) > 32:
+            break
+        serie_del += "_" + w
+    return f"{del_område}_{serie_del}_{stam}.png"
 
 
 def slug(text: str) -> str:
@@ -60,3 +92,14 @@ def bladnamn(text: str) -> str:
     start and its end ('Placeringar vårddygn…st, vuxna'), where names of sibling tables differ."""
     s = re.sub(r"[:\\/?*\[\]]", "-", text).strip()
     return s if len(s) <= 31 else s[:20].rstrip() + "…" + s[-10:].lstrip()
+
+
+def unika_diagramnamn(diagram: list[Diagram]) -> None:
+    """Give charts that share a file name a number: 'hemtjanst_brukare_2025-02_2.png'."""
+    used: set[str] = set()
+    for d in diagram:
+        stam, n = d.filnamn.removesuffix(".png"), 2
+        while d.filnamn in used:
+            d.filnamn = f"{stam}_{n}.png"
+            n += 1
+        used.add(d.filnamn)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
@@ -34,8 +35,15 @@ MARKÖRER = ["o", "s", "^", "D", "v", "x"]
 
 
 def linjediagram_per_månad(data: pd.DataFrame, titel: str, enhet: str, sökväg: Path, decimaler: int = 1,
-                           nollinje: bool = True) -> None:
+                           nollinje: bool = True, från_noll: bool = False) -> None:
     """One line per year column of `data` (first column: month labels); the first year is current."""
+    _spara(linjefigur(data, titel, enhet, decimaler, nollinje, från_noll), sökväg)
+
+
+def linjefigur(data: pd.DataFrame, titel: str, enhet: str, decimaler: int = 1, nollinje: bool = True,
+               från_noll: bool = False) -> Figure:
+    """The line chart as a Figure. `enhet` labels the y axis (none when empty); `från_noll`: the y axis
+    starts at 0 (counts and volumes) unless a value is negative."""
     fig = Figure(figsize=STORLEK, layout="tight")
     ax = fig.add_subplot()
     x = np.arange(len(data))
@@ -51,10 +59,19 @@ def linjediagram_per_månad(data: pd.DataFrame, titel: str, enhet: str, sökväg
     ax.set_xticks(x, list(data.iloc[:, 0]))
     ax.yaxis.set_major_formatter(_svensk if decimaler else _svensk_heltal)
     ax.set_ylabel(enhet)
+    if från_noll:
+        _från_noll(ax, data.iloc[:, 1:].to_numpy(dtype=float))
     ax.set_title(titel)
     ax.grid(axis="y", alpha=0.3)
     ax.legend(frameon=False, loc="center left", bbox_to_anchor=(1.0, 0.5))
-    _spara(fig, sökväg)
+    return fig
+
+
+def _från_noll(ax: Axes, värden: np.ndarray) -> None:
+    """The y axis from 0 when no value is negative (a count starting at 16 500 exaggerates a change)."""
+    finite = värden[np.isfinite(värden)]
+    if finite.size and finite.min() >= 0:
+        ax.set_ylim(bottom=0, top=max(float(finite.max()) * 1.05, 1.0))
 
 
 def stapeldiagram(etiketter: list[str], värden: list[float], titel: str, enhet: str, sökväg: Path) -> None:
@@ -80,8 +97,13 @@ def stapeldiagram(etiketter: list[str], värden: list[float], titel: str, enhet:
     _spara(fig, sökväg)
 
 
-def stapeldiagram_jämförelse(data: pd.DataFrame, titel: str, sökväg: Path) -> None:
+def stapeldiagram_jämförelse(data: pd.DataFrame, titel: str, sökväg: Path, enhet: str = "") -> None:
     """Grouped bars per type (first column): last year grey, this year highlighted (the last column)."""
+    _spara(stapelfigur_jämförelse(data, titel, enhet), sökväg)
+
+
+def stapelfigur_jämförelse(data: pd.DataFrame, titel: str, enhet: str = "") -> Figure:
+    """The grouped bars as a Figure; `enhet` labels the y axis, which starts at 0 (bars always do)."""
     fig = Figure(figsize=STORLEK, layout="tight")
     ax = fig.add_subplot()
     etiketter = [textwrap.fill(str(e), 16, max_lines=2, placeholder="…") for e in data.iloc[:, 0]]
@@ -92,10 +114,12 @@ def stapeldiagram_jämförelse(data: pd.DataFrame, titel: str, sökväg: Path) -
     ax.bar(x + w / 2, data[nu].to_numpy(dtype=float), w, color=AKTUELL, label=str(nu))
     ax.set_xticks(x, etiketter, fontsize=8)
     ax.yaxis.set_major_formatter(_svensk_heltal)
+    ax.set_ylabel(enhet)
+    _från_noll(ax, data.iloc[:, 1:].to_numpy(dtype=float))
     ax.set_title(titel, fontsize=11)
     ax.grid(axis="y", alpha=0.3)
     ax.legend(frameon=False)
-    _spara(fig, sökväg)
+    return fig
 
 
 def jämförelsediagram(data: pd.DataFrame, titel: str, sökväg: Path, fotnot: str = "Källa: Kolada") -> None:

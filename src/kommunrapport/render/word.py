@@ -18,6 +18,7 @@ from docxtpl import DocxTemplate, InlineImage, RichText
 
 from ..errors import KommunrapportFel, KonfigurationsFel
 from .markdown import MallenSkenar, cell, jinjafel_på_svenska, miljö, okänt_fält, standardmallar, uttrycksfel
+from .wordlayout import ordna_dokument
 
 if TYPE_CHECKING:
     from docxtpl.subdoc import Subdoc
@@ -77,6 +78,7 @@ def rendera_word(mall: Path, kontext_för: Callable[[DocxTemplate], dict[str, An
     except Exception as exc:  # noqa: BLE001 - an expression of the template failed ({{ 1/0 }}, a filter on text)
         fel = uttrycksfel(exc, mall.name, rad=0)  # a line of Word's XML says nothing to a user
         raise KonfigurationsFel(fel.meddelande) from exc
+    ordna_dokument(doc.docx)  # widths from the content, no empty columns, headings kept with their tables
     egenskaper = doc.docx.core_properties  # python-docx names itself the author of the templates it built
     if egenskaper.author in ("", "python-docx"):
         egenskaper.author = "kommunrapport"
@@ -117,29 +119,19 @@ def fet(text: str, fet: bool) -> RichText:
 
 
 def lägg_till_tabell(sub: Subdoc, vy: Tabellvy, rubrik: bool = True) -> None:
-    """A Tabellvy (see model.table) as a real Word table in a sub-document."""
+    """A Tabellvy (see model.table) as a real Word table in a sub-document: headings bold, numbers right.
+    Widths and font size are set when the document is saved (wordlayout.ordna_dokument)."""
     if rubrik:
         sub.add_paragraph(vy.rubrik, style="Heading 2")
     cols = list(vy.data.columns)
     t = sub.add_table(rows=1, cols=len(cols))
     t.style = "Table Grid"
-    t.autofit = False
-    första = 6.0 if vy.format(0, cols[0]) == "text" and len(cols) > 2 else 2.5
-    if len(cols) > 8:  # a wide table (Nyckeltal): the labels wrap instead of the headings breaking inside words
-        första = 4.2
-    övriga = min(3.0, (25.5 - första) / max(len(cols) - 1, 1))
-    rubrikstorlek = Pt(8) if övriga >= 2.6 else Pt(7)
-    for j, col in enumerate(t.columns):
-        col.width = Cm(första if j == 0 else övriga)
     for j, c in enumerate(cols):
-        t.rows[0].cells[j].width = Cm(första if j == 0 else övriga)
         run = t.rows[0].cells[j].paragraphs[0].add_run(str(c))
         run.bold = True
-        run.font.size = rubrikstorlek
+        run.font.size = Pt(8)
     for i, rec in enumerate(vy.data.itertuples(index=False)):
         row = t.add_row().cells
-        for j, c in enumerate(row):
-            c.width = Cm(första if j == 0 else övriga)
         for j, (v, c) in enumerate(zip(rec, cols)):
             fmt = vy.format(i, c)
             p = row[j].paragraphs[0]

@@ -16,7 +16,7 @@ from ..errors import IndataFel, KommunrapportFel, Plats
 from ..input.volumes import Volymdata
 from ..model.area import OMRÅDEN, kort_namn
 from ..model.period import MÅNADER, MÅNADER_KORT, MÅNADSNUMMER, Period, kort_period, period_text
-from ..model.table import Diagram, Tabellvy, bladnamn, slug
+from ..model.table import Diagram, Tabellvy, bladnamn, diagramnamn, unika_diagramnamn
 
 ÅR_I_TABELL = 6  # years shown in a years × months table
 ÅR_I_DIAGRAM = 4
@@ -63,6 +63,7 @@ def bygg_volymrapport(data: list[Volymdata], månad: int, år: int | None = None
                 t.namn = f"{base[:26]} ({n})"
                 n += 1
             used.add(t.namn)
+    unika_diagramnamn([d for a in avsnitt for d in a.diagram])
     return Volymrapport(år, månad, avsnitt)
 
 
@@ -142,7 +143,7 @@ def _avsnitt(d: Volymdata, år: int, månad: int) -> Volymavsnitt:
         chart = pd.DataFrame({"Månad": MÅNADER_KORT})
         for y in years:
             chart[str(int(y))] = tab.loc[y, MÅNADSNUMMER].to_numpy(dtype=float)
-        diagram.append(Diagram(f"diagram_{slug(d.område)}_{slug(df.namn)}_{stem}.png", df.namn, "linje", chart))
+        diagram.append(Diagram(diagramnamn(d.område, df.namn, stem), df.namn, "linje", chart))
 
     # 4. Tertials (complete ones) for the main flows, with change on the same tertial last year.
     rows = []
@@ -173,7 +174,7 @@ def _avsnitt(d: Volymdata, år: int, månad: int) -> Volymavsnitt:
         rows = [{"Typ": etikett,
                  f"{kort} {år - 1}": vc.periodvärde(d.serie(n), år - 1, månader, "flöde"),
                  f"{kort} {år}": vc.periodvärde(d.serie(n), år, månader, "flöde")} for etikett, n in namn]
-        diagram.append(Diagram(f"diagram_{slug(d.område)}_{slug(titel)}_{stem}.png", f"{titel}, {period_text(månad)}",
+        diagram.append(Diagram(diagramnamn(d.område, titel, stem), f"{titel}, {period_text(månad)}",
                                "staplar", pd.DataFrame(rows)))
 
     # varav lines must not add up to more than their total.
@@ -186,6 +187,12 @@ def _avsnitt(d: Volymdata, år: int, månad: int) -> Volymavsnitt:
     for dia in diagram:
         if dia.typ == "staplar":
             tabeller.append(Tabellvy(f"{ko} {dia.titel.rsplit(', ', 1)[0].lower()}", dia.titel, dia.data))
+
+    # The Word report shows one page per area: this table and this chart; the rest is in the annex (issue 13).
+    if tabeller:
+        tabeller[0].huvudtabell = True
+    if huvud := [x for x in diagram if x.typ == "linje"] or diagram:
+        huvud[0].huvuddiagram = True
     return Volymavsnitt(d.område, d.källa, tabeller, diagram, varningar)
 
 
