@@ -11,7 +11,8 @@ report month m of year y, with K = outcome, B = budget, V = volume, Σ over mont
 
 The backtest makes every method's forecast at every month 1..11 of every earlier year with a full
 year's outcome, and its error = forecast − the year's outcome. The proposal is the method with the
-smallest mean absolute error at the report month over those years (first in METODER on a tie), and its
+smallest mean absolute error at the report month over those years (first in METODER on a tie, to the
+krona), and its
 range is the proposal ± that mean absolute error.
 """
 
@@ -117,7 +118,7 @@ def föreslå(år: int, månad: int, kostnad: Årsdata, budget: Årsdata, volym:
         if math.isnan(nu[metod]) or f.empty:
             continue
         mae = float(f.abs().mean())
-        if bäst is None or (mae, i) < (bäst[0], bäst[1]):
+        if bäst is None or (round(mae), i) < (round(bäst[0]), bäst[1]):  # within a krona is a tie
             bäst = (mae, i, metod)
     if bäst is None:
         return Förslag(None, nu["budget"], math.nan, 0, nu)

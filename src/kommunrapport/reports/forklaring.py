@@ -100,7 +100,7 @@ def bygg_förklaring(ledger: pd.DataFrame, träd: Verksamhetsträd, år: int, m�
             controllerns = float(årsbudget[rad] - prognosavvikelse[rad])  # net cost (costs +)
             if pf.utanför(förslag, controllerns):
                 låg, hög = förslag.intervall
-                text = träd.rad(rad).rubrik if rad != TOTAL else "Totalt"
+                text = träd.rad(rad).rubrik.removeprefix("- ") if rad != TOTAL else "Totalt"
                 f.prognosvarningar.append(
                     f"{text}: controllerns prognos ({mnkr(prognosavvikelse[rad], tecken=True)} mnkr) ligger utanför "
                     f"prognosförslagets vanliga intervall ({mnkr(årsbudget[rad] - hög, tecken=True)} till "
