@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from tests.conftest import kör_i_processen
 
 from kommunrapport import api
 from kommunrapport.calc import prognosforslag as pf
@@ -18,7 +19,6 @@ from kommunrapport.errors import KonfigurationsFel
 from kommunrapport.reports.ekonomi import tabeller
 from kommunrapport.reports.forklaring import mening
 from kommunrapport.settings import läs_konfiguration
-from tests.conftest import kör_i_processen
 
 MN = 1e6
 

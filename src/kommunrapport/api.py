@@ -18,8 +18,8 @@ from pathlib import Path
 import pandas as pd
 
 from . import history
-from .calc.volymer import Slag
 from .calc.effekter import KoppladVolym
+from .calc.volymer import Slag
 from .errors import KonfigurationsFel, Plats
 from .input.comments import läs_kommentarer
 from .input.detect import Validering, validera
@@ -107,6 +107,16 @@ def _läs_volymfil(fil: Path, område: str, blad: str | None) -> Volymdata:
     return läs_volymserier(fil, blad=blad)
 
 
+def _volymserie(k: Volymkoppling, fil: Path, namn: str, nyckel: str) -> pd.DataFrame:
+    """One series (år, månad, värde) of a volume file; a name the file does not have is an error naming `nyckel`."""
+    vd = _läs_volymfil(fil, k.omrade, k.blad)
+    namn_i_fil = {d.namn.lower(): d.namn for d in vd.definitioner}
+    if namn.strip().lower() not in namn_i_fil:
+        finns = ", ".join(f"'{d.namn}'" for d in vd.definitioner)
+        raise KonfigurationsFel(f"'{nyckel}': serien '{namn}' finns inte i {fil} (den har {finns})")
+    return vd.serie(namn_i_fil[namn.strip().lower()]).reset_index(drop=True)
+
+
 def läs_volymkopplingar(kopplingar: Sequence[Volymkoppling | KoppladVolym], träd: Verksamhetsträd) -> list[KoppladVolym]:
     """Read the volume series (and volume budget) of every [[ekonomi.volymkoppling]]; the row must be in the
     mapping (its id or label) and the series in the file, else an error that names the key."""
@@ -123,23 +133,14 @@ def läs_volymkopplingar(kopplingar: Sequence[Volymkoppling | KoppladVolym], tr�
                                     f"eller rubrik, t.ex. '{träd.rader[0].id}')")
         if any(u.rad == rad for u in ut):
             raise KonfigurationsFel(f"'{nyckel}.rad': raden '{k.rad}' är redan kopplad till en volymserie")
-
-        def serie(fil: Path, namn: str, nyckel_serie: str) -> pd.DataFrame:
-            vd = _läs_volymfil(fil, k.omrade, k.blad)
-            namn_i_fil = {d.namn.lower(): d.namn for d in vd.definitioner}
-            if namn.strip().lower() not in namn_i_fil:
-                finns = ", ".join(f"'{d.namn}'" for d in vd.definitioner)
-                raise KonfigurationsFel(f"'{nyckel}.{nyckel_serie}': serien '{namn}' finns inte i {fil} "
-                                        f"(den har {finns})")
-            return vd.serie(namn_i_fil[namn.strip().lower()]).reset_index(drop=True)
-
-        volym = serie(k.fil, k.serie, "serie")
+        volym = _volymserie(k, k.fil, k.serie, f"{nyckel}.serie")
         budget = None
         if k.budget:
             budget = pd.DataFrame([{"år": int(y), "månad": m, "värde": float(v)}
                                    for y, tal in k.budget.items() for m, v in enumerate(tal, 1)])
         elif k.budgetfil is not None:
-            budget = serie(k.budgetfil, k.budgetserie or k.serie, "budgetserie" if k.budgetserie else "serie")
+            budget = _volymserie(k, k.budgetfil, k.budgetserie or k.serie,
+                                 f"{nyckel}.{'budgetserie' if k.budgetserie else 'serie'}")
         ut.append(KoppladVolym(rad, k.serie, volym, budget, k.enhet, k.per, k.namn, str(k.fil)))
     return ut
 

@@ -43,7 +43,6 @@ from .errors import KonfigurationsFel, Plats
 from .input.headers import SYNONYMER, Tecken, Värden
 from .model.period import Period, år_och_månad
 
-
 VOLYMOMRÅDEN = ("serier", "hemtjanst", "placeringar", "bistand")
 
 

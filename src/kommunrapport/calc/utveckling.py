@@ -13,6 +13,8 @@ last year's from its first month without ledger rows (a year that stops is not a
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 import pandas as pd
 
@@ -25,7 +27,7 @@ def ackumulerad_nettokostnad(ledger: pd.DataFrame, träd: Verksamhetsträd, år:
                              rad: str = TOTAL) -> pd.Series:
     """Accumulated net cost (costs +) of one report row per month 1..12; NaN from the first month of the
     year that has no ledger rows at all."""
-    månadsvis = -månadsvärden(ledger, träd, år, kolumn).loc[rad, MÅNADSNUMMER]
+    månadsvis = cast(pd.Series, -månadsvärden(ledger, träd, år, kolumn).loc[rad, MÅNADSNUMMER])  # one row
     ack = månadsvis.astype(float).cumsum()
     finns = set(ledger.loc[ledger["år"] == år, "månad"])
     saknas = [m for m in MÅNADSNUMMER if m not in finns]

@@ -113,7 +113,7 @@ def vattenfall(etiketter: list[str], värden: list[float], titel: str, enhet: st
         topp = starter[i] + v[i]
         ax.plot([x[i] + 0.3, x[i + 1] - 0.3], [topp, topp], color="black", linewidth=0.8)
     for xi, s, val in zip(x, starter, v):
-        ax.text(xi, s + val + (0.02 if val >= 0 else -0.02) * max(float(np.nanmax(np.abs(v))), 0.1),
+        ax.text(float(xi), s + val + (0.02 if val >= 0 else -0.02) * max(float(np.nanmax(np.abs(v))), 0.1),
                 tal(val, 1, tecken=True), ha="center", va="bottom" if val >= 0 else "top", fontsize=9)
     ax.axhline(0, color="black", linewidth=0.8)
     ax.set_xticks(x, [textwrap.fill(e, 22, max_lines=2, placeholder="…") for e in etiketter], fontsize=9)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -62,6 +63,10 @@ def _nettokostnad(ledger: pd.DataFrame, träd: Verksamhetsträd, år: int, kolum
     return v.astype(float)
 
 
+def _rad(df: pd.DataFrame, rad: str) -> pd.Series:
+    return cast(pd.Series, df.loc[rad])  # one row: the row ids are unique
+
+
 def _volymår(df: pd.DataFrame) -> dict[int, np.ndarray]:
     return {int(y): eff.månadsserie(df, int(y)).to_numpy(dtype=float) for y in pd.unique(df["år"])}
 
@@ -80,8 +85,8 @@ def bygg_förklaring(ledger: pd.DataFrame, träd: Verksamhetsträd, år: int, m�
     for k in kopplingar:
         rubrik = träd.rad(k.rad).rubrik
         namn = k.namn or rubrik
-        res = eff.effekter_för_rad(namn, år, månad, kostnad[år].loc[k.rad], budget[år].loc[k.rad],
-                                   kostnad[år - 1].loc[k.rad] if har_fg else None, k.volym, k.budget, k.serie)
+        res = eff.effekter_för_rad(namn, år, månad, _rad(kostnad[år], k.rad), _rad(budget[år], k.rad),
+                                   _rad(kostnad[år - 1], k.rad) if har_fg else None, k.volym, k.budget, k.serie)
         f.varningar += res.varningar
         f.effekter.append(Radeffekt(k.rad, rubrik, namn, k.serie, k.enhet, k.per, res))
 
@@ -95,6 +100,8 @@ def bygg_förklaring(ledger: pd.DataFrame, träd: Verksamhetsträd, år: int, m�
         delar.append(fel)
         f.förslag[rad] = pf.föreslå(år, månad, k_rad, b_rad, volym.get(rad), fel)
     f.backtest = pd.concat(delar, ignore_index=True)
+    if f.backtest.empty:
+        f.varningar.append(f"inget prognosförslag: exporten har inget helt år före {år} att pröva prognosmetoderna på")
     if prognosavvikelse is not None and årsbudget is not None:
         for rad, förslag in f.förslag.items():
             controllerns = float(årsbudget[rad] - prognosavvikelse[rad])  # net cost (costs +)
@@ -184,13 +191,13 @@ def förklaringstabeller(f: Förklaring, träd: Verksamhetsträd, år: int, mån
         vyer.append(_vy("Ekonomisk utveckling", f"Ekonomisk utveckling {år}, ackumulerad nettokostnad (mnkr)",
                         df, fmt))
     for e in f.effekter:
-        df = effekttabell(e, år, månad)
-        if df is None:
+        eft = effekttabell(e, år, månad)
+        if eft is None:
             continue
-        fmt = {c: ("heltal" if i < 2 else "tal1") for i, c in enumerate(df.columns[1:])}
+        fmt = {c: ("heltal" if i < 2 else "tal1") for i, c in enumerate(eft.columns[1:])}
         vyer.append(_vy(bladnamn(f"Volym och pris {e.rad}"),
-                        f"Volym- och priseffekt, {e.rubrik} {period.text} {år} (mnkr)", df, fmt))
-    if f.förslag:
+                        f"Volym- och priseffekt, {e.rubrik} {period.text} {år} (mnkr)", eft, fmt))
+    if f.förslag and f.backtest is not None and not f.backtest.empty:
         rader = []
         for rad, förslag in f.förslag.items():
             budget = float(årsbudget[rad])
