@@ -187,6 +187,7 @@ def test_volymkoppling_fran_konfigurationen_ger_tabell_mening_och_diagram(tmp_pa
     assert kod == 0, fel
     doc = json.loads(ut)
     assert doc["tabeller"]["Volym och pris hemtjanst"][2]["Volymeffekt"] == pytest.approx(1.1)
+    assert doc["volym_och_pris"]["hemtjanst"].startswith("Av överskottet för hemtjänsten januari–februari 2025 på 0,5")
     assert (tmp_path / "ut" / "diagram_volym_och_pris_hemtjanst_2025-02.png").is_file()
     assert (tmp_path / "ut" / "diagram_ekonomisk_utveckling_2025-02.png").is_file()
     md = (tmp_path / "ut" / "ekonomirapport_2025-02.md").read_text(encoding="utf-8")
@@ -301,3 +302,17 @@ def test_ingen_varning_nar_controllerns_prognos_ligger_inom_intervallet(tmp_path
     r = api.ekonomirapport(data, mappning, månad=3, år=2025)
     assert r.förklaring.prognosvarningar == []
     assert r.prognosavvikelse["total"] == pytest.approx(-12e6)  # the controller's forecast stays the report's
+
+
+def test_kor_gor_ekonomirapporten_med_utveckling_effekter_och_prognosforslag(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("KOMMUNRAPPORT_UT", str(tmp_path / "ut"))
+    konfig = Path(__file__).resolve().parents[1] / "examples" / "kommunrapport.toml"
+    kod, _, fel = kör_i_processen(capsys, "kör", "--month", "2025-02", "--config", konfig, "--quiet")
+    assert kod == 0, fel
+    mapp = tmp_path / "ut" / "2025-02"
+    assert (mapp / "diagram_ekonomisk_utveckling_2025-02.png").is_file()
+    assert (mapp / "diagram_volym_och_pris_hemtjanst_2025-02.png").is_file()
+    md = (mapp / "ekonomirapport_2025-02.md").read_text(encoding="utf-8")
+    assert ("Av överskottet för hemtjänsten januari–februari 2025 på 2,3 mnkr förklaras +3,4 mnkr av färre timmar "
+            "än budgeterat och −1,1 mnkr av högre kostnad per timme.") in md
+    assert "## Ekonomisk utveckling (mnkr)" in md and "## Prognosförslag" in md
