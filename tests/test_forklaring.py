@@ -225,13 +225,15 @@ def test_varje_prognosmetod_pa_handraknade_tal():
     # 2024: 10 a month and 20 in December (130); 2025: 12 + 12 through February; budget 11 a month.
     kostnad = {2024: np.array([10.0] * 11 + [20.0]), 2025: np.array([12.0, 12.0] + [NAN] * 10)}
     budget = {2024: np.array([10.0] * 12), 2025: np.array([11.0] * 12)}
-    volym = {2024: np.array([100.0] * 12), 2025: np.array([110.0, 110.0] + [NAN] * 10)}
+    volym = {2023: np.array([90.0] * 12), 2024: np.array([100.0] * 12), 2025: np.array([110.0, 110.0] + [NAN] * 10)}
     p = {m: pf.prognos(m, 2025, 2, kostnad, budget, volym) for m in pf.METODER}
     assert p["budget"] == 24 + 10 * 11  # the outcome so far + the remaining budget = 134
     assert p["takt"] == pytest.approx(24 + 110 * 24 / 22)  # 144
     assert p["säsong"] == pytest.approx(24 * 130 / 20)  # 156
-    # remaining volume: last year's 1 000 × 220 / 200 = 1 100 timmar, at this year's 24 / 220 per timme: 120
-    assert p["volym"] == pytest.approx(24 + 1100 * 24 / 220)
+    # the volume trend: the twelve months mar 2024–feb 2025 (10 × 100 + 2 × 110 = 1 220) against mar 2023–feb 2024
+    # (10 × 90 + 2 × 100 = 1 100); remaining volume: last year's 1 000 × 1 220 / 1 100, at this year's 24 / 220
+    # per timme
+    assert p["volym"] == pytest.approx(24 + 1000 * 1220 / 1100 * 24 / 220)
     assert math.isnan(pf.prognos("volym", 2025, 2, kostnad, budget, None))
     assert math.isnan(pf.prognos("säsong", 2024, 2, kostnad, budget, volym))  # no 2023
 
@@ -290,8 +292,8 @@ def test_varning_nar_controllerns_prognos_ligger_utanfor_intervallet(tmp_path):
         "(−12,0 till −12,0 mnkr, utfallstakt)")
     assert "- Hemtjänst: controllerns prognos (−5,0 mnkr) ligger utanför" in api.markdown(r)
     m = tabeller(r)["Prognosmetoder"].data
-    assert m.loc[m["Metod"] == "Utfallstakt", "Medelfel vid jan–mar"].iloc[0] == pytest.approx(0, abs=1e-9)
-    assert m.loc[m["Metod"] == "Budget för resterande månader", "Medelfel vid jan–mar"].iloc[0] == pytest.approx(9.0)
+    assert m.loc[m["Metod"] == "Utfallstakt", "Medelfel vid jan–mar, totalt"].iloc[0] == pytest.approx(0, abs=1e-9)
+    assert m.loc[m["Metod"] == "Budget för resterande månader", "Medelfel vid jan–mar, totalt"].iloc[0] == pytest.approx(9.0)
     assert m.loc[m["Metod"] == "Utfallstakt", "År prövade"].iloc[0] == "2023, 2024"
 
 
@@ -316,3 +318,28 @@ def test_kor_gor_ekonomirapporten_med_utveckling_effekter_och_prognosforslag(tmp
     assert ("Av överskottet för hemtjänsten januari–februari 2025 på 2,3 mnkr förklaras +3,4 mnkr av färre timmar "
             "än budgeterat och −1,1 mnkr av högre kostnad per timme.") in md
     assert "## Ekonomisk utveckling (mnkr)" in md and "## Prognosförslag" in md
+
+
+def test_volymbudget_fran_fil_med_egen_serie(tmp_path):
+    data, mappning = huvudbok(tmp_path, TVÅ_ÅR)
+    (tmp_path / "volymer.csv").write_text(
+        "Serie;År;Månad;Värde\nUtförda timmar;2025;1;950\nUtförda timmar;2025;2;950\n", encoding="utf-8")
+    (tmp_path / "budget.csv").write_text(
+        "Serie;År;Månad;Värde\n" + "".join(f"Budgeterade timmar;2025;{m};1000\n" for m in range(1, 13)),
+        encoding="utf-8")
+    (tmp_path / "k.toml").write_text(
+        '[ekonomi]\ndata = "ekonomi.csv"\nmappning = "verksamheter.csv"\n[[ekonomi.volymkoppling]]\nrad = "hemtjanst"\n'
+        'fil = "volymer.csv"\nserie = "Utförda timmar"\nbudgetfil = "budget.csv"\nbudgetserie = "Budgeterade timmar"\n',
+        encoding="utf-8")
+    konf = läs_konfiguration(tmp_path / "k.toml", miljö={})
+    r = api.ekonomirapport_från_inställningar(konf.ekonomi, 2, 2025)
+    e = r.förklaring.effekter[0].resultat
+    assert e.jämförelse == "budget" and (e.effekter.volymeffekt, e.effekter.priseffekt) == (1.1e6, -0.6e6)
+
+
+def test_en_saknad_manad_i_volymbudgeten_redovisas(tmp_path):
+    data, mappning = huvudbok(tmp_path, TVÅ_ÅR)
+    r = api.ekonomirapport(data, mappning, månad=2, år=2025,
+                           volymkopplingar=[koppling([950.0, 950.0] + [None] * 10, [1000.0] + [None] * 11)])
+    assert r.förklaring.effekter[0].resultat.effekter is None
+    assert "hemtjänsten: volymbudgeten saknar februari 2025; volym- och priseffekt räknas inte" in r.varningar

@@ -6,8 +6,10 @@ report month m of year y, with K = outcome, B = budget, V = volume, Σ over mont
 - budget: K(jan..m) + B(m+1..dec)                               the budget for the remaining months
 - takt:   K(jan..m) + B(m+1..dec) × K(jan..m) / B(jan..m)       run rate
 - säsong: K(jan..m) × K_{y−1}(jan..dec) / K_{y−1}(jan..m)        last year's seasonal profile
-- volym:  K(jan..m) + V_{y−1}(m+1..dec) × V(jan..m) / V_{y−1}(jan..m) × K(jan..m) / V(jan..m)
-          (linked rows: last year's remaining volume at this year's trend, at this year's price)
+- volym:  K(jan..m) + V_{y−1}(m+1..dec) × R12_y(m) / R12_{y−1}(m) × K(jan..m) / V(jan..m)
+          (linked rows: last year's remaining volume grown by the volume's trend, the last twelve months
+          against the twelve before, R12_y(m) = V over the twelve months ending with month m of y; at this
+          year's cost per unit so far)
 
 The backtest makes every method's forecast at every month 1..11 of every earlier year with a full
 year's outcome, and its error = forecast − the year's outcome. The proposal is the method with the
@@ -48,6 +50,11 @@ def _kvot(a: float, b: float) -> float:
     return a / b if b and not math.isnan(b) and not math.isnan(a) else math.nan
 
 
+def rullande_tolv(värden: Årsdata, år: int, månad: int) -> float:
+    """Sum of the twelve months that end with `månad` of `år` (NaN if any is missing)."""
+    return _summa(värden.get(år - 1), månad + 1, 12) + _summa(värden.get(år), 1, månad)
+
+
 def prognos(metod: str, år: int, månad: int, kostnad: Årsdata, budget: Årsdata,
             volym: Årsdata | None = None) -> float:
     """One method's full-year net cost forecast at the end of `månad` of `år` (NaN: not possible)."""
@@ -64,10 +71,9 @@ def prognos(metod: str, år: int, månad: int, kostnad: Årsdata, budget: Årsda
     if metod == "volym":
         if volym is None:
             return math.nan
-        v, vfg = volym.get(år), volym.get(år - 1)
-        v_hittills = _summa(v, 1, månad)
-        rest = _summa(vfg, månad + 1, 12) * _kvot(v_hittills, _summa(vfg, 1, månad))
-        return k_hittills + rest * _kvot(k_hittills, v_hittills)
+        tillväxt = _kvot(rullande_tolv(volym, år, månad), rullande_tolv(volym, år - 1, månad))
+        rest = _summa(volym.get(år - 1), månad + 1, 12) * tillväxt
+        return k_hittills + rest * _kvot(k_hittills, _summa(volym.get(år), 1, månad))
     raise ValueError(metod)
 
 

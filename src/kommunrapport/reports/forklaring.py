@@ -217,26 +217,30 @@ def förklaringstabeller(f: Förklaring, träd: Verksamhetsträd, år: int, mån
         vyer.append(_vy("Prognosförslag", f"Prognosförslag helår {år}, prognosavvikelse (mnkr, + = bättre än budget)",
                         df, {c: "tal1" for c in df.columns[2:]}))
         m = metodtabell(f, månad)
-        vyer.append(_vy("Prognosmetoder", f"Prognosmetodernas träffsäkerhet tidigare år, {nämnd} (mnkr)", m,
-                        {m.columns[1]: "tal1", m.columns[2]: "tal1", "Förslag för rader": "heltal"}))
+        vyer.append(_vy("Prognosmetoder", "Prognosmetodernas träffsäkerhet tidigare år (mnkr)", m,
+                        {c: "tal1" for c in m.columns if str(c).startswith("Medelfel")} | {"Förslag för rader": "heltal"}))
     return vyer
 
 
 def metodtabell(f: Förklaring, månad: int) -> pd.DataFrame:
-    """The methods' track record for the total: mean absolute error at the report month and over every month,
-    the years tried, and for how many rows each method is the proposal."""
+    """The methods' track record: for the total, the mean absolute error at the report month and over every
+    month and the years tried; the mean absolute error at the report month of each row linked to a volume
+    series (where volume trend × price is tried); and for how many rows each method is the proposal."""
     b = f.backtest if f.backtest is not None else pd.DataFrame(columns=["rad", "år", "månad", "metod", "fel"])
-    tot = b[b["rad"] == TOTAL]
     vid = f"Medelfel vid {kort_period(månad)}"
     rader = []
     for metod in pf.METODER:
-        t = tot[tot["metod"] == metod]
+        t = b[(b["rad"] == TOTAL) & (b["metod"] == metod)]
         tm = t[t["månad"] == månad]
-        rader.append({
+        rad: dict[str, object] = {
             "Metod": pf.METODNAMN[metod],
-            vid: float(tm["fel"].abs().mean()) / MILJON if len(tm) else math.nan,
-            "Medelfel alla månader": float(t["fel"].abs().mean()) / MILJON if len(t) else math.nan,
+            f"{vid}, totalt": float(tm["fel"].abs().mean()) / MILJON if len(tm) else math.nan,
+            "Medelfel alla månader, totalt": float(t["fel"].abs().mean()) / MILJON if len(t) else math.nan,
             "År prövade": ", ".join(str(int(y)) for y in sorted(pd.unique(t["år"]))) if len(t) else "",
-            "Förslag för rader": float(sum(1 for x in f.förslag.values() if x.metod == metod)),
-        })
+        }
+        for e in f.effekter:
+            k = b[(b["rad"] == e.rad) & (b["metod"] == metod) & (b["månad"] == månad)]
+            rad[f"{vid}, {e.namn}"] = float(k["fel"].abs().mean()) / MILJON if len(k) else math.nan
+        rad["Förslag för rader"] = float(sum(1 for x in f.förslag.values() if x.metod == metod))
+        rader.append(rad)
     return pd.DataFrame(rader)
