@@ -343,3 +343,17 @@ def test_en_saknad_manad_i_volymbudgeten_redovisas(tmp_path):
                            volymkopplingar=[koppling([950.0, 950.0] + [None] * 10, [1000.0] + [None] * 11)])
     assert r.förklaring.effekter[0].resultat.effekter is None
     assert "hemtjänsten: volymbudgeten saknar februari 2025; volym- och priseffekt räknas inte" in r.varningar
+
+
+def test_ekonomisk_utveckling_for_exemplet_stammer_med_de_publicerade_talen_och_nyckeltalen():
+    # Äldrenämnden feb 2025: period budget 233,2 mnkr, 94,3 % of it used (the published report).
+    exempel = Path(__file__).resolve().parents[1] / "examples" / "ekonomi"
+    r = api.ekonomirapport(exempel / "ekonomi_2024_2025.xlsx", exempel / "verksamheter.csv", månad=2)
+    u = tabeller(r)["Ekonomisk utveckling"].data.set_index("Månad")
+    assert round(u.loc["feb", "Budget 2025"], 1) == 233.2
+    assert round(u.loc["feb", "Utfall 2025"] / u.loc["feb", "Budget 2025"] * 100, 1) == 94.3
+    assert round(u.loc["dec", "Budget 2025"], 1) == 1397.1  # the annual budget
+    nt = r.nyckeltal.loc["total"]
+    assert u.loc["feb", "Budget i balans"] == pytest.approx(nt["budget_i_balans"])
+    assert u.loc["feb", "Förändring mot 2024"] == pytest.approx(nt["förändring_mot_fg_år"])
+    assert u["Budget i balans"].notna().all() and u["Utfall 2025"].notna().sum() == 2
