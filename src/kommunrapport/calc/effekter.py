@@ -109,6 +109,10 @@ def effekter_för_rad(namn: str, år: int, månad: int, kostnad: pd.Series, budg
     if nollor:
         varningar.append(f"{namn}: volymen i '{serie}' är 0 i {_månader(nollor, år)}; kostnaden de månaderna "
                          "räknas in i kostnaden per enhet för perioden")
+    utan_rader = [x for x in m if pd.isna(kostnad.get(x))]
+    if utan_rader:
+        return Effektresultat("", None, varningar + [
+            f"{namn}: exporten har inga rader för {_månader(utan_rader, år)}; volym- och priseffekt räknas inte"])
     V = float(v[m].sum())
     K = float(kostnad[m].sum())
     if vb.notna().any():
@@ -125,6 +129,10 @@ def effekter_för_rad(namn: str, år: int, månad: int, kostnad: pd.Series, budg
                      else f"exporten har inget utfall för {år - 1}")
             return Effektresultat("", None, varningar + [
                 f"{namn}: ingen volymbudget för {år} och {orsak}; volym- och priseffekt räknas inte"])
+        if kostnad_fg[m].isna().any():
+            saknas_k = [x for x in m if pd.isna(kostnad_fg.get(x))]
+            return Effektresultat("", None, varningar + [
+                f"{namn}: exporten har inga rader för {_månader(saknas_k, år - 1)}; volym- och priseffekt räknas inte"])
         jmf, K0, V0 = "fg_år", float(kostnad_fg[m].sum()), float(vfg[m].sum())
     e = dela_upp(K, K0, V, V0)
     if e is None:
