@@ -74,6 +74,15 @@ def tabell(doc: Document, rubriker: list[str], celler: list[str], loop: str, fö
     t.rows[3].cells[0].text = "{%tr endfor %}"
 
 
+def avsnitt(doc: Document, fält: str, rubrik: str) -> None:
+    """A section that the report fills when it has it (a kommun's template may delete it): a heading
+    and an inserted sub-document."""
+    doc.add_paragraph(f"{{%p if {fält} %}}")
+    doc.add_paragraph(rubrik, style="Heading 1")
+    doc.add_paragraph(f"{{{{p {fält} }}}}")
+    doc.add_paragraph("{%p endif %}")
+
+
 def ekonomi() -> None:
     doc = dokument(liggande=True)
     doc.add_paragraph("{{ rapportnamn }}", style="Title")  # 'Preliminär ekonomirapport …' for an open month
@@ -82,6 +91,7 @@ def ekonomi() -> None:
     doc.add_paragraph("{%p if kommentarer.inledning %}")
     doc.add_paragraph("{{ kommentarer.inledning }}")
     doc.add_paragraph("{%p endif %}")
+    avsnitt(doc, "utveckling", "Ekonomisk utveckling (mnkr)")
     doc.add_paragraph("Ackumulerat resultat (mnkr)", style="Heading 1")
     tabell(doc, ["Verksamhet", *MÅNADER, "Prognos", "Årsbudget", "Andel"],
            ["{{r rad.namn }}", *[f"{{{{ rad.m[{i}] }}}}" for i in range(12)], "{{ rad.prognos }}",
@@ -93,6 +103,8 @@ def ekonomi() -> None:
     tabell(doc, ["", *[f"{{{{ ks_rubriker[{i}] }}}}" for i in range(7)]],
            ["{{ rad.namn }}", *[f"{{{{ rad.v[{i}] }}}}" for i in range(7)]], "for rad in ks", första=5.0)
     doc.add_paragraph("{{p nyckeltal }}")
+    avsnitt(doc, "effekter", "Volym- och priseffekter")
+    avsnitt(doc, "prognosforslag", "Prognosförslag")
     doc.add_paragraph("Verksamheterna", style="Heading 1")
     doc.add_paragraph("{%p for v in verksamheter %}")
     doc.add_paragraph("{{ v.rubrik }}", style="Heading 2")

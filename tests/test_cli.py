@@ -36,6 +36,8 @@ UTFILER = {
     "bilaga_ekonomirapport_2025-02.xlsx",
     "diagram_avvikelse_per_manad_2025-02.png",
     "diagram_avvikelse_per_verksamhet_2025-02.png",
+    "diagram_ekonomisk_utveckling_2025-02.png",
+    "diagram_volym_och_pris_hemtjanst_2025-02.png",
 }
 MENING = (
     "Nämndens budgetavvikelse för perioden januari–februari år 2025 är +13,3 mnkr vilket är en positiv "
@@ -338,7 +340,8 @@ def test_indatafilerna_andras_inte(tmp_path):
     indata = tmp_path / "indata"
     shutil.copytree(EKONOMI, indata, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
     konfig = tmp_path / "kommunrapport.toml"
-    konfig.write_text(KONFIG.read_text(encoding="utf-8").replace('"ekonomi/', '"indata/'), encoding="utf-8")
+    konfig.write_text(KONFIG.read_text(encoding="utf-8").replace('"ekonomi/', '"indata/')
+                      .replace('"volymer/', f'"{(EXEMPEL / "volymer").as_posix()}/'), encoding="utf-8")
 
     def ögonblick() -> dict[str, tuple[bytes, int]]:
         filer = [konfig, *sorted(indata.iterdir())]

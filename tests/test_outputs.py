@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from kommunrapport.api import ekonomirapport, skriv_ekonomirapport
 from kommunrapport.errors import KonfigurationsFel
 from kommunrapport.formatting import avrunda
+from kommunrapport.settings import läs_konfiguration
 
 EXEMPEL = Path(__file__).resolve().parents[1] / "examples" / "ekonomi"
 
@@ -20,7 +21,9 @@ pytestmark = pytest.mark.rita  # the charts are looked at: drawn for real
 @pytest.fixture(scope="module")
 def rapport():
     return ekonomirapport(EXEMPEL / "ekonomi_2024_2025.csv", EXEMPEL / "verksamheter.csv", månad=2,
-                          nämnd="Äldrenämnden", kommentarer=EXEMPEL / "kommentarer.md")
+                          nämnd="Äldrenämnden", kommentarer=EXEMPEL / "kommentarer.md",
+                          volymkopplingar=läs_konfiguration(EXEMPEL.parent / "kommunrapport.toml",
+                                                            miljö={}).ekonomi.volymkoppling)
 
 
 @pytest.fixture(scope="module")
@@ -41,12 +44,16 @@ def test_package_files(paket):
         "bilaga_ekonomirapport_2025-02.xlsx",
         "diagram_avvikelse_per_manad_2025-02.png",
         "diagram_avvikelse_per_verksamhet_2025-02.png",
+        "diagram_ekonomisk_utveckling_2025-02.png",
+        "diagram_volym_och_pris_hemtjanst_2025-02.png",
         "ekonomirapport_2025-02.docx",
         "ekonomirapport_2025-02.md",
     ]
 
 
-@pytest.mark.parametrize("name", ["diagram_avvikelse_per_manad_2025-02.png", "diagram_avvikelse_per_verksamhet_2025-02.png"])
+@pytest.mark.parametrize("name", ["diagram_avvikelse_per_manad_2025-02.png", "diagram_avvikelse_per_verksamhet_2025-02.png",
+                                  "diagram_ekonomisk_utveckling_2025-02.png",
+                                  "diagram_volym_och_pris_hemtjanst_2025-02.png"])
 def test_charts_are_png_of_the_expected_size(paket, name):
     path = paket / name
     assert png_size(path) == (800, 450)
@@ -65,7 +72,8 @@ def test_markdown_has_the_table_rows_and_comments(paket):
 
 def test_annex_has_every_table_as_numbers(paket):
     wb = load_workbook(paket / "bilaga_ekonomirapport_2025-02.xlsx")
-    assert wb.sheetnames == ["Info", "Ackumulerat resultat", "Nyckeltal", "Rapport till KS",
+    assert wb.sheetnames == ["Info", "Ackumulerat resultat", "Ekonomisk utveckling", "Nyckeltal", "Rapport till KS",
+                             "Volym och pris hemtjanst", "Prognosförslag", "Prognosmetoder",
                              "Diagram avvikelse per månad", "Diagram avvikelse per verks."]
     ws = wb["Ackumulerat resultat"]
     header = [c.value for c in ws[1]]

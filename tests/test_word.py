@@ -11,6 +11,7 @@ from kommunrapport.api import ekonomirapport, skriv_ekonomirapport, skriv_volymr
 from kommunrapport.errors import KonfigurationsFel
 from kommunrapport.input.volumes import läs_volymserier
 from kommunrapport.render.word import rendera_word
+from kommunrapport.settings import läs_konfiguration
 
 ROOT = Path(__file__).resolve().parents[1]
 EXEMPEL = ROOT / "examples"
@@ -20,7 +21,8 @@ EXEMPEL = ROOT / "examples"
 def rapport():
     e = EXEMPEL / "ekonomi"
     return ekonomirapport(e / "ekonomi_2024_2025.xlsx", e / "verksamheter.csv", månad=2, nämnd="Äldrenämnden",
-                          kommentarer=e / "kommentarer.md")
+                          kommentarer=e / "kommentarer.md",
+                          volymkopplingar=läs_konfiguration(EXEMPEL / "kommunrapport.toml", miljö={}).ekonomi.volymkoppling)
 
 
 @pytest.fixture(scope="module")
@@ -42,16 +44,22 @@ def markdown_rader(text: str, rubrik: str) -> list[list[str]]:
     return out
 
 
+def tabell_med(doc, *rubriker: str) -> list[list[str]]:
+    """The rows of the first table in the document whose header row starts with `rubriker`."""
+    return next(t for t in map(rader, doc.tables) if t and t[0][:len(rubriker)] == list(rubriker))
+
+
 def test_ekonomi_docx_has_the_published_table_as_word_rows(paket):
     doc = Document(paket / "ekonomirapport_2025-02.docx")
-    t = rader(doc.tables[0])
+    t = tabell_med(doc, "Verksamhet", "jan")
     assert t[0][:3] == ["Verksamhet", "jan", "feb"]
     hemtjanst = next(r for r in t if r[0].startswith("2. Hemtjänst"))
     assert hemtjanst[1:3] == ["\u22120,3", "2,3"] and hemtjanst[13:] == ["6,0", "524,1", "38\u00a0%"]
     total = next(r for r in t if r[0] == "Ackumulerad budgetavvikelse 2025")
     assert total[1:3] == ["3,8", "13,3"] and total[14] == "1\u00a0397,1"
     assert len(t) == 1 + 9 + 2
-    assert len(doc.inline_shapes) == 2  # both charts
+    # both charts, and those of Ekonomisk utveckling and the volume and price effects of hemtjänsten
+    assert len(doc.inline_shapes) == 4
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "är +13,3 mnkr vilket är en positiv budgetavvikelse" in text
     assert "Beviljade timmar har minskat med 7,3 % jämfört med samma period 2024, vilket ger ett överskott." in text
@@ -61,9 +69,13 @@ def test_ekonomi_docx_has_the_published_table_as_word_rows(paket):
 def test_word_and_markdown_carry_the_same_numbers(paket):
     doc = Document(paket / "ekonomirapport_2025-02.docx")
     md = (paket / "ekonomirapport_2025-02.md").read_text(encoding="utf-8")
-    word = rader(doc.tables[0])[1:]
+    word = tabell_med(doc, "Verksamhet", "jan")[1:]
     assert [r[:16] for r in markdown_rader(md, "## Ackumulerat resultat (mnkr)")] == [r[:16] for r in word]
-    ks_word = rader(doc.tables[1])[1:]
+    utveckling = tabell_med(doc, "Månad", "Budget 2025")[1:]
+    assert len(utveckling) == 12
+    assert all("| " + " | ".join(r) + " |" in md.splitlines() for r in utveckling)
+    assert utveckling[1] == ["feb", "233,2", "223,7", "219,9", "4,3\u00a0%", "\u22121,7\u00a0%"]
+    ks_word = tabell_med(doc, "", "Budget jan–feb 2025")[1:]
     ks_md = markdown_rader(md, "## Rapport till kommunstyrelsen (mnkr)")
     assert [r[:8] for r in ks_md] == [r[:8] for r in ks_word]
     assert ks_word[2][3] == "13,3"

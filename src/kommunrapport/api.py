@@ -12,12 +12,15 @@ those steps together. Every CLI command calls one of them with the settings that
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
+import pandas as pd
+
 from . import history
+from .calc.effekter import KoppladVolym
 from .calc.volymer import Slag
-from .errors import Plats
+from .errors import KonfigurationsFel, Plats
 from .input.comments import läs_kommentarer
 from .input.detect import Validering, validera
 from .input.investments import läs_investeringar
@@ -42,7 +45,7 @@ from .reports.ks import KSRapport, bygg_ks_rapport
 from .reports.volymer import Volymrapport, bygg_volymrapport
 from .reports.volymer import kontrollera_kommentarer as kontrollera_volymkommentarer
 from .scaffold import init
-from .settings import EkonomiInställningar, KoladaInställningar, VolymInställningar
+from .settings import EkonomiInställningar, KoladaInställningar, VolymInställningar, Volymkoppling
 
 som_json = ekonomi_json  # the name of the first release
 
@@ -50,7 +53,7 @@ __all__ = [
     "Ekonomirapport", "KSRapport", "Validering", "koladajämförelse", "skriv_koladajämförelse", "Volymrapport", "ekonomi_json", "ekonomirapport",
     "ekonomirapport_från_inställningar", "filnamn", "init", "ks_json", "ks_rapport", "läs_volymdata", "markdown",
     "skriv_ekonomirapport", "skriv_ks_rapport", "skriv_volymrapport", "som_json", "tabeller", "validera",
-    "läs_volymkommentarer", "volym_json", "volym_markdown", "volymrapport", "volymrapport_från_inställningar", "word_kontext",
+    "läs_volymkommentarer", "läs_volymkopplingar", "volym_json", "volym_markdown", "volymrapport", "volymrapport_från_inställningar", "word_kontext",
 ]
 
 
@@ -77,24 +80,76 @@ def ekonomirapport(
     kolumner: dict[str, str] | None = None,
     decimaltecken: str | None = None,
     dubbletter: str = "varning",
+    volymkopplingar: Sequence[Volymkoppling | KoppladVolym] = (),
 ) -> Ekonomirapport:
     """Load the export and the mapping, validate them, and compute the report for jan..`månad`.
 
     `data` and `mappning` may also be an already loaded Huvudbok and Verksamhetsträd (read once, use twice).
     `decimaltecken` ("komma", "punkt"; None: decided per column) and `dubbletter` ("varning", "fel") are
-    the settings of the same names in [ekonomi].
+    the settings of the same names in [ekonomi]. `volymkopplingar` ([[ekonomi.volymkoppling]], or already
+    loaded) link rows to volume series: volume and price effects, and a forecast method.
     """
     träd, huvudbok = _läs(data, mappning, tecken, värden, blad, kolumner, decimaltecken, dubbletter)
     komm = {}
     if kommentarer is not None:  # a comments file that was named must exist (läs_kommentarer says so)
         komm = kontrollera_kommentarer(läs_kommentarer(kommentarer), träd, str(kommentarer))
-    return bygg_ekonomirapport(huvudbok, träd, månad, år, nämnd, komm)
+    kopplade = läs_volymkopplingar(volymkopplingar, träd)
+    return bygg_ekonomirapport(huvudbok, träd, månad, år, nämnd, komm, volymkopplingar=kopplade)
+
+
+def _läs_volymfil(fil: Path, område: str, blad: str | None) -> Volymdata:
+    if område == "hemtjanst":
+        return läs_hemtjänst(fil, blad=blad)
+    if område == "placeringar":
+        return läs_placeringar(fil, blad=blad)
+    if område == "bistand":
+        return läs_bistånd(fil, blad=blad)
+    return läs_volymserier(fil, blad=blad)
+
+
+def _volymserie(k: Volymkoppling, fil: Path, namn: str, nyckel: str) -> pd.DataFrame:
+    """One series (år, månad, värde) of a volume file; a name the file does not have is an error naming `nyckel`."""
+    vd = _läs_volymfil(fil, k.omrade, k.blad)
+    namn_i_fil = {d.namn.lower(): d.namn for d in vd.definitioner}
+    if namn.strip().lower() not in namn_i_fil:
+        finns = ", ".join(f"'{d.namn}'" for d in vd.definitioner)
+        raise KonfigurationsFel(f"'{nyckel}': serien '{namn}' finns inte i {fil} (den har {finns})")
+    return vd.serie(namn_i_fil[namn.strip().lower()]).reset_index(drop=True)
+
+
+def läs_volymkopplingar(kopplingar: Sequence[Volymkoppling | KoppladVolym], träd: Verksamhetsträd) -> list[KoppladVolym]:
+    """Read the volume series (and volume budget) of every [[ekonomi.volymkoppling]]; the row must be in the
+    mapping (its id or label) and the series in the file, else an error that names the key."""
+    ut: list[KoppladVolym] = []
+    rader = {r.id.lower(): r.id for r in träd.rader} | {r.rubrik.lower(): r.id for r in träd.rader}
+    for i, k in enumerate(kopplingar, 1):
+        if isinstance(k, KoppladVolym):
+            ut.append(k)
+            continue
+        nyckel = f"ekonomi.volymkoppling[{i}]"
+        rad = rader.get(k.rad.strip().lower())
+        if rad is None:
+            raise KonfigurationsFel(f"'{nyckel}.rad': raden '{k.rad}' finns inte i mappningen (ange radens id "
+                                    f"eller rubrik, t.ex. '{träd.rader[0].id}')")
+        if any(u.rad == rad for u in ut):
+            raise KonfigurationsFel(f"'{nyckel}.rad': raden '{k.rad}' är redan kopplad till en volymserie")
+        volym = _volymserie(k, k.fil, k.serie, f"{nyckel}.serie")
+        budget = None
+        if k.budget:
+            budget = pd.DataFrame([{"år": int(y), "månad": m, "värde": float(v)}
+                                   for y, tal in k.budget.items() for m, v in enumerate(tal, 1)])
+        elif k.budgetfil is not None:
+            budget = _volymserie(k, k.budgetfil, k.budgetserie or k.serie,
+                                 f"{nyckel}.{'budgetserie' if k.budgetserie else 'serie'}")
+        ut.append(KoppladVolym(rad, k.serie, volym, budget, k.enhet, k.per, k.namn, str(k.fil)))
+    return ut
 
 
 def ekonomirapport_från_inställningar(inst: EkonomiInställningar, månad: int, år: int | None = None,
                                       nämnd: str = "Nämnden") -> Ekonomirapport:
     return ekonomirapport(inst.data, inst.mappning, månad, år, nämnd, inst.kommentarer, inst.tecken,
-                          inst.värden, inst.blad, inst.kolumner, inst.decimaltecken, inst.dubbletter)
+                          inst.värden, inst.blad, inst.kolumner, inst.decimaltecken, inst.dubbletter,
+                          inst.volymkoppling)
 
 
 OMRÅDEN = tuple(area.OMRÅDEN)  # the values of --omrade

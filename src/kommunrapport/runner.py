@@ -285,6 +285,10 @@ def _indata(konf: Konfiguration) -> list[tuple[str, str, str]]:
             filer.append(("ekonomi.kommentarer", e.kommentarer))
         if e.investeringar is not None and "ks" in valda:
             filer.append(("ekonomi.investeringar", e.investeringar))
+        if "ekonomi" in valda:
+            for i, k in enumerate(e.volymkoppling, 1):
+                filer += [(f"ekonomi.volymkoppling[{i}].{n}", p) for n, p in (("fil", k.fil), ("budgetfil", k.budgetfil))
+                          if p is not None]
     if v is not None and "volymer" in valda:
         filer += [(f"volymer.{k}", getattr(v, k)) for k in ("hemtjanst", "placeringar", "bistand", "kommentarer")
                   if getattr(v, k) is not None]
@@ -476,7 +480,8 @@ def _kör(konf: Konfiguration, log: logging.Logger, månad: int | None, år: int
                 nr += 1
                 steg(nr, total, "ekonomirapporten")
                 historik = history.prognoser(databas, år)
-                ekonomirapport = api.ekonomirapport(huvudbok, träd, månad, år, konf.nämnd, e.kommentarer)
+                ekonomirapport = api.ekonomirapport(huvudbok, träd, månad, år, konf.nämnd, e.kommentarer,
+                                                    volymkopplingar=e.volymkoppling)
                 ekonomirapport.prognoshistorik = historik if not historik.empty else None
                 filer += api.skriv_ekonomirapport(ekonomirapport, stage, konf.mallar, str(e.data))
                 log.info("ekonomi: budgetavvikelse %s mnkr", mnkr(ekonomirapport.avvikelse, tecken=True))

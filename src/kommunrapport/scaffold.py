@@ -22,6 +22,15 @@ varden = "månad"                     # "månad" eller "ackumulerade"
 # [ekonomi.kolumner]                 # om exportens rubriker heter något annat
 # utfall = "Bokfört belopp"
 
+# [[ekonomi.volymkoppling]]          # volym- och priseffekt för en rad (en sådan tabell per rad)
+# rad = "hemtjanst"                  # radens id eller rubrik i verksamheter.csv
+# fil = "export/hemtjanst.csv"
+# omrade = "hemtjanst"               # läsaren: serier, hemtjanst, placeringar eller bistand
+# serie = "Utförda timmar"
+# enhet = "timmar"
+# per = "timme"
+# budget.2025 = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]   # volymbudgeten per månad, om ni har en
+
 # [volymer]
 # hemtjanst = "export/hemtjanst.csv"
 # placeringar = "export/placeringar.xlsx"

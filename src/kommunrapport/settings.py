@@ -49,6 +49,50 @@ from .errors import KonfigurationsFel, Plats
 from .input.headers import SYNONYMER, Tecken, Värden
 from .model.period import Period, år_och_månad
 
+VOLYMOMRÅDEN = ("serier", "hemtjanst", "placeringar", "bistand")
+
+
+class Volymkoppling(BaseModel):
+    """[[ekonomi.volymkoppling]]: a report row linked to a volume series, for the volume and price effects
+    and the forecast method volume trend × price."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    rad: str  # the row's id or label in the mapping
+    serie: str  # the series' name in `fil`, e.g. "Utförda timmar"
+    fil: Path
+    omrade: Literal["serier", "hemtjanst", "placeringar", "bistand"] = "serier"  # which reader reads `fil`
+    blad: str | None = None
+    enhet: str = "enheter"  # plural, in the sentence: "färre timmar än budgeterat"
+    per: str = "enhet"  # singular: "högre kostnad per timme"
+    namn: str | None = None  # the row's name in the sentence; default its label
+    budget: dict[int, list[float]] = {}  # volume budget per year: twelve numbers, one per month
+    budgetfil: Path | None = None  # or: a file with the volume budget as a series (år, månad, värde)
+    budgetserie: str | None = None  # the budget's series in `budgetfil`; default `serie`
+
+    @field_validator("budget", mode="before")
+    @classmethod
+    def _budget(cls, v: object) -> object:
+        if not isinstance(v, dict):
+            raise ValueError("ska vara en tabell med ett år per nyckel och tolv tal, "
+                             "t.ex. budget.2025 = [76000, 71000, …]")
+        for år, tal in v.items():
+            if not str(år).strip().isdigit() or not 1900 <= int(str(år)) <= 2200:
+                raise ValueError(f"nyckeln '{år}' ska vara ett år, t.ex. budget.2025 = [...]")
+            if not isinstance(tal, list) or len(tal) != 12:
+                n = len(tal) if isinstance(tal, list) else "inga"
+                raise ValueError(f"{år} ska ha tolv tal (ett per månad, januari–december), inte {n}")
+            for i, x in enumerate(tal, 1):
+                if isinstance(x, bool) or not isinstance(x, (int, float)) or x < 0 or x != x:
+                    raise ValueError(f"{år}, månad {i}: '{x}' är ingen volym (ett tal ≥ 0)")
+        return v
+
+    def model_post_init(self, __context) -> None:
+        if self.budget and self.budgetfil is not None:
+            raise ValueError("ange antingen budget eller budgetfil, inte båda")
+        if self.budgetserie is not None and self.budgetfil is None:
+            raise ValueError("budgetserie kräver budgetfil")
+
 
 class EkonomiInställningar(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
@@ -65,6 +109,7 @@ class EkonomiInställningar(BaseModel):
     # point); None: decided per column, and an error when the export cannot tell.
     decimaltecken: Literal["komma", "punkt"] | None = None
     dubbletter: Literal["varning", "fel"] = "varning"  # rows identical to an earlier row
+    volymkoppling: list[Volymkoppling] = []  # rows linked to volume series ([[ekonomi.volymkoppling]])
 
     def model_post_init(self, __context) -> None:
         okända = sorted(set(self.kolumner) - set(SYNONYMER))
@@ -268,7 +313,8 @@ def _glob(path: Path, nyckel: str, fil: str) -> Path:
 KÄNDA_NYCKLAR = ("namnd", "ut", "rapporter", "mallar", "ekonomi", "volymer", "data", "mappning", "kommentarer",
                  "investeringar", "blad", "tecken", "varden", "kolumner", "hemtjanst", "placeringar", "bistand",
                  "serier", "slag", "decimaltecken", "dubbletter", "kor", "stangd_efter_dag", "stangd_tom", "preliminar",
-                 "kolada", "kommun", "jamforelse", "kpi", "ar", "fil", "cache", "url", "uppdatera")
+                 "kolada", "kommun", "jamforelse", "kpi", "ar", "fil", "cache", "url", "uppdatera",
+                 "volymkoppling", "rad", "serie", "omrade", "enhet", "per", "budget", "budgetfil", "budgetserie")
 
 
 def valideringsfel(exc: ValidationError, fil: str, från_flaggor: AbstractSet[str] = frozenset(),
@@ -279,7 +325,7 @@ def valideringsfel(exc: ValidationError, fil: str, från_flaggor: AbstractSet[st
 
     # An unknown key explains a missing one ('mapning' for 'mappning'): report it first.
     e = sorted(exc.errors(), key=lambda x: x["type"] != "extra_forbidden")[0]
-    key = (".".join(str(p) for p in e["loc"]).replace("värden", "varden").replace("nämnd", "namnd")
+    key = ("".join(f"[{p + 1}]" if isinstance(p, int) else f".{p}" for p in e["loc"]).lstrip(".").replace("värden", "varden").replace("nämnd", "namnd")
            .replace("kör", "kor").replace("preliminär", "preliminar"))
     typ = e["type"]
     förväntat = (e["ctx"]["expected"].replace(" or ", " eller ") if typ in ("enum", "literal_error")
@@ -375,6 +421,10 @@ def lös_inställningar(konfigfil: str | Path | None, flaggor: dict | None = Non
             e.kommentarer = base / e.kommentarer
         if e.investeringar is not None:
             e.investeringar = _glob(base / e.investeringar, "ekonomi.investeringar", källa)
+        for i, k in enumerate(e.volymkoppling, 1):
+            k.fil = _glob(base / k.fil, f"ekonomi.volymkoppling[{i}].fil", källa)
+            if k.budgetfil is not None:
+                k.budgetfil = _glob(base / k.budgetfil, f"ekonomi.volymkoppling[{i}].budgetfil", källa)
     if konf.volymer is not None:
         v = konf.volymer
         for key in ("hemtjanst", "placeringar", "bistand", "kommentarer"):

@@ -150,3 +150,33 @@ def jämförelsediagram(data: pd.DataFrame, titel: str, sökväg: Path, fotnot: 
     fig.text(0.01, 0.01, textwrap.fill(fotnot, 140), fontsize=7, ha="left", va="bottom")
     fig.set_layout_engine("tight", rect=(0, 0.06, 1, 1))
     _spara(fig, sökväg)
+
+
+def vattenfall(etiketter: list[str], värden: list[float], titel: str, enhet: str, sökväg: Path) -> None:
+    """A waterfall: each step (all but the last) starts where the previous ended; the last bar is the
+    total, from 0. Green for + (better than budget), red for −, with the value at each bar."""
+    fig = Figure(figsize=STORLEK, layout="tight")
+    ax = fig.add_subplot()
+    v = np.asarray(värden, dtype=float)
+    starter = np.concatenate([[0.0], np.cumsum(v[:-1])[:-1], [0.0]]) if len(v) > 1 else np.zeros(len(v))
+    x = np.arange(len(v))
+    färger = [POSITIV if val >= 0 else NEGATIV for val in v]
+    färger[-1] = AKTUELL
+    ax.bar(x, v, bottom=starter, color=färger, width=0.6)
+    for i in range(len(v) - 1):
+        topp = starter[i] + v[i]
+        ax.plot([x[i] + 0.3, x[i + 1] - 0.3], [topp, topp], color="black", linewidth=0.8)
+    for xi, s, val in zip(x, starter, v):
+        ax.text(float(xi), s + val + (0.02 if val >= 0 else -0.02) * max(float(np.nanmax(np.abs(v))), 0.1),
+                tal(val, 1, tecken=True), ha="center", va="bottom" if val >= 0 else "top", fontsize=9)
+    ax.axhline(0, color="black", linewidth=0.8)
+    ax.set_xticks(x, [textwrap.fill(e, 22, max_lines=2, placeholder="…") for e in etiketter], fontsize=9)
+    ax.yaxis.set_major_formatter(_svensk)
+    ax.set_ylabel(enhet)
+    ax.set_title(titel, fontsize=11)
+    ax.grid(axis="y", alpha=0.3)
+    lo = min(0.0, float(np.nanmin(np.minimum(starter, starter + v))))
+    hi = max(0.0, float(np.nanmax(np.maximum(starter, starter + v))))
+    span = max(hi - lo, 0.1)
+    ax.set_ylim(lo - 0.15 * span, hi + 0.15 * span)
+    _spara(fig, sökväg)

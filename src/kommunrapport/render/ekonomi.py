@@ -13,6 +13,7 @@ from ..model.period import MÅNADER_KORT, månadsnamn
 from ..model.table import Tabellvy
 from ..output import atomisk_mapp
 from ..reports.ekonomi import ANDELSKOLUMNER, Ekonomirapport, tabeller
+from ..reports.forklaring import Radeffekt, mening
 from ..reports.preliminar import preliminär_text
 from .markdown import rendera
 
@@ -22,12 +23,39 @@ if TYPE_CHECKING:
 
 def filnamn(r: Ekonomirapport) -> dict[str, str]:
     stam = r.period.stam
-    return {
+    namn = {
         "rapport": f"ekonomirapport_{stam}.md",
         "word": f"ekonomirapport_{stam}.docx",
         "bilaga": f"bilaga_ekonomirapport_{stam}.xlsx",
         "diagram_månad": f"diagram_avvikelse_per_manad_{stam}.png",
         "diagram_verksamhet": f"diagram_avvikelse_per_verksamhet_{stam}.png",
+    }
+    if r.förklaring is not None and r.förklaring.utveckling is not None:
+        namn["diagram_utveckling"] = f"diagram_ekonomisk_utveckling_{stam}.png"
+    for e in _effekter(r):
+        namn[f"diagram_effekt_{e.rad}"] = f"diagram_volym_och_pris_{e.filnamn_del}_{stam}.png"
+    return namn
+
+
+def _effekter(r: Ekonomirapport) -> list[Radeffekt]:
+    """The linked rows that have volume and price effects (a row without them has a warning instead)."""
+    return [] if r.förklaring is None else [e for e in r.förklaring.effekter if e.resultat.effekter is not None]
+
+
+def _förklaring(r: Ekonomirapport, t: dict[str, Tabellvy], namn: dict[str, str]) -> dict[str, Any]:
+    """The explaining sections as template fields (empty when the report has none of them)."""
+    effekter = []
+    for e in _effekter(r):
+        vy = next(v for v in t.values() if v.rubrik.startswith(f"Volym- och priseffekt, {e.rubrik} "))
+        effekter.append({"rad": e.rad, "rubrik": e.rubrik, "tabell": vy, "mening": mening(e, r.år, r.månad),
+                         "diagram": namn[f"diagram_effekt_{e.rad}"]})
+    return {
+        "utveckling": t.get("Ekonomisk utveckling"),
+        "diagram_utveckling": namn.get("diagram_utveckling", ""),
+        "effekter": effekter,
+        "prognosförslag": t.get("Prognosförslag"),
+        "prognosmetoder": t.get("Prognosmetoder"),
+        "prognosvarningar": [] if r.förklaring is None else list(r.förklaring.prognosvarningar),
     }
 
 
@@ -71,6 +99,7 @@ def markdown(r: Ekonomirapport, mallmapp: Path | None = None, t: dict[str, Tabel
         "varningar": r.varningar,
         "andelskolumner": ANDELSKOLUMNER,
         "filer": namn,
+        **_förklaring(r, t, namn),
     }
     return rendera("ekonomirapport.md.j2", kontext, mallmapp)
 
@@ -78,7 +107,7 @@ def markdown(r: Ekonomirapport, mallmapp: Path | None = None, t: dict[str, Tabel
 def word_kontext(r: Ekonomirapport, doc: DocxTemplate, diagram: dict[str, Path],
                  t: dict[str, Tabellvy] | None = None) -> dict[str, Any]:
     """What the Word template gets: the same tables as Markdown and the annex, formatted the Swedish way."""
-    from .word import bild, fet, lägg_till_tabell, stycke
+    from .word import BILDBREDD, bild, fet, lägg_till_tabell, stycke
 
     t = t if t is not None else tabeller(r)
     mån = MÅNADER_KORT
@@ -104,7 +133,28 @@ def word_kontext(r: Ekonomirapport, doc: DocxTemplate, diagram: dict[str, Path],
             text += f". Prognosavvikelse helår: {mnkr_text(r.prognosavvikelse[trädrad.id])} mnkr"
         verksamheter.append({"rubrik": trädrad.rubrik, "sammanfattning": text + ".",
                              "kommentar": stycke(r.kommentarer.get(trädrad.id, ""))})
+    f = _förklaring(r, t, filnamn(r))
+    utveckling = None
+    if f["utveckling"] is not None:
+        utveckling = doc.new_subdoc()
+        lägg_till_tabell(utveckling, f["utveckling"], rubrik=False)
+        utveckling.add_picture(str(diagram["diagram_utveckling"]), width=BILDBREDD)
+    effekter = None
+    if f["effekter"]:
+        effekter = doc.new_subdoc()
+        for e in f["effekter"]:
+            lägg_till_tabell(effekter, e["tabell"])
+            effekter.add_paragraph(e["mening"])
+            effekter.add_picture(str(diagram[f"diagram_effekt_{e['rad']}"]), width=BILDBREDD)
+    prognosförslag = None
+    if f["prognosförslag"] is not None:
+        prognosförslag = doc.new_subdoc()
+        lägg_till_tabell(prognosförslag, f["prognosförslag"], rubrik=False)
+        for v in f["prognosvarningar"]:
+            prognosförslag.add_paragraph(v, style="List Bullet")
+        lägg_till_tabell(prognosförslag, f["prognosmetoder"])
     return {
+        "utveckling": utveckling, "effekter": effekter, "prognosforslag": prognosförslag,
         "nämnd": r.nämnd, "år": r.år, "månad": r.månad, "månadsnamn": månadsnamn(r.månad), "period": r.period.text,
         "rapportnamn": r.rapportnamn,
         "preliminär": bool(r.preliminär),
@@ -128,7 +178,7 @@ def skriv_ekonomirapport(r: Ekonomirapport, ut: str | Path, mallmapp: Path | Non
                          källa: str = "") -> list[Path]:
     """Write the Markdown report, the two charts and the Excel annex into `ut`, atomically."""
     from .annex import skriv_vyer
-    from .charts import linjediagram_per_månad, stapeldiagram
+    from .charts import linjediagram_per_månad, stapeldiagram, vattenfall
     from .word import mallsökväg, rendera_word
 
     namn = filnamn(r)
@@ -144,6 +194,19 @@ def skriv_ekonomirapport(r: Ekonomirapport, ut: str | Path, mallmapp: Path | Non
         stapeldiagram(list(d2.iloc[:, 0]), list(d2.iloc[:, 1]),
                       f"Budgetavvikelse per verksamhet {r.period.text} {r.år}{prel}", "mnkr",
                       stage / namn["diagram_verksamhet"])
+        if "diagram_utveckling" in namn:
+            u = t["Ekonomisk utveckling"].data
+            linjediagram_per_månad(u[[u.columns[0], u.columns[3], u.columns[1], u.columns[2]]],
+                                   f"Ackumulerad nettokostnad {r.år}, {r.nämnd}{prel}", "mnkr",
+                                   stage / namn["diagram_utveckling"], nollinje=False)
+        for e in _effekter(r):
+            res = e.resultat.effekter
+            assert res is not None  # _effekter keeps the rows with effects
+            summa = "Budgetavvikelse" if e.resultat.jämförelse == "budget" else f"Förändring mot {r.år - 1}"
+            vattenfall(["Volymeffekt", "Priseffekt", summa],
+                       [res.volymeffekt / 1e6, res.priseffekt / 1e6, res.avvikelse / 1e6],
+                       f"Volym- och priseffekt, {e.namn} {r.period.text} {r.år}{prel}", "mnkr",
+                       stage / namn[f"diagram_effekt_{e.rad}"])
         info = {"Rapport": r.rapportnamn}
         if r.preliminär:
             info["Status"] = preliminär_text(r.år, r.månad, r.preliminär)
@@ -154,7 +217,7 @@ def skriv_ekonomirapport(r: Ekonomirapport, ut: str | Path, mallmapp: Path | Non
         }
         skriv_vyer(list(t.values()), info, stage / namn["bilaga"])
         rendera_word(mallsökväg("ekonomirapport.docx", mallmapp),
-                     lambda doc: word_kontext(r, doc, {k: stage / namn[k] for k in ("diagram_månad", "diagram_verksamhet")}, t),
+                     lambda doc: word_kontext(r, doc, {k: stage / v for k, v in namn.items() if k.startswith("diagram")}, t),
                      stage / namn["word"])
     ut = Path(ut)
     return [ut / n for n in namn.values()]

@@ -7,6 +7,7 @@ import math
 from typing import Any
 
 from ..reports.ekonomi import Ekonomirapport, tabeller
+from ..reports.forklaring import mening
 from ..reports.ks import KSRapport
 from ..reports.volymer import Volymrapport
 
@@ -23,6 +24,17 @@ def _json_värde(v: object) -> object:
 def _preliminär(skäl: list[str] | None) -> dict:
     """'preliminär': true and the reasons, only for a month that is not closed (closed months' JSON is as before)."""
     return {"preliminär": True, "preliminär_skäl": list(skäl)} if skäl else {}
+
+
+def _förklaring(r: Ekonomirapport) -> dict[str, Any]:
+    """The sentences of the volume and price effects (row id -> sentence) and the warnings where the
+    controller's forecast lies outside the proposal's range (the tables are under "tabeller")."""
+    if r.förklaring is None:
+        return {}
+    return {
+        "volym_och_pris": {e.rad: mening(e, r.år, r.månad) for e in r.förklaring.effekter if e.resultat.effekter},
+        "prognosvarningar": list(r.förklaring.prognosvarningar),
+    }
 
 
 def ekonomi_json(r: Ekonomirapport) -> str:
@@ -52,6 +64,7 @@ def ekonomi_json(r: Ekonomirapport) -> str:
         "inledning": r.inledning(),
         "tabeller": {k: [{c: clean(v) for c, v in rec.items()} for rec in df.to_dict("records")] for k, df in t.items()},
         "varningar": r.varningar,
+        **_förklaring(r),
     }
     doc["nyckeltal"] = {k: clean(float(v)) if v is not None else None for k, v in doc["nyckeltal"].items()}
     return json.dumps(doc, ensure_ascii=False, indent=2)

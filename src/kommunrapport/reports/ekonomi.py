@@ -15,6 +15,7 @@ import pandas as pd
 
 from ..calc import closing
 from ..calc import ekonomi as calc
+from ..calc.effekter import KoppladVolym
 from ..calc.ekonomi import TOTAL
 from ..errors import IndataFel, KommunrapportFel, Plats
 from ..formatting import avrunda, mnkr
@@ -22,6 +23,7 @@ from ..input.ledger import Huvudbok
 from ..input.mapping import Verksamhetsträd, koppla_rader
 from ..model.period import MÅNADER_KORT, MÅNADSNUMMER, Period, kort_period, månadsnamn
 from ..model.table import Tabellvy
+from .forklaring import Förklaring, bygg_förklaring, förklaringstabeller
 from .preliminar import FLAGGRÅD, PreliminärMånad, preliminär_text, preliminära_skäl
 
 MILJON = 1e6
@@ -46,6 +48,7 @@ class Ekonomirapport:
     varningar: list[str] = field(default_factory=list)
     prognoshistorik: pd.DataFrame | None = None  # kr, rows = row ids (+ TOTAL), columns = earlier report months
     preliminär: list[str] = field(default_factory=list)  # why the month is not closed; empty: it is
+    förklaring: Förklaring | None = None  # Ekonomisk utveckling, volume and price effects, forecast proposal
 
     @property
     def rapportnamn(self) -> str:
@@ -163,6 +166,7 @@ def bygg_ekonomirapport(
     nämnd: str = "Nämnden",
     kommentarer: dict[str, str] | None = None,
     prognoshistorik: pd.DataFrame | None = None,
+    volymkopplingar: list[KoppladVolym] | None = None,
 ) -> Ekonomirapport:
     """Compute the whole ekonomi report for jan..`månad` of `år` (default: the latest year with a closed
     month, see `standardår`). A month that does not look closed in the data gets its reasons in
@@ -201,14 +205,18 @@ def bygg_ekonomirapport(
     if har_fg and ledger.loc[ledger["år"] == år - 1, "prognos"].notna().any():
         fg_prognos = float(calc.prognosavvikelse(ledger, träd, år - 1)[TOTAL])
 
+    prognos = calc.prognosavvikelse(ledger, träd, år) if har_prognos else None
+    årsbudget = -calc.årsbelopp(ledger, träd, år, "budget")
+    förklaring = bygg_förklaring(ledger, träd, år, månad, volymkopplingar, prognos, årsbudget)
+    varningar += förklaring.varningar
     return Ekonomirapport(
         nämnd=nämnd,
         år=år,
         månad=månad,
         träd=träd,
         ackumulerad_avvikelse=calc.ackumulerad_avvikelse(ledger, träd, år, månad),
-        årsbudget=-calc.årsbelopp(ledger, träd, år, "budget"),
-        prognosavvikelse=calc.prognosavvikelse(ledger, träd, år) if har_prognos else None,
+        årsbudget=årsbudget,
+        prognosavvikelse=prognos,
         föregående_år=föregående,
         föregående_år_prognos=fg_prognos,
         nyckeltal=calc.nyckeltal(ledger, träd, år, månad),
@@ -217,6 +225,7 @@ def bygg_ekonomirapport(
         varningar=varningar,
         prognoshistorik=prognoshistorik,
         preliminär=preliminär,
+        förklaring=förklaring,
     )
 
 
@@ -296,6 +305,9 @@ def tabeller(r: Ekonomirapport) -> dict[str, Tabellvy]:
         _vy("Nyckeltal", f"Nyckeltal {r.period.text} {r.år} (mnkr)", nt),
         _vy("Rapport till KS", f"Rapport till kommunstyrelsen {kort} {r.år} (mnkr)", ks),
     ]
+    förklaring = ([] if r.förklaring is None else
+                  förklaringstabeller(r.förklaring, r.träd, r.år, r.månad, r.nämnd, r.prognosavvikelse, r.årsbudget))
+    vyer[1:1] = [v for v in förklaring if v.namn == "Ekonomisk utveckling"]
     utv = r.prognosutveckling()
     if utv is not None:
         t = pd.DataFrame({"Verksamhet": totalrad})
@@ -310,6 +322,7 @@ def tabeller(r: Ekonomirapport) -> dict[str, Tabellvy]:
             f"Prognos vid rapport jan–aug {r.år}": (mot["prognos"] / MILJON).to_numpy(),
             "Prognosavvikelse": (mot["prognosavvikelse"] / MILJON).to_numpy(),
         })))
+    vyer += [v for v in förklaring if v.namn != "Ekonomisk utveckling"]
     vyer.append(_vy("Diagram avvikelse per månad", f"Ackumulerad budgetavvikelse per månad, {r.nämnd}", diagram1))
     vyer.append(_vy("Diagram avvikelse per verks.", f"Budgetavvikelse per verksamhet {r.period.text} {r.år}", diagram2))
     return {v.namn: v for v in vyer}
