@@ -275,10 +275,10 @@ def test_utan_tidigare_ar_foreslas_budgeten_utan_intervall():
 
 
 def test_varning_nar_controllerns_prognos_ligger_utanfor_intervallet(tmp_path):
-    # 2023 and 2024: the outcome is 1,1 × budget (10 a month), so the run rate has never missed at March,
+    # 2022–2024: the outcome is 1,1 × budget (10 a month), so the run rate has never missed at March,
     # with a mean absolute error of 0 kr. 2025: 11 a month through March, budget 10: the proposal is
     # 132 mnkr, a forecast deviation of −12,0 mnkr. The controller forecasts 125 (−5,0 mnkr): outside.
-    rader = {y: {"utfall": [11.0] * 12, "budget": [10.0] * 12} for y in (2023, 2024)}
+    rader = {y: {"utfall": [11.0] * 12, "budget": [10.0] * 12} for y in (2022, 2023, 2024)}
     rader[2025] = {"utfall": [11.0] * 3 + [0.0] * 9, "budget": [10.0] * 12}
     data, mappning = huvudbok(tmp_path, rader, prognos={2025: 125.0})
     r = api.ekonomirapport(data, mappning, månad=3, år=2025)
@@ -294,7 +294,20 @@ def test_varning_nar_controllerns_prognos_ligger_utanfor_intervallet(tmp_path):
     m = tabeller(r)["Prognosmetoder"].data
     assert m.loc[m["Metod"] == "Utfallstakt", "Medelfel vid jan–mar, totalt"].iloc[0] == pytest.approx(0, abs=1e-9)
     assert m.loc[m["Metod"] == "Budget för resterande månader", "Medelfel vid jan–mar, totalt"].iloc[0] == pytest.approx(9.0)
-    assert m.loc[m["Metod"] == "Utfallstakt", "År prövade"].iloc[0] == "2023, 2024"
+    assert m.loc[m["Metod"] == "Utfallstakt", "År prövade"].iloc[0] == "2022, 2023, 2024"
+
+
+def test_med_farre_an_tre_provade_ar_ges_inget_intervall_och_ingen_varning(tmp_path):
+    # The same data with only 2023 and 2024 before: the run rate is still the proposal, but two years'
+    # errors say nothing about a usual error, so there is no range and no warning.
+    rader = {y: {"utfall": [11.0] * 12, "budget": [10.0] * 12} for y in (2023, 2024)}
+    rader[2025] = {"utfall": [11.0] * 3 + [0.0] * 9, "budget": [10.0] * 12}
+    data, mappning = huvudbok(tmp_path, rader, prognos={2025: 125.0})
+    r = api.ekonomirapport(data, mappning, månad=3, år=2025)
+    rad = tabeller(r)["Prognosförslag"].data.iloc[0]
+    assert rad["Metod"] == "Utfallstakt" and rad["Förslag"] == pytest.approx(-12.0)
+    assert math.isnan(rad["Intervall från"]) and math.isnan(rad["Intervall till"])
+    assert r.förklaring.prognosvarningar == []
 
 
 def test_ingen_varning_nar_controllerns_prognos_ligger_inom_intervallet(tmp_path):

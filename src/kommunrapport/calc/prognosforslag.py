@@ -15,7 +15,8 @@ The backtest makes every method's forecast at every month 1..11 of every earlier
 year's outcome, and its error = forecast − the year's outcome. The proposal is the method with the
 smallest mean absolute error at the report month over those years (first in METODER on a tie, to the
 krona), and its
-range is the proposal ± that mean absolute error.
+range is the proposal ± that mean absolute error, given only when the method was tried on at least
+MINST_ÅR_FÖR_INTERVALL earlier years (one or two years' errors say nothing about a usual error).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ METODNAMN = {
     "volym": "Volymtrend × pris",
 }
 
+MINST_ÅR_FÖR_INTERVALL = 3  # earlier years a range (and a warning against it) needs
 Årsdata = Mapping[int, np.ndarray]  # year -> 12 monthly values, NaN where there is none
 
 
@@ -107,6 +109,9 @@ class Förslag:
 
     @property
     def intervall(self) -> tuple[float, float]:
+        """proposal ± the usual error; NaN when it was tried on fewer than MINST_ÅR_FÖR_INTERVALL years."""
+        if self.antal < MINST_ÅR_FÖR_INTERVALL:
+            return math.nan, math.nan
         return self.prognos - self.medelfel, self.prognos + self.medelfel
 
 
@@ -135,7 +140,7 @@ def föreslå(år: int, månad: int, kostnad: Årsdata, budget: Årsdata, volym:
 
 def utanför(förslag: Förslag, controllerns: float) -> bool:
     """Whether the controller's full-year forecast (net cost, kr) lies outside the proposal's range."""
-    if math.isnan(förslag.medelfel) or controllerns is None or math.isnan(controllerns):
-        return False
     låg, hög = förslag.intervall
+    if math.isnan(låg) or controllerns is None or math.isnan(controllerns):
+        return False
     return not (låg - 0.5 <= controllerns <= hög + 0.5)  # half a krona: the amounts are rounded to öre
