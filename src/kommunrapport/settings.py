@@ -18,8 +18,8 @@
     placeringar = "volymer/placeringar.xlsx"
     bistand = "volymer/ekonomiskt_bistand.csv"
     serier = ["volymer/an_volymer_2020_2025.xlsx"]
-    [volymer.slag]                             # optional: flöde (summeras) or stock (medel)
-    "Antal pågående ärenden HSV" = "stock"
+    [volymer.slag]                             # optional: flöde, bestånd, takt, andel or resultat
+    "Antal pågående ärenden HSV" = "bestånd"
 
     [kor]                                      # optional: when a month counts as closed
     stangd_efter_dag = 12                      # month m is closed from the 12th of month m+1
@@ -73,11 +73,20 @@ class VolymInställningar(BaseModel):
     placeringar: Path | None = None
     bistand: Path | None = None
     serier: list[Path] = []
-    slag: dict[str, Literal["flöde", "stock"]] = {}
+    # series name → kind, when its name and unit do not tell (see input.volumes.tolka_serie)
+    slag: dict[str, Literal["flöde", "bestånd", "takt", "andel", "resultat"]] = {}
     kolumner: dict[str, str] = {}  # e.g. beviljade = "Bev. tim", vårddygn = "Dygn"
     kommentarer: Path | None = None
     blad: str | None = None  # sheet in every Excel file of the volumes
     decimaltecken: Literal["komma", "punkt"] | None = None  # as in [ekonomi]
+
+    @field_validator("slag", mode="before")
+    @classmethod
+    def _slag(cls, v: object) -> object:
+        """'stock' (the earlier name of bestånd) still means bestånd."""
+        if isinstance(v, dict):
+            return {k: "bestånd" if x == "stock" else x for k, x in v.items()}
+        return v
 
     @property
     def datafiler(self) -> list[Path]:

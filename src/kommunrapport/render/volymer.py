@@ -63,8 +63,9 @@ def skriv_volymrapport(r: Volymrapport, ut: str | Path, nämnd: str = "", kommen
             info["Status"] = _preliminär(r, preliminär)
         info |= {"Nämnd": nämnd,
                 "Underlag": ", ".join(a.källa for a in r.avsnitt),
-                "Beräkning": "flöden summeras över perioden, stockar är medelvärden per månad"}
-        skriv_vyer([t for a in r.avsnitt for t in a.tabeller], info, stage / bilaga)
+                "Beräkning": "flöden och resultat summeras över perioden, bestånd och andelar är medelvärden per "
+                             "månad, takter medelvärden per dag (se bladet Serier)"}
+        skriv_vyer(r.bilagetabeller, info, stage / bilaga)
         rendera_word(mallsökväg("volymrapport.docx", mallmapp),
                      lambda doc: volym_word_kontext(r, doc, stage, nämnd, kommentarer, preliminär), stage / word)
     return [Path(ut) / n for n in written]
