@@ -24,7 +24,7 @@ from ..errors import IndataFel, IngenRubrikrad, KommunrapportFel, Plats
 from ..model import area
 from ..formatting import talformat
 from .ledger import läs_lång
-from .series import VARAV, läs_serier
+from .series import VARAV, Serier, läs_serier
 
 # --- what a series is: its kind (slag) and unit, from its name and unit ---------------------------------
 
@@ -139,6 +139,10 @@ class Seriedef:
     per_dag: bool = False
     decimaler: int = 0  # of a monthly value and of a sum; a mean has at least one
     källa: str = "exportens kolumner"  # namn | enhet | [volymer.slag] | varav av X | exportens kolumner
+
+    def __post_init__(self) -> None:
+        if self.varav_av is not None and self.källa == "exportens kolumner":
+            object.__setattr__(self, "källa", f"varav av {self.varav_av}")
 
     @property
     def format(self) -> str:
@@ -403,19 +407,35 @@ def läs_volymfil(sökväg: str | Path, slag: Mapping[str, str] | None = None, b
     """Named monthly series from a report-shaped table, or from the long generic shape (Serie or Mått,
     År, Månad, Värde, optionally Område and Enhet): one `Volymdata` per area (a long file with a column
     Område gives one per area, in the file's order)."""
-    slag = {k.lower().strip(): ("bestånd" if v == "stock" else v) for k, v in (slag or {}).items()}
     try:
-        lång, tabell = läs_lång(sökväg, SERIE_LÅNG, ["värde"], ["serie", "område", "enhet"], ("serie", "värde"), blad,
-                                negativa=True)
+        return läs_långa_serier(sökväg, slag, blad, område)
     except IngenRubrikrad:
         pass
-    else:
-        return _lång_generisk(lång, tabell, sökväg, slag, område)
-    serier = läs_serier(sökväg, blad)
+    return läs_rapportserier(läs_serier(sökväg, blad), slag, område)
+
+
+def _slagnycklar(slag: Mapping[str, str] | None) -> dict[str, str]:
+    return {k.lower().strip(): ("bestånd" if v == "stock" else v) for k, v in (slag or {}).items()}
+
+
+def läs_långa_serier(sökväg: str | Path, slag: Mapping[str, str] | None = None, blad: str | None = None,
+                     område: str | None = None) -> list[Volymdata]:
+    """The long generic shape: Serie (or Mått), År, Månad, Värde, optionally Område and Enhet; raises
+    IngenRubrikrad when the file has no such header."""
+    lång, tabell = läs_lång(sökväg, SERIE_LÅNG, ["värde"], ["serie", "område", "enhet"], ("serie", "värde"), blad,
+                            negativa=True)
+    return _lång_generisk(lång, tabell, sökväg, _slagnycklar(slag), område)
+
+
+def läs_rapportserier(serier: Serier, slag: Mapping[str, str] | None = None, område: str | None = None,
+                      ) -> list[Volymdata]:
+    """The series of a report-shaped table (see series.läs_serier) with their kinds and units."""
+    slag = _slagnycklar(slag)
+    sökväg = serier.tabell.fil
     varningar = list(serier.varningar)
     ordning = serier.data.drop_duplicates("serie")
     namn_och_förälder = [(str(n), None if pd.isna(f) else str(f)) for n, f in zip(ordning["serie"], ordning["varav_av"])]
-    titelenhet = next((e for t in serier.tabell.titlar if (e := gissa_enhet(t))), "")
+    titelenhet = next((e for t in serier.tabell.titlar if (e := gissa_enhet(t)) in (*PENGAENHETER, "%")), "")
     enheter = {n: titelenhet for n, _ in namn_och_förälder if titelenhet and not gissa_enhet(n)}
     defs, fel = _definitioner(namn_och_förälder, serier.data, Plats(str(sökväg), serier.tabell.blad), slag, enheter)
     if fel:
