@@ -124,10 +124,12 @@ def _tal_kolumn(tabell: Tabell, kolumn: str, fel: list[KommunrapportFel]) -> np.
 ÅR_I_TEXT = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 
 
-def _utan_upprepade_rubriker(tabell: Tabell, månadskol: dict[str, tuple[int | None, int]]) -> tuple[Tabell, int]:
+def _utan_upprepade_rubriker(tabell: Tabell, månadskol: dict[str, tuple[int | None, int]],
+                             ) -> tuple[Tabell, int, bool]:
     """The header row repeated between blocks: its heading cells are emptied, so that a label in its
-    first cell ('Antal brukare;jan;feb;…') starts a block like a label on its own line. Returns the table
-    and the number of repeated header rows."""
+    first cell ('Antal brukare;jan;feb;…') starts a block like a label on its own line. Returns the table,
+    the number of repeated header rows and whether they name their blocks (then the header row itself
+    names the first block)."""
     df = tabell.data
     rubrik = {c: normalisera_rubrik(tabell.originalrubriker.get(c, c)) for c in df.columns}
     träffar = np.zeros(len(df), dtype=int)
@@ -137,20 +139,23 @@ def _utan_upprepade_rubriker(tabell: Tabell, månadskol: dict[str, tuple[int | N
                                                   and not t.replace(" ", "").isdigit())).to_numpy()
     rader = np.flatnonzero(träffar >= min(MÅNADER_SOM_RUBRIK, len(månadskol)))
     if len(rader) == 0:
-        return tabell, 0
+        return tabell, 0, False
     df = df.copy()
+    namnger = False
     for i in rader:
         for c in df.columns:
             v = df.at[i, c]
             if isinstance(v, str) and (c in månadskol or normalisera_rubrik(v) == rubrik[c] or härledd_typ(v)):
                 df.at[i, c] = None
-    return dataclasses.replace(tabell, data=df), len(rader)
+            elif isinstance(v, str) and v.strip() and not ÅRTAL.match(v.strip()):
+                namnger = True
+    return dataclasses.replace(tabell, data=df), len(rader), namnger
 
 
 def _bred(tabell: Tabell) -> Serier:
     cols = list(tabell.data.columns)
     månadskol = {c: mr for c in cols if (mr := månadsrubrik(c))}
-    tabell, upprepade = _utan_upprepade_rubriker(tabell, månadskol)
+    tabell, upprepade, namnger = _utan_upprepade_rubriker(tabell, månadskol)
     df = tabell.data
     anteckningar = [f"{upprepade} upprepade rubrikrader mellan blocken hoppades över"] if upprepade else []
     årkol = next((c for c in cols if c in ("år", "ar", "year", "årtal")), None)
@@ -168,6 +173,8 @@ def _bred(tabell: Tabell) -> Serier:
     år_i_rubrik = [månadskol[c][0] for c in mcols]
 
     titel = tabell.titlar[0] if tabell.titlar else Path(tabell.fil).stem
+    if namnger and etikettkol is not None:  # 'Antal brukare;År;jan;…' repeated: the header names the first block
+        titel = rensa_etikett(tabell.originalrubriker.get(etikettkol, etikettkol))
     serie, förälder = titel, None
     block: list[tuple[int, int | None]] = []  # (row, year) since the block started or the last sum rows
     efter_summa = False
@@ -182,6 +189,7 @@ def _bred(tabell: Tabell) -> Serier:
         sista_år = titelår
     titelår_använt = False
     senaste_kolumnår: list[int] = []
+    ack_block: str | None = None  # the label of an accumulated block whose year rows are being read
     for i in range(len(df)):
         etikett = etiketter[i]
         row = V[i].copy()
@@ -191,10 +199,20 @@ def _bred(tabell: Tabell) -> Serier:
             år = int(år_värden[i])
         elif ÅRTAL.match(etikett):
             år = int(etikett)
-        if etikett and ACK.match(normalisera_rubrik(etikett)) and not np.isnan(row).all():
+        if etikett and ACK.match(normalisera_rubrik(etikett)):
+            if np.isnan(row).all() and år is None:  # 'Ack. resultat' on its own line: its year rows follow
+                ack_block = etikett
+                continue
             _kontrollera_ack(tabell, i, etikett, år, row, rader, senaste_kolumnår, månad_nr, mcols, enhet,
                              kontroller, övriga)
             continue
+        if ack_block is not None:
+            if år is not None and (not etikett or ÅRTAL.match(etikett)):
+                _kontrollera_ack(tabell, i, ack_block, år, row, rader, senaste_kolumnår, månad_nr, mcols, enhet,
+                                 kontroller, övriga)
+                continue
+            if etikett or år is not None:
+                ack_block = None
         if typ:
             delar = [r for r, y in block if år is None or y == år]
             _kontrollera_summarad(tabell, i, etikett, typ, row, V, delar, mcols, månad_nr, enhet, kontroller)
@@ -203,7 +221,9 @@ def _bred(tabell: Tabell) -> Serier:
         if efter_summa:
             block, efter_summa = [], False
         if np.isnan(row).all() and år is None:
-            if etikett:  # a block title: the series the following year rows belong to
+            if etikett and VARAV.match(etikett):  # a varav block: part of the series above
+                serie, förälder, block = etikett, förälder or serie, []
+            elif etikett:  # a block title: the series the following year rows belong to
                 serie, förälder, block = etikett, None, []
             continue
         if år is not None and etikett and not ÅRTAL.match(etikett) and etikett != serie:
@@ -218,7 +238,7 @@ def _bred(tabell: Tabell) -> Serier:
         elif år is None and etikett:
             serie_nu, förälder_nu = etikett, None
         else:
-            serie_nu, förälder_nu = serie, None
+            serie_nu, förälder_nu = serie, förälder
         # the year of each month column on this row: the row's own, else the one in the column's heading
         kolumnår = [år] * len(mcols) if år is not None else [a for a in år_i_rubrik if a is not None]
         if len(kolumnår) < len(mcols) and titelår is not None:
