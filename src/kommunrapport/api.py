@@ -23,7 +23,7 @@ from .input.detect import Validering, validera
 from .input.investments import läs_investeringar
 from .input.ledger import Huvudbok, Tecken, Värden, läs_ekonomi
 from .input.mapping import Verksamhetsträd, koppla_rader, läs_mappning
-from .input.volumes import Volymdata, läs_bistånd, läs_hemtjänst, läs_placeringar, läs_volymfil, läs_volymserier
+from .input.volumes import Volymdata, läs_bistånd, läs_hemtjänst, läs_placeringar, läs_volymfil
 from .model import area
 from .model.period import Period
 from .render.ekonomi import filnamn, markdown, skriv_ekonomirapport, word_kontext

@@ -22,7 +22,6 @@ import pandas as pd
 from ..errors import IndataFel, IngenRubrikrad, KommunrapportFel, Plats
 from ..model.period import MÅNADER, år_och_månad
 from .files import Tabell, läs_tabell, årtal_i_bladnamn
-from .series import Kontroll, _enhet, _kontroll_kolumn, _kontrollera_summarad
 from .headers import (
     KRÄVS_I_RUBRIK,
     SYNONYMER,
@@ -40,6 +39,7 @@ from .numbers import (
     tolka_tal,
     utan_tusentalspunkter,
 )
+from .series import Kontroll, _enhet, _kontroll_kolumn, _kontrollera_summarad
 
 MAX_FEL_PER_KOLUMN = 10
 

@@ -21,8 +21,8 @@ import pandas as pd
 
 from ..calc.volymer import Slag, summeras
 from ..errors import IndataFel, IngenRubrikrad, KommunrapportFel, Plats
-from ..model import area
 from ..formatting import talformat
+from ..model import area
 from .ledger import läs_lång
 from .series import VARAV, Serier, läs_serier
 

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 
-
 @dataclass
 class Tabellvy:
     """A table to show: `data` holds raw numbers (mnkr, counts, shares as fractions); the formats say

@@ -198,9 +198,9 @@ def _avsnitt(d: Volymdata, år: int, månad: int) -> Volymavsnitt:
     år_kol = [y for y in range(år - ÅR_I_TABELL + 1, år + 1)]
     rows, fmt = [], []
     for df in defs:
-        tab = vc.årstabell(serie(df), df.slag)
+        snitt = vc.årstabell(serie(df), df.slag)["årssnitt"]
         rows.append({"Mått": df.namn, "Enhet": df.visad_enhet,
-                     **{str(y): float(tab.loc[y, "årssnitt"]) if y in tab.index else np.nan for y in år_kol}})
+                     **{str(y): float(snitt.get(y, np.nan)) for y in år_kol}})
         fmt.append(df.medelformat)
     årssnitt = pd.DataFrame(rows)
     tomma = [str(y) for y in år_kol if årssnitt[str(y)].isna().all()]
