@@ -174,7 +174,8 @@ def läs_ekonomi_bred(
     V = np.column_stack([tal[c] for c in mcols]) if mcols else np.zeros((len(df), 0))
     månad_nr = np.array([m for _, m in månadskol.values()])
     enhet = _enhet(V) if V.size else 1.0
-    härledda = {c: k for c in cols if c not in månadskol and (k := härledd_typ(c))}
+    # ('Helår' may be a full-year forecast beside months not yet closed: it is not checked as their sum)
+    härledda = {c: k for c in cols if c not in månadskol and (k := härledd_typ(c)) and c not in ("helår", "hela året")}
     D = {c: tolka_tal(df[c])[0].to_numpy() for c in härledda}
     kontroller: list[Kontroll] = []
     block: list[int] = []  # data lines since the block started or the last Summa line
