@@ -385,3 +385,27 @@ def test_a_wrong_printed_summa_in_a_wide_ekonomi_export_is_a_warning_and_dropped
         f"{p}, rad 3, kolumn 'Summa': Summa (summa av 2 månader) är 201 i filen men 210 enligt raderna",
         f"{p}, rad 8, kolumn 'feb': Summa för feb är 601 i filen men 610 enligt raderna"]
     assert set(hb.data["verksamhet"]) == {"1000", "2100"} and hb.data["budget"].sum() == 1220
+
+
+@pytest.mark.rita
+def test_mnkr_decimals_in_the_word_report_and_every_file(papper, tmp_path):
+    from docx import Document
+
+    from kommunrapport.api import skriv_volymrapport
+
+    r = bygg_volymrapport([papper], månad=2, år=2025)
+    skriv_volymrapport(r, tmp_path)
+    doc = Document(tmp_path / "volymrapport_2025-02.docx")
+    celler = {c.text for t in doc.tables for row in t.rows for c in row.cells}
+    assert f"{MINUS}0,4" in celler  # the change of the result, −0,4 mnkr, not 0
+    md = (tmp_path / "volymrapport_2025-02.md").read_text(encoding="utf-8")
+    assert f"| Resultat (mnkr) | mnkr | summa | 0,7 | 0,3 | {MINUS}0,4 |" in md
+
+
+def test_validera_takes_a_long_file_of_named_series_with_belopp_for_series_not_for_bistand(tmp_path):
+    from kommunrapport.api import validera
+
+    p = skriv(tmp_path / "s.csv", "Serie;År;Månad;Belopp\nResultat (mnkr);2024;1;-0,4\nResultat (mnkr);2025;1;0,7\n")
+    v = validera(p)
+    assert v.slutkod == 0 and v.beskrivning[0] == "dataset: månadsserier (långt format), 1 serie i 1 område"
+    assert "  Resultat (mnkr): resultat, mnkr (namn)" in v.beskrivning

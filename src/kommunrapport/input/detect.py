@@ -138,6 +138,23 @@ def seriebeskrivning(data: Volymdata) -> list[str]:
     return ["serier (slag, enhet, källa):", *rader, *data.anteckningar]
 
 
+def _långa_serier(v: Validering, fil: str | Path, slag: Mapping[str, str] | None, blad: str | None) -> bool:
+    """Describe a file of named series in the long shape (Serie, År, Månad, Värde); False if it is none."""
+    try:
+        långa = läs_långa_serier(fil, slag, blad)
+    except IngenRubrikrad:
+        return False
+    n = sum(x.serier["serie"].nunique() for x in långa)
+    v.beskrivning.append(f"dataset: månadsserier (långt format), {n} {'serie' if n == 1 else 'serier'} i {len(långa)} "
+                         f"{'område' if len(långa) == 1 else 'områden'}")
+    for x in långa:
+        d = x.serier
+        v.beskrivning.append(f"{x.område}: år {d['år'].min()}–{d['år'].max()}")
+        v.beskrivning += seriebeskrivning(x)
+        v.varningar += x.varningar
+    return True
+
+
 def validera(fil: str | Path, mappning: str | Path | None = None, tecken: Tecken | str = Tecken.KOSTNAD_POSITIV,
              värden: Värden | str = Värden.MÅNAD, blad: str | None = None,
              decimaltecken: str | None = None, slag: Mapping[str, str] | None = None) -> Validering:
@@ -181,6 +198,9 @@ def validera(fil: str | Path, mappning: str | Path | None = None, tecken: Tecken
             v.varningar += huvudbok.varningar
             return v
         for namn, läs in VOLYMLÄSARE.items():
+            # named series in the long shape (a column Serie) before bistånd, whose 'belopp' they may share
+            if namn == BISTÅND.namn.lower() and _långa_serier(v, fil, slag, blad):
+                return v
             try:
                 data = läs(fil, blad=blad, decimaltecken=decimaltecken)
             except IngenRubrikrad:
@@ -198,20 +218,6 @@ def validera(fil: str | Path, mappning: str | Path | None = None, tecken: Tecken
                                      f"{MÅNADER[int(sista['månad']) - 1]} {int(sista['år'])}")
                 v.beskrivning += seriebeskrivning(data)
             v.varningar += data.varningar
-            return v
-        try:
-            långa = läs_långa_serier(fil, slag, blad)
-        except IngenRubrikrad:
-            långa = None
-        if långa is not None:
-            n = sum(x.serier["serie"].nunique() for x in långa)
-            v.beskrivning.append(f"dataset: månadsserier (långt format), {n} serier i {len(långa)} "
-                                 f"{'område' if len(långa) == 1 else 'områden'}")
-            for x in långa:
-                d = x.serier
-                v.beskrivning.append(f"{x.område}: år {d['år'].min()}–{d['år'].max()}")
-                v.beskrivning += seriebeskrivning(x)
-                v.varningar += x.varningar
             return v
         try:
             serier = läs_serier(fil, blad)

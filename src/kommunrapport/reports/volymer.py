@@ -272,7 +272,8 @@ def _avsnitt(d: Volymdata, år: int, månad: int) -> Volymavsnitt:
                                  f"{MÅNADER[int(r['månad']) - 1]} {int(r['år'])}, mer än totalen {_tal(r['total'], df)}")
     for dia in diagram:
         if dia.typ == "staplar":
-            tabeller.append(Tabellvy(f"{ko} {dia.titel.rsplit(', ', 1)[0].lower()}", dia.titel, dia.data))
+            tabeller.append(Tabellvy(f"{ko} {dia.titel.rsplit(', ', 1)[0].lower()}", med_enhet(dia.titel, dia.enhet),
+                                     dia.data))
     return Volymavsnitt(d.område, d.källa, tabeller, diagram, varningar)
 
 
