@@ -409,3 +409,11 @@ def test_validera_takes_a_long_file_of_named_series_with_belopp_for_series_not_f
     v = validera(p)
     assert v.slutkod == 0 and v.beskrivning[0] == "dataset: månadsserier (långt format), 1 serie i 1 område"
     assert "  Resultat (mnkr): resultat, mnkr (namn)" in v.beskrivning
+
+
+def test_an_accumulated_line_in_a_wide_ekonomi_export_is_no_data_and_no_false_warning(tmp_path):
+    from kommunrapport.input.ledger import Tecken, läs_ekonomi
+
+    text = BRED.replace("Summa;Utfall;600;590;1190\n", "Summa;Utfall;600;590;1190\nAck. utfall;Utfall;600;1190;\n")
+    hb = läs_ekonomi(skriv(tmp_path / "b.csv", text), tecken=Tecken.KOSTNAD_NEGATIV)
+    assert hb.varningar == [] and hb.data["utfall"].sum() == 1190

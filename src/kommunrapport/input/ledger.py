@@ -23,6 +23,7 @@ from ..errors import IndataFel, IngenRubrikrad, KommunrapportFel, Plats
 from ..model.period import MÅNADER, år_och_månad
 from .files import Tabell, läs_tabell, årtal_i_bladnamn
 from .headers import (
+    ACK,
     KRÄVS_I_RUBRIK,
     SYNONYMER,
     Tecken,
@@ -30,6 +31,7 @@ from .headers import (
     härledd_typ,
     kolumnkarta,
     månadsrubrik,
+    normalisera_rubrik,
 )
 from .numbers import (
     första_tvetydiga,
@@ -187,14 +189,15 @@ def läs_ekonomi_bred(
             aktuellt = _mått(kod)  # a block title: Utfall / Budget / Prognos
             block = []
             continue
-        if not tom and kod and härledd_typ(kod):
-            mått_i = _mått(mått_text[i]) if mått_text is not None else None
-            delar = [r for r in block if (mått_text is None or _mått(mått_text[r]) == mått_i)
-                     and (år_tal is None or np.isnan(år_tal[i]) or år_tal[r] == år_tal[i])]
-            if delar:
-                _kontrollera_summarad(tabell, i, kod, härledd_typ(kod), V[i], V, delar, mcols, månad_nr, enhet,
-                                      kontroller)
-            block = [r for r in block if r not in delar]
+        if kod and härledd_typ(kod):  # a Summa line (an 'Ack.' line is an accumulation: not data either)
+            if not tom and not ACK.match(normalisera_rubrik(kod)):
+                mått_i = _mått(mått_text[i]) if mått_text is not None else None
+                delar = [r for r in block if (mått_text is None or _mått(mått_text[r]) == mått_i)
+                         and (år_tal is None or np.isnan(år_tal[i]) or år_tal[r] == år_tal[i])]
+                if delar:
+                    _kontrollera_summarad(tabell, i, kod, härledd_typ(kod), V[i], V, delar, mcols, månad_nr, enhet,
+                                          kontroller)
+                block = [r for r in block if r not in delar]
             continue
         if tom or not kod:
             continue
