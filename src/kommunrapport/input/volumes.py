@@ -151,8 +151,10 @@ class Seriedef:
 
     @property
     def medelformat(self) -> str:
-        """The cell format of a mean (årssnitt, medel per månad): at least one decimal."""
-        return "procent" if self.slag == "andel" else talformat(max(self.decimaler, 1))
+        """The cell format of a mean (årssnitt, medel per månad): at least one decimal (kronor: whole kronor)."""
+        if self.slag == "andel":
+            return "procent"
+        return talformat(self.decimaler if self.enhet == "kr" else max(self.decimaler, 1))
 
     @property
     def periodformat(self) -> str:

@@ -14,7 +14,7 @@ import pandas as pd
 from ..calc import volymer as vc
 from ..errors import IndataFel, KommunrapportFel, Plats
 from ..formatting import decimaler_för, tal
-from ..input.volumes import Seriedef, Volymdata
+from ..input.volumes import Seriedef, Volymdata, gissa_enhet
 from ..model.area import OMRÅDEN, kort_namn
 from ..model.period import MÅNADER, MÅNADER_KORT, MÅNADSNUMMER, Period, kort_period, period_text
 from ..model.table import Diagram, Tabellvy, bladnamn, slug
@@ -131,7 +131,7 @@ def _avsnitt(d: Volymdata, år: int, månad: int) -> Volymavsnitt:
         a, b = d.serie(k.täljare), d.serie(k.nämnare)
         nu, fg = vc.kvot_period(a, b, år, månader), vc.kvot_period(a, b, år - 1, månader)
         enheter, andel = vc.förändring(nu, fg)
-        rows.append({"Mått": k.namn, "Enhet": "%" if k.format == "procent" else "", "Beräkning": "kvot",
+        rows.append({"Mått": k.namn, "Enhet": "%" if k.format == "procent" else gissa_enhet(k.namn), "Beräkning": "kvot",
                      f"{kort} {år - 1}": fg, f"{kort} {år}": nu,
                      "Förändring": enheter, "Förändring %": np.nan if k.format == "procent" else andel})
         fmt.append(k.format)
@@ -291,7 +291,8 @@ def serietabell(data: list[Volymdata]) -> Tabellvy:
                          "Decimaler": "procent" if df.slag == "andel" else str(df.decimaler),
                          "Varav av": df.varav_av or "", "Källa": df.källa})
         for k in d.kvoter:
-            rows.append({"Område": d.område, "Serie": k.namn, "Slag": "kvot", "Enhet": "%" if k.format == "procent" else "",
+            rows.append({"Område": d.område, "Serie": k.namn, "Slag": "kvot",
+                         "Enhet": "%" if k.format == "procent" else gissa_enhet(k.namn),
                          "Decimaler": "procent" if k.format == "procent" else str(decimaler_för(k.format)),
                          "Varav av": "", "Källa": f"{k.täljare} / {k.nämnare}"})
     return Tabellvy("Serier", "Serierna och deras slag", pd.DataFrame(rows, columns=[
