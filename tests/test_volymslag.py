@@ -417,3 +417,16 @@ def test_an_accumulated_line_in_a_wide_ekonomi_export_is_no_data_and_no_false_wa
     text = BRED.replace("Summa;Utfall;600;590;1190\n", "Summa;Utfall;600;590;1190\nAck. utfall;Utfall;600;1190;\n")
     hb = läs_ekonomi(skriv(tmp_path / "b.csv", text), tecken=Tecken.KOSTNAD_NEGATIV)
     assert hb.varningar == [] and hb.data["utfall"].sum() == 1190
+
+
+def test_volymer_slag_takes_the_five_kinds_and_stock_still_means_bestand(tmp_path):
+    from kommunrapport.errors import KonfigurationsFel
+    from kommunrapport.settings import lös_inställningar
+
+    skriv(tmp_path / "k.toml", '[volymer.slag]\n"Utförda" = "takt"\n"Ärenden" = "stock"\n"Resultatet" = "resultat"\n')
+    konf = lös_inställningar(tmp_path / "k.toml", miljö={})
+    assert konf.volymer is not None
+    assert konf.volymer.slag == {"Utförda": "takt", "Ärenden": "bestånd", "Resultatet": "resultat"}
+    skriv(tmp_path / "fel.toml", '[volymer.slag]\n"Utförda" = "per dag"\n')
+    with pytest.raises(KonfigurationsFel, match="volymer.slag"):
+        lös_inställningar(tmp_path / "fel.toml", miljö={})
