@@ -430,3 +430,16 @@ def test_volymer_slag_takes_the_five_kinds_and_stock_still_means_bestand(tmp_pat
     skriv(tmp_path / "fel.toml", '[volymer.slag]\n"Utförda" = "per dag"\n')
     with pytest.raises(KonfigurationsFel, match="volymer.slag"):
         lös_inställningar(tmp_path / "fel.toml", miljö={})
+
+
+def test_the_same_varav_label_under_two_totals_in_the_long_shape(tmp_path):
+    text = ("Serie;År;Månad;Värde\n"
+            "Antal brukare;2025;1;100\n- varav privata;2025;1;40\n"
+            "Utförda timmar;2025;1;2000\n- varav privata;2025;1;800\n"
+            "Antal brukare;2025;2;110\n- varav privata;2025;2;45\n"
+            "Utförda timmar;2025;2;2100\n- varav privata;2025;2;900\n")
+    s = läs_volymserier(skriv(tmp_path / "l.csv", text))
+    got = {d.namn: (d.slag, d.varav_av) for d in s.definitioner}
+    assert got["- varav privata (Antal brukare)"] == ("bestånd", "Antal brukare")
+    assert s.serie("- varav privata (Utförda timmar)")["värde"].tolist() == [800, 900]  # never 840 and 945
+    assert s.serie("- varav privata (Antal brukare)")["värde"].tolist() == [40, 45]

@@ -461,17 +461,25 @@ def _lång_generisk(lång: pd.DataFrame, tabell, sökväg: str | Path, slag: Map
     ut: list[Volymdata] = []
     fel: list[KommunrapportFel] = []
     for omr in pd.unique(lång["område"]):
-        d = lång[lång["område"] == omr]
-        data = d.groupby(["serie", "år", "månad"], sort=False)["värde"].sum().reset_index()
-        enheter = {str(n): str(e) for n, e in d.drop_duplicates("serie")[["serie", "enhet"]].itertuples(index=False) if e}
-        namn_och_förälder: list[tuple[str, str | None]] = []
-        total = None
-        for namn in pd.unique(data["serie"]):
+        d = lång[lång["område"] == omr].copy()
+        # a varav row belongs to the series on the line above it that is no varav; the same label under
+        # two totals becomes 'label (total)'
+        total: str | None = None
+        föräldrar: list[str | None] = []
+        for namn in d["serie"]:
             if VARAV.match(namn) and total is not None:
-                namn_och_förälder.append((namn, total))
+                föräldrar.append(total)
             else:
                 total = namn
-                namn_och_förälder.append((namn, None))
+                föräldrar.append(None)
+        d["varav_av"] = föräldrar
+        per_etikett = d.dropna(subset=["varav_av"]).groupby("serie")["varav_av"].nunique()
+        flera = d["serie"].isin(set(per_etikett[per_etikett > 1].index)) & d["varav_av"].notna()
+        d.loc[flera, "serie"] = d.loc[flera, "serie"] + " (" + d.loc[flera, "varav_av"] + ")"
+        data = d.groupby(["serie", "år", "månad"], sort=False)["värde"].sum().reset_index()
+        enheter = {str(n): str(e) for n, e in d.drop_duplicates("serie")[["serie", "enhet"]].itertuples(index=False) if e}
+        namn_och_förälder = [(str(n), None if pd.isna(f) else str(f))
+                             for n, f in d.drop_duplicates("serie")[["serie", "varav_av"]].itertuples(index=False)]
         defs, f = _definitioner(namn_och_förälder, data, plats, slag, enheter)
         fel += f
         if f:
