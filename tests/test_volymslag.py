@@ -443,3 +443,17 @@ def test_the_same_varav_label_under_two_totals_in_the_long_shape(tmp_path):
     assert got["- varav privata (Antal brukare)"] == ("bestånd", "Antal brukare")
     assert s.serie("- varav privata (Utförda timmar)")["värde"].tolist() == [800, 900]  # never 840 and 945
     assert s.serie("- varav privata (Antal brukare)")["värde"].tolist() == [40, 45]
+
+
+@pytest.mark.rita
+def test_the_year_from_the_title_is_shown_on_the_annex_info_sheet(tmp_path):
+    from openpyxl import load_workbook
+
+    from kommunrapport.api import skriv_volymrapport
+
+    text = f"Volymer 2022\nSerie;{MÅN}\nAntal brukare;10;11;12;13;14;15;16;17;18;19;20;21\n"
+    r = bygg_volymrapport([läs_volymserier(skriv(tmp_path / "y.csv", text))], månad=3)
+    assert r.år == 2022
+    skriv_volymrapport(r, tmp_path / "ut")
+    info = dict(load_workbook(tmp_path / "ut" / "bilaga_volymrapport_2022-03.xlsx")["Info"].iter_rows(values_only=True))
+    assert info["Tolkningar"] == "Volymer 2022: året 2022 är taget ur titeln 'Volymer 2022'"

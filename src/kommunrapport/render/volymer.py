@@ -65,6 +65,8 @@ def skriv_volymrapport(r: Volymrapport, ut: str | Path, nämnd: str = "", kommen
                 "Underlag": ", ".join(a.källa for a in r.avsnitt),
                 "Beräkning": "flöden och resultat summeras över perioden, bestånd och andelar är medelvärden per "
                              "månad, takter medelvärden per dag (se bladet Serier)"}
+        if r.anteckningar:
+            info["Tolkningar"] = "; ".join(r.anteckningar)
         skriv_vyer(r.bilagetabeller, info, stage / bilaga)
         rendera_word(mallsökväg("volymrapport.docx", mallmapp),
                      lambda doc: volym_word_kontext(r, doc, stage, nämnd, kommentarer, preliminär), stage / word)

@@ -6,7 +6,7 @@ formatted, so the Markdown report, the Excel annex and the JSON carry the same n
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -30,6 +30,7 @@ class Volymavsnitt:
     tabeller: list[Tabellvy]
     diagram: list[Diagram]
     varningar: list[str]
+    anteckningar: list[str] = field(default_factory=list)  # inferences from the file (the year from its title …)
 
 
 @dataclass
@@ -47,6 +48,11 @@ class Volymrapport:
     @property
     def varningar(self) -> list[str]:
         return [v for a in self.avsnitt for v in a.varningar]
+
+    @property
+    def anteckningar(self) -> list[str]:
+        """What was read from the files rather than stated in them (shown on the annex's Info sheet)."""
+        return [f"{a.område}: {x}" for a in self.avsnitt for x in a.anteckningar]
 
     @property
     def bilagetabeller(self) -> list[Tabellvy]:
@@ -274,7 +280,7 @@ def _avsnitt(d: Volymdata, år: int, månad: int) -> Volymavsnitt:
         if dia.typ == "staplar":
             tabeller.append(Tabellvy(f"{ko} {dia.titel.rsplit(', ', 1)[0].lower()}", med_enhet(dia.titel, dia.enhet),
                                      dia.data))
-    return Volymavsnitt(d.område, d.källa, tabeller, diagram, varningar)
+    return Volymavsnitt(d.område, d.källa, tabeller, diagram, varningar, list(d.anteckningar))
 
 
 def _tal(v: float, df: Seriedef) -> str:
