@@ -132,8 +132,9 @@ def volymer() -> None:
     doc.add_paragraph("{{ preliminär }}")
     doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("Jämförelserna avser perioden {{ period }} {{ år }} mot samma period {{ år - 1 }}. "
-                      "Flöden (timmar, vårddygn, kronor) summeras över perioden; stockar (brukare, placerade, "
-                      "hushåll) redovisas som medelvärde per månad.")
+                      "Flöden (timmar, vårddygn, kronor) och resultat summeras över perioden; bestånd (brukare, "
+                      "placerade, hushåll) och andelar redovisas som medelvärde per månad, takter (t.ex. timmar "
+                      "per dag) som medelvärde per dag.")
     doc.add_paragraph("{{p innehåll }}")
     doc.save(HERE / "volymrapport.docx")
 

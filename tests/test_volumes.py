@@ -64,8 +64,8 @@ def test_february_per_calendar_day_leap_year(beviljade):
     assert procent(vc.förändring(nu_d, fg_d)[1], 1) == "\u22127,3\u00a0%"
 
 
-def test_stock_is_averaged_not_summed(an):
-    j = vc.jämförelse(an.serie("Antal brukare per månad"), 2025, 2, "stock")
+def test_bestand_is_averaged_not_summed(an):
+    j = vc.jämförelse(an.serie("Antal brukare per månad"), 2025, 2, "bestånd")
     assert j["nu"] == (2075 + 2074) / 2 and j["fg"] == (2151 + 2141) / 2
 
 
@@ -77,7 +77,7 @@ def test_tertials_with_change_in_percent_and_kronor():
     assert (row["värde"], row["fg_år"], row["förändring"]) == (440, 400, 40)
     assert row["förändring_andel"] == pytest.approx(0.10)
     assert not ((t["år"] == 2025) & (t["tertial"] == "T2")).any()  # T2 2025 is incomplete: not shown
-    assert vc.tertialer(s, "stock").loc[2025, "T1"] == 110
+    assert vc.tertialer(s, "bestånd").loc[2025, "T1"] == 110
 
 
 def test_a_missing_month_is_reported_and_never_averaged_as_zero():
@@ -103,7 +103,7 @@ def test_rolling_12_months():
     s = serie({(y, m): float(m) for y in (2024, 2025) for m in range(1, 13)})
     r = vc.rullande_12(s, "flöde").set_index(["år", "månad"])["värde"]
     assert r[(2024, 12)] == 78 and r[(2025, 6)] == 78 and (2024, 11) not in r.index
-    assert vc.rullande_12(s, "stock").set_index(["år", "månad"])["värde"][(2025, 1)] == 6.5
+    assert vc.rullande_12(s, "bestånd").set_index(["år", "månad"])["värde"][(2025, 1)] == 6.5
 
 
 def test_ratio_over_a_period_is_sum_over_sum():
@@ -122,8 +122,11 @@ def test_varav_over_total_is_found():
 
 @pytest.mark.parametrize("namn, slag", [
     ("ÄN beviljade timmar/månad", "flöde"), ("Korttidsvård antal vårddygn", "flöde"),
-    ("Antal brukare per månad", "stock"), ("Antal belagda platser på VoB", "stock"),
-    ("Antal pågående ärenden HSV", "stock"), ("Utbetalt (kr)", "flöde"), ("Något annat", None),
+    ("Antal brukare per månad", "bestånd"), ("Antal belagda platser på VoB", "bestånd"),
+    ("Antal pågående ärenden HSV", "bestånd"), ("Utbetalt (kr)", "flöde"), ("Något annat", None),
+    ("Utförda tim/dag", "takt"), ("Beviljade timmar per dag", "takt"), ("Andel utförda (%)", "andel"),
+    ("Resultat (mnkr)", "resultat"), ("Ack. budgetavvikelse", "resultat"), ("Antal hushåll", "bestånd"),
+    ("Antal beslut", "flöde"), ("Kostnad tkr", "flöde"),
 ])
 def test_slag_is_guessed_from_the_name(namn, slag):
     assert gissa_slag(namn) == slag
@@ -135,7 +138,9 @@ def test_report_tables_for_the_aldrenamnden_series(an):
     jämf = r.avsnitt[0].tabeller[0].data.set_index("Mått")
     assert jämf.loc["ÄN beviljade timmar/månad", "jan–feb 2025"] == 142_241
     assert jämf.loc["Antal brukare per månad", "Beräkning"] == "medel per månad"
-    tab = next(t for t in r.avsnitt[0].tabeller if t.rubrik == "ÄN beviljade timmar/månad").data.set_index("År")
+    vy = next(t for t in r.avsnitt[0].tabeller if t.namn == "ÄN beviljade timmar-månad")
+    assert vy.rubrik == "ÄN beviljade timmar/månad (timmar)"  # the unit is in every heading
+    tab = vy.data.set_index("År")
     assert math.isnan(tab.loc[2025, "mar"])  # data exists for March, but the report is t.o.m. February
     assert tab.loc[2024, "Årssnitt"] == 75_803
     assert r.varningar == []
@@ -167,14 +172,18 @@ def test_volume_package_markdown_charts_annex(an, tmp_path):
         assert data[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", data[16:24]) == (800, 450)
         assert len(data) > 10_000
     md = (tmp_path / "ut" / "volymrapport_2025-02.md").read_text(encoding="utf-8")
-    assert "| ÄN beviljade timmar/månad | summa | 153\u00a0451 | 142\u00a0241 | \u221211\u00a0210 | \u22127,3\u00a0% |" in md
+    assert ("| ÄN beviljade timmar/månad | timmar | summa | 153\u00a0451 | 142\u00a0241 | \u221211\u00a0210 | "
+            "\u22127,3\u00a0% |") in md
+    assert "| Antal brukare per månad | brukare | medel per månad | 2\u00a0146,0 | 2\u00a0074,5 |" in md
     assert "| 2020 | 76\u00a0074 | 70\u00a0980 |" in md
     wb = load_workbook(tmp_path / "ut" / "bilaga_volymrapport_2025-02.xlsx")
     assert "ÄN beviljade timmar-månad" in wb.sheetnames  # '/' is not allowed in a sheet name
     ws = wb["Serier jämförelse"]
     rows = {r[0]: r for r in ws.iter_rows(min_row=2, values_only=True)}
-    assert rows["ÄN beviljade timmar/månad"][2:4] == (153_451, 142_241)
-    assert ws["F4"].number_format == "0.0%"
+    assert rows["ÄN beviljade timmar/månad"][3:5] == (153_451, 142_241)
+    assert ws["G4"].number_format == "0.0%"
+    assert ws["E5"].number_format == "#,##0.0"  # a mean of brukare has a decimal
+    assert ws["E4"].number_format == "#,##0"
     doc = json.loads(volym_json(r))
     jämf = doc["avsnitt"][0]["tabeller"]["Serier jämförelse"]
     assert round(jämf[2]["Förändring %"], 4) == -0.0731
@@ -202,7 +211,7 @@ def test_hemtjanst_loads_with_swedish_month_names_and_regi():
     assert s[(2025, 2)] == pytest.approx(feb25["Beviljade timmar"].sum())
     privat = h.serie("- varav utförda av privata utförare").set_index(["år", "månad"])["värde"]
     assert privat[(2025, 2)] == pytest.approx(feb25.loc[feb25["Regi"] == "privat", "Utförda timmar"].sum())
-    assert h.definition("Brukare").slag == "stock"
+    assert h.definition("Brukare").slag == "bestånd"
     assert len(h.serie("Utförda timmar")) == 26  # 2023–2024 and jan–feb 2025
 
 
@@ -311,7 +320,7 @@ def test_named_series_in_the_long_shape(tmp_path):
     (tmp_path / "s.csv").write_text("serie;år;månad;värde\nBeviljade timmar;2024;jan;100\nBeviljade timmar;2025;jan;90\n"
                                     "Antal brukare;2024;jan;10\nAntal brukare;2025;jan;12\n", encoding="utf-8")
     v = läs_volymserier(tmp_path / "s.csv")
-    assert [(d.namn, d.slag) for d in v.definitioner] == [("Beviljade timmar", "flöde"), ("Antal brukare", "stock")]
+    assert [(d.namn, d.slag) for d in v.definitioner] == [("Beviljade timmar", "flöde"), ("Antal brukare", "bestånd")]
     j = vc.jämförelse(v.serie("Beviljade timmar"), 2025, 1, "flöde")
     assert (j["nu"], j["fg"]) == (90, 100)
 

@@ -399,6 +399,9 @@ def validera(
     varden: Annotated[str, typer.Option("--varden", "--värden", help="månad eller ackumulerade.")] = "månad",
     blad: Annotated[str | None, typer.Option("--blad", help="Blad i Excelfilen.")] = None,
     decimaltecken: Decimaltecken = None,
+    config: Annotated[Path | None, typer.Option(
+        "--config", "--konfig", help="Konfigurationsfil vars [volymer.slag] anger slaget för serier som namnet inte "
+        "avgör.")] = None,
 ) -> None:
     """Läs filer som rapporterna gör och berätta vad som finns i dem.
 
@@ -412,9 +415,13 @@ def validera(
     värden = _ett_av(varden, [v.value for v in Värden], "--varden")
     if decimaltecken is not None:
         _ett_av(decimaltecken, ["komma", "punkt"], "--decimaltecken")
+    slag = {}
+    if config is not None:
+        konf = _inställningar(config, {})
+        slag = dict(konf.volymer.slag) if konf.volymer is not None else {}
     slutkod = 0
     for fil in filer:
-        v = validera_(fil, mappning, tecken_, värden, blad, decimaltecken)
+        v = validera_(fil, mappning, tecken_, värden, blad, decimaltecken, slag)
         print(v.fil)
         for rad in v.beskrivning:
             print(f"  {rad}")

@@ -7,6 +7,7 @@ sign is U+2212. Rounding is half away from zero, as in Excel and in the printed 
 from __future__ import annotations
 
 import math
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 NBSP = "\u00a0"
@@ -50,3 +51,16 @@ def procent(andel: float | None, decimaler: int = 0, tecken: bool = False) -> st
 
 def heltal(värde: float | None) -> str:
     return tal(värde, 0)
+
+
+def talformat(decimaler: int) -> str:
+    """The format of a number with this many decimals: heltal, tal1, tal2 …"""
+    return "heltal" if decimaler <= 0 else f"tal{min(decimaler, 4)}"
+
+
+def decimaler_för(format: str) -> int | None:
+    """The decimals of a number format (heltal 0, tal1 1, tal2 2 …); None for procent and text."""
+    if format == "heltal":
+        return 0
+    m = re.fullmatch(r"tal([1-4])", format)
+    return int(m.group(1)) if m else None

@@ -18,8 +18,8 @@
     placeringar = "volymer/placeringar.xlsx"
     bistand = "volymer/ekonomiskt_bistand.csv"
     serier = ["volymer/an_volymer_2020_2025.xlsx"]
-    [volymer.slag]                             # optional: flöde (summeras) or stock (medel)
-    "Antal pågående ärenden HSV" = "stock"
+    [volymer.slag]                             # optional: flöde, bestånd, takt, andel or resultat
+    "Antal pågående ärenden HSV" = "bestånd"
 
     [kolada]                                   # optional: key figures from Kolada (kommunrapport kolada)
     kommun = "2480"                            # Kolada's municipality id (Umeå)
@@ -124,12 +124,21 @@ class VolymInställningar(BaseModel):
     placeringar: Path | None = None
     bistand: Path | None = None
     serier: list[Path] = []
-    slag: dict[str, Literal["flöde", "stock"]] = {}
+    # series name → kind, when its name and unit do not tell (see input.volumes.tolka_serie)
+    slag: dict[str, Literal["flöde", "bestånd", "takt", "andel", "resultat"]] = {}
     kolumner: dict[str, str] = {}  # e.g. beviljade = "Bev. tim", vårddygn = "Dygn"
     kommentarer: Path | None = None
     blad: str | None = None  # sheet in every Excel file of the volumes
     decimaltecken: Literal["komma", "punkt"] | None = None  # as in [ekonomi]
     kolada: bool = False  # a last section "Jämförelse med andra kommuner" from [kolada]'s cache or file
+
+    @field_validator("slag", mode="before")
+    @classmethod
+    def _slag(cls, v: object) -> object:
+        """'stock' (the earlier name of bestånd) still means bestånd."""
+        if isinstance(v, dict):
+            return {k: "bestånd" if x == "stock" else x for k, x in v.items()}
+        return v
 
     @property
     def datafiler(self) -> list[Path]:

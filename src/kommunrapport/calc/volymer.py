@@ -1,10 +1,17 @@
 """Pure calculations over monthly volume series: no I/O, no formatting.
 
 A series is a frame with the columns år, månad, värde (one value per year and month; a month
-that is not reported has no row). Its *slag* says how months combine: a **flöde** (hours, care
-days, kronor) is summed over a period, a **stock** (brukare, placerade, hushåll, belagda platser)
-is averaged. A period value needs every month of the period: a missing month makes it NaN and
-is reported, never averaged as zero.
+that is not reported has no row). Its *slag* says how months combine over a period:
+
+* **flöde** (timmar, vårddygn, kronor, beslut): summed;
+* **bestånd** (brukare, placerade, hushåll, belagda platser): the mean of the months;
+* **takt** (a rate per day, e.g. utförda timmar per dag): the mean weighted by the days of each month;
+* **andel** (a share, held as a fraction): the mean of the months, unless it is recomputed from its
+  parts (see `kvot_period`);
+* **resultat** (money per month): summed, and shown accumulated from January.
+
+A period value needs every month of the period: a missing month makes it NaN and is reported,
+never averaged as zero.
 """
 
 from __future__ import annotations
@@ -17,7 +24,9 @@ import pandas as pd
 
 from ..model.period import MÅNADSNUMMER, TERTIALER
 
-Slag = Literal["flöde", "stock"]
+Slag = Literal["flöde", "bestånd", "takt", "andel", "resultat"]
+SLAG: tuple[str, ...] = ("flöde", "bestånd", "takt", "andel", "resultat")
+SUMMERAS = ("flöde", "resultat")  # the kinds summed over a period; the others are means
 
 
 def dagar(år: int, månad: int) -> int:
@@ -29,18 +38,34 @@ def _värden(serie: pd.DataFrame, år: int, månader: list[int]) -> pd.Series:
     return s.reindex(månader)
 
 
-def kombinera(values: pd.Series | np.ndarray, slag: Slag) -> float:
-    """Sum (flöde) or mean (stock) of values that are all present; NaN if any is missing."""
+def summeras(slag: str) -> bool:
+    """Whether a kind is summed over a period (flöde, resultat) rather than averaged."""
+    return slag in SUMMERAS
+
+
+def kombinera(values: pd.Series | np.ndarray, slag: str, vikter: np.ndarray | list[int] | None = None) -> float:
+    """Sum (flöde, resultat), mean (bestånd, andel) or mean weighted by `vikter`, the days of each month
+    (takt), of values that are all present; NaN if any is missing."""
     v = np.asarray(values, dtype=float)
     if len(v) == 0 or np.isnan(v).any():
         return float("nan")
-    return float(v.sum() if slag == "flöde" else v.mean())
+    if summeras(slag):
+        return float(v.sum())
+    if slag == "takt" and vikter is not None:
+        w = np.asarray(vikter, dtype=float)
+        return float((v * w).sum() / w.sum())
+    return float(v.mean())
 
 
-def årstabell(serie: pd.DataFrame) -> pd.DataFrame:
-    """Years × months with Årssnitt (mean of the months present) and the count of months present."""
+def årstabell(serie: pd.DataFrame, slag: str = "bestånd") -> pd.DataFrame:
+    """Years × months with Årssnitt (mean of the months present; for a takt weighted by the days of
+    those months) and the count of months present."""
     tab = serie.pivot_table(index="år", columns="månad", values="värde", aggfunc="sum").reindex(columns=MÅNADSNUMMER)
     tab["årssnitt"] = tab[MÅNADSNUMMER].mean(axis=1)
+    if slag == "takt" and len(tab):
+        d = pd.DataFrame([[dagar(int(y), m) for m in MÅNADSNUMMER] for y in tab.index], index=tab.index,
+                         columns=MÅNADSNUMMER).where(tab[MÅNADSNUMMER].notna())
+        tab["årssnitt"] = (tab[MÅNADSNUMMER] * d).sum(axis=1) / d.sum(axis=1)
     tab["månader"] = tab[MÅNADSNUMMER].notna().sum(axis=1)
     return tab
 
@@ -51,8 +76,8 @@ def saknade_månader(serie: pd.DataFrame, år: int, till_månad: int = 12) -> li
     return [m for m, v in zip(månader, _värden(serie, år, månader), strict=True) if np.isnan(v)]
 
 
-def periodvärde(serie: pd.DataFrame, år: int, månader: list[int], slag: Slag) -> float:
-    return kombinera(_värden(serie, år, månader), slag)
+def periodvärde(serie: pd.DataFrame, år: int, månader: list[int], slag: str) -> float:
+    return kombinera(_värden(serie, år, månader), slag, [dagar(år, m) for m in månader])
 
 
 def förändring(nu: float, fg: float) -> tuple[float, float]:
@@ -62,8 +87,8 @@ def förändring(nu: float, fg: float) -> tuple[float, float]:
     return enheter, andel
 
 
-def jämförelse(serie: pd.DataFrame, år: int, till_månad: int, slag: Slag) -> dict[str, float]:
-    """Same period jan..m this year against last year: sum for a flöde, mean for a stock."""
+def jämförelse(serie: pd.DataFrame, år: int, till_månad: int, slag: str) -> dict[str, float]:
+    """Same period jan..m this year against last year, combined as the kind says (see kombinera)."""
     månader = list(range(1, till_månad + 1))
     nu = periodvärde(serie, år, månader, slag)
     fg = periodvärde(serie, år - 1, månader, slag)
@@ -93,8 +118,27 @@ def per_dag(serie: pd.DataFrame) -> pd.DataFrame:
     return d
 
 
-def tertialer(serie: pd.DataFrame, slag: Slag) -> pd.DataFrame:
-    """Years × T1..T3: sum (flöde) or mean (stock) of complete tertials; incomplete ones are NaN."""
+def månadsjämförelse(serie: pd.DataFrame, år: int, till_månad: int) -> pd.DataFrame:
+    """Each month jan..m of `år` against the same month the year before: månad, fg, nu, förändring
+    (units) and förändring_andel (fraction; NaN when last year is 0 or missing)."""
+    rows = []
+    for m in range(1, till_månad + 1):
+        nu = float(_värden(serie, år, [m]).iloc[0])
+        fg = float(_värden(serie, år - 1, [m]).iloc[0])
+        enheter, andel = förändring(nu, fg)
+        rows.append({"månad": m, "fg": fg, "nu": nu, "förändring": enheter, "förändring_andel": andel})
+    return pd.DataFrame(rows, columns=["månad", "fg", "nu", "förändring", "förändring_andel"])
+
+
+def ackumulerad(serie: pd.DataFrame) -> pd.DataFrame:
+    """Each year accumulated from January (a resultat t.o.m. each month); a missing month ends the
+    accumulation of its year (the months after it are NaN, never summed as if it were 0)."""
+    tab = serie.pivot_table(index="år", columns="månad", values="värde", aggfunc="sum").reindex(columns=MÅNADSNUMMER)
+    return tab.cumsum(axis=1, skipna=False)
+
+
+def tertialer(serie: pd.DataFrame, slag: str) -> pd.DataFrame:
+    """Years × T1..T3: complete tertials combined as the kind says (see kombinera); incomplete ones are NaN."""
     years = sorted(serie["år"].unique())
     return pd.DataFrame(
         {f"T{t}": [periodvärde(serie, y, m, slag) for y in years] for t, m in TERTIALER.items()},
@@ -102,7 +146,7 @@ def tertialer(serie: pd.DataFrame, slag: Slag) -> pd.DataFrame:
     )
 
 
-def tertialjämförelse(serie: pd.DataFrame, slag: Slag) -> pd.DataFrame:
+def tertialjämförelse(serie: pd.DataFrame, slag: str) -> pd.DataFrame:
     """Each complete tertial against the same tertial the year before: value, change, change %."""
     tab = tertialer(serie, slag)
     rows = []
@@ -118,8 +162,9 @@ def tertialjämförelse(serie: pd.DataFrame, slag: Slag) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["år", "tertial", "värde", "fg_år", "förändring", "förändring_andel"])
 
 
-def rullande_12(serie: pd.DataFrame, slag: Slag) -> pd.DataFrame:
-    """For each month: the 12 months ending with it, summed (flöde) or averaged (stock); needs all 12."""
+def rullande_12(serie: pd.DataFrame, slag: str) -> pd.DataFrame:
+    """For each month: the 12 months ending with it, combined as the kind says (takt: weighted by
+    days); needs all 12."""
     s = serie.set_index(["år", "månad"])["värde"].sort_index()
     if s.empty:
         return pd.DataFrame(columns=["år", "månad", "värde"])
@@ -128,7 +173,13 @@ def rullande_12(serie: pd.DataFrame, slag: Slag) -> pd.DataFrame:
                                      if first <= (y, m) <= last], names=["år", "månad"])
     full = s.reindex(idx)
     r = full.rolling(12, min_periods=12)
-    out = r.sum() if slag == "flöde" else r.mean()
+    if summeras(slag):
+        out = r.sum()
+    elif slag == "takt":
+        d = pd.Series([float(dagar(y, m)) for y, m in idx], index=idx)
+        out = (full * d).rolling(12, min_periods=12).sum() / d.rolling(12, min_periods=12).sum()
+    else:
+        out = r.mean()
     return out.dropna().rename("värde").reset_index()
 
 

@@ -7,7 +7,7 @@ The readers are tried in order; a reader that finds no header row of its kind ra
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +21,7 @@ from .investments import Investeringar, läs_investeringar
 from .ledger import Huvudbok, Tecken, Värden, _textkolumn, läs_ekonomi
 from .mapping import Verksamhetsträd, läs_mappning
 from .series import läs_serier
-from .volumes import Volymdata, läs_bistånd, läs_hemtjänst, läs_placeringar
+from .volumes import Volymdata, läs_bistånd, läs_hemtjänst, läs_långa_serier, läs_placeringar, läs_rapportserier
 
 # Headers of the column that names a verksamhet beside its code (normalised: lower case).
 NAMNKOLUMNER = ("verksamhetsnamn", "verksamhet namn", "verksamhetsbenämning", "verksamhet benämning", "benämning",
@@ -126,10 +126,40 @@ VOLYMLÄSARE: dict[str, Callable[..., Volymdata | Investeringar]] = {
     BISTÅND.namn.lower(): läs_bistånd, "investeringar": läs_investeringar}
 
 
+def seriebeskrivning(data: Volymdata) -> list[str]:
+    """Each series of a volume dataset with its kind, unit and how they were decided, so that every
+    inference is shown: 'Antal brukare: bestånd, brukare (namn)'."""
+    rader = []
+    for d in data.definitioner:
+        enhet = d.visad_enhet or "ingen enhet"
+        rader.append(f"  {d.namn}: {d.slag}, {enhet} ({d.källa})")
+    for k in data.kvoter:
+        rader.append(f"  {k.namn}: kvot ({k.täljare} / {k.nämnare})")
+    return ["serier (slag, enhet, källa):", *rader, *data.anteckningar]
+
+
+def _långa_serier(v: Validering, fil: str | Path, slag: Mapping[str, str] | None, blad: str | None) -> bool:
+    """Describe a file of named series in the long shape (Serie, År, Månad, Värde); False if it is none."""
+    try:
+        långa = läs_långa_serier(fil, slag, blad)
+    except IngenRubrikrad:
+        return False
+    n = sum(x.serier["serie"].nunique() for x in långa)
+    v.beskrivning.append(f"dataset: månadsserier (långt format), {n} {'serie' if n == 1 else 'serier'} i {len(långa)} "
+                         f"{'område' if len(långa) == 1 else 'områden'}")
+    for x in långa:
+        d = x.serier
+        v.beskrivning.append(f"{x.område}: år {d['år'].min()}–{d['år'].max()}")
+        v.beskrivning += seriebeskrivning(x)
+        v.varningar += x.varningar
+    return True
+
+
 def validera(fil: str | Path, mappning: str | Path | None = None, tecken: Tecken | str = Tecken.KOSTNAD_POSITIV,
              värden: Värden | str = Värden.MÅNAD, blad: str | None = None,
-             decimaltecken: str | None = None) -> Validering:
-    """Load a file as the reports would and describe it; every problem lands in `fel`, never raised."""
+             decimaltecken: str | None = None, slag: Mapping[str, str] | None = None) -> Validering:
+    """Load a file as the reports would and describe it; every problem lands in `fel`, never raised.
+    `slag` is [volymer.slag]: the kinds of named series that their names do not tell."""
     v = Validering(str(fil))
     try:
         try:
@@ -168,6 +198,9 @@ def validera(fil: str | Path, mappning: str | Path | None = None, tecken: Tecken
             v.varningar += huvudbok.varningar
             return v
         for namn, läs in VOLYMLÄSARE.items():
+            # named series in the long shape (a column Serie) before bistånd, whose 'belopp' they may share
+            if namn == BISTÅND.namn.lower() and _långa_serier(v, fil, slag, blad):
+                return v
             try:
                 data = läs(fil, blad=blad, decimaltecken=decimaltecken)
             except IngenRubrikrad:
@@ -183,6 +216,7 @@ def validera(fil: str | Path, mappning: str | Path | None = None, tecken: Tecken
                 sista = d.sort_values(["år", "månad"]).iloc[-1]
                 v.beskrivning.append(f"år {d['år'].min()}–{d['år'].max()}, senaste månad "
                                      f"{MÅNADER[int(sista['månad']) - 1]} {int(sista['år'])}")
+                v.beskrivning += seriebeskrivning(data)
             v.varningar += data.varningar
             return v
         try:
@@ -190,8 +224,8 @@ def validera(fil: str | Path, mappning: str | Path | None = None, tecken: Tecken
         except IngenRubrikrad as exc:
             raise KommunrapportFel(
                 "känner inte igen filen: varken en ekonomiexport (kolumnerna verksamhet, utfall, budget), "
-                "en export av hemtjänst, placeringar, ekonomiskt bistånd eller investeringar, eller en tabell "
-                "med månader som kolumner eller rader", exc.plats) from None
+                "en export av hemtjänst, placeringar, ekonomiskt bistånd eller investeringar, en tabell "
+                "med månader som kolumner eller rader, eller serier i långt format (Serie, År, Månad, Värde)", exc.plats) from None
         d = serier.data
         t = serier.tabell
         v.beskrivning.append(f"dataset: månadsserier ({serier.layout}), {d['serie'].nunique()} serier, "
@@ -204,6 +238,8 @@ def validera(fil: str | Path, mappning: str | Path | None = None, tecken: Tecken
         if serier.kontroller:
             v.beskrivning.append(f"kontrollerade summor och medel: {n_ok} av {len(serier.kontroller)} stämmer")
         v.varningar += serier.varningar
+        [data] = läs_rapportserier(serier, slag)  # an unknown kind is an error that says how to declare it
+        v.beskrivning += seriebeskrivning(data)
     except KommunrapportFel as exc:
         v.fel += [str(e) for e in (exc.alla if isinstance(exc, IndataFel) else [exc])]
     return v

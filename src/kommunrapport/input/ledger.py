@@ -23,6 +23,7 @@ from ..errors import IndataFel, IngenRubrikrad, KommunrapportFel, Plats
 from ..model.period import MÅNADER, år_och_månad
 from .files import Tabell, läs_tabell, årtal_i_bladnamn
 from .headers import (
+    ACK,
     KRÄVS_I_RUBRIK,
     SYNONYMER,
     Tecken,
@@ -30,6 +31,7 @@ from .headers import (
     härledd_typ,
     kolumnkarta,
     månadsrubrik,
+    normalisera_rubrik,
 )
 from .numbers import (
     första_tvetydiga,
@@ -39,6 +41,7 @@ from .numbers import (
     tolka_tal,
     utan_tusentalspunkter,
 )
+from .series import Kontroll, _enhet, _kontroll_kolumn, _kontrollera_summarad
 
 MAX_FEL_PER_KOLUMN = 10
 
@@ -136,7 +139,9 @@ def läs_ekonomi_bred(
 ) -> Huvudbok:
     """An ekonomi report saved with months as columns: one line per verksamhet (and year), the measure
     (utfall, budget, prognos) in a column such as 'Mått', or as a block title line above its lines.
-    Summa/Totalt lines and columns are not data."""
+    Summa/Totalt lines and columns are not data: they are checked against the lines (a Summa line against
+    the lines above it since the block or the last Summa line, with the same measure), and one that
+    disagrees beyond rounding is a warning naming the cell and both numbers."""
 
     def är_rubrik(h: list[str]) -> bool:
         return sum(1 for c in h if månadsrubrik(c)) >= 2 and "verksamhet" in kolumnkarta(h, kolumner)
@@ -165,15 +170,41 @@ def läs_ekonomi_bred(
     mått_text = _textkolumn(df[måttkol]).to_numpy() if måttkol else None
     aktuellt = None
     rader = []
+    # Printed Summa/Totalt rows and columns are no data: each is checked against the lines, and one that
+    # disagrees beyond rounding is a warning naming the cell and both numbers.
+    mcols = list(månadskol)
+    V = np.column_stack([tal[c] for c in mcols]) if mcols else np.zeros((len(df), 0))
+    månad_nr = np.array([m for _, m in månadskol.values()])
+    enhet = _enhet(V) if V.size else 1.0
+    # ('Helår' may be a full-year forecast beside months not yet closed: it is not checked as their sum)
+    härledda = {c: k for c in cols if c not in månadskol and (k := härledd_typ(c)) and c not in ("helår", "hela året")}
+    D = {c: tolka_tal(df[c])[0].to_numpy() for c in härledda}
+    kontroller: list[Kontroll] = []
+    block: list[int] = []  # data lines since the block started or the last Summa line
     for i in range(len(df)):
         kod = koder[i]
         values = [tal[c][i] for c in månadskol]
         tom = all(np.isnan(v) for v in values)
         if tom and _mått(kod):
             aktuellt = _mått(kod)  # a block title: Utfall / Budget / Prognos
+            block = []
             continue
-        if tom or not kod or härledd_typ(kod):
+        if kod and härledd_typ(kod):  # a Summa line (an 'Ack.' line is an accumulation: not data either)
+            if not tom and not ACK.match(normalisera_rubrik(kod)):
+                mått_i = _mått(mått_text[i]) if mått_text is not None else None
+                delar = [r for r in block if (mått_text is None or _mått(mått_text[r]) == mått_i)
+                         and (år_tal is None or np.isnan(år_tal[i]) or år_tal[r] == år_tal[i])]
+                if delar:
+                    _kontrollera_summarad(tabell, i, kod, härledd_typ(kod), V[i], V, delar, mcols, månad_nr, enhet,
+                                          kontroller)
+                block = [r for r in block if r not in delar]
             continue
+        if tom or not kod:
+            continue
+        block.append(i)
+        for c, kind in härledda.items():
+            if not np.isnan(D[c][i]) and not tom:
+                kontroller.append(_kontroll_kolumn(tabell, i, c, kind, D[c][i], V[i], månad_nr, enhet))
         mått = _mått(mått_text[i]) if mått_text is not None else aktuellt
         if mått is None:
             text = f"'{mått_text[i]}' ska vara utfall, budget eller prognos" if mått_text is not None else \
@@ -203,7 +234,7 @@ def läs_ekonomi_bred(
         out = _från_ackumulerade(out)
     cols_ut = ["år", "månad", "verksamhet", "konto", "typ", "utfall", "budget", "prognos", "källrad"]
     return Huvudbok(out[cols_ut].astype({"år": "int64", "månad": "int64"}), tabell, kod_col,
-                    [*tabell.varningar, *varningar])
+                    [*tabell.varningar, *varningar, *(str(k) for k in kontroller if not k.stämmer)])
 
 
 def _fel_för(tabell: Tabell, mask: np.ndarray, kolumn: str, text: str, värden: pd.Series | None = None) -> list[KommunrapportFel]:

@@ -11,12 +11,17 @@ between blocks:
 
 Derived rows and columns are never loaded as data. Where present they are *checked* against the
 sum or mean of the data lines, and a mismatch beyond rounding becomes a warning naming the place
-and both numbers. Months not yet reported (blank, or 0 after the last real month of the latest
-year) are not data. "varav" rows are loaded as series of their own and left out of the sums.
+and both numbers. A row "Ack. …" / "Ackumulerat …" is the accumulation from January of the series
+it names (or of the series above it) and is checked as such. Months not yet reported (blank, or 0
+after the last real month of the latest year) are not data. "varav" rows are loaded as series of
+their own and left out of the sums; a varav label is unique under its total (the same label under
+two totals becomes "label (total)"). The header row may be repeated between blocks (its label
+cell then names the block), and the year may be in the title only ("Volymer 2022").
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +33,7 @@ from ..errors import IndataFel, KommunrapportFel, Plats
 from ..formatting import tal
 from ..model.period import MÅNADER_KORT, år_och_månad
 from .files import Tabell, läs_tabell
-from .headers import FOTNOT, härledd_typ, månadsrubrik
+from .headers import ACK, FOTNOT, härledd_typ, månadsrubrik, normalisera_rubrik
 from .numbers import tolka_tal
 
 VARAV = re.compile(r"^[\s\-–•]*(varav|därav)\b", re.IGNORECASE)
@@ -64,10 +69,12 @@ class Serier:
     tabell: Tabell
     layout: str
     kontroller: list[Kontroll] = field(default_factory=list)
+    anteckningar: list[str] = field(default_factory=list)  # inferences validera shows (the year from the title …)
+    övriga_varningar: list[str] = field(default_factory=list)
 
     @property
     def varningar(self) -> list[str]:
-        return [*self.tabell.varningar, *(str(k) for k in self.kontroller if not k.stämmer)]
+        return [*self.tabell.varningar, *(str(k) for k in self.kontroller if not k.stämmer), *self.övriga_varningar]
 
 
 def är_bred_rubrik(h: list[str]) -> bool:
@@ -114,10 +121,43 @@ def _tal_kolumn(tabell: Tabell, kolumn: str, fel: list[KommunrapportFel]) -> np.
     return values.to_numpy(dtype="float64")
 
 
-def _bred(tabell: Tabell) -> Serier:
+ÅR_I_TEXT = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
+
+
+def _utan_upprepade_rubriker(tabell: Tabell, månadskol: dict[str, tuple[int | None, int]],
+                             ) -> tuple[Tabell, int, bool]:
+    """The header row repeated between blocks: its heading cells are emptied, so that a label in its
+    first cell ('Antal brukare;jan;feb;…') starts a block like a label on its own line. Returns the table,
+    the number of repeated header rows and whether they name their blocks (then the header row itself
+    names the first block)."""
     df = tabell.data
-    cols = list(df.columns)
+    rubrik = {c: normalisera_rubrik(tabell.originalrubriker.get(c, c)) for c in df.columns}
+    träffar = np.zeros(len(df), dtype=int)
+    for c in månadskol:
+        text = df[c].map(lambda v: normalisera_rubrik(v) if isinstance(v, str) else "")
+        träffar += (text.eq(rubrik[c]) | text.map(lambda t: bool(t) and månadsrubrik(t) is not None
+                                                  and not t.replace(" ", "").isdigit())).to_numpy()
+    rader = np.flatnonzero(träffar >= min(MÅNADER_SOM_RUBRIK, len(månadskol)))
+    if len(rader) == 0:
+        return tabell, 0, False
+    df = df.copy()
+    namnger = False
+    for i in rader:
+        for c in df.columns:
+            v = df.at[i, c]
+            if isinstance(v, str) and (c in månadskol or normalisera_rubrik(v) == rubrik[c] or härledd_typ(v)):
+                df.at[i, c] = None
+            elif isinstance(v, str) and v.strip() and not ÅRTAL.match(v.strip()):
+                namnger = True
+    return dataclasses.replace(tabell, data=df), len(rader), namnger
+
+
+def _bred(tabell: Tabell) -> Serier:
+    cols = list(tabell.data.columns)
     månadskol = {c: mr for c in cols if (mr := månadsrubrik(c))}
+    tabell, upprepade, namnger = _utan_upprepade_rubriker(tabell, månadskol)
+    df = tabell.data
+    anteckningar = [f"{upprepade} upprepade rubrikrader mellan blocken hoppades över"] if upprepade else []
     årkol = next((c for c in cols if c in ("år", "ar", "year", "årtal")), None)
     härledda = {c: härledd_typ(c) for c in cols if c not in månadskol and härledd_typ(c)}
     etikettkol = next((c for c in cols if c not in månadskol and c != årkol and c not in härledda), None)
@@ -133,13 +173,23 @@ def _bred(tabell: Tabell) -> Serier:
     år_i_rubrik = [månadskol[c][0] for c in mcols]
 
     titel = tabell.titlar[0] if tabell.titlar else Path(tabell.fil).stem
+    if namnger and etikettkol is not None:  # 'Antal brukare;År;jan;…' repeated: the header names the first block
+        titel = rensa_etikett(tabell.originalrubriker.get(etikettkol, etikettkol))
     serie, förälder = titel, None
     block: list[tuple[int, int | None]] = []  # (row, year) since the block started or the last sum rows
     efter_summa = False
     rader: list[tuple[str, int, int, float, int, str | None]] = []
     kontroller: list[Kontroll] = []
+    övriga: list[str] = []
     enhet = _enhet(V)
     sista_år = _sista_år(år_värden, etiketter, år_i_rubrik)
+    titelår, titeltext = next(((int(m.group(1)), t) for t in tabell.titlar for m in [ÅR_I_TEXT.search(t)] if m),
+                              (None, ""))
+    if sista_år is None:
+        sista_år = titelår
+    titelår_använt = False
+    senaste_kolumnår: list[int] = []
+    ack_block: str | None = None  # the label of an accumulated block whose year rows are being read
     for i in range(len(df)):
         etikett = etiketter[i]
         row = V[i].copy()
@@ -149,6 +199,20 @@ def _bred(tabell: Tabell) -> Serier:
             år = int(år_värden[i])
         elif ÅRTAL.match(etikett):
             år = int(etikett)
+        if etikett and ACK.match(normalisera_rubrik(etikett)):
+            if np.isnan(row).all() and år is None:  # 'Ack. resultat' on its own line: its year rows follow
+                ack_block = etikett
+                continue
+            _kontrollera_ack(tabell, i, etikett, år, row, rader, senaste_kolumnår, månad_nr, mcols, enhet,
+                             kontroller, övriga)
+            continue
+        if ack_block is not None:
+            if år is not None and (not etikett or ÅRTAL.match(etikett)):
+                _kontrollera_ack(tabell, i, ack_block, år, row, rader, senaste_kolumnår, månad_nr, mcols, enhet,
+                                 kontroller, övriga)
+                continue
+            if etikett or år is not None:
+                ack_block = None
         if typ:
             delar = [r for r, y in block if år is None or y == år]
             _kontrollera_summarad(tabell, i, etikett, typ, row, V, delar, mcols, månad_nr, enhet, kontroller)
@@ -157,7 +221,9 @@ def _bred(tabell: Tabell) -> Serier:
         if efter_summa:
             block, efter_summa = [], False
         if np.isnan(row).all() and år is None:
-            if etikett:  # a block title: the series the following year rows belong to
+            if etikett and VARAV.match(etikett):  # a varav block: part of the series above
+                serie, förälder, block = etikett, förälder or serie, []
+            elif etikett:  # a block title: the series the following year rows belong to
                 serie, förälder, block = etikett, None, []
             continue
         if år is not None and etikett and not ÅRTAL.match(etikett) and etikett != serie:
@@ -172,9 +238,11 @@ def _bred(tabell: Tabell) -> Serier:
         elif år is None and etikett:
             serie_nu, förälder_nu = etikett, None
         else:
-            serie_nu, förälder_nu = serie, None
+            serie_nu, förälder_nu = serie, förälder
         # the year of each month column on this row: the row's own, else the one in the column's heading
         kolumnår = [år] * len(mcols) if år is not None else [a for a in år_i_rubrik if a is not None]
+        if len(kolumnår) < len(mcols) and titelår is not None:
+            kolumnår, titelår_använt = [titelår] * len(mcols), True
         if len(kolumnår) < len(mcols):
             raise IndataFel("året saknas: lägg till en kolumn 'år', årtal som radetiketter eller "
                             "månadsrubriker som 2025-01", tabell.plats(i, etikettkol))
@@ -182,6 +250,7 @@ def _bred(tabell: Tabell) -> Serier:
             _ej_rapporterade(row)
         if förälder_nu is None:
             block.append((i, år))
+        senaste_kolumnår = kolumnår
         V[i] = row
         for c, kind in härledda.items():
             tryckt = D[c][i]
@@ -192,9 +261,69 @@ def _bred(tabell: Tabell) -> Serier:
             if not np.isnan(row[j]):
                 rader.append((serie_nu, kolumnår[j], int(m), float(row[j]),
                               int(tabell.radnummer[i]), förälder_nu))
-    data = pd.DataFrame(rader, columns=["serie", "år", "månad", "värde", "källrad", "varav_av"])
+    if titelår_använt:
+        anteckningar.append(f"året {titelår} är taget ur titeln '{titeltext}'")
+    data = _unika_varav(pd.DataFrame(rader, columns=["serie", "år", "månad", "värde", "källrad", "varav_av"]))
     _dubbletter(data, tabell)
-    return Serier(data, tabell, "månader som kolumner", kontroller)
+    return Serier(data, tabell, "månader som kolumner", kontroller, anteckningar, övriga)
+
+
+def _unika_varav(data: pd.DataFrame) -> pd.DataFrame:
+    """A varav label needs to be unique under its total only: the same label under two totals ('- varav
+    privata' under both brukare and timmar) becomes '- varav privata (Antal brukare)' and so on."""
+    varav = data[data["varav_av"].notna()]
+    if varav.empty:
+        return data
+    totaler = varav.groupby("serie", sort=False)["varav_av"].nunique()
+    flera = set(totaler[totaler > 1].index)
+    if not flera:
+        return data
+    data = data.copy()
+    i = data["serie"].isin(flera) & data["varav_av"].notna()
+    data.loc[i, "serie"] = data.loc[i, "serie"] + " (" + data.loc[i, "varav_av"] + ")"
+    return data
+
+
+def _stam(text: str) -> str:
+    """A series name without its 'Ack.'/'Ackumulerat' prefix, year, unit and punctuation, to compare."""
+    t = normalisera_rubrik(text)
+    t = re.sub(r"^ack(umulerad|umulerat|\.)?\s*", "", t)
+    t = ÅR_I_TEXT.sub("", t)
+    t = re.sub(r"\(.*?\)|\b(mnkr|tkr|kr)\b|[^\wåäö ]", " ", t)
+    return re.sub(r"\s+", " ", t).strip()
+
+
+def _kontrollera_ack(tabell, i, etikett, år, row, rader, senaste_kolumnår, månad_nr, mcols, enhet, kontroller,
+                     övriga) -> None:
+    """'Ack. resultat' is the accumulation from January of the series it names, or else of the series on
+    the row above: each printed value is checked against the sum of that series' months so far."""
+    stam = _stam(etikett)
+    namn_i_ordning = list(dict.fromkeys(r[0] for r in rader))
+    mål = next((n for n in namn_i_ordning if _stam(n) == stam), None)
+    if mål is None and stam:
+        mål = next((n for n in reversed(namn_i_ordning) if stam in _stam(n) or _stam(n) in stam), None)
+    if mål is None and rader:
+        mål = rader[-1][0]
+    if mål is None:
+        övriga.append(f"{tabell.plats(i)}: '{etikett}' är en ackumulerad rad men det finns ingen serie ovanför "
+                      "den; raden läses inte")
+        return
+    m_år = ÅR_I_TEXT.search(etikett)
+    if år is None:
+        år = int(m_år.group(1)) if m_år else (senaste_kolumnår[0] if senaste_kolumnår else None)
+    if år is None:
+        return
+    värden = {m: v for n, y, m, v, _, _ in rader if n == mål and y == år}
+    summa = 0.0
+    for j, m in sorted(enumerate(månad_nr), key=lambda x: x[1]):
+        if int(m) not in värden:
+            break
+        summa += värden[int(m)]
+        if np.isnan(row[j]):
+            continue
+        kontroller.append(Kontroll(tabell.plats(i, mcols[j]),
+                                   f"{etikett} för {MÅNADER_KORT[int(m) - 1]} {år} (ackumulerat '{mål}')",
+                                   float(row[j]), summa, 0.5 * enhet * (int(m) + 1)))
 
 
 def _sista_år(år_värden, etiketter, år_i_rubrik) -> int | None:

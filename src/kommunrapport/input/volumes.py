@@ -1,38 +1,169 @@
 """Loading the volume datasets into monthly series with their definitions.
 
 Every dataset becomes a `Volymdata`: a tidy frame of series (serie, år, månad, värde) and, per
-series, how it combines over a period (flöde or stock), its unit and which total it is a "varav"
-of; plus the ratios the report shows (andel utförda, kr per vårddygn, …). Long exports and
-report-shaped tables (see layouts.py) both load.
+series, its kind (flöde, bestånd, takt, andel, resultat: how it combines over a period), its unit,
+the decimals to print and which total it is a "varav" of; plus the ratios the report shows (andel
+utförda, kr per vårddygn, …). Long exports and report-shaped tables (see series.py) both load. The
+kind of a named series is read from its name and unit (Swedish words: antal, brukare, timmar, per
+dag, kr, mnkr, % …) or from [volymer.slag]; when nothing tells, loading stops and says how to declare it.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
+import numpy as np
 import pandas as pd
 
-from ..calc.volymer import Slag
-from ..errors import IndataFel, IngenRubrikrad, Plats
+from ..calc.volymer import Slag, summeras
+from ..errors import IndataFel, IngenRubrikrad, KommunrapportFel, Plats
+from ..formatting import talformat
 from ..model import area
 from .ledger import läs_lång
-from .series import läs_serier
+from .series import VARAV, Serier, läs_serier
 
-FLÖDESORD = ("timmar", "timme", "dygn", "kr", "utbetalt", "kostnad", "besök", "insatser", "beslut", "ansökningar")
-STOCKORD = ("brukare", "pågående", "belagda", "platser", "placerade", "hushåll", "personer", "ärenden",
-            "antal barn", "boende")
+# --- what a series is: its kind (slag) and unit, from its name and unit ---------------------------------
+
+ANDELSORD = re.compile(r"%|\bandel|\bprocent|täckningsgrad|beläggningsgrad|kvot\b")
+TAKTORD = re.compile(r"(/|\bper\s+)(kalender|vardag)?(dag|dygn)\b")
+RESULTATORD = re.compile(r"resultat|avvikelse|överskott|underskott")
+PENGAR = re.compile(r"\b(mnkr|tkr|kr|kronor|msek|tsek|sek)\b|\(kr\)")
+FLÖDESORD = ("timmar", "timme", "tim ", "dygn", "utbetalt", "utbetalning", "kostnad", "intäkt", "besök", "insatser",
+             "beslut", "ansökningar", "anmälningar", "utredningar", "inflöde", "nya ")
+BESTÅNDSORD = ("brukare", "pågående", "belagda", "platser", "placerade", "hushåll", "personer", "ärenden",
+               "barn", "boende", "inskrivna", "aktuella", "klienter", "elever", "deltagare", "antal")
+# Units, in the order they are looked for in a name: the first that fits is the series' unit.
+ENHETSORD: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(m), e) for m, e in (
+    (r"\bmnkr\b|\bmsek\b|miljoner kronor", "mnkr"),
+    (r"\btkr\b|\btsek\b|tusen kronor", "tkr"),
+    (r"%|\bprocent\b", "%"),
+    (r"\bkr\b|\bkronor\b|\bsek\b", "kr"),
+    (r"\btim(mar|me)?\s*(/|per)\s*(kalender)?dag\b", "timmar per dag"),
+    (r"(/|\bper\s+)(kalender)?dag\b", "per dag"),
+    (r"\btim(mar|me)?\b", "timmar"),
+    (r"vårddygn|placeringsdygn", "vårddygn"),
+    (r"dygn", "dygn"),
+    (r"brukare", "brukare"),
+    (r"hushåll", "hushåll"),
+    (r"placerade|personer|individer|\bbarn\b", "personer"),
+    (r"platser", "platser"),
+    (r"ärenden", "ärenden"),
+    (r"beslut", "beslut"),
+    (r"besök", "besök"),
+    (r"\bandel\b", "%"),
+    (r"\bantal\b", "antal"),
+))
+PENGAENHETER = ("mnkr", "tkr", "kr")
+RÄKNEENHETER = ("brukare", "hushåll", "personer", "platser", "ärenden", "beslut", "besök", "antal", "dygn", "vårddygn")
+SLAGHJÄLP = "flöde, bestånd, takt, andel eller resultat"
+
+
+def gissa_slag(text: str) -> Slag | None:
+    """The kind a name or unit says, or None: andel (%), takt (per dag), resultat, then flöde words
+    (timmar, dygn, kronor …) before bestånd words (brukare, hushåll, antal …), so that 'Antal
+    vårddygn' is a flöde and 'Antal brukare' a bestånd."""
+    n = f" {text.lower()} "
+    if ANDELSORD.search(n):
+        return "andel"
+    if TAKTORD.search(n):
+        return "takt"
+    if RESULTATORD.search(n):
+        return "resultat"
+    if PENGAR.search(n) or any(w in n for w in FLÖDESORD):
+        return "flöde"
+    if any(w in n for w in BESTÅNDSORD):
+        return "bestånd"
+    return None
+
+
+def gissa_enhet(text: str) -> str:
+    """The unit a name or heading names ('Utbetalt (kr)' → kr, 'Resultat mnkr' → mnkr), or ''."""
+    n = text.lower()
+    return next((e for m, e in ENHETSORD if m.search(n)), "")
+
+
+def decimaler_i(values: pd.Series | np.ndarray) -> int:
+    """How many decimals the numbers were given with (0 for whole numbers, at most 4)."""
+    v = np.asarray(values, dtype=float)
+    v = v[~np.isnan(v)]
+    for d in range(0, 5):
+        if np.allclose(v * 10**d, np.round(v * 10**d), atol=1e-6):
+            return d
+    return 4
+
+
+def visningsdecimaler(slag: str, enhet: str, givna: int) -> int:
+    """Decimals to print: amounts in mnkr and tkr keep those they were given (at least one), kronor and
+    counts are whole numbers, a rate has one; anything else keeps what it was given (at most two)."""
+    if enhet in ("mnkr", "tkr"):
+        return max(givna, 1)
+    if slag in ("takt", "andel"):
+        return 1
+    if enhet in RÄKNEENHETER or enhet == "kr":
+        return 0
+    return min(givna, 2)
+
+
+def tolka_serie(namn: str, enhet: str = "", inställt: Mapping[str, str] | None = None) -> tuple[Slag | None, str, str]:
+    """(kind, unit, how the kind was decided) for a series: '[volymer.slag]' when the configuration names
+    it, 'namn' when its name tells, 'enhet' when only its unit does; kind None when nothing does."""
+    enhet = enhet or gissa_enhet(namn)
+    if inställt and (s := inställt.get(namn.lower().strip())):
+        return cast("Slag", s), enhet, "[volymer.slag]"
+    if (s := gissa_slag(namn)) is not None:
+        return s, enhet, "namn"
+    if enhet and (s := gissa_slag(enhet)) is not None:
+        return s, enhet, "enhet"
+    return None, enhet, ""
+
+
+def okänt_slag(namn: str, plats: Plats) -> IndataFel:
+    return IndataFel(f"serien '{namn}': varken namnet eller enheten säger vad serien är ({SLAGHJÄLP}); "
+                     f"ange det i konfigurationen under [volymer.slag], t.ex. \"{namn}\" = \"bestånd\"", plats)
 
 
 @dataclass(frozen=True)
 class Seriedef:
+    """A series: its kind (how it combines over months, see calc.volymer), unit, the total it is a
+    'varav' of, the decimals to print and how the kind was decided (`källa`)."""
+
     namn: str
     slag: Slag
-    enhet: str = ""  # timmar, kr, dygn, personer, hushåll …
+    enhet: str = ""  # timmar, kr, mnkr, dygn, brukare, hushåll, % …
     varav_av: str | None = None
     diagram: bool = False
     per_dag: bool = False
+    decimaler: int = 0  # of a monthly value and of a sum; a mean has at least one
+    källa: str = "exportens kolumner"  # namn | enhet | [volymer.slag] | varav av X | exportens kolumner
+
+    def __post_init__(self) -> None:
+        if self.varav_av is not None and self.källa == "exportens kolumner":
+            object.__setattr__(self, "källa", f"varav av {self.varav_av}")
+
+    @property
+    def format(self) -> str:
+        """The cell format of a monthly value or a sum (see model.table)."""
+        return "procent" if self.slag == "andel" else talformat(self.decimaler)
+
+    @property
+    def medelformat(self) -> str:
+        """The cell format of a mean (årssnitt, medel per månad): at least one decimal (kronor: whole kronor)."""
+        if self.slag == "andel":
+            return "procent"
+        return talformat(self.decimaler if self.enhet == "kr" else max(self.decimaler, 1))
+
+    @property
+    def periodformat(self) -> str:
+        """The format of the value over a period: a sum keeps the monthly format, a mean has a decimal."""
+        return self.format if summeras(self.slag) else self.medelformat
+
+    @property
+    def visad_enhet(self) -> str:
+        return "%" if self.slag == "andel" else self.enhet
 
 
 @dataclass(frozen=True)
@@ -52,6 +183,7 @@ class Volymdata:
     staplar: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list)  # (title, [(label, series)])
     varningar: list[str] = field(default_factory=list)
     källa: str = ""
+    anteckningar: list[str] = field(default_factory=list)  # inferences shown by validera (the year from the title …)
 
     def __post_init__(self) -> None:
         """Report order: every 'varav' series right after the series it is part of."""
@@ -68,15 +200,6 @@ class Volymdata:
 
     def definition(self, namn: str) -> Seriedef:
         return next(d for d in self.definitioner if d.namn == namn)
-
-
-def gissa_slag(namn: str) -> Slag | None:
-    n = namn.lower()
-    if any(w in n for w in FLÖDESORD):
-        return "flöde"
-    if any(w in n for w in STOCKORD):
-        return "stock"
-    return None
 
 
 def _summera(df: pd.DataFrame, mått: str, namn: str, filter_: pd.Series | None = None) -> pd.DataFrame:
@@ -115,7 +238,7 @@ def läs_hemtjänst(sökväg: str | Path, blad: str | None = None, kolumner: dic
     kvoter = [Kvotdef("Andel utförda av beviljade timmar", "Utförda timmar", "Beviljade timmar")]
     if "brukare" in df and df["brukare"].notna().any():
         parts.append(_summera(df, "brukare", "Brukare"))
-        defs.append(Seriedef("Brukare", "stock", "personer", diagram=True))
+        defs.append(Seriedef("Brukare", "bestånd", "brukare", diagram=True))
         kvoter.append(Kvotdef("Beviljade timmar per brukare och månad", "Beviljade timmar", "Brukare", "tal1"))
     if "regi" in df:
         regi = df["regi"].str.lower().str.strip()
@@ -170,7 +293,7 @@ def läs_placeringar(sökväg: str | Path, blad: str | None = None, kolumner: di
             staplar.append((f"Vårddygn per insats, {mg.lower()}", [(i, f"- varav {i} ({mg.lower()})") for i in insatser]))
         if "placerade" in df and df.loc[i_mg, "placerade"].notna().any():
             parts.append(_summera(df, "placerade", pl, i_mg))
-            defs.append(Seriedef(pl, "stock", "personer", diagram=True))
+            defs.append(Seriedef(pl, "bestånd", "personer", diagram=True))
         if "kostnad" in df and df.loc[i_mg, "kostnad"].notna().any():
             parts.append(_summera(df, "kostnad", ko, i_mg))
             defs.append(Seriedef(ko, "flöde", "kr"))
@@ -198,20 +321,31 @@ BISTÅND = {
 
 def läs_bistånd(sökväg: str | Path, blad: str | None = None, kolumner: dict[str, str] | None = None,
                 decimaltecken: str | None = None) -> Volymdata:
-    """Ekonomiskt bistånd: utbetalt, hushåll, optionally långvariga hushåll, barn and beslutsorsak."""
+    """Ekonomiskt bistånd: utbetalt, optionally hushåll, långvariga hushåll, barn and beslutsorsak (a file
+    with payments but without households loads too: the ratios per household are then left out)."""
     df, tabell = läs_lång(sökväg, BISTÅND, ["utbetalt", "hushåll", "långvariga", "barn"], ["beslutsorsak"],
-                     ("utbetalt", "hushåll"), blad, kolumner, decimaltecken=decimaltecken)
-    parts = [_summera(df, "utbetalt", "Utbetalt (kr)"), _summera(df, "hushåll", "Hushåll")]
-    defs = [Seriedef("Utbetalt (kr)", "flöde", "kr", diagram=True), Seriedef("Hushåll", "stock", "hushåll", diagram=True)]
-    kvoter = [Kvotdef("Utbetalt per hushåll och månad (kr)", "Utbetalt (kr)", "Hushåll", "heltal")]
+                     ("utbetalt",), blad, kolumner, decimaltecken=decimaltecken)
+    parts = [_summera(df, "utbetalt", "Utbetalt (kr)")]
+    defs = [Seriedef("Utbetalt (kr)", "flöde", "kr", diagram=True)]
+    kvoter = []
     staplar = []
-    if "långvariga" in df and df["långvariga"].notna().any():
-        parts.append(_summera(df, "långvariga", "- varav långvariga hushåll"))
-        defs.append(Seriedef("- varav långvariga hushåll", "stock", "hushåll", varav_av="Hushåll"))
-        kvoter.append(Kvotdef("Andel långvariga hushåll", "- varav långvariga hushåll", "Hushåll"))
+    anteckningar = []
+    if "hushåll" in df and df["hushåll"].notna().any():
+        parts.append(_summera(df, "hushåll", "Hushåll"))
+        defs.append(Seriedef("Hushåll", "bestånd", "hushåll", diagram=True))
+        kvoter.append(Kvotdef("Utbetalt per hushåll och månad (kr)", "Utbetalt (kr)", "Hushåll", "heltal"))
+        if "långvariga" in df and df["långvariga"].notna().any():
+            parts.append(_summera(df, "långvariga", "- varav långvariga hushåll"))
+            defs.append(Seriedef("- varav långvariga hushåll", "bestånd", "hushåll", varav_av="Hushåll"))
+            kvoter.append(Kvotdef("Andel långvariga hushåll", "- varav långvariga hushåll", "Hushåll"))
+    else:
+        anteckningar.append("filen har inga hushåll: utbetalt per hushåll och andel långvariga redovisas inte")
+        if "långvariga" in df and df["långvariga"].notna().any():
+            parts.append(_summera(df, "långvariga", "Långvariga hushåll"))
+            defs.append(Seriedef("Långvariga hushåll", "bestånd", "hushåll"))
     if "barn" in df and df["barn"].notna().any():
         parts.append(_summera(df, "barn", "Barn i hushållen"))
-        defs.append(Seriedef("Barn i hushållen", "stock", "personer"))
+        defs.append(Seriedef("Barn i hushållen", "bestånd", "personer"))
     if "beslutsorsak" in df:
         orsaker = [o for o in pd.unique(df["beslutsorsak"]) if o]
         for o in orsaker:
@@ -220,42 +354,150 @@ def läs_bistånd(sökväg: str | Path, blad: str | None = None, kolumner: dict[
             defs.append(Seriedef(namn, "flöde", "kr", varav_av="Utbetalt (kr)"))
         staplar.append(("Utbetalt per beslutsorsak (kr)", [(o, f"- varav utbetalt, {o.lower()}") for o in orsaker]))
     return Volymdata(area.BISTÅND.namn, pd.concat(parts, ignore_index=True), defs, kvoter, staplar,
-                     varningar=list(tabell.varningar), källa=str(sökväg))
+                     varningar=list(tabell.varningar), källa=str(sökväg), anteckningar=anteckningar)
 
 
 # --- any named monthly series ------------------------------------------------------------------------
 
-SERIE_LÅNG = {"serie": ("serie", "mått", "nyckeltal", "namn"), "värde": ("värde", "antal", "utfall", "varde")}
+SERIE_LÅNG = {"serie": ("serie", "mått", "nyckeltal", "namn", "serienamn"),
+              "värde": ("värde", "varde", "antal", "utfall", "belopp"),
+              "område": ("område", "omrade", "verksamhetsområde"), "enhet": ("enhet",)}
 
 
-def läs_volymserier(sökväg: str | Path, slag: Mapping[str, Slag] | None = None, blad: str | None = None,
-                    område: str | None = None) -> Volymdata:
-    """Named monthly series from a report-shaped table (or a long file with serie, år, månad, värde)."""
-    slag = {k.lower(): v for k, v in (slag or {}).items()}
+def _definitioner(namn_och_förälder: list[tuple[str, str | None]], data: pd.DataFrame, plats: Plats,
+                  slag: Mapping[str, str], enheter: Mapping[str, str], diagram: bool = True,
+                  ) -> tuple[list[Seriedef], list[KommunrapportFel]]:
+    """Each series' definition: kind and unit from [volymer.slag], the name or the unit; a varav row
+    takes its total's. A kind nothing decides is an error that says how to declare it."""
+    defs: dict[str, Seriedef] = {}
+    fel: list[KommunrapportFel] = []
+    for namn, förälder in namn_och_förälder:
+        givna = decimaler_i(data.loc[data["serie"] == namn, "värde"])
+        if förälder is not None and förälder in defs:
+            total = defs[förälder]
+            defs[namn] = Seriedef(namn, total.slag, total.enhet, förälder, False, False,
+                                  total.decimaler if total.slag == "andel" else
+                                  visningsdecimaler(total.slag, total.enhet, givna), f"varav av {förälder}")
+            continue
+        s, enhet, källa = tolka_serie(namn, enheter.get(namn, ""), slag)
+        if s is None:
+            fel.append(okänt_slag(namn, plats))
+            continue
+        defs[namn] = Seriedef(namn, s, enhet, förälder, diagram and förälder is None, False,
+                              visningsdecimaler(s, enhet, givna), källa)
+    return list(defs.values()), fel
+
+
+def _andelar_som_bråk(data: pd.DataFrame, defs: list[Seriedef]) -> tuple[pd.DataFrame, list[str]]:
+    """Shares are held as fractions (0,853) so that every output shows them as percent; a share given in
+    percent (85,3, or its unit is %) is divided by 100, and the note says so."""
+    data = data.copy()
+    noter = []
+    for d in defs:
+        if d.slag != "andel":
+            continue
+        i = data["serie"] == d.namn
+        v = data.loc[i, "värde"]
+        if d.enhet == "%" or (v.abs() > 1.5).any():
+            data.loc[i, "värde"] = v / 100
+            noter.append(f"'{d.namn}' är en andel i procent: läses som {d.enhet or '%'} och visas i procent")
+    return data, noter
+
+
+def läs_volymfil(sökväg: str | Path, slag: Mapping[str, str] | None = None, blad: str | None = None,
+                 område: str | None = None) -> list[Volymdata]:
+    """Named monthly series from a report-shaped table, or from the long generic shape (Serie or Mått,
+    År, Månad, Värde, optionally Område and Enhet): one `Volymdata` per area (a long file with a column
+    Område gives one per area, in the file's order)."""
     try:
-        lång, tabell = läs_lång(sökväg, SERIE_LÅNG, ["värde"], ["serie"], ("serie", "värde"), blad, negativa=True)
+        return läs_långa_serier(sökväg, slag, blad, område)
     except IngenRubrikrad:
         pass
-    else:
-        data = lång.dropna(subset=["värde"]).groupby(["serie", "år", "månad"], sort=False)["värde"].sum().reset_index()
-        defs: list[Seriedef] = []
-        varningar: list[str] = list(tabell.varningar)
-        for namn in pd.unique(data["serie"]):
-            defs.append(Seriedef(namn, slag.get(namn.lower()) or gissa_slag(namn) or "flöde", "", diagram=True))
-        return Volymdata(område or Path(sökväg).stem.replace("_", " "), data[["serie", "år", "månad", "värde"]],
-                         defs, varningar=varningar, källa=str(sökväg))
-    serier = läs_serier(sökväg, blad)
-    defs, varningar = [], list(serier.varningar)
-    for namn in pd.unique(serier.data["serie"]):
-        rows = serier.data[serier.data["serie"] == namn]
-        s = slag.get(namn.lower()) or gissa_slag(namn)
-        if s is None:
-            s = "flöde"
-            varningar.append(f"{sökväg}: serien '{namn}' antas vara ett flöde (summeras över perioden); "
-                             "ange slag = stock i konfigurationen om den ska medelvärdesberäknas")
-        elif s not in ("flöde", "stock"):  # from a caller of the API that does not check its types
-            raise IndataFel(f"slag för serien '{namn}' ska vara flöde eller stock, inte '{s}'", Plats(str(sökväg)))
-        defs.append(Seriedef(namn, s, "", varav_av=rows["varav_av"].iloc[0], diagram=rows["varav_av"].isna().all()))
-    data = serier.data[["serie", "år", "månad", "värde"]]
+    return läs_rapportserier(läs_serier(sökväg, blad), slag, område)
+
+
+def _slagnycklar(slag: Mapping[str, str] | None) -> dict[str, str]:
+    return {k.lower().strip(): ("bestånd" if v == "stock" else v) for k, v in (slag or {}).items()}
+
+
+def läs_långa_serier(sökväg: str | Path, slag: Mapping[str, str] | None = None, blad: str | None = None,
+                     område: str | None = None) -> list[Volymdata]:
+    """The long generic shape: Serie (or Mått), År, Månad, Värde, optionally Område and Enhet; raises
+    IngenRubrikrad when the file has no such header."""
+    lång, tabell = läs_lång(sökväg, SERIE_LÅNG, ["värde"], ["serie", "område", "enhet"], ("serie", "värde"), blad,
+                            negativa=True)
+    return _lång_generisk(lång, tabell, sökväg, _slagnycklar(slag), område)
+
+
+def läs_rapportserier(serier: Serier, slag: Mapping[str, str] | None = None, område: str | None = None,
+                      ) -> list[Volymdata]:
+    """The series of a report-shaped table (see series.läs_serier) with their kinds and units."""
+    slag = _slagnycklar(slag)
+    sökväg = serier.tabell.fil
+    varningar = list(serier.varningar)
+    ordning = serier.data.drop_duplicates("serie")
+    namn_och_förälder = [(str(n), None if pd.isna(f) else str(f)) for n, f in zip(ordning["serie"], ordning["varav_av"])]
+    titelenhet = next((e for t in serier.tabell.titlar if (e := gissa_enhet(t)) in (*PENGAENHETER, "%")), "")
+    enheter = {n: titelenhet for n, _ in namn_och_förälder if titelenhet and not gissa_enhet(n)}
+    defs, fel = _definitioner(namn_och_förälder, serier.data, Plats(str(sökväg), serier.tabell.blad), slag, enheter)
+    if fel:
+        raise IndataFel.samla(fel)
+    data, noter = _andelar_som_bråk(serier.data[["serie", "år", "månad", "värde"]], defs)
     titel = område or (serier.tabell.titlar[0] if serier.tabell.titlar else Path(sökväg).stem.replace("_", " "))
-    return Volymdata(titel, data, defs, varningar=varningar, källa=str(sökväg))
+    anteckningar = [*serier.anteckningar, *noter]
+    if titelenhet and enheter:
+        anteckningar.append(f"enheten {titelenhet} är tagen ur titeln för {', '.join(enheter)}")
+    return [Volymdata(titel, data, defs, varningar=varningar, källa=str(sökväg), anteckningar=anteckningar)]
+
+
+def _lång_generisk(lång: pd.DataFrame, tabell, sökväg: str | Path, slag: Mapping[str, str],
+                   område: str | None) -> list[Volymdata]:
+    plats = Plats(str(sökväg), tabell.blad)
+    if "område" not in lång:
+        lång["område"] = ""
+    if "enhet" not in lång:
+        lång["enhet"] = ""
+    lång = lång.dropna(subset=["värde"])
+    ut: list[Volymdata] = []
+    fel: list[KommunrapportFel] = []
+    for omr in pd.unique(lång["område"]):
+        d = lång[lång["område"] == omr].copy()
+        # a varav row belongs to the series on the line above it that is no varav; the same label under
+        # two totals becomes 'label (total)'
+        total: str | None = None
+        föräldrar: list[str | None] = []
+        for namn in d["serie"]:
+            if VARAV.match(namn) and total is not None:
+                föräldrar.append(total)
+            else:
+                total = namn
+                föräldrar.append(None)
+        d["varav_av"] = föräldrar
+        per_etikett = d.dropna(subset=["varav_av"]).groupby("serie")["varav_av"].nunique()
+        flera = d["serie"].isin(set(per_etikett[per_etikett > 1].index)) & d["varav_av"].notna()
+        d.loc[flera, "serie"] = d.loc[flera, "serie"] + " (" + d.loc[flera, "varav_av"] + ")"
+        data = d.groupby(["serie", "år", "månad"], sort=False)["värde"].sum().reset_index()
+        enheter = {str(n): str(e) for n, e in d.drop_duplicates("serie")[["serie", "enhet"]].itertuples(index=False) if e}
+        namn_och_förälder = [(str(n), None if pd.isna(f) else str(f))
+                             for n, f in d.drop_duplicates("serie")[["serie", "varav_av"]].itertuples(index=False)]
+        defs, f = _definitioner(namn_och_förälder, data, plats, slag, enheter)
+        fel += f
+        if f:
+            continue
+        data, noter = _andelar_som_bråk(data[["serie", "år", "månad", "värde"]], defs)
+        rubrik = str(omr) if omr else (område or Path(sökväg).stem.replace("_", " "))
+        ut.append(Volymdata(rubrik, data, defs, varningar=list(tabell.varningar) if not ut else [],
+                            källa=str(sökväg), anteckningar=noter))
+    if fel:
+        raise IndataFel.samla(fel)
+    return ut
+
+
+def läs_volymserier(sökväg: str | Path, slag: Mapping[str, str] | None = None, blad: str | None = None,
+                    område: str | None = None) -> Volymdata:
+    """Named monthly series of one area (see läs_volymfil; a file with several areas is an error here)."""
+    alla = läs_volymfil(sökväg, slag, blad, område)
+    if len(alla) != 1:
+        raise IndataFel(f"filen har {len(alla)} områden ({', '.join(v.område for v in alla)}); läs den med "
+                        "läs_volymfil", Plats(str(sökväg)))
+    return alla[0]

@@ -1,8 +1,9 @@
 """The one table model every renderer takes: raw numbers plus how each cell is shown.
 
 A `Tabellvy` is what the Markdown report, the Word report, the Excel annex and the JSON output
-all show, so they carry the same numbers. Formats: heltal (76 074), tal1 (1 397,1), procent
-(38,0 %), procentenheter (+1,2 procentenheter) and text.
+all show, so they carry the same numbers. Formats: heltal (76 074), tal1 (1 397,1), tal2 … tal4
+(−0,45: as many decimals as the number says), procent (38,0 %), procentenheter (+1,2
+procentenheter) and text.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ class Diagram:
     titel: str
     typ: str  # linje | staplar
     data: pd.DataFrame  # linje: Månad + one column per year (current first); staplar: Typ, år−1, år
-    enhet: str = ""  # the y axis label: 'timmar', 'antal', 'mnkr'; empty: no label
+    enhet: str = ""  # the unit of the values (timmar, kr, mnkr, brukare, %): the y axis label; empty: no label
     huvuddiagram: bool = False  # the area's one chart in the Word volume report
 
 

@@ -48,7 +48,8 @@ def _skriv_rad(ws, rad: int, värden) -> None:
         _skriv(ws, rad, j, v)
 
 
-CELLFORMAT = {"heltal": "#,##0", "tal1": "#,##0.0", "procent": "0.0%", "text": None}  # 1 397,1 in Swedish Excel
+CELLFORMAT = {"heltal": "#,##0", "procent": "0.0%", "text": None,  # 1 397,1 in Swedish Excel
+              **{f"tal{d}": "#,##0." + "0" * d for d in range(1, 5)}}  # tal2: −0,45
 
 
 def skriv_vyer(vyer: list[Tabellvy], info: dict[str, str], sökväg: Path) -> None:

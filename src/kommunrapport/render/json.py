@@ -81,6 +81,8 @@ def volym_json(r: Volymrapport, preliminär: list[str] | None = None) -> str:
                          for t in a.tabeller},
             "varningar": a.varningar,
         } for a in r.avsnitt],
+        "serier": [] if r.serier is None else
+        [{c: clean(v) for c, v in rec.items()} for rec in r.serier.data.to_dict("records")],
     }
     return json.dumps(doc, ensure_ascii=False, indent=2)
 

@@ -23,7 +23,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import MAX_RANGE, SandboxedEnvironment
 
 from ..errors import KommunrapportFel, KonfigurationsFel
-from ..formatting import heltal, procent, tal
+from ..formatting import decimaler_för, heltal, procent, tal
 
 if TYPE_CHECKING:
     from ..model.table import Tabellvy
@@ -294,13 +294,11 @@ def miljö(mallmapp: Path | None = None, word: bool = False) -> SandboxedEnviron
 
 
 def cell(v, format: str, tecken: bool = False) -> str:
-    """One cell as a person reads it: 76 074 · 1 397,1 · −7,3 % · +1,2 procentenheter."""
+    """One cell as a person reads it: 76 074 · 1 397,1 · −0,45 · −7,3 % · +1,2 procentenheter."""
     if _tom(v):
         return ""
-    if format == "heltal":
-        return tal(v, 0, tecken)
-    if format == "tal1":
-        return tal(v, 1, tecken)
+    if (decimaler := decimaler_för(format)) is not None:
+        return tal(v, decimaler, tecken)
     if format == "procent":
         return procent(v, 1, tecken)
     if format == "procentenheter":

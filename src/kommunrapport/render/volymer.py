@@ -77,10 +77,13 @@ def skriv_volymrapport(r: Volymrapport, ut: str | Path, nämnd: str = "", kommen
             info["Status"] = _preliminär(r, preliminär)
         info |= {"Nämnd": nämnd,
                 "Underlag": ", ".join(a.källa for a in r.avsnitt),
-                "Beräkning": "flöden summeras över perioden, stockar är medelvärden per månad"}
+                "Beräkning": "flöden och resultat summeras över perioden, bestånd och andelar är medelvärden per "
+                             "månad, takter medelvärden per dag (se bladet Serier)"}
+        if r.anteckningar:
+            info["Tolkningar"] = "; ".join(r.anteckningar)
         if kolada is not None:
             info |= kolada_.info(kolada)
-        skriv_vyer([t for a in r.avsnitt for t in a.tabeller] + (kolada.tabeller if kolada else []), info, stage / bilaga)
+        skriv_vyer(r.bilagetabeller + (kolada.tabeller if kolada else []), info, stage / bilaga)
         rendera_word(mallsökväg("volymrapport.docx", mallmapp),
                      lambda doc: volym_word_kontext(r, doc, stage, nämnd, kommentarer, preliminär, bilaga, kolada),
                      stage / word)

@@ -6,14 +6,15 @@ formatted, so the Markdown report, the Excel annex and the JSON carry the same n
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from ..calc import volymer as vc
 from ..errors import IndataFel, KommunrapportFel, Plats
-from ..input.volumes import Volymdata
+from ..formatting import decimaler_för, tal
+from ..input.volumes import Seriedef, Volymdata, gissa_enhet
 from ..model.area import OMRÅDEN, kort_namn
 from ..model.period import MÅNADER, MÅNADER_KORT, MÅNADSNUMMER, Period, kort_period, period_text
 from ..model.table import Diagram, Tabellvy, bladnamn, diagramnamn, unika_diagramnamn
@@ -29,6 +30,7 @@ class Volymavsnitt:
     tabeller: list[Tabellvy]
     diagram: list[Diagram]
     varningar: list[str]
+    anteckningar: list[str] = field(default_factory=list)  # inferences from the file (the year from its title …)
 
 
 @dataclass
@@ -36,6 +38,7 @@ class Volymrapport:
     år: int
     månad: int
     avsnitt: list[Volymavsnitt]
+    serier: Tabellvy | None = None  # every series with its kind (the annex's sheet 'Serier')
 
     @property
     def period(self) -> Period:
@@ -46,6 +49,16 @@ class Volymrapport:
     def varningar(self) -> list[str]:
         return [v for a in self.avsnitt for v in a.varningar]
 
+    @property
+    def anteckningar(self) -> list[str]:
+        """What was read from the files rather than stated in them (shown on the annex's Info sheet)."""
+        return [f"{a.område}: {x}" for a in self.avsnitt for x in a.anteckningar]
+
+    @property
+    def bilagetabeller(self) -> list[Tabellvy]:
+        """The annex: every area's tables, then the sheet 'Serier'."""
+        return [t for a in self.avsnitt for t in a.tabeller] + ([self.serier] if self.serier is not None else [])
+
 
 def bygg_volymrapport(data: list[Volymdata], månad: int, år: int | None = None) -> Volymrapport:
     if not data:
@@ -54,7 +67,7 @@ def bygg_volymrapport(data: list[Volymdata], månad: int, år: int | None = None
     if not any(((d.serier["år"] == år) & (d.serier["månad"] == månad)).any() for d in data):
         raise IndataFel(f"inga volymer för {MÅNADER[månad - 1]} {år} i någon fil; är månaden rapporterad?")
     avsnitt = [_avsnitt(d, år, månad) for d in data]
-    used: set[str] = set()
+    used: set[str] = {"Serier", "Info"}
     for a in avsnitt:  # unique sheet names across the whole annex
         for t in a.tabeller:
             t.namn = base = bladnamn(t.namn)
@@ -64,12 +77,28 @@ def bygg_volymrapport(data: list[Volymdata], månad: int, år: int | None = None
                 n += 1
             used.add(t.namn)
     unika_diagramnamn([d for a in avsnitt for d in a.diagram])
-    return Volymrapport(år, månad, avsnitt)
+    return Volymrapport(år, månad, avsnitt, serietabell(data))
 
 
 def _tom(serie: pd.DataFrame, år: int, månad: int) -> pd.DataFrame:
     """The series t.o.m. the report month: later months are not part of this report."""
     return serie[(serie["år"] < år) | ((serie["år"] == år) & (serie["månad"] <= månad))]
+
+
+BERÄKNING = {"flöde": "summa", "resultat": "summa", "bestånd": "medel per månad", "andel": "medel per månad",
+             "takt": "medel per dag"}
+
+
+def med_enhet(namn: str, enhet: str) -> str:
+    """A heading with its unit: 'Utförda timmar (timmar)'; a name that already says it stays as it is."""
+    if not enhet or f"({enhet.lower()}" in namn.lower() or namn.lower().endswith(f" {enhet.lower()}"):
+        return namn
+    return f"{namn} ({enhet})"
+
+
+def _ändringsformat(df: Seriedef) -> str:
+    """A change of a share is in procentenheter; of anything else in the series' own unit."""
+    return "procentenheter" if df.slag == "andel" else df.periodformat
 
 
 def _avsnitt(d: Volymdata, år: int, månad: int) -> Volymavsnitt:
@@ -82,9 +111,13 @@ def _avsnitt(d: Volymdata, år: int, månad: int) -> Volymavsnitt:
     diagram: list[Diagram] = []
     stem = Period(år, månad).stam
     ko = kort_namn(d.område)
+    defs = d.definitioner
+
+    def serie(df: Seriedef) -> pd.DataFrame:
+        return _tom(d.serie(df.namn), år, månad)
 
     # Missing months are reported, never averaged as zero.
-    for df in d.definitioner:
+    for df in defs:
         s = d.serie(df.namn)
         for y in sorted(y for y in s["år"].unique() if y <= år):
             last = 12 if y < år else månad
@@ -92,28 +125,42 @@ def _avsnitt(d: Volymdata, år: int, månad: int) -> Volymavsnitt:
                 varningar.append(f"{d.område}: '{df.namn}' saknar värde för {MÅNADER[m - 1]} {y}; "
                                  "perioder som omfattar månaden redovisas inte")
 
-    # 1. Same period this year against last year.
-    rows, fmt = [], []
-    for df in d.definitioner:
+    # 1. Same period this year against last year (the year to date), every series and ratio.
+    rows, fmt, cellfmt = [], [], {}
+    for df in defs:
         j = vc.jämförelse(d.serie(df.namn), år, månad, df.slag)
-        rows.append({"Mått": df.namn, "Beräkning": "summa" if df.slag == "flöde" else "medel per månad",
+        rows.append({"Mått": df.namn, "Enhet": df.visad_enhet, "Beräkning": BERÄKNING[df.slag],
                      f"{kort} {år - 1}": j["fg"], f"{kort} {år}": j["nu"], "Förändring": j["förändring"],
-                     "Förändring %": j["förändring_andel"]})
-        fmt.append("heltal")
+                     "Förändring %": np.nan if df.slag == "andel" else j["förändring_andel"]})
+        fmt.append(df.periodformat)
+        cellfmt[(len(rows) - 1, "Förändring")] = _ändringsformat(df)
     for k in d.kvoter:
         a, b = d.serie(k.täljare), d.serie(k.nämnare)
         nu, fg = vc.kvot_period(a, b, år, månader), vc.kvot_period(a, b, år - 1, månader)
         enheter, andel = vc.förändring(nu, fg)
-        rows.append({"Mått": k.namn, "Beräkning": "kvot", f"{kort} {år - 1}": fg, f"{kort} {år}": nu,
+        rows.append({"Mått": k.namn, "Enhet": "%" if k.format == "procent" else gissa_enhet(k.namn), "Beräkning": "kvot",
+                     f"{kort} {år - 1}": fg, f"{kort} {år}": nu,
                      "Förändring": enheter, "Förändring %": np.nan if k.format == "procent" else andel})
         fmt.append(k.format)
-    jämf = pd.DataFrame(rows)
+        if k.format == "procent":
+            cellfmt[(len(rows) - 1, "Förändring")] = "procentenheter"
     tabeller.append(Tabellvy(f"{ko} jämförelse", f"Jämförelse {period_text(månad)} {år} mot {år - 1}",
-                             jämf, fmt, {"Förändring %": "procent"},
-                             {(i, "Förändring"): "procentenheter" for i, f in enumerate(fmt) if f == "procent"}))
+                             pd.DataFrame(rows), fmt, {"Förändring %": "procent"}, cellfmt))
 
-    # 2. The report month alone, in total and per calendar day (leap years: February has 28 or 29 days).
-    per_dag = [df for df in d.definitioner if df.per_dag]
+    # 2. Each month this year against the same month last year, in units and in percent.
+    rows, fmt, cellfmt = [], [], {}
+    for df in defs:
+        for r in vc.månadsjämförelse(d.serie(df.namn), år, månad).to_dict("records"):
+            rows.append({"Mått": df.namn, "Enhet": df.visad_enhet, "Månad": MÅNADER_KORT[int(r["månad"]) - 1],
+                         str(år - 1): r["fg"], str(år): r["nu"], "Förändring": r["förändring"],
+                         "Förändring %": np.nan if df.slag == "andel" else r["förändring_andel"]})
+            fmt.append(df.format)
+            cellfmt[(len(rows) - 1, "Förändring")] = "procentenheter" if df.slag == "andel" else df.format
+    tabeller.append(Tabellvy(f"{ko} per månad", f"Månad för månad {år} mot samma månad {år - 1}",
+                             pd.DataFrame(rows), fmt, {"Förändring %": "procent"}, cellfmt))
+
+    # 3. The report month alone, in total and per calendar day (leap years: February has 28 or 29 days).
+    per_dag = [df for df in defs if df.per_dag]
     if per_dag:
         rows = []
         for df in per_dag:
@@ -121,79 +168,147 @@ def _avsnitt(d: Volymdata, år: int, månad: int) -> Volymavsnitt:
             nu, fg = vc.periodvärde(s, år, [månad], "flöde"), vc.periodvärde(s, år - 1, [månad], "flöde")
             pd_s = vc.per_dag(s)
             nu_d, fg_d = vc.periodvärde(pd_s, år, [månad], "flöde"), vc.periodvärde(pd_s, år - 1, [månad], "flöde")
-            rows.append({"Mått": df.namn, f"{MÅNADER_KORT[månad - 1]} {år - 1}": fg,
+            rows.append({"Mått": df.namn, "Enhet": df.enhet, f"{MÅNADER_KORT[månad - 1]} {år - 1}": fg,
                          f"{MÅNADER_KORT[månad - 1]} {år}": nu, "Förändring %": vc.förändring(nu, fg)[1],
                          f"Per dag {år - 1}": fg_d, f"Per dag {år}": nu_d, "Förändring per dag %": vc.förändring(nu_d, fg_d)[1]})
         tabeller.append(Tabellvy(f"{ko} per dag", f"{MÅNADER[månad - 1].capitalize()} {år} mot {år - 1}, "
-                                 "totalt och per kalenderdag", pd.DataFrame(rows), None,
+                                 "totalt och per kalenderdag", pd.DataFrame(rows), [df.format for df in per_dag],
                                  {"Förändring %": "procent", "Förändring per dag %": "procent",
                                   f"Per dag {år - 1}": "tal1", f"Per dag {år}": "tal1"}))
 
-    # 3. Years × months with Årssnitt, and a chart, for the main series.
-    for df in [x for x in d.definitioner if x.diagram]:
-        tab = vc.årstabell(_tom(d.serie(df.namn), år, månad))
+    # 4. Years × months with Årssnitt, and a chart, for the main series; a resultat also accumulated.
+    for df in [x for x in defs if x.diagram]:
+        tab = vc.årstabell(serie(df), df.slag)
         tab = tab.loc[[y for y in tab.index if år - ÅR_I_TABELL < y <= år]]
         out = pd.DataFrame({"År": tab.index.astype(int)})
         for m in MÅNADSNUMMER:
             out[MÅNADER_KORT[m - 1]] = tab[m].to_numpy()
         out["Årssnitt"] = tab["årssnitt"].to_numpy()
-        tabeller.append(Tabellvy(df.namn, df.namn, out,
-                                 kolumnformat={"År": "text"}))
+        tabeller.append(Tabellvy(df.namn, med_enhet(df.namn, df.visad_enhet), out, None,
+                                 {"År": "text", **{k: df.format for k in MÅNADER_KORT}, "Årssnitt": df.medelformat}))
         years = [y for y in sorted(tab.index, reverse=True)][:ÅR_I_DIAGRAM]
         chart = pd.DataFrame({"Månad": MÅNADER_KORT})
         for y in years:
             chart[str(int(y))] = tab.loc[y, MÅNADSNUMMER].to_numpy(dtype=float)
-        diagram.append(Diagram(diagramnamn(d.område, df.namn, stem), df.namn, "linje", chart))
+        diagram.append(Diagram(diagramnamn(d.område, df.namn, stem), df.namn, "linje", chart, df.visad_enhet))
+    for df in [x for x in defs if x.slag == "resultat"]:
+        ack = vc.ackumulerad(serie(df))
+        ack = ack.loc[[y for y in ack.index if år - ÅR_I_TABELL < y <= år]]
+        out = pd.DataFrame({"År": ack.index.astype(int)})
+        for m in MÅNADSNUMMER:
+            out[MÅNADER_KORT[m - 1]] = ack[m].to_numpy()
+        tabeller.append(Tabellvy(f"{df.namn} ack", med_enhet(f"{df.namn}, ackumulerat från januari", df.enhet), out,
+                                 None, {"År": "text", **{k: df.format for k in MÅNADER_KORT}}))
 
-    # 4. Tertials (complete ones) for the main flows, with change on the same tertial last year.
-    rows = []
-    for df in [x for x in d.definitioner if x.diagram and x.slag == "flöde"]:
-        t = vc.tertialjämförelse(_tom(d.serie(df.namn), år, månad), df.slag)
+    # 5. Årssnitt per year for every series, varav rows too.
+    år_kol = [y for y in range(år - ÅR_I_TABELL + 1, år + 1)]
+    rows, fmt = [], []
+    for df in defs:
+        snitt = vc.årstabell(serie(df), df.slag)["årssnitt"]
+        rows.append({"Mått": df.namn, "Enhet": df.visad_enhet,
+                     **{str(y): float(snitt.get(y, np.nan)) for y in år_kol}})
+        fmt.append(df.medelformat)
+    årssnitt = pd.DataFrame(rows)
+    tomma = [str(y) for y in år_kol if årssnitt[str(y)].isna().all()]
+    tabeller.append(Tabellvy(f"{ko} årssnitt", f"Årssnitt (medel per månad) t.o.m. {MÅNADER[månad - 1]} {år}",
+                             årssnitt.drop(columns=tomma), fmt))
+
+    # 6. Tertials (complete ones: the report month decides), every series, with change on the same tertial last year.
+    rows, fmt, cellfmt = [], [], {}
+    for df in defs:
+        t = vc.tertialjämförelse(serie(df), df.slag)
         for r in t[t["år"] >= år - 1].to_dict("records"):
-            rows.append({"Mått": df.namn, "Tertial": f"{r['tertial']} {r['år']}", "Värde": r["värde"],
-                         "Samma tertial året innan": r["fg_år"], "Förändring": r["förändring"],
-                         "Förändring %": r["förändring_andel"]})
+            rows.append({"Mått": df.namn, "Enhet": df.visad_enhet, "Tertial": f"{r['tertial']} {r['år']}",
+                         "Beräkning": BERÄKNING[df.slag], "Värde": r["värde"], "Samma tertial året innan": r["fg_år"],
+                         "Förändring": r["förändring"],
+                         "Förändring %": np.nan if df.slag == "andel" else r["förändring_andel"]})
+            fmt.append(df.periodformat)
+            cellfmt[(len(rows) - 1, "Förändring")] = _ändringsformat(df)
     if rows:
         tabeller.append(Tabellvy(f"{ko} tertialer", "Tertial (T1 jan–apr, T2 maj–aug, T3 sep–dec)",
-                                 pd.DataFrame(rows), None, {"Förändring %": "procent"}))
+                                 pd.DataFrame(rows), fmt, {"Förändring %": "procent"}, cellfmt))
 
-    # 5. Rolling 12 months at the report month.
-    rows = []
-    for df in [x for x in d.definitioner if x.diagram]:
-        r12 = vc.rullande_12(_tom(d.serie(df.namn), år, månad), df.slag).set_index(["år", "månad"])["värde"]
-        nu, fg = r12.get((år, månad), np.nan), r12.get((år - 1, månad), np.nan)
-        rows.append({"Mått": df.namn, "Beräkning": "summa" if df.slag == "flöde" else "medel",
-                     f"12 mån t.o.m. {MÅNADER_KORT[månad - 1]} {år - 1}": fg,
-                     f"12 mån t.o.m. {MÅNADER_KORT[månad - 1]} {år}": nu, "Förändring %": vc.förändring(nu, fg)[1]})
+    # 7. The last full year against the year before.
+    helår = år if månad == 12 else år - 1
+    rows, fmt, cellfmt = [], [], {}
+    for df in defs:
+        nu = vc.periodvärde(serie(df), helår, MÅNADSNUMMER, df.slag)
+        fg = vc.periodvärde(serie(df), helår - 1, MÅNADSNUMMER, df.slag)
+        if np.isnan(nu) and np.isnan(fg):
+            continue
+        enheter, andel = vc.förändring(nu, fg)
+        rows.append({"Mått": df.namn, "Enhet": df.visad_enhet, "Beräkning": BERÄKNING[df.slag],
+                     f"Helår {helår - 1}": fg, f"Helår {helår}": nu, "Förändring": enheter,
+                     "Förändring %": np.nan if df.slag == "andel" else andel})
+        fmt.append(df.periodformat)
+        cellfmt[(len(rows) - 1, "Förändring")] = _ändringsformat(df)
     if rows:
-        tabeller.append(Tabellvy(f"{ko} rullande 12", "Rullande 12 månader", pd.DataFrame(rows), None,
+        tabeller.append(Tabellvy(f"{ko} helår", f"Helår {helår} mot {helår - 1}", pd.DataFrame(rows), fmt,
+                                 {"Förändring %": "procent"}, cellfmt))
+
+    # 8. Rolling 12 months at the report month, every series.
+    rows, fmt, cellfmt = [], [], {}
+    for df in defs:
+        r12 = vc.rullande_12(serie(df), df.slag).set_index(["år", "månad"])["värde"]
+        nu, fg = r12.get((år, månad), np.nan), r12.get((år - 1, månad), np.nan)
+        rows.append({"Mått": df.namn, "Enhet": df.visad_enhet, "Beräkning": BERÄKNING[df.slag],
+                     f"12 mån t.o.m. {MÅNADER_KORT[månad - 1]} {år - 1}": fg,
+                     f"12 mån t.o.m. {MÅNADER_KORT[månad - 1]} {år}": nu,
+                     "Förändring %": np.nan if df.slag == "andel" else vc.förändring(nu, fg)[1]})
+        fmt.append(df.periodformat)
+    if rows:
+        tabeller.append(Tabellvy(f"{ko} rullande 12", "Rullande 12 månader", pd.DataFrame(rows), fmt,
                                  {"Förändring %": "procent"}))
 
-    # 6. Bars by type, jan..m this year against last year.
+    # 9. Bars by type, jan..m this year against last year.
     for titel, namn in d.staplar:
         rows = [{"Typ": etikett,
                  f"{kort} {år - 1}": vc.periodvärde(d.serie(n), år - 1, månader, "flöde"),
                  f"{kort} {år}": vc.periodvärde(d.serie(n), år, månader, "flöde")} for etikett, n in namn]
+        enhet = next((df.enhet for df in defs if df.namn == namn[0][1]), "") if namn else ""
         diagram.append(Diagram(diagramnamn(d.område, titel, stem), f"{titel}, {period_text(månad)}",
-                               "staplar", pd.DataFrame(rows)))
+                               "staplar", pd.DataFrame(rows), enhet))
 
-    # varav lines must not add up to more than their total.
-    for df in d.definitioner:
-        delar = [d.serie(x.namn) for x in d.definitioner if x.varav_av == df.namn]
-        if delar:
+    # varav lines of a flöde or a bestånd must not add up to more than their total.
+    for df in defs:
+        delar = [d.serie(x.namn) for x in defs if x.varav_av == df.namn]
+        if delar and df.slag in ("flöde", "bestånd"):
             for r in vc.varav_över_total(d.serie(df.namn), delar).to_dict("records"):
-                varningar.append(f"{d.område}: varav-raderna under '{df.namn}' är {r['summa_varav']:.0f} för "
-                                 f"{MÅNADER[int(r['månad']) - 1]} {int(r['år'])}, mer än totalen {r['total']:.0f}")
+                varningar.append(f"{d.område}: varav-raderna under '{df.namn}' är {_tal(r['summa_varav'], df)} för "
+                                 f"{MÅNADER[int(r['månad']) - 1]} {int(r['år'])}, mer än totalen {_tal(r['total'], df)}")
     for dia in diagram:
         if dia.typ == "staplar":
-            tabeller.append(Tabellvy(f"{ko} {dia.titel.rsplit(', ', 1)[0].lower()}", dia.titel, dia.data))
+            tabeller.append(Tabellvy(f"{ko} {dia.titel.rsplit(', ', 1)[0].lower()}", med_enhet(dia.titel, dia.enhet),
+                                     dia.data))
 
     # The Word report shows one page per area: this table and this chart; the rest is in the annex (issue 13).
     if tabeller:
         tabeller[0].huvudtabell = True
     if huvud := [x for x in diagram if x.typ == "linje"] or diagram:
         huvud[0].huvuddiagram = True
-    return Volymavsnitt(d.område, d.källa, tabeller, diagram, varningar)
+    return Volymavsnitt(d.område, d.källa, tabeller, diagram, varningar, list(d.anteckningar))
+
+
+def _tal(v: float, df: Seriedef) -> str:
+    return tal(v, decimaler_för(df.format) or 0)
+
+
+def serietabell(data: list[Volymdata]) -> Tabellvy:
+    """Every series with its kind, unit, decimals, total and how the kind was decided: the annex's sheet
+    'Serier', so that every inference is shown."""
+    rows = []
+    for d in data:
+        for df in d.definitioner:
+            rows.append({"Område": d.område, "Serie": df.namn, "Slag": df.slag, "Enhet": df.visad_enhet,
+                         "Decimaler": "procent" if df.slag == "andel" else str(df.decimaler),
+                         "Varav av": df.varav_av or "", "Källa": df.källa})
+        for k in d.kvoter:
+            rows.append({"Område": d.område, "Serie": k.namn, "Slag": "kvot",
+                         "Enhet": "%" if k.format == "procent" else gissa_enhet(k.namn),
+                         "Decimaler": "procent" if k.format == "procent" else str(decimaler_för(k.format)),
+                         "Varav av": "", "Källa": f"{k.täljare} / {k.nämnare}"})
+    return Tabellvy("Serier", "Serierna och deras slag", pd.DataFrame(rows, columns=[
+        "Område", "Serie", "Slag", "Enhet", "Decimaler", "Varav av", "Källa"]))
 
 
 def kontrollera_kommentarer(kommentarer: dict[str, str], r: Volymrapport, fil: str) -> dict[str, str]:
