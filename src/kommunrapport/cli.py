@@ -361,17 +361,24 @@ def init(
 
 @app.command(short_help="Kontrollera filer; slutkod 0 klart, 1 varningar, 2 fel.")
 def validera(
-    filer: Annotated[list[Path], typer.Argument(help="Filer att kontrollera (.csv, .xlsx, .xls, .ods).")],
+    filer: Annotated[list[Path], typer.Argument(help="Filer att kontrollera (.csv, .xlsx, .xls, .ods, .docx).")],
     mappning: Annotated[Path | None, typer.Option("--mappning", help="Kontrollera också att alla verksamheter finns i mappningen.")] = None,
     tecken: Annotated[str, typer.Option("--tecken", help="kostnad-positiv eller kostnad-negativ.")] = "kostnad-positiv",
     varden: Annotated[str, typer.Option("--varden", "--värden", help="månad eller ackumulerade.")] = "månad",
     blad: Annotated[str | None, typer.Option("--blad", help="Blad i Excelfilen.")] = None,
     decimaltecken: Decimaltecken = None,
+    json: Annotated[bool, typer.Option("--json", help="Skriv fynden som JSON på standard ut (en lista).")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "--utforlig", "-v",
+                                          help="Visa också tabeller som inte känns igen och hoppas över.")] = False,
 ) -> None:
     """Läs filer som rapporterna gör och berätta vad som finns i dem.
 
-    Slutkod 0 = allt stämmer, 1 = varningar, 2 = fel (för schemalagda jobb).
+    Tabeller i rapportform (en bilaga, en tabell som sparats från en rapport, ett Word-utkast) kontrolleras
+    mot sambanden de själva ger: budgetavvikelse = utfall − budget, summor, varav-rader, andelar och
+    beloppen i texten. Slutkod 0 = allt stämmer, 1 = varningar, 2 = fel (för schemalagda jobb).
     """
+    import json as json_
+
     from .input.detect import validera as validera_
     from .input.headers import Tecken as Teckenval
     from .input.headers import Värden
@@ -381,11 +388,22 @@ def validera(
     if decimaltecken is not None:
         _ett_av(decimaltecken, ["komma", "punkt"], "--decimaltecken")
     slutkod = 0
+    fynd: list[dict] = []
     for fil in filer:
         v = validera_(fil, mappning, tecken_, värden, blad, decimaltecken)
+        slutkod = max(slutkod, v.slutkod)
+        if json:
+            fynd += [{"fil": v.fil, "slag": "misstryck", **f.som_dict()} for f in v.fynd]
+            texter = {f.text() for f in v.fynd}
+            fynd += [{"fil": v.fil, "slag": "varning", "meddelande": r} for r in v.varningar if r not in texter]
+            fynd += [{"fil": v.fil, "slag": "fel", "meddelande": r} for r in v.fel]
+            continue
         print(v.fil)
         for rad in v.beskrivning:
             print(f"  {rad}")
+        if verbose:
+            for rad in v.överhoppade:
+                print(f"  hoppade över {rad}")
         if v.saknas:  # every code, not only the first screenful: this is the list to add to the mapping
             print(f"  verksamheter som saknas i {mappning} (kod, namn, rader, utfall):")
             for s in v.saknas:
@@ -398,7 +416,8 @@ def validera(
             print(f"fel: … och {len(v.fel) - MAX_RADER} fel till", file=sys.stderr)
         if not v.fel and not v.varningar:
             print("  inga fel eller varningar")
-        slutkod = max(slutkod, v.slutkod)
+    if json:
+        print(json_.dumps(fynd, ensure_ascii=False, indent=2))
     raise typer.Exit(slutkod)
 
 

@@ -389,18 +389,19 @@ def _slarv(n: Nyckel, c: TrycktCell, ok: Intervall, dok: _Tabeller, t: TrycktTab
         return None
     s, dec = sd
     tecken = -1.0 if c.värde < 0 else 1.0
-    for i in range(len(s) - 1):
-        if s[i] != s[i + 1]:
-            v = _värde(s[:i] + s[i + 1] + s[i] + s[i + 2:], dec, tecken)
-            if inom(v):
-                return f"troligen två siffror som bytt plats ({_format(c, v)} blev {c.text.strip()})", v
-    for i in range(len(s)):
-        for d in "0123456789":
-            if d != s[i]:
-                v = _värde(s[:i] + d + s[i + 1:], dec, tecken)
-                if inom(v):
-                    return f"troligen en felskriven siffra ({d} i stället för {s[i]})", v
-    return None
+    mitt = _mitt(ok, c)
+
+    def närmast(varianter: list[tuple[str, float]]) -> tuple[str, float] | None:
+        inom_ = [(text, v) for text, v in varianter if inom(v)]
+        return min(inom_, key=lambda x: abs(x[1] - mitt) if mitt is not None else 0) if inom_ else None
+
+    byte = närmast([(f"troligen två siffror som bytt plats ({_format(c, v)} blev {c.text.strip()})", v)
+                    for i in range(len(s) - 1) if s[i] != s[i + 1]
+                    for v in [_värde(s[:i] + s[i + 1] + s[i] + s[i + 2:], dec, tecken)]])
+    if byte:
+        return byte
+    return närmast([(f"troligen en felskriven siffra ({d} i stället för {s[i]})", _värde(s[:i] + d + s[i + 1:], dec, tecken))
+                    for i in range(len(s)) for d in "0123456789" if d != s[i]])
 
 
 # ---------------------------------------------------------------------------------------------- finding

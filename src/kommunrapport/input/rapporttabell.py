@@ -143,6 +143,15 @@ def tabell_i(rutnät: Rutnät, namn: str, titel: list[str], excel: bool, radnumm
                                      [f"{kolumnbokstav(k)}{radnummer[j]}" if excel and radnummer[j] else None
                                       for j, _ in data])
                           for k in värdekolumner}
+        if excel:  # Excel keeps no printed precision: amounts of one table are printed alike (20 is 20,0 beside 21,3)
+            belopp = [k for k in värdekolumner if mått[k] in BELOPP]
+            d_tab = max((c.decimaler for k in belopp for c in celler_per_kol[k] if c is not None and c.decimaler is not None),
+                        default=None)
+            if d_tab is not None:
+                for k in belopp:
+                    celler_per_kol[k] = [c if c is None or c.decimaler is None else
+                                         TrycktCell(tal(c.värde, d_tab), c.värde, 0.5 * 10.0**-d_tab, d_tab, c.procent, c.adress)
+                                         for c in celler_per_kol[k]]
         etiketter = [(r[etikettkolumn] or "").strip() for _, r in data]
         roller = [roll_för(e) for e in etiketter]
         nivåer = [0 if x == "total" else 2 if x == "varav" else 1 for x in roller]
