@@ -12,12 +12,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import ROOT, kör_cli
 from kommunrapport.calc.misstryck import granska
 from kommunrapport.formatting import avrunda, tal
 from kommunrapport.input.rapporttabell import tabell_i
 from kommunrapport.model.tryckt import TrycktDokument
-
-from conftest import ROOT, kör_cli
 
 RUBRIKER = ["Verksamhet", "Budget jan–apr 2025", "Utfall jan–apr 2025", "Budgetavvikelse", "Årsbudget 2025",
             "Prognos helår 2025", "Prognosavvikelse 2025", "Förbrukat av periodbudget"]
@@ -252,3 +251,11 @@ def test_ett_ändrat_tal_i_egen_rapport_nämns(egna_rapporter, tmp_path):
     assert ("tabell 3, rad '2. Hemtjänst i ordinärt boende över/under 65 år', kolumn 'Budget januari–februari 2025': "
             "tryckt 78,5, delarna ger 87,5") in varningar[0]
     assert "två siffror som bytt plats" in varningar[0]
+
+
+def test_readmes_exempel_är_den_verkliga_utskriften():
+    r = kör_cli("validera", "examples/tryckt/nyckeltal_april.csv", cwd=ROOT)
+    assert r.returncode == 1
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for rad in r.stdout.splitlines():
+        assert rad.replace("\u00a0", " ") in readme

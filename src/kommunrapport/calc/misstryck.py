@@ -237,7 +237,7 @@ def _summor(ti: int, t: TrycktTabell) -> list[Identitet]:
         for k, m in enumerate(t.mått):
             if m not in NIVÅMÅTT or t.celler[p][k] is None:
                 continue
-            värden = [t.celler[x][k] for x in barn if t.celler[x][k] is not None]
+            värden = [c for x in barn if (c := t.celler[x][k]) is not None]
             if not värden:
                 continue
             pc = t.celler[p][k]
@@ -279,7 +279,7 @@ def _kvoter(ti: int, t: TrycktTabell) -> list[Identitet]:
             nr = total if m == "andel" else r
             if nr is None or t.celler[r][k] is None or t.celler[r][täljare] is None or t.celler[nr][nämnare] is None:
                 continue
-            bas = f"'{t.rader[total]}' {_rubrik(t, nämnare)}" if m == "andel" and nr is not None else _rubrik(t, nämnare)
+            bas = f"'{t.rader[nr]}' {_rubrik(t, nämnare)}" if m == "andel" else _rubrik(t, nämnare)
             formel = f"{_rubrik(t, täljare)} / {bas}" + (" − 1" if m == "förändring" else "")
             ut.append(Identitet(f"{_rubrik(t, k)} = {formel} på rad '{t.rader[r]}'", "kvot",
                                 ((1.0, (ti, r, k)), (1.0, (ti, r, täljare)), (1.0, (ti, nr, nämnare))),
@@ -302,7 +302,7 @@ def identiteter(dokument: TrycktDokument) -> tuple[list[Identitet], list[str]]:
 
     val_per_klass = True
 
-    def bäst(bygg, val, namn):
+    def bäst(bygg, val, namn) -> list[Identitet]:
         """Per table the option most of its rows satisfy; a tie (a table of one row) goes to the file's choice."""
         per_tabell = [[(sum(håller(i, celler) for i in ids) if gäller(t, n) else -1, ids if gäller(t, n) else [])
                        for n, v in enumerate(val) for ids in [bygg(ti, t, v)]]

@@ -140,7 +140,7 @@ def tabell_i(rutnät: Rutnät, namn: str, titel: list[str], excel: bool, radnumm
         bredd = max(len(r) for _, r in data)
         kolumner = [[r[k] if k < len(r) else None for _, r in data] for k in range(bredd)]
         celler_per_kol = {k: _celler(kolumner[k] if k < bredd else [None] * len(data), excel,
-                                     [f"{kolumnbokstav(k)}{radnummer[j]}" if excel and radnummer[j] else None
+                                     [f"{kolumnbokstav(k)}{radnummer[j]}" if radnummer[j] else None
                                       for j, _ in data])
                           for k in värdekolumner}
         if excel:  # Excel keeps no printed precision: amounts of one table are printed alike (20 is 20,0 beside 21,3)
@@ -212,7 +212,7 @@ def läs_tryckt(fil: str | Path, blad: str | None = None) -> TrycktDokument | No
         rader = text.splitlines()
         sep = gissa_avgränsare(rader[:40])
         rutnät: Rutnät = [list(r) for r in csv.reader(rader, delimiter=sep)]
-        t = tabell_i(rutnät, namn, _titel(rutnät), False, list(range(1, len(rutnät) + 1)))
+        t = tabell_i(rutnät, "tabellen", _titel(rutnät), False, list(range(1, len(rutnät) + 1)))
         return TrycktDokument(namn, [t]) if t is not None else None
     return None
 
