@@ -165,7 +165,7 @@ def test_en_mening_som_inte_stämmer_med_tabellen(tmp_path, mening, utdrag, tabe
     assert r.returncode == 1
     (f,) = json.loads(r.stdout)
     assert (f["tabell"], f["kolumn"], f["väntat"]) == ("stycke 2", utdrag, tabellen_säger)
-    assert "rad 'Totalt'" in f["identiteter"][0]
+    assert "rad 'Totalt'" in f["identiteter"][0] and f["orsak"] == "troligen fel i texten"
 
 
 def test_meningen_under_en_verksamhets_rubrik_gäller_den_raden(tmp_path):
@@ -259,3 +259,16 @@ def test_readmes_exempel_är_den_verkliga_utskriften():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for rad in r.stdout.splitlines():
         assert rad.replace("\u00a0", " ") in readme
+
+
+def test_en_ändrad_mening_i_egen_rapport_nämns(egna_rapporter, tmp_path):
+    import docx
+
+    d = docx.Document(str(egna_rapporter / "ekonomi" / "ekonomirapport_2025-02.docx"))
+    run = next(r for p in d.paragraphs for r in p.runs if "överskott på 10,0 mnkr" in r.text)
+    run.text = run.text.replace("10,0 mnkr", "12,0 mnkr")
+    d.save(str(tmp_path / "ändrad.docx"))
+    r = kör_cli("validera", tmp_path / "ändrad.docx", cwd=tmp_path)
+    assert r.returncode == 1
+    (varning,) = [x for x in r.stdout.splitlines() if "varning:" in x]
+    assert "texten säger 12,0 mnkr, men tabell 1, rad 'Ackumulerad budgetavvikelse 2025', kolumn 'Prognos' ger 10,0 mnkr" in varning

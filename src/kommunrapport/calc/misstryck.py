@@ -56,8 +56,12 @@ class Fynd:
     väntat: str | None
     identiteter: list[str]
     orsak: str
+    i_texten: bool = False  # a figure in a sentence of a Word document: `rad` is the sentence, `kolumn` the figure
 
     def text(self) -> str:
+        if self.i_texten:
+            return (f"{self.tabell} (\"{self.rad}\"): texten säger {self.tryckt}, men {self.identiteter[0]} "
+                    f"ger {self.väntat}; {self.orsak}")
         plats = f"{self.tabell}, rad '{self.rad}', kolumn '{self.kolumn}'" + (f" (cell {self.cell})" if self.cell else "")
         väntat = f", delarna ger {self.väntat}" if self.väntat is not None else ""
         return f"{plats}: tryckt {self.tryckt}{väntat} (bryter: {'; '.join(self.identiteter)}); {self.orsak}"
@@ -526,8 +530,8 @@ def _text_mot_tabell(dokument: TrycktDokument, rättat: dict[Nyckel, float]) -> 
             enhet = t.enhet or "mnkr"
             ut.append(Fynd(f"stycke {p.stycke}", p.text, p.utdrag, None, p.utdrag,
                            f"{_format(c, värde)} {enhet}",
-                           [f"texten ska stämma med {t.namn}, rad '{t.rader[n[1]]}', kolumn '{t.kolumner[n[2]]}'"],
-                           f"troligen fel i texten: tabellen säger {_format(c, värde)} {enhet}"))
+                           [f"{t.namn}, rad '{t.rader[n[1]]}', kolumn '{t.kolumner[n[2]]}'"],
+                           "troligen fel i texten", i_texten=True))
             break
     return ut
 

@@ -217,6 +217,15 @@ def läs_tryckt(fil: str | Path, blad: str | None = None) -> TrycktDokument | No
     return None
 
 
+def _är_export(rutnät: Rutnät) -> bool:
+    """A sheet whose header row has export columns (år, månad, konto …) beside utfall or budget."""
+    for rad in rutnät[:40]:
+        rubriker = {normalisera_rubrik(c or "") for c in rad}
+        if EXPORTRUBRIKER & rubriker and any(("utfall" in r or "budget" in r) for r in rubriker):
+            return True
+    return False
+
+
 def _titel(rutnät: Rutnät) -> list[str]:
     """The text of the rows above the header row (a row with one text cell is a title)."""
     titel = []
@@ -242,9 +251,14 @@ def _läs_excel(path: Path, namn: str, blad: str | None) -> TrycktDokument | Non
     tabeller, överhoppade = [], []
     info: dict[str, str] = {}
     for b in bladen:
-        rutnät, synligt = _första_raderna(path, reader, b, MAX_RADER)
+        try:
+            rutnät, synligt = _första_raderna(path, reader, b, MAX_RADER)
+        except Exception:  # noqa: BLE001 - the export readers say why the sheet cannot be read
+            return None
         if not synligt and blad is None:
             continue
+        if _är_export(rutnät):  # a workbook with an export beside a summary sheet is an export
+            return None
         if b.lower() == "info":
             info = {(r[0] or "").strip().lower(): (r[1] or "") for r in rutnät if len(r) >= 2 and r[0]}
             continue
