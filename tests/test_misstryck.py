@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -272,3 +273,29 @@ def test_en_ändrad_mening_i_egen_rapport_nämns(egna_rapporter, tmp_path):
     assert r.returncode == 1
     (varning,) = [x for x in r.stdout.splitlines() if "varning:" in x]
     assert "texten säger 12,0 mnkr, men tabell 1, rad 'Ackumulerad budgetavvikelse 2025', kolumn 'Prognos' ger 10,0 mnkr" in varning
+
+
+def _slarv(text: str) -> list[str]:
+    """Every one-digit slip, transposition and sign slip of a printed number."""
+    siffror = [i for i, ch in enumerate(text) if ch.isdigit()]
+    ut = [text[:i] + d + text[i + 1:] for i in siffror for d in "0123456789" if d != text[i]]
+    ut += [text[:a] + text[b] + text[a] + text[b + 1:] for a, b in zip(siffror, siffror[1:], strict=False)
+           if b == a + 1 and text[a] != text[b]]
+    ut.append(text[1:] if text.startswith("−") else "−" + text)
+    return [u for u in ut if not re.match(r"^−?0\d", u)]  # nobody prints '08,0'
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.data())
+def test_ett_slumpat_misstryck_pekas_aldrig_ut_i_fel_cell(data):
+    """Any one slip in any cell: found in that cell, or (when the table cannot tell which of two cells is
+    wrong) named without a culprit, or within the rounding; never blamed on another cell."""
+    t = data.draw(st.sampled_from(["verksamhet", "ks"]))
+    tabell = tabellen() if t == "verksamhet" else ks_tabellen()
+    i = data.draw(st.integers(1, len(tabell) - 1))
+    j = data.draw(st.integers(1, len(tabell[0]) - 1))
+    tabell[i][j] = data.draw(st.sampled_from(_slarv(tabell[i][j])))
+    g = granska(TrycktDokument("x", [tabell_i(tabell, "tabell 1", [], False, [None] * len(tabell))]))
+    utpekade = [f for f in g.fynd if not f.orsak.startswith(("en av", "någon"))]
+    assert all((f.rad, f.kolumn) == (tabell[i][0], tabell[0][j]) for f in utpekade), [f.text() for f in g.fynd]
+    assert len(utpekade) <= 1

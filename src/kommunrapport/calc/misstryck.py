@@ -399,13 +399,13 @@ def _slarv(n: Nyckel, c: TrycktCell, ok: Intervall, dok: _Tabeller, t: TrycktTab
         inom_ = [(text, v) for text, v in varianter if inom(v)]
         return min(inom_, key=lambda x: abs(x[1] - mitt) if mitt is not None else 0) if inom_ else None
 
-    byte = närmast([(f"troligen två siffror som bytt plats ({_format(c, v)} blev {c.text.strip()})", v)
+    # a transposition or one wrong digit, whichever lands nearest the value the identities give (a tie: the transposition)
+    return närmast([(f"troligen två siffror som bytt plats ({_format(c, v)} blev {c.text.strip()})", v)
                     for i in range(len(s) - 1) if s[i] != s[i + 1]
-                    for v in [_värde(s[:i] + s[i + 1] + s[i] + s[i + 2:], dec, tecken)]])
-    if byte:
-        return byte
-    return närmast([(f"troligen en felskriven siffra ({d} i stället för {s[i]})", _värde(s[:i] + d + s[i + 1:], dec, tecken))
-                    for i in range(len(s)) for d in "0123456789" if d != s[i]])
+                    for v in [_värde(s[:i] + s[i + 1] + s[i] + s[i + 2:], dec, tecken)]]
+                   + [(f"troligen en felskriven siffra ({d} i stället för {s[i]})", _värde(s[:i] + d + s[i + 1:], dec, tecken))
+                      for i in range(len(s)) for d in "0123456789"
+                      if d != s[i] and not (i == 0 and d == "0" and len(s) - dec > 1)])  # never '08,0'
 
 
 # ---------------------------------------------------------------------------------------------- finding
@@ -420,6 +420,48 @@ def _komponenter(brutna: list[Identitet]) -> list[list[Identitet]]:
             celler |= g[0]
         grupper.append((celler, [i for g in berörda for i in g[1]] + [idt]))
     return [g[1] for g in grupper]
+
+
+def _avvikelse(idt: Identitet, värden: dict[Nyckel, float], halv: dict[Nyckel, float]) -> float:
+    """How far the identity is from holding with each term at its printed value, in units of its rounding slack."""
+    if idt.slag == "summa":
+        rest = sum(k * värden[n] for k, n in idt.termer)
+        slack = sum(abs(k) * halv[n] for k, n in idt.termer)
+    elif idt.slag == "högst":
+        rest = max(0.0, sum(k * värden[n] for k, n in idt.termer))
+        slack = sum(abs(k) * halv[n] for k, n in idt.termer)
+    else:
+        (_, r), (_, a), (_, b) = idt.termer
+        if värden[b] == 0:
+            return 0.0
+        rest = värden[r] - (idt.skala * värden[a] / värden[b] + idt.förskjutning)
+        slack = halv[r] + abs(idt.skala) * (halv[a] / abs(värden[b]) + abs(värden[a]) * halv[b] / värden[b] ** 2)
+    return abs(rest) / max(slack, _eps(rest))
+
+
+def _välj(kandidater: list, alla: list[Identitet], dokument: TrycktDokument):
+    """The cell that most likely is the misprint among those whose correction makes every identity hold: the
+    only one, else the only one with a recognised slip, else the one whose correction leaves the table
+    clearly closest to exact (a rounding gap the misprint hid in is then closed too)."""
+    pool = [k for k in kandidater if k[2] is not None] or kandidater
+    if len(pool) <= 1:
+        return pool[0] if pool else None
+    värden = {(ti, r, k): c.värde for ti, t in enumerate(dokument.tabeller)
+              for r, rad in enumerate(t.celler) for k, c in enumerate(rad) if c is not None}
+    halv = {n: max(c.halvenhet, _eps(c.värde)) for n in värden
+            if (c := dokument.tabeller[n[0]].celler[n[1]][n[2]]) is not None}
+    poäng = []
+    for n, ok, slarv in pool:
+        c = dokument.tabeller[n[0]].celler[n[1]][n[2]]
+        rätt = slarv[1] if slarv is not None and slarv[1] is not None else (_mitt(ok, c) if c is not None else None)
+        if rätt is None:
+            return None
+        rättade = {**värden, n: rätt}
+        poäng.append((sum(_avvikelse(i, rättade, halv) for i in alla), n, ok, slarv))
+    poäng.sort(key=lambda p: p[0])
+    if poäng[0][0] + 0.5 < poäng[1][0]:
+        return poäng[0][1:]
+    return None
 
 
 def _mitt(ok: Intervall, c: TrycktCell) -> float | None:
@@ -459,9 +501,9 @@ def granska(dokument: TrycktDokument) -> Granskning:
             c = dok.cell(n)
             assert c is not None
             kandidater.append((n, ok, _slarv(n, c, ok, dok, t)))
-        med_slarv = [k for k in kandidater if k[2] is not None]
-        if len(kandidater) == 1 or len(med_slarv) == 1:
-            n, ok, slarv = med_slarv[0] if len(med_slarv) == 1 else kandidater[0]
+        val = _välj(kandidater, alla, dokument)
+        if val is not None:
+            n, ok, slarv = val
             t = dokument.tabeller[n[0]]
             c = dok.cell(n)
             assert c is not None
