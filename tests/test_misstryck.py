@@ -81,6 +81,8 @@ def skriv(format: str, path: Path, tabeller: list[tuple[str, list[list[str]]]], 
             w.writerow([titel])
             w.writerow([])
             w.writerows(t)
+    elif format == "ods":
+        skriv_ods(path, [(f"Tabell {i + 1}", [[titel], [], *t]) for i, (titel, t) in enumerate(tabeller)])
     elif format == "xlsx":
         import openpyxl
 
@@ -110,11 +112,42 @@ def skriv(format: str, path: Path, tabeller: list[tuple[str, list[list[str]]]], 
     return path
 
 
+def skriv_ods(path: Path, blad: list[tuple[str, list[list[str]]]]) -> None:
+    """A minimal OpenDocument spreadsheet (no odfpy needed): numbers as floats, text as text."""
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    def cell(x: str) -> str:
+        v = som_tal(x) if x else None
+        if isinstance(v, float):
+            return f'<table:table-cell office:value-type="float" office:value="{v!r}"><text:p>{v}</text:p></table:table-cell>'
+        return f'<table:table-cell office:value-type="string"><text:p>{escape(x)}</text:p></table:table-cell>' if x else "<table:table-cell/>"
+
+    tabeller = "".join(f'<table:table table:name="{escape(namn)}">'
+                       + "".join("<table:table-row>" + "".join(cell(x) for x in rad) + "</table:table-row>" for rad in rader)
+                       + "</table:table>" for namn, rader in blad)
+    ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+          'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
+    typ = "application/vnd.oasis.opendocument.spreadsheet"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("mimetype", typ, compress_type=zipfile.ZIP_STORED)
+        z.writestr("META-INF/manifest.xml",
+                   '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+                   'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+                   f'<manifest:file-entry manifest:full-path="/" manifest:media-type="{typ}"/>'
+                   '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+                   "</manifest:manifest>")
+        z.writestr("content.xml", f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns} '
+                   f'office:version="1.2"><office:body><office:spreadsheet>{tabeller}</office:spreadsheet>'
+                   "</office:body></office:document-content>")
+
+
 TEXT = ["Nämndens budgetavvikelse för perioden januari–april år 2025 är +5,5 mnkr.",
         "Helårsprognosen är ett överskott på 5,6 mnkr."]
 
 
-@pytest.mark.parametrize("format", ["xlsx", "csv", "docx"])
+@pytest.mark.parametrize("format", ["xlsx", "ods", "csv", "docx"])
 def test_rapporttabeller_utan_misstryck_ger_ingen_varning(tmp_path, format):
     tabeller = [("Nyckeltal januari–april 2025 (mnkr)", tabellen())]
     if format != "csv":
@@ -126,7 +159,7 @@ def test_rapporttabeller_utan_misstryck_ger_ingen_varning(tmp_path, format):
     assert "budgetavvikelse = budget − utfall" in r.stdout  # the sign convention is detected and shown
 
 
-@pytest.mark.parametrize("format", ["xlsx", "csv", "docx"])
+@pytest.mark.parametrize("format", ["xlsx", "ods", "csv", "docx"])
 @pytest.mark.parametrize(("slag", "vilken", "rad", "kolumn", "tryckt", "orsak", "rätt"), MISSTRYCK,
                          ids=[m[0] for m in MISSTRYCK])
 def test_misstrycket_hittas_i_rätt_cell(tmp_path, format, slag, vilken, rad, kolumn, tryckt, orsak, rätt):
@@ -149,7 +182,7 @@ def test_misstrycket_hittas_i_rätt_cell(tmp_path, format, slag, vilken, rad, ko
     assert len(f["identiteter"]) >= 2  # the cell explains every identity it breaks
     if rätt is not None:
         assert f["väntat"] == rätt
-    if format == "xlsx":
+    if format in ("xlsx", "ods", "csv"):
         assert f["cell"] == f"{'ABCDEFGH'[j]}{i + 3}"  # title, blank row, header
     r = kör_cli("validera", fil, cwd=tmp_path)
     varningar = [x for x in r.stdout.splitlines() if x.strip().startswith("varning:")]

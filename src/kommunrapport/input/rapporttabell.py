@@ -211,7 +211,10 @@ def läs_tryckt(fil: str | Path, blad: str | None = None) -> TrycktDokument | No
         text = läs_csv_text(path, namn)
         rader = text.splitlines()
         sep = gissa_avgränsare(rader[:40])
-        rutnät: Rutnät = [list(r) for r in csv.reader(rader, delimiter=sep)]
+        början: Rutnät = [list(r) for r in csv.reader(rader[:40], delimiter=sep)]
+        if _är_export(början) or tabell_i(början, "", [], False, [None] * len(början)) is None:
+            return None  # an export (possibly millions of lines) is left to its reader
+        rutnät: Rutnät = [list(r) for r in csv.reader(rader[:MAX_RADER], delimiter=sep)]
         t = tabell_i(rutnät, "tabellen", _titel(rutnät), False, list(range(1, len(rutnät) + 1)))
         return TrycktDokument(namn, [t]) if t is not None else None
     return None
