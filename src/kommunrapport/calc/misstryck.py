@@ -301,13 +301,13 @@ def identiteter(dokument: TrycktDokument) -> tuple[list[Identitet], list[str]]:
     for ti, t in enumerate(tabeller):
         fasta += _summor(ti, t) + _kvoter(ti, t)
 
-    def gäller(t: TrycktTabell, n: int) -> bool:  # a rule per row class needs intäkter rows to differ
-        return n < 2 or val_per_klass is False or "intäkter" in t.roller
+    def bäst(bygg, val, namn, per_radklass: bool = False) -> list[Identitet]:
+        """Per table the option most of its rows satisfy; a tie (a table of one row) goes to the file's choice.
+        `per_radklass`: options 2 and on treat intäkter rows apart, and apply only to tables that have them."""
 
-    val_per_klass = True
+        def gäller(t: TrycktTabell, n: int) -> bool:
+            return n < 2 or not per_radklass or "intäkter" in t.roller
 
-    def bäst(bygg, val, namn) -> list[Identitet]:
-        """Per table the option most of its rows satisfy; a tie (a table of one row) goes to the file's choice."""
         per_tabell = [[(sum(håller(i, celler) for i in ids) if gäller(t, n) else -1, ids if gäller(t, n) else [])
                        for n, v in enumerate(val) for ids in [bygg(ti, t, v)]]
                       for ti, t in enumerate(tabeller)]
@@ -327,9 +327,12 @@ def identiteter(dokument: TrycktDokument) -> tuple[list[Identitet], list[str]]:
         return valda
 
     valda = bäst(lambda ti, t, v: _avvikelser(ti, t, "avvikelse", "utfall", "budget", v[0]), TECKENVAL,
-                 lambda v: f"budgetavvikelse = {v[1]}")
+                 lambda v: f"budgetavvikelse = {v[1]}", per_radklass=True)
+    mot_årsbudget = any(t.kolumn_med("årsbudget") is not None for t in tabeller)  # else December: utfall − prognos
     valda += bäst(lambda ti, t, v: _prognosavvikelser(ti, t, v[0]), TECKENVAL,
-                  lambda v: "prognosavvikelse = " + v[1].replace("utfall", "prognos").replace("budget", "årsbudget"))
+                  lambda v: "prognosavvikelse = " + (v[1].replace("utfall", "prognos").replace("budget", "årsbudget")
+                                                     if mot_årsbudget else v[1].replace("budget", "prognos")),
+                  per_radklass=True)
     valda += bäst(lambda ti, t, v: _netto(ti, t, NIVÅMÅTT, v), NETTOVAL, None)
     valda += bäst(lambda ti, t, v: _netto(ti, t, AVVIKELSEMÅTT, v), NETTOVAL, None)
     tecken = {}
