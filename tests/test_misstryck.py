@@ -332,3 +332,19 @@ def test_ett_slumpat_misstryck_pekas_aldrig_ut_i_fel_cell(data):
     utpekade = [f for f in g.fynd if not f.orsak.startswith(("en av", "någon"))]
     assert all((f.rad, f.kolumn) == (tabell[i][0], tabell[0][j]) for f in utpekade), [f.text() for f in g.fynd]
     assert len(utpekade) <= 1
+
+
+def test_ks_december_prognosavvikelse_är_utfall_mot_prognosen_i_augusti():
+    """jan–dec: Prognosavvikelse = utfall − the forecast given at jan–aug (no årsbudget column)."""
+    rubriker = ["", "Budget 2024", "Utfall 2024", "Budgetavvikelse 2024", "Prognos vid rapport jan–aug 2024",
+                "Prognosavvikelse"]
+    rader = [("Verksamhetens intäkter", 111.8, 112.1, 112.0), ("Verksamhetens kostnader", -1451.8, -1431.6, -1437.0)]
+    netto = ("Verksamhetens nettokostnader", *(sum(r[i] for r in rader) for i in (1, 2, 3)))
+    t = [rubriker, *[[n, tal(b), tal(u), tal(u - b), tal(p), tal(u - p)] for n, b, u, p in [*rader, netto]]]
+    ren = granska(TrycktDokument("x", [tabell_i(t, "tabell 1", [], False, [None] * len(t))]))
+    assert ren.fynd == [] and "prognosavvikelse = utfall − prognos" in ren.beskrivning
+    assert t[2][5] == "5,4"
+    t[2][5] = "4,5"
+    (f,) = granska(TrycktDokument("x", [tabell_i(t, "tabell 1", [], False, [None] * len(t))])).fynd
+    assert (f.rad, f.kolumn, f.tryckt, f.väntat) == ("Verksamhetens kostnader", "Prognosavvikelse", "4,5", "5,4")
+    assert "bytt plats" in f.orsak
