@@ -393,7 +393,7 @@ def init(
 
 @app.command(short_help="Kontrollera filer; slutkod 0 klart, 1 varningar, 2 fel.")
 def validera(
-    filer: Annotated[list[Path], typer.Argument(help="Filer att kontrollera (.csv, .xlsx, .xls, .ods).")],
+    filer: Annotated[list[Path], typer.Argument(help="Filer att kontrollera (.csv, .xlsx, .xls, .ods, .docx).")],
     mappning: Annotated[Path | None, typer.Option("--mappning", help="Kontrollera också att alla verksamheter finns i mappningen.")] = None,
     tecken: Annotated[str, typer.Option("--tecken", help="kostnad-positiv eller kostnad-negativ.")] = "kostnad-positiv",
     varden: Annotated[str, typer.Option("--varden", "--värden", help="månad eller ackumulerade.")] = "månad",
@@ -402,11 +402,18 @@ def validera(
     config: Annotated[Path | None, typer.Option(
         "--config", "--konfig", help="Konfigurationsfil vars [volymer.slag] anger slaget för serier som namnet inte "
         "avgör.")] = None,
+    json: Annotated[bool, typer.Option("--json", help="Skriv fynden som JSON på standard ut (en lista).")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "--utforlig", "-v",
+                                          help="Visa också tabeller som inte känns igen och hoppas över.")] = False,
 ) -> None:
     """Läs filer som rapporterna gör och berätta vad som finns i dem.
 
-    Slutkod 0 = allt stämmer, 1 = varningar, 2 = fel (för schemalagda jobb).
+    Tabeller i rapportform (en bilaga, en tabell som sparats från en rapport, ett Word-utkast) kontrolleras
+    mot sambanden de själva ger: budgetavvikelse = utfall − budget, summor, varav-rader, andelar och
+    beloppen i texten. Slutkod 0 = allt stämmer, 1 = varningar, 2 = fel (för schemalagda jobb).
     """
+    import json as json_
+
     from .input.detect import validera as validera_
     from .input.headers import Tecken as Teckenval
     from .input.headers import Värden
@@ -420,11 +427,22 @@ def validera(
         konf = _inställningar(config, {})
         slag = dict(konf.volymer.slag) if konf.volymer is not None else {}
     slutkod = 0
+    fynd: list[dict] = []
     for fil in filer:
         v = validera_(fil, mappning, tecken_, värden, blad, decimaltecken, slag)
+        slutkod = max(slutkod, v.slutkod)
+        if json:
+            fynd += [{"fil": v.fil, "slag": "misstryck", **f.som_dict()} for f in v.fynd]
+            texter = {f.text() for f in v.fynd}
+            fynd += [{"fil": v.fil, "slag": "varning", "meddelande": r} for r in v.varningar if r not in texter]
+            fynd += [{"fil": v.fil, "slag": "fel", "meddelande": r} for r in v.fel]
+            continue
         print(v.fil)
         for rad in v.beskrivning:
             print(f"  {rad}")
+        if verbose:
+            for rad in v.överhoppade:
+                print(f"  hoppade över {rad}")
         if v.saknas:  # every code, not only the first screenful: this is the list to add to the mapping
             print(f"  verksamheter som saknas i {mappning} (kod, namn, rader, utfall):")
             for s in v.saknas:
@@ -437,7 +455,8 @@ def validera(
             print(f"fel: … och {len(v.fel) - MAX_RADER} fel till", file=sys.stderr)
         if not v.fel and not v.varningar:
             print("  inga fel eller varningar")
-        slutkod = max(slutkod, v.slutkod)
+    if json:
+        print(json_.dumps(fynd, ensure_ascii=False, indent=2))
     raise typer.Exit(slutkod)
 
 

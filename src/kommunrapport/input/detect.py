@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..calc.misstryck import Fynd, granska
 from ..errors import IndataFel, IngenRubrikrad, KommunrapportFel, Plats
 from ..formatting import heltal, mnkr
 from ..model.area import BISTÅND, HEMTJÄNST, PLACERINGAR
@@ -20,6 +21,7 @@ from ..model.period import MÅNADER, MÅNADER_KORT
 from .investments import Investeringar, läs_investeringar
 from .ledger import Huvudbok, Tecken, Värden, _textkolumn, läs_ekonomi
 from .mapping import Verksamhetsträd, läs_mappning
+from .rapporttabell import läs_tryckt
 from .series import läs_serier
 from .volumes import Volymdata, läs_bistånd, läs_hemtjänst, läs_långa_serier, läs_placeringar, läs_rapportserier
 
@@ -107,6 +109,8 @@ class Validering:
     varningar: list[str] = field(default_factory=list)
     fel: list[str] = field(default_factory=list)
     saknas: list[VerksamhetIExporten] = field(default_factory=list)  # codes the mapping lacks (--mappning)
+    fynd: list[Fynd] = field(default_factory=list)  # inconsistencies in printed report tables (also in varningar)
+    överhoppade: list[str] = field(default_factory=list)  # tables not recognised (shown with --verbose)
 
     @property
     def slutkod(self) -> int:
@@ -162,6 +166,8 @@ def validera(fil: str | Path, mappning: str | Path | None = None, tecken: Tecken
     `slag` is [volymer.slag]: the kinds of named series that their names do not tell."""
     v = Validering(str(fil))
     try:
+        if _tryckta_tabeller(v, fil, blad):
+            return v
         try:
             huvudbok = läs_ekonomi(fil, Tecken(tecken), Värden(värden), blad, decimaltecken=decimaltecken)
         except IngenRubrikrad:
@@ -243,3 +249,26 @@ def validera(fil: str | Path, mappning: str | Path | None = None, tecken: Tecken
     except KommunrapportFel as exc:
         v.fel += [str(e) for e in (exc.alla if isinstance(exc, IndataFel) else [exc])]
     return v
+
+
+def _tryckta_tabeller(v: Validering, fil: str | Path, blad: str | None) -> bool:
+    """Check the printed report tables of a file (a Word draft, an annex, a table saved from a report);
+    False when the file has none (an export: the other readers take it)."""
+    dokument = läs_tryckt(fil, blad)
+    if dokument is None:
+        return False
+    n = len(dokument.tabeller)
+    v.beskrivning.append(f"dataset: rapporttabeller, {n} {'tabell' if n == 1 else 'tabeller'} att kontrollera"
+                         + (f", {len(dokument.påståenden)} belopp i texten" if dokument.påståenden else ""))
+    for t in dokument.tabeller:
+        v.beskrivning.append(f"{t.namn}: {t.titel or 'utan titel'}, {len(t.rader)} rader, "
+                             f"enhet {t.enhet or 'okänd'}")
+        for a in t.anteckningar:
+            (v.varningar if "men beloppen" in a else v.beskrivning).append(a)
+    g = granska(dokument)
+    if dokument.tabeller:
+        v.beskrivning += g.beskrivning
+    v.fynd = g.fynd
+    v.varningar += [f.text() for f in g.fynd]
+    v.överhoppade = dokument.överhoppade
+    return True
