@@ -260,7 +260,7 @@ def kor(
 ) -> None:
     """Gör alla konfigurerade rapporter för en period till UT/ÅÅÅÅ-MM/ (för schemalagda körningar).
 
-    Med [[namnd]] i konfigurationen: varje nämnds rapporter till UT/ÅÅÅÅ-MM/<nämnd>/, exporten läses en gång.
+    Med [[namnd]] i konfigurationen: varje nämnds rapporter till UT/ÅÅÅÅ-MM/NÄMND/, exporten läses en gång.
 
     Slutkod 0 = klart, 2 = fel i indata eller konfiguration, 3 = internt fel,
     4 = inget att göra (perioden finns redan, eller månaden är preliminär), 5 = en annan körning pågår,
