@@ -56,9 +56,9 @@ def _enkla_tal(kolumn: pd.Series) -> np.ndarray:
     for tecken in _ENKELT_MELLANRUM + (",",):  # literal replaces: much faster than a character class
         text = pc.replace_substring(text, tecken, "" if tecken != "," else ".")
     ok = pc.match_substring_regex(text, _ENKELT_TAL)
-    if pc.any(pc.match_substring_regex(original, _MELLANRUM_I_TAL)).as_py():  # spaces only between thousands
-        ok = pc.and_(ok, pc.or_(pc.invert(pc.match_substring_regex(original, _MELLANRUM_I_TAL)),
-                                pc.match_substring_regex(original, _GRUPPERAT)))
+    mellanrum = pc.match_substring_regex(original, _MELLANRUM_I_TAL)
+    if pc.any(mellanrum).as_py():  # spaces only between thousands
+        ok = pc.and_(ok, pc.or_(pc.invert(mellanrum), pc.match_substring_regex(original, _GRUPPERAT)))
     enkel = pc.if_else(ok, text, pa.scalar(None, text.type))
     return pc.cast(enkel, pa.float64()).to_numpy(zero_copy_only=False)
 
@@ -114,6 +114,36 @@ _TVETYDIGT = r"^\d{1,3}\.\d{3}$"  # 5.000: five thousand, or five with three dec
 _DECIMALKOMMA = r"^\d+,\d+$"
 
 
+def _arrow_text(kolumn: pd.Series):
+    """The Arrow array of a text column (CSV: pandas' Arrow-backed strings, not copied); None for others."""
+    if pd.api.types.is_string_dtype(kolumn.dtype) and not pd.api.types.is_object_dtype(kolumn.dtype):
+        import pyarrow as pa
+
+        return pa.array(kolumn.array)
+    return None
+
+
+def _utan_tecken(kolumn: pd.Series, tecken: str) -> bool:
+    """True when no text cell of a text column contains `tecken`: a quick answer in Arrow compute for the
+    checks below, which only look at cells that have it. False when unsure (not a text column)."""
+    arr = _arrow_text(kolumn)
+    if arr is None:
+        return False
+    import pyarrow.compute as pc
+
+    return not pc.any(pc.fill_null(pc.match_substring(arr, tecken), False)).as_py()
+
+
+def _med_tecken(kolumn: pd.Series, tecken: str) -> pd.Series:
+    """The cells of a text column that contain `tecken` (the column itself for other kinds)."""
+    arr = _arrow_text(kolumn)
+    if arr is None:
+        return kolumn
+    import pyarrow.compute as pc
+
+    return kolumn[pc.fill_null(pc.match_substring(arr, tecken), False).to_numpy(zero_copy_only=False)]
+
+
 def _textceller(kolumn: pd.Series) -> pd.Series:
     """The column's text cells without spaces, signs, parentheses and %; empty for a number column."""
     if pd.api.types.is_numeric_dtype(kolumn.dtype) and not pd.api.types.is_object_dtype(kolumn.dtype):
@@ -127,7 +157,9 @@ def punktens_betydelse(kolumn: pd.Series) -> str | None:
     cannot separate thousands (12.5, 1234.567), else 'tusental' when some cell can only be read with dots
     between thousands (1.234.567, 1.234,50), 'tvetydig' when every dotted cell is like 5.000 or 12.345
     (either), None when no cell has a dot."""
-    text = _textceller(kolumn)
+    if _utan_tecken(kolumn, "."):  # the usual Swedish export: no dot at all
+        return None
+    text = _textceller(_med_tecken(kolumn, "."))  # what is taken away below is never a dot
     punkt = text[text.str.contains(".", regex=False)]
     if punkt.empty:
         return None
@@ -140,7 +172,9 @@ def punktens_betydelse(kolumn: pd.Series) -> str | None:
 
 def har_decimalkomma(kolumn: pd.Series) -> bool:
     """Whether some text cell is written with a Swedish decimal comma (12,5 · 1 397,10)."""
-    return bool(_textceller(kolumn).str.fullmatch(_DECIMALKOMMA).any())
+    if _utan_tecken(kolumn, ","):
+        return False
+    return bool(_textceller(_med_tecken(kolumn, ",")).str.fullmatch(_DECIMALKOMMA).any())
 
 
 def första_tvetydiga(kolumn: pd.Series) -> int:
@@ -161,5 +195,7 @@ def utan_tusentalspunkter(kolumn: pd.Series) -> pd.Series:
 def procentceller(kolumn: pd.Series) -> np.ndarray:
     """Mask of the text cells that end with a percent sign ('12 %', '3,5%')."""
     if pd.api.types.is_numeric_dtype(kolumn.dtype) and not pd.api.types.is_object_dtype(kolumn.dtype):
+        return np.zeros(len(kolumn), dtype=bool)
+    if _utan_tecken(kolumn, "%"):  # no cell has a percent sign at all: none ends with one
         return np.zeros(len(kolumn), dtype=bool)
     return kolumn.map(lambda v: isinstance(v, str) and v.strip().endswith("%")).to_numpy(dtype=bool)
