@@ -27,6 +27,7 @@ from .xlsx_xml import LUCKA_KOLUMNER, bladets_dataområde, början_av_bladet, gr
 EXCEL_SUFFIX = {".xlsx", ".xlsm", ".xls", ".ods"}
 CSV_SUFFIX = {".csv", ".txt", ".tsv"}
 HEADER_SEARCH_ROWS = 40
+ARROW_FRÅN = 1 << 20  # characters: a CSV file this big is read by pyarrow (_läs_csv_arrow); tests set 0
 
 
 @dataclass
@@ -151,6 +152,8 @@ _FÖRSTÖRT = re.compile("Ã[" + re.escape("".join(sorted(
 
 def förstörda_tecken(text: str) -> tuple[int, str] | None:
     """(position, text) of the first mojibake in `text` ('Ã¤' for 'ä'), or None."""
+    if "Ã" not in text and "â€" not in text:  # what the pattern needs, found without a regex (a big export)
+        return None
     m = _FÖRSTÖRT.search(text)
     return (m.start(), m.group(0)) if m else None
 
@@ -190,7 +193,7 @@ def gissa_avgränsare(rader: list[str]) -> str:
 
 def _läs_csv(path: Path, namn: str, är_rubrik, beskrivning: str) -> Tabell:
     text = läs_csv_text(path, namn)
-    head_lines = text.splitlines()[:HEADER_SEARCH_ROWS]
+    head_lines = _textens_första_rader(text, HEADER_SEARCH_ROWS)
     sep = gissa_avgränsare(head_lines)
     rubrik_idx = None
     rubriker: list[str] = []
@@ -201,18 +204,20 @@ def _läs_csv(path: Path, namn: str, är_rubrik, beskrivning: str) -> Tabell:
             break
     if rubrik_idx is None:
         raise IngenRubrikrad(f"hittar ingen rubrikrad med {beskrivning} bland de första {HEADER_SEARCH_ROWS} raderna", Plats(namn))
+    df = _läs_csv_arrow(text, sep, rubrik_idx + 1, len(rubriker))
     try:
-        df = pd.read_csv(
-            io.StringIO(text),
-            sep=sep,
-            skiprows=rubrik_idx + 1,
-            header=None,
-            names=list(range(len(rubriker))),
-            dtype=str,
-            keep_default_na=False,
-            skip_blank_lines=False,
-            engine="c",
-        )
+        if df is None:  # quotes, a row with another number of fields, a blank line: pandas' reader
+            df = pd.read_csv(
+                io.StringIO(text),
+                sep=sep,
+                skiprows=rubrik_idx + 1,
+                header=None,
+                names=list(range(len(rubriker))),
+                dtype=str,
+                keep_default_na=False,
+                skip_blank_lines=False,
+                engine="c",
+            )
     except pd.errors.ParserError as exc:
         m = re.search(r"line (\d+), saw (\d+)", str(exc))
         rad = int(m.group(1)) if m else None  # pandas counts the file's lines, the skipped ones too
@@ -226,6 +231,44 @@ def _läs_csv(path: Path, namn: str, är_rubrik, beskrivning: str) -> Tabell:
         radnummer = _postrader(text, sep, rubrik_idx, len(df))
     titlar = [c.strip() for r in csv.reader(head_lines[:rubrik_idx], delimiter=sep) for c in r if c.strip()]
     return _bygg_tabell(df, rubriker, namn, None, radnummer, rubrik_idx + 1, excel=False, titlar=titlar)
+
+
+def _textens_första_rader(text: str, n: int) -> list[str]:
+    """text.splitlines()[:n] without splitting a whole export of a million lines."""
+    k = 1 << 16
+    while k < len(text):
+        rader = text[:k].splitlines()
+        if len(rader) > n:  # the n first are whole: another line starts after them
+            return rader[:n]
+        k *= 4
+    return text.splitlines()[:n]
+
+
+def _läs_csv_arrow(text: str, sep: str, hoppa: int, kolumner: int) -> pd.DataFrame | None:
+    """The rows below the header (`hoppa` lines) read by pyarrow's multi-threaded CSV reader, every cell as
+    text (an empty cell ''), exactly as the pandas reader in _läs_csv gives them: the same lines (\\n, \\r\\n
+    and \\r end a line in both), the same columns, Arrow-backed strings without a Python object per cell.
+
+    None when the file needs pandas' reader for its row numbers or its messages: a quote anywhere, or any
+    line with another number of fields than the header (a blank line, a row with a field too many)."""
+    if '"' in text or len(text) < ARROW_FRÅN:  # a small file: pandas is as fast, and starts no threads
+        return None
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    namn = [str(i) for i in range(kolumner)]
+    try:
+        tabell = pacsv.read_csv(
+            pa.py_buffer(text.encode("utf-8")),
+            read_options=pacsv.ReadOptions(skip_rows=hoppa, column_names=namn, use_threads=True),
+            parse_options=pacsv.ParseOptions(delimiter=sep, quote_char=False, double_quote=False,
+                                             ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(namn, pa.string()),
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False))
+    except (pa.ArrowInvalid, UnicodeEncodeError):
+        return None
+    typ = pd.StringDtype("pyarrow", na_value=np.nan)  # what read_csv(dtype=str) gives
+    return pd.DataFrame({i: pd.array(tabell.column(i), dtype=typ) for i in range(kolumner)})
 
 
 def _postrader(text: str, sep: str, rubrik_idx: int, n: int) -> np.ndarray:
