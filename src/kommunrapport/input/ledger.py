@@ -271,7 +271,7 @@ def _dubbletter(tabell: Tabell, dubbletter: str) -> list[str]:
     df = tabell.data
     if len(df) < 2:
         return []
-    kopia = _kopior(df)
+    kopia = df.duplicated().to_numpy()
     if not kopia.any():
         return []
     try:
@@ -287,18 +287,6 @@ def _dubbletter(tabell: Tabell, dubbletter: str) -> list[str]:
     if dubbletter == "fel":
         raise IndataFel(text + "; ta bort kopiorna (eller ange dubbletter = \"varning\")", plats)
     return [f"{plats}: {text}; ta bort kopiorna om de inte ska vara där"]
-
-
-def _kopior(df: pd.DataFrame) -> np.ndarray:
-    """df.duplicated(), found faster: only rows whose last two columns (the amounts, in an export: the most
-    varied) repeat can be copies, and only those are compared in every column."""
-    if len(df.columns) > 2:
-        kandidat = df.duplicated(subset=list(df.columns[-2:]), keep=False).to_numpy()
-        if kandidat.mean() < 0.25:
-            kopia = np.zeros(len(df), dtype=bool)
-            kopia[kandidat] = df.loc[kandidat].duplicated().to_numpy()
-            return kopia
-    return df.duplicated().to_numpy()
 
 
 def _tomt_utfall(tabell: Tabell, utfall: pd.Series, år: pd.Series, månad: pd.Series) -> list[str]:
