@@ -145,3 +145,24 @@ def test_the_ekonomi_command_asks_for_a_mapping_with_a_kommun_configuration(tmp_
     r = kör_cli("ekonomi", "--month", "feb", "--config", str(konfig), "--mappning", str(tmp_path / "verksamheter.csv"),
                 "--out", str(tmp_path / "x"), cwd=tmp_path)
     assert r.returncode == 0, r.stderr
+
+
+@pytest.mark.parametrize("steg", ["journal", "på_plats"])
+def test_a_kill_while_a_nämnd_is_published_is_rolled_back_by_the_next_run(tmp_path, steg, monkeypatch):
+    from test_krasch import döda_vid
+
+    from kommunrapport.render import word
+
+    monkeypatch.setattr(word, "rendera_word", lambda mall, kontext_för, sökväg: shutil.copyfile(mall, sökväg))
+    konfig = kommun(tmp_path)
+    ut = tmp_path / "ut"
+    r = döda_vid(steg, konfig)  # killed (kill -9) while the first nämnd, the Äldrenämnden, is published
+    assert r.returncode != 0
+    assert [rad.period for rad in history.pågående(history.nämndfil(ut, "Äldrenämnden"))] == ["2025-02/Äldrenämnden"]
+    k = runner.kör(konfig, tyst=True)  # rolls the killed one back, then makes both
+    assert [n.mapp.name for n in k.nämnder] == ["Äldrenämnden", "Socialnämnden"]
+    assert history.pågående(history.nämndfil(ut, "Äldrenämnden")) == []
+    assert len(history.perioder(history.nämndfil(ut, "Äldrenämnden"))) == 1
+    assert [p.name for p in ut.iterdir() if p.name.startswith(".20")] == []
+    assert "återställning: en avbruten körning av 2025-02/Äldrenämnden" in (ut / "kommunrapport.log").read_text(
+        encoding="utf-8")
