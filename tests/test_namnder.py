@@ -149,9 +149,8 @@ def test_the_ekonomi_command_asks_for_a_mapping_with_a_kommun_configuration(tmp_
 
 @pytest.mark.parametrize("steg", ["journal", "på_plats"])
 def test_a_kill_while_a_nämnd_is_published_is_rolled_back_by_the_next_run(tmp_path, steg, monkeypatch):
-    from test_krasch import döda_vid
-
     from kommunrapport.render import word
+    from test_krasch import döda_vid
 
     monkeypatch.setattr(word, "rendera_word", lambda mall, kontext_för, sökväg: shutil.copyfile(mall, sökväg))
     konfig = kommun(tmp_path)
@@ -166,3 +165,16 @@ def test_a_kill_while_a_nämnd_is_published_is_rolled_back_by_the_next_run(tmp_p
     assert [p.name for p in ut.iterdir() if p.name.startswith(".20")] == []
     assert "återställning: en avbruten körning av 2025-02/Äldrenämnden" in (ut / "kommunrapport.log").read_text(
         encoding="utf-8")
+
+
+def test_historik_lists_every_nämnd(tmp_path, capsys):
+    from conftest import kör_i_processen
+
+    konfig = kommun(tmp_path)
+    runner.kör(konfig, tyst=True)
+    kod, ut, fel = kör_i_processen(capsys, "historik", "--config", str(konfig))
+    assert kod == 0, fel
+    rader = ut.splitlines()
+    assert rader[0].startswith("nämnd  period")
+    assert rader[1].startswith("Äldrenämnden  2025-02") and "+13,3" in rader[1]
+    assert rader[2].startswith("Socialnämnden  2025-02") and "+26,6" in rader[2]
