@@ -712,7 +712,7 @@ def merge(results: list[dict]) -> list[dict]:
             "ratio_vs_floor": "" if r["ratio_vs_floor"] == "" else f"{r['ratio_vs_floor']:.3f}",
             "date": r["date"], "python": r["python"], "machine": r["machine"],
         })
-    order = {w: i for i, w in enumerate(BASELINE_OF)}
+    order = {w: i for i, w in enumerate(BASELINE_OF)} | {"kommunrapport_kor": 0, "baseline_kommun": 1}
     rows.sort(key=lambda r: (r["size"] == "", r["format"] == KOMMUN, r["format"], int(r["size"] or 0),
                              order.get(r["what"], 99)))
     return rows
