@@ -45,6 +45,10 @@ FORECAST_MONTH = {2024: 8, 2025: 2}  # last closed month when the year's prognos
 CLOSED_MONTHS = {2024: 12, 2025: 2}  # months with booked utfall
 
 DEFAULT_CSV_SIZES = [10**4, 10**5, 10**6]
+KOMMUN = "kommun"  # the format label of the kommun-wide ledger case (a CSV of NÄMNDER nämnder, `kör` with [[namnd]])
+NÄMNDER = 4
+DEFAULT_KOMMUN_SIZES = [10**5, 10**6]
+FULL_KOMMUN_SIZES = [10**5, 10**6, 10**7]
 DEFAULT_XLSX_SIZES = [10**4, 10**5]
 FULL_XLSX_SIZES = [10**4, 10**5, 10**6]
 HELP_REPEAT = 5
@@ -99,6 +103,8 @@ def size_label(n: int) -> str:
 
 def data_path(n: int, fmt: str) -> Path:
     e = len(str(n)) - 1
+    if fmt == KOMMUN:  # the kommun-wide ledger of several nämnder, a CSV file
+        return DATA / (f"kommun_1e{e}.csv" if n == 10**e else f"kommun_{n}.csv")
     return DATA / (f"ekonomi_1e{e}.{fmt}" if n == 10**e else f"ekonomi_{n}.{fmt}")
 
 
@@ -106,7 +112,7 @@ def mapping_path() -> Path:
     return DATA / "verksamheter.csv"
 
 
-def _ledger(n: int):
+def _ledger(n: int, nämnder: int = 0):
     """The n ledger rows as numpy arrays, sorted by year, month and then (ansvar, verksamhet, konto).
 
     Amounts in kronor with öre, ledger sign: costs positive, revenue negative. A line's budget is
@@ -121,7 +127,9 @@ def _ledger(n: int):
     nv, nk = len(VERKSAMHETER), len(konton)
     c = np.arange(lines)
     v_idx, k_idx, unit = c % nv, (c // nv) % nk, c // (nv * nk)
-    ansvar = np.array([f"{400000 + v * 1000 + u:07d}" for v, u in zip(v_idx, unit)], dtype=object)
+    # a kommun-wide ledger (nämnder > 0): ansvar 04…, 05…, 06…, 07… by nämnd, each nämnd a quarter of the lines
+    bas = [400000 + (v % nämnder) * 100000 if nämnder else 400000 for v in range(nv)]
+    ansvar = np.array([f"{bas[v] + v * 1000 + u:07d}" for v, u in zip(v_idx, unit)], dtype=object)
     verksamhet = np.array(VERKSAMHETER, dtype=object)[v_idx]
     konto = np.array(konton, dtype=object)[k_idx]
     revenue = np.array([k.startswith("3") for k in konto])
@@ -158,8 +166,8 @@ def _sv(x: float) -> str:
     return f"{x:,.2f}".replace(",", " ").replace(".", ",")
 
 
-def write_csv(n: int, path: Path) -> None:
-    d = _ledger(n)
+def write_csv(n: int, path: Path, nämnder: int = 0) -> None:
+    d = _ledger(n, nämnder)
     tmp = path.with_suffix(".tmp")
     with open(tmp, "w", encoding="utf-8-sig", newline="") as f:
         f.write(";".join(HEADER) + "\r\n")
@@ -200,11 +208,13 @@ def write_mapping(path: Path) -> None:
             w.writerow([rid, rubrik, förälder, ", ".join(koder)])
 
 
-def ensure_data(csv_sizes: list[int], xlsx_sizes: list[int], force: bool = False) -> None:
+def ensure_data(csv_sizes: list[int], xlsx_sizes: list[int], force: bool = False,
+                kommun_sizes: list[int] | None = None) -> None:
     DATA.mkdir(parents=True, exist_ok=True)
     manifest = json.loads(MANIFEST.read_text()) if MANIFEST.exists() else {}
     wanted = [(mapping_path(), None, None)] + [(data_path(n, "csv"), n, "csv") for n in csv_sizes] \
-        + [(data_path(n, "xlsx"), n, "xlsx") for n in xlsx_sizes]
+        + [(data_path(n, "xlsx"), n, "xlsx") for n in xlsx_sizes] \
+        + [(data_path(n, KOMMUN), n, KOMMUN) for n in kommun_sizes or []]
     for path, n, fmt in wanted:
         if not force and path.exists() and manifest.get(path.name) == GENERATOR_VERSION:
             continue
@@ -214,6 +224,8 @@ def ensure_data(csv_sizes: list[int], xlsx_sizes: list[int], force: bool = False
             write_mapping(path)
         elif fmt == "csv":
             write_csv(n, path)
+        elif fmt == KOMMUN:
+            write_csv(n, path, NÄMNDER)
         else:
             write_xlsx(n, path)
         manifest[path.name] = GENERATOR_VERSION
@@ -325,6 +337,59 @@ def child_floor_arrow(fmt: str, path: str) -> dict:
     return {"import": t1 - t0, "läs": t2 - t1, "rows": batch.num_rows}
 
 
+def _kommun_config(path: str, ut: Path) -> Path:
+    """A configuration of the kommun's NÄMNDER nämnder ([[namnd]], ansvar 04*, 05* …), every one with the
+    bench mapping, writing to `ut`."""
+    konfig = ut.parent / "kommunrapport.toml"
+    nämnder = "".join(f'\n[[namnd]]\nnamn = "Nämnd 0{4 + i}"\nansvar = ["0{4 + i}*"]\n' for i in range(NÄMNDER))
+    konfig.write_text(f'ut = "{ut.as_posix()}"\nrapporter = ["ekonomi"]\n\n[ekonomi]\ndata = "{Path(path).resolve().as_posix()}"\n'
+                      f'mappning = "{mapping_path().as_posix()}"\ntecken = "kostnad-positiv"\nvarden = "månad"\n'
+                      f'\n[kor]\nstangd_tom = "{REPORT_YEAR}-{REPORT_MONTH:02d}"\n{nämnder}', encoding="utf-8")
+    return konfig
+
+
+def child_kommunrapport_kor(fmt: str, path: str) -> dict:
+    """`kommunrapport kör` of every nämnd of the kommun-wide ledger: one read, NÄMNDER packages."""
+    t0 = time.perf_counter()
+    from kommunrapport import history
+    from kommunrapport.runner import kör
+
+    t1 = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        ut = Path(tmp) / "ut"
+        k = kör(_kommun_config(path, ut), månad=REPORT_MONTH, år=REPORT_YEAR, tyst=True)
+        t2 = time.perf_counter()
+        assert len(k.nämnder) == NÄMNDER, k
+        tab = {}
+        for i in range(NÄMNDER):
+            p = history.perioder(history.nämndfil(ut, f"Nämnd 0{4 + i}"))
+            tab[f"0{4 + i}"] = [float(p["budgetavvikelse"].iloc[0])]
+    return {"import": t1 - t0, "kör": t2 - t1, "table": tab}
+
+
+def child_baseline_kommun(fmt: str, path: str) -> dict:
+    """What a controller writes for every nämnd: read once, then per nämnd (ansvar prefix) map, filter,
+    group and sum the accumulated deviation jan..feb (budget − utfall)."""
+    t0 = time.perf_counter()
+    import pandas as pd
+
+    t1 = time.perf_counter()
+    df = _pandas_read(pd, "csv", path)
+    t2 = time.perf_counter()
+    m = pd.read_csv(mapping_path(), sep=";", dtype=str).fillna("")
+    kod_till_rad = {k.strip(): r.id for r in m.itertuples() for k in r.koder.split(",")}
+    df["rad"] = df["Verksamhet"].map(kod_till_rad)
+    assert df["rad"].notna().all(), "unknown verksamhet code"
+    d = df[(df["År"] == REPORT_YEAR) & (df["Månad"] <= REPORT_MONTH)]
+    tab = {}
+    for i in range(NÄMNDER):
+        n = d[d["Ansvar"].str.startswith(f"0{4 + i}")]
+        t = (n["Budget"] - n["Utfall"]).groupby([n["rad"], n["Månad"]]).sum().unstack("Månad")
+        tab[f"0{4 + i}"] = [float(t.to_numpy().sum())]
+    t3 = time.perf_counter()
+    return {"import": t1 - t0, "läs": t2 - t1, "groupby": t3 - t2, "table": tab}
+
+
 CHILDREN = {
     "kommunrapport": child_kommunrapport,
     "baseline": child_baseline,
@@ -332,6 +397,8 @@ CHILDREN = {
     "floor_arrow": child_floor_arrow,
     "kommunrapport_load": child_kommunrapport_load,
     "pandas_load": child_pandas_load,
+    "kommunrapport_kor": child_kommunrapport_kor,
+    "baseline_kommun": child_baseline_kommun,
 }
 # For each measured thing: what its ratio_vs_baseline is taken against.
 BASELINE_OF = {
@@ -341,9 +408,16 @@ BASELINE_OF = {
     "floor_arrow": "baseline",
     "kommunrapport_load": "pandas_load",
     "pandas_load": "pandas_load",
+    "kommunrapport_kor": "baseline_kommun",
+    "baseline_kommun": "baseline_kommun",
     "kommunrapport --help": "python -c pass",
     "python -c pass": "python -c pass",
 }
+
+
+def base_of(what: str, fmt: str) -> str:
+    """What `what`'s ratio_vs_baseline is taken against (the kommun ledger's floor: the script for every nämnd)."""
+    return "baseline_kommun" if fmt == KOMMUN and BASELINE_OF[what] == "baseline" else BASELINE_OF[what]
 
 
 def run_measured(cmd: list[str]) -> tuple[float, float, dict]:
@@ -408,7 +482,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", help="row counts for both formats, e.g. 1e4,1e5 (overrides --csv-sizes/--xlsx-sizes)")
     ap.add_argument("--csv-sizes", default=",".join(str(s) for s in DEFAULT_CSV_SIZES), help="default 1e4,1e5,1e6")
     ap.add_argument("--xlsx-sizes", default=None, help="default 1e4,1e5; with --full also 1e6")
-    ap.add_argument("--formats", default="csv,xlsx")
+    ap.add_argument("--kommun-sizes", default=None,
+                    help="rows of the kommun-wide ledger (kör of every nämnd); default 1e5,1e6; with --full also 1e7")
+    ap.add_argument("--formats", default=f"csv,xlsx,{KOMMUN}")
     ap.add_argument("--full", action="store_true", default=os.environ.get("KOMMUNRAPPORT_BENCH_FULL", "") not in ("", "0"),
                     help="include the 10^6-row xlsx (or set KOMMUNRAPPORT_BENCH_FULL=1)")
     ap.add_argument("--repeat", type=int, default=3, help="runs per measurement; the median is reported (default 3)")
@@ -437,14 +513,23 @@ def main(argv: list[str] | None = None) -> int:
         xlsx_sizes = FULL_XLSX_SIZES if a.full else DEFAULT_XLSX_SIZES
     if "xlsx" not in formats:
         xlsx_sizes = []
+    if a.kommun_sizes is not None:
+        kommun_sizes = _sizes(a.kommun_sizes)
+    elif a.sizes:
+        kommun_sizes = []
+    else:
+        kommun_sizes = FULL_KOMMUN_SIZES if a.full else DEFAULT_KOMMUN_SIZES
+    if KOMMUN not in formats:
+        kommun_sizes = []
 
     started = time.perf_counter()
     print(f"kommunrapport benchmark: csv {[size_label(n) for n in csv_sizes]}, xlsx {[size_label(n) for n in xlsx_sizes]}, "
+          f"kommun {[size_label(n) for n in kommun_sizes]}, "
           f"median of {a.repeat} runs\n{machine()}, Python {platform.python_version()}", flush=True)
     print("data in benchmarks/data/:", flush=True)
     warm = 10**4  # the warm-up runs use the 10^4-row file of each format
     ensure_data(sorted(set(csv_sizes) | ({warm} if csv_sizes else set())),
-                sorted(set(xlsx_sizes) | ({warm} if xlsx_sizes else set())), a.regenerate)
+                sorted(set(xlsx_sizes) | ({warm} if xlsx_sizes else set())), a.regenerate, sorted(kommun_sizes))
     if a.generate_only:
         return 0
 
@@ -457,16 +542,23 @@ def main(argv: list[str] | None = None) -> int:
     results: list[dict] = []
     problems: list[str] = []
 
-    cases = [(n, "csv") for n in csv_sizes] + [(n, "xlsx") for n in xlsx_sizes]
+    cases = [(n, "csv") for n in csv_sizes] + [(n, "xlsx") for n in xlsx_sizes] + [(n, KOMMUN) for n in kommun_sizes]
     warmed: set[str] = set()
-    for n, fmt in sorted(cases, key=lambda c: (c[0], c[1])):
+    for n, fmt in sorted(cases, key=lambda c: (c[1] == KOMMUN, c[0], c[1])):
         path = str(data_path(n, fmt))
-        whats = ["kommunrapport", "baseline", "floor"] + (["floor_arrow"] if fmt == "xlsx" else []) \
-            + (["kommunrapport_load", "pandas_load"] if n in load_sizes else [])
+        if fmt == KOMMUN:
+            whats = ["kommunrapport_kor", "baseline_kommun", "floor"]
+        else:
+            whats = ["kommunrapport", "baseline", "floor"] + (["floor_arrow"] if fmt == "xlsx" else []) \
+                + (["kommunrapport_load", "pandas_load"] if n in load_sizes else [])
         if fmt not in warmed:  # first process of a kind pays for .pyc and font caches: not measured
-            for w in CHILDREN:
+            warm_path = str(data_path(warm, fmt))
+            if fmt == KOMMUN:  # the smallest kommun ledger there is (not a 10^7-row warm-up)
+                warm_path = str(min((data_path(n, fmt) for n in [10**5, *kommun_sizes] if data_path(n, fmt).exists()),
+                                    key=lambda p: p.stat().st_size))
+            for w in (whats if fmt == KOMMUN else [w for w in CHILDREN if w not in ("kommunrapport_kor", "baseline_kommun")]):
                 if w != "floor_arrow" or fmt == "xlsx":
-                    run_measured([py, me, "--child", w, fmt, str(data_path(warm, fmt))])
+                    run_measured([py, me, "--child", w, fmt, warm_path])
             warmed.add(fmt)
         print(f"\n{size_label(n)} rows, {fmt}:", flush=True)
         walls: dict[str, list[float]] = {w: [] for w in whats}
@@ -479,7 +571,8 @@ def main(argv: list[str] | None = None) -> int:
                 peaks[w].append(peak)
                 infos[w].append(info)
                 print(f"  {i + 1}/{a.repeat} {w:<19} {fmt_s(wall):>7} s {peak:7.0f} MB", flush=True)
-        diff = compare_tables(infos["kommunrapport"][0]["table"], infos["baseline"][0]["table"])
+        kr, bl = ("kommunrapport_kor", "baseline_kommun") if fmt == KOMMUN else ("kommunrapport", "baseline")
+        diff = compare_tables(infos[kr][0]["table"], infos[bl][0]["table"], 1.0)
         if diff:
             problems.append(f"{size_label(n)} {fmt}: kommunrapport and baseline disagree: {diff}")
         med = {w: statistics.median(walls[w]) for w in whats}
@@ -487,7 +580,7 @@ def main(argv: list[str] | None = None) -> int:
             ph = {k: statistics.median(i[k] for i in infos[w]) for k in infos[w][0] if k not in ("table", "rows")}
             results.append({
                 "size": n, "format": fmt, "what": w, "median_s": med[w], "peak_mb": max(peaks[w]),
-                "ratio_vs_baseline": med[w] / med[BASELINE_OF[w]], "ratio_vs_floor": med[w] / med["floor"],
+                "ratio_vs_baseline": med[w] / med[base_of(w, fmt)], "ratio_vs_floor": med[w] / med["floor"],
                 "date": today, "python": pyver, "machine": mach, "_phases": ph,
             })
         print_case(results[-len(whats):])
@@ -527,13 +620,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def print_case(rows: list[dict]) -> None:
-    kr = next(r for r in rows if r["what"] == "kommunrapport")
+    kr = next(r for r in rows if r["what"] in ("kommunrapport", "kommunrapport_kor"))
     print(f"  {'':<19} {'median s':>9} {'peak MB':>8} {'×baseline':>10} {'×floor':>7}  in-process phases (median s)")
     for r in rows:
         ph = ", ".join(f"{k} {v:.2f}" for k, v in r["_phases"].items())
         print(f"  {r['what']:<19} {fmt_s(r['median_s']):>9} {r['peak_mb']:8.0f} {r['ratio_vs_baseline']:10.2f} "
               f"{r['ratio_vs_floor']:7.2f}  {ph}")
-    base = next(r for r in rows if r["what"] == "baseline")
+    base = next(r for r in rows if r["what"] in ("baseline", "baseline_kommun"))
     fl = next(r for r in rows if r["what"] == "floor")
     print(f"  peak memory kommunrapport/baseline {kr['peak_mb'] / base['peak_mb']:.2f}×, /floor {kr['peak_mb'] / fl['peak_mb']:.2f}×")
 
@@ -561,6 +654,34 @@ def targets(rows: list[dict]) -> list[str]:
         s, mb = float(r["median_s"]), float(r["peak_mb"])
         out.append(f"10^6 csv: {s:.1f} s (target < 10 s), {mb:.0f} MB peak (target < 1024 MB): "
                    f"{verdict(s < 10 and mb < 1024, r)}")
+    r = _find(rows, 10**6, "csv", "kommunrapport")
+    b = _find(rows, 10**6, "csv", "baseline")
+    if r and b:
+        x, mb = float(r["ratio_vs_baseline"]), float(r["peak_mb"]) / float(b["peak_mb"])
+        out.append(f"10^6 csv vs the pandas baseline: {x:.2f}× its time (target ≤ 1.5×), {mb:.2f}× its peak memory "
+                   f"(target ≤ 1.5×): {verdict(x <= 1.5 and mb <= 1.5, r)}")
+    for fmt in ("csv", "xlsx"):
+        r = _find(rows, 10**4, fmt, "kommunrapport")
+        if r:
+            out.append(f"10^4 {fmt} full ekonomi run: {float(r['median_s']):.2f} s (target ≤ 1.0 s): "
+                       f"{verdict(float(r['median_s']) <= 1.0, r)}")
+    r = _find(rows, 10**6, "xlsx", "floor_arrow")
+    k = _find(rows, 10**6, "xlsx", "kommunrapport")
+    if r and k:
+        x = float(k["median_s"]) / float(r["median_s"])
+        out.append(f"10^6 xlsx: {x:.2f}× the Arrow read floor (target ≤ 1.3×): {verdict(x <= 1.3, k)}")
+    r = _find(rows, 10**7, KOMMUN, "kommunrapport_kor")
+    if r:
+        s, mb = float(r["median_s"]), float(r["peak_mb"])
+        out.append(f"10^7 kommun-wide ledger, kör of {NÄMNDER} nämnder: {s:.1f} s (target < 20 s), {mb:.0f} MB peak "
+                   f"(target < 2048 MB): {verdict(s < 20 and mb < 2048, r)}")
+    else:
+        out.append("10^7 kommun-wide ledger: not measured yet (run with --full)")
+    växt = [(int(x["size"]), float(x["median_s"]), float(x["peak_mb"])) for x in rows
+            if x["format"] == KOMMUN and x["what"] == "kommunrapport_kor"]
+    if len(växt) > 1:
+        out.append("kör of every nämnd, growth: " + ", ".join(f"{size_label(n)} {s:.1f} s {mb:.0f} MB"
+                                                              for n, s, mb in sorted(växt)))
     r = _find(rows, "", "", "kommunrapport --help")
     if r:
         s = float(r["median_s"])
@@ -591,8 +712,9 @@ def merge(results: list[dict]) -> list[dict]:
             "ratio_vs_floor": "" if r["ratio_vs_floor"] == "" else f"{r['ratio_vs_floor']:.3f}",
             "date": r["date"], "python": r["python"], "machine": r["machine"],
         })
-    order = {w: i for i, w in enumerate(BASELINE_OF)}
-    rows.sort(key=lambda r: (r["size"] == "", r["format"], int(r["size"] or 0), order.get(r["what"], 99)))
+    order = {w: i for i, w in enumerate(BASELINE_OF)} | {"kommunrapport_kor": 0, "baseline_kommun": 1}
+    rows.sort(key=lambda r: (r["size"] == "", r["format"] == KOMMUN, r["format"], int(r["size"] or 0),
+                             order.get(r["what"], 99)))
     return rows
 
 

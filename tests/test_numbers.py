@@ -398,3 +398,19 @@ def test_mellanrum_bara_mellan_tusental(text, väntat):
             assert bool(bad.iloc[0]) and np.isnan(values.iloc[0])
         else:
             assert not bad.iloc[0] and values.iloc[0] == pytest.approx(väntat)
+
+
+@given(st.lists(st.one_of(svenskt_tal().map(lambda f: f[1]),
+                          st.text(alphabet="0123456789 ,.-+()%\u00a0\u202f\u2212x", max_size=14)),
+                min_size=1, max_size=30))
+@example(["1 234 567,89", "12 ,5", "1 2 3,4", "", "1234.5", "-0,00", "007", "1 234.5", "+5"])
+def test_the_fast_path_reads_every_cell_as_the_full_rules_do(texts):
+    # The Arrow fast path (CSV columns) and the full Swedish rules (_tolka_blandat) give the same figure
+    # and flag the same cells, whatever the text.
+    from kommunrapport.input.numbers import _tolka_blandat
+
+    snabb, snabb_fel = tolka_tal(pd.Series(texts, dtype="str"))
+    full, full_fel = _tolka_blandat(pd.Series(texts, dtype=object))
+    assert snabb_fel.tolist() == full_fel.tolist()
+    assert snabb.isna().tolist() == full.isna().tolist()
+    assert snabb.fillna(0).tolist() == full.fillna(0).tolist()

@@ -145,9 +145,16 @@ def läs_volymkopplingar(kopplingar: Sequence[Volymkoppling | KoppladVolym], tr�
     return ut
 
 
+def _mappning(inst: EkonomiInställningar) -> Path:
+    if inst.mappning is None:  # a configuration of several nämnder ([[namnd]]) without a common mapping
+        raise KonfigurationsFel("konfigurationen har flera nämnder ([[namnd]]) men ingen mappning i [ekonomi]: ange "
+                                "--mappning (och --namnd), eller gör alla nämndernas rapporter med kommunrapport kor")
+    return inst.mappning
+
+
 def ekonomirapport_från_inställningar(inst: EkonomiInställningar, månad: int, år: int | None = None,
                                       nämnd: str = "Nämnden") -> Ekonomirapport:
-    return ekonomirapport(inst.data, inst.mappning, månad, år, nämnd, inst.kommentarer, inst.tecken,
+    return ekonomirapport(inst.data, _mappning(inst), månad, år, nämnd, inst.kommentarer, inst.tecken,
                           inst.värden, inst.blad, inst.kolumner, inst.decimaltecken, inst.dubbletter,
                           inst.volymkoppling)
 
@@ -218,7 +225,7 @@ def ks_rapport(data: str | Path | Huvudbok, mappning: str | Path | Verksamhetstr
 
 def ks_rapport_från_inställningar(inst: EkonomiInställningar, månad: int, år: int | None = None,
                                   nämnd: str = "Nämnden", historik: str | Path | None = None) -> KSRapport:
-    return ks_rapport(inst.data, inst.mappning, månad, år, nämnd, inst.tecken, inst.värden, inst.blad,
+    return ks_rapport(inst.data, _mappning(inst), månad, år, nämnd, inst.tecken, inst.värden, inst.blad,
                       inst.kolumner, inst.investeringar, historik, None, inst.decimaltecken, inst.dubbletter)
 
 

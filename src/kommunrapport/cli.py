@@ -292,8 +292,11 @@ def kor(
 ) -> None:
     """Gör alla konfigurerade rapporter för en period till UT/ÅÅÅÅ-MM/ (för schemalagda körningar).
 
+    Med [[namnd]] i konfigurationen: varje nämnds rapporter till UT/ÅÅÅÅ-MM/NÄMND/, exporten läses en gång.
+
     Slutkod 0 = klart, 2 = fel i indata eller konfiguration, 3 = internt fel,
-    4 = inget att göra (perioden finns redan, eller månaden är preliminär), 5 = en annan körning pågår.
+    4 = inget att göra (perioden finns redan, eller månaden är preliminär), 5 = en annan körning pågår,
+    6 = några nämnder misslyckades (de andra är skrivna).
     """
     from .runner import IngetAttGöra, kör
 
@@ -332,32 +335,41 @@ def historik(
     from .settings import läs_konfiguration
 
     konf = läs_konfiguration(config)
+    # with [[namnd]]: every nämnd's history (ut/historik/<nämnd>.sqlite), the nämnd named on each line
+    databaser = ([history.nämndfil(konf.ut, n.mappnamn) for n in konf.nämnder] if konf.nämnder
+                 else [konf.ut / history.FILNAMN])
     if reparera:
-        databas = konf.ut / history.FILNAMN
         with lås(konf.ut, 0):
-            resultat = history.reparera(databas)
-        if resultat is None:
-            print(f"{databas} är hel; inget att reparera")
-            return
-        trasig, räddat = resultat
-        print(f"den trasiga historiken är sparad som {trasig}")
-        print(f"ny historik i {databas} med det som gick att läsa: "
-              + ", ".join(f"{antal} rader i {tabell}" for tabell, antal in räddat.items()))
+            for databas in databaser:
+                if not databas.exists() and konf.nämnder:
+                    continue
+                resultat = history.reparera(databas)
+                if resultat is None:
+                    print(f"{databas} är hel; inget att reparera")
+                    continue
+                trasig, räddat = resultat
+                print(f"den trasiga historiken är sparad som {trasig}")
+                print(f"ny historik i {databas} med det som gick att läsa: "
+                      + ", ".join(f"{antal} rader i {tabell}" for tabell, antal in räddat.items()))
         return
-    df = history.perioder(konf.ut / history.FILNAMN)
+    import pandas as pd
+
+    delar = [history.perioder(d) for d in databaser]
+    df = pd.concat(delar, ignore_index=True) if len(delar) > 1 else delar[0]
     if json:
         print(df.to_json(orient="records", force_ascii=False, indent=2))
         return
     if df.empty:
-        print(f"ingen historik i {konf.ut / history.FILNAMN} ännu")
+        print(f"ingen historik i {' eller '.join(str(d) for d in databaser)} ännu")
         return
-    print(f"{'period':<9} {'budgetavvikelse':>16} {'prognosavvikelse':>16} {'årsbudget':>12}  körd")
+    nämnd = "nämnd  " if konf.nämnder else ""
+    print(f"{nämnd}{'period':<9} {'budgetavvikelse':>16} {'prognosavvikelse':>16} {'årsbudget':>12}  körd")
     for r in df.itertuples():
         # REAL columns of the history: a float, or None where all are NULL
         budget, prognos, årsbudget = (cast("float | None", v)
                                       for v in (r.budgetavvikelse, r.prognosavvikelse, r.årsbudget))
-        print(f"{r.period:<9} {mnkr(budget, True):>16} {mnkr(prognos, True):>16} "
-              f"{mnkr(årsbudget):>12}  {r.körd}")
+        print(f"{f'{r.nämnd}  ' if konf.nämnder else ''}{r.period:<9} {mnkr(budget, True):>16} "
+              f"{mnkr(prognos, True):>16} {mnkr(årsbudget):>12}  {r.körd}")
 
 
 @app.command(short_help="Startkonfiguration, mappning, kommentarfil och egna mallar.")

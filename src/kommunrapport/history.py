@@ -32,6 +32,7 @@ import pandas as pd
 from .errors import KommunrapportFel, Plats, SkrivFel
 
 FILNAMN = "historik.sqlite"
+NÄMNDMAPP = "historik"  # a kommun-wide run ([[namnd]]): ut/historik/<nämnd>.sqlite, one per nämnd
 SCHEMAVERSION = 2
 
 SCHEMA = """
@@ -81,6 +82,20 @@ CREATE TABLE IF NOT EXISTS indata (
 );
 """
 TABELLER = ("period", "prognos", "ks", "körning", "indata")
+
+
+def nämndfil(ut: str | Path, mapp: str) -> Path:
+    """The history of one nämnd of a kommun-wide run: one row per period, as the single history has."""
+    return Path(ut) / NÄMNDMAPP / f"{mapp}.sqlite"
+
+
+def alla_filer(ut: str | Path) -> list[Path]:
+    """Every history database in `ut` that exists: historik.sqlite and the nämnder's."""
+    ut = Path(ut)
+    filer = [ut / FILNAMN] if (ut / FILNAMN).exists() else []
+    if (ut / NÄMNDMAPP).is_dir():
+        filer += sorted(p for p in (ut / NÄMNDMAPP).glob("*.sqlite") if p.is_file())
+    return filer
 
 
 class HistorikFel(KommunrapportFel):

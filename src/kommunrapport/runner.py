@@ -29,12 +29,14 @@ import shutil
 import signal
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 from filelock import FileLock, Timeout
 
 from . import history, settings
@@ -44,10 +46,17 @@ from .formatting import mnkr
 from .model.period import MÅNADER, Period, månadsnamn
 from .reports.ekonomi import toppnivåer
 from .reports.preliminar import preliminära_skäl
-from .settings import Konfiguration, läs_konfiguration
+from .settings import (
+    EkonomiInställningar,
+    Konfiguration,
+    NämndInställningar,
+    VolymInställningar,
+    Volymkoppling,
+    läs_konfiguration,
+)
 
 Steg = Callable[[int, int, str], None]  # (step, of total, what): the progress of a run
-KLART, INGET_ATT_GÖRA, LÅST = 0, 4, 5
+KLART, INGET_ATT_GÖRA, LÅST, DELVIS = 0, 4, 5, 6
 LOGGFIL = "kommunrapport.log"
 LÅSFIL = ".kommunrapport.lock"
 
@@ -66,6 +75,7 @@ class Körning:
     mapp: Path
     filer: list[Path]
     arkiv: Path | None = None  # where the earlier version of the period was kept, if it was made again
+    nämnder: list[Körning] = field(default_factory=list)  # a kommun-wide run ([[namnd]]): each nämnd's
 
 
 def _skrivbar_mapp(ut: Path) -> None:
@@ -205,8 +215,7 @@ def _återställ(ut: Path, log: logging.Logger) -> list[str]:
     """Roll back every run the journal says is 'pågår' (it was killed before its history was committed),
     then remove staging folders that no run owns. Returns what was done, in Swedish."""
     gjort: list[str] = []
-    databas = ut / history.FILNAMN
-    if databas.exists():
+    for databas in history.alla_filer(ut):  # ut/historik.sqlite and each nämnd's ut/historik/<nämnd>.sqlite
         for rad in history.pågående(databas):
             _ångra(ut, databas, rad)
             gjort.append(f"en avbruten körning av {rad.period} (startad {rad.startad}) är återställd")
@@ -259,6 +268,7 @@ def _publicera(ut: Path, databas: Path, period: str, stage: Path, arkiv: str | N
     kid = history.börja(databas, period, stage.name, arkiv)
     _punkt("journal")
     try:
+        mål.parent.mkdir(exist_ok=True)  # ut/ÅÅÅÅ-MM/ of a nämnd's folder ([[namnd]])
         if arkiv is not None and mål.exists():
             (ut / arkiv).parent.mkdir(parents=True, exist_ok=True)
             os.replace(mål, ut / arkiv)
@@ -274,19 +284,22 @@ def _publicera(ut: Path, databas: Path, period: str, stage: Path, arkiv: str | N
         raise
 
 
-def _indata(konf: Konfiguration) -> list[tuple[str, str, str]]:
+def _indata(rapporter: list[str], e: EkonomiInställningar | None, mappning: Path | None, kommentarer: Path | None,
+            investeringar: Path | None, v: VolymInställningar | None,
+            volymkoppling: Sequence[Volymkoppling] = ()) -> list[tuple[str, str, str]]:
     """(roll, fil, sha256) of every input file of the selected reports."""
     filer: list[tuple[str, Path]] = []
-    e, v = konf.ekonomi, konf.volymer
-    valda = set(konf.valda_rapporter)
+    valda = set(rapporter)
     if e is not None and {"ekonomi", "ks"} & valda:
-        filer += [("ekonomi.data", e.data), ("ekonomi.mappning", e.mappning)]
-        if e.kommentarer is not None and "ekonomi" in valda:
-            filer.append(("ekonomi.kommentarer", e.kommentarer))
-        if e.investeringar is not None and "ks" in valda:
-            filer.append(("ekonomi.investeringar", e.investeringar))
+        filer.append(("ekonomi.data", e.data))
+        if mappning is not None:
+            filer.append(("ekonomi.mappning", mappning))
+        if kommentarer is not None and "ekonomi" in valda:
+            filer.append(("ekonomi.kommentarer", kommentarer))
+        if investeringar is not None and "ks" in valda:
+            filer.append(("ekonomi.investeringar", investeringar))
         if "ekonomi" in valda:
-            for i, k in enumerate(e.volymkoppling, 1):
+            for i, k in enumerate(volymkoppling, 1):
                 filer += [(f"ekonomi.volymkoppling[{i}].{n}", p) for n, p in (("fil", k.fil), ("budgetfil", k.budgetfil))
                           if p is not None]
     if v is not None and "volymer" in valda:
@@ -365,11 +378,11 @@ def kör(konfig: str | Path, månad: int | None = None, år: int | None = None, 
     Every failure is logged in ut/kommunrapport.log: a user error as its message, an internal error with
     its traceback."""
     konf = läs_konfiguration(konfig)
-    if not konf.valda_rapporter:
+    if not konf.valda_rapporter and not konf.nämnder:
         raise KommunrapportFel(f"{konfig}: inga rapporter är konfigurerade (lägg till [ekonomi] eller [volymer])")
     for rapport in konf.valda_rapporter:  # `rapporter` may name a report whose section is missing
         avsnitt = "volymer" if rapport == "volymer" else "ekonomi"
-        if getattr(konf, avsnitt) is None:
+        if getattr(konf, avsnitt) is None and not (konf.nämnder and avsnitt == "volymer"):
             raise KonfigurationsFel(f"rapporten {rapport} är vald i rapporter men avsnittet [{avsnitt}] saknas",
                                     Plats(str(konfig)))
     if "volymer" in konf.valda_rapporter and konf.volymer is not None and not konf.volymer.datafiler:
@@ -380,8 +393,11 @@ def kör(konfig: str | Path, månad: int | None = None, år: int | None = None, 
     period: list[str] = []  # known once the month is decided
     try:
         return _kör(konf, log, månad, år, tvinga, vänta, steg or (lambda n, total, text: None), period,
-                    idag or settings.idag())
+                    idag or settings.idag(), str(konfig))
     except IngetAttGöra:
+        raise
+    except NämnderMisslyckades as exc:  # each failure is logged already; the others are written
+        log.error("klart med fel: %s", exc, extra={"bara_fil": True})
         raise
     except BaseException as exc:
         # the cause in the log file only (the command line says it itself): a user error as its
@@ -407,16 +423,45 @@ def _arkivnamn(ut: Path, period: str, tidigare: history.Journalrad | None) -> st
     return kandidat
 
 
-def _kör(konf: Konfiguration, log: logging.Logger, månad: int | None, år: int | None, tvinga: bool, vänta: float,
-         steg: Steg, period_: list[str], idag: date) -> Körning:
-    from . import api
+@dataclass
+class _Jobb:
+    """One nämnd's reports of a run: the whole configuration, or one [[namnd]] of a kommun-wide run."""
 
+    nämnd: str
+    rapporter: list[str]
+    databas: Path
+    mapp: str | None = None  # None: ut/ÅÅÅÅ-MM/; else ut/ÅÅÅÅ-MM/<mapp>/
+    ekonomi: EkonomiInställningar | None = None
+    mappning: Path | None = None
+    kommentarer: Path | None = None
+    investeringar: Path | None = None
+    mallar: Path | None = None
+    volymer: VolymInställningar | None = None
+    volymkoppling: list[Volymkoppling] = field(default_factory=list)  # [[ekonomi.volymkoppling]]: one nämnd's rows
+
+    def nyckel(self, period: str) -> str:
+        """The period's folder relative to ut/ (and its key in the journal)."""
+        return period if self.mapp is None else f"{period}/{self.mapp}"
+
+    def indata(self) -> list[tuple[str, str, str]]:
+        return _indata(self.rapporter, self.ekonomi, self.mappning, self.kommentarer, self.investeringar, self.volymer,
+                       self.volymkoppling)
+
+
+def _kontrollera_databas(databas: Path) -> None:
+    if databas.exists() and not history.är_hel(databas):
+        history.perioder(databas)  # raises the error that names the file and what to do
+
+
+def _kör(konf: Konfiguration, log: logging.Logger, månad: int | None, år: int | None, tvinga: bool, vänta: float,
+         steg: Steg, period_: list[str], idag: date, konfig: str = "") -> Körning:
     ut = konf.ut
     with lås(ut, vänta):
         _återställ(ut, log)
+        if konf.nämnder:
+            return _kör_nämnder(konf, log, månad, år, tvinga, steg, period_, idag, konfig)
         databas = ut / history.FILNAMN
-        if databas.exists() and not history.är_hel(databas):
-            history.perioder(databas)  # raises the error that names the file and what to do
+        _kontrollera_databas(databas)
         huvudbok = träd = None
         e = konf.ekonomi
         if e is not None and {"ekonomi", "ks"} & set(konf.valda_rapporter):
@@ -425,102 +470,252 @@ def _kör(konf: Konfiguration, log: logging.Logger, månad: int | None, år: int
 
             log.info("ekonomi: läser %s", e.data)  # once, for every report that needs it
             huvudbok = läs_ekonomi(e.data, e.tecken, e.värden, e.blad, e.kolumner, e.decimaltecken, e.dubbletter)
+            assert e.mappning is not None  # lös_inställningar requires it without [[namnd]]
             träd = läs_mappning(e.mappning)
         volymdata = None
         v = konf.volymer
         if v is not None and ("volymer" in konf.valda_rapporter or huvudbok is None):
-            antal = len(v.datafiler)
-            log.info("volymer: läser %d %s", antal, "fil" if antal == 1 else "filer")
-            volymdata = api.läs_volymdata(v.hemtjanst, v.placeringar, v.bistand, v.serier, v.slag,
-                                          kolumner=v.kolumner, blad=v.blad, decimaltecken=v.decimaltecken)
-        år, månad, senare = _välj_månad(konf, log, huvudbok, träd, volymdata, månad, år, idag)
-        perioden = Period(år, månad)
-        period = perioden.stam
-        period_.append(period)
-        mål = ut / period
-        if konf.valda_rapporter == ["ks"] and not perioden.är_ks_månad:
-            raise IngetAttGöra(f"rapporten till kommunstyrelsen görs i april, augusti och december, inte för {period}")
-        indata = _indata(konf)
-        underlag = _underlag(huvudbok, volymdata if "volymer" in konf.valda_rapporter else None, år, månad)
-        arkiv = None
-        if mål.exists():
-            tidigare = history.senaste_klara(databas, period) if databas.exists() else None
-            rad = tidigare[0] if tidigare is not None else None
-            if not tvinga:
-                efter = f"; {senare}" if senare else ""
-                if rad is None or rad.underlag is None:
-                    log.info("inget att göra: %s finns redan", mål, extra={"bara_fil": True})
-                    raise IngetAttGöra(f"{mål} finns redan; inget nytt att rapportera (använd --force för att göra om)"
-                                       + efter)
-                if rad.underlag == underlag:
-                    log.info("inget att göra: %s finns redan och underlaget är oförändrat", mål, extra={"bara_fil": True})
-                    raise IngetAttGöra(f"{mål} finns redan och underlaget för perioden är oförändrat sedan "
-                                       f"{rad.slutförd}; inget nytt att rapportera (använd --force för att göra om)"
-                                       + efter)
-                summor = tidigare[1] if tidigare is not None else {}
-                ändrade = [Path(f).name for roll, f, h in indata if summor.get((roll, f)) not in (None, h)]
-                log.warning("underlaget för %s har ändrats sedan rapporten gjordes %s%s: gör om perioden", period,
-                            rad.slutförd, f" (ändrade filer: {', '.join(ändrade)})" if ändrade else "")
-            arkiv = _arkivnamn(ut, period, rad)
-            log.info("den tidigare versionen av %s sparas i %s", period, ut / arkiv)
-        log.info("börjar: %s t.o.m. %s %s, rapporter: %s", konf.nämnd, MÅNADER[månad - 1], år,
-                 ", ".join(konf.valda_rapporter))
-        try:
-            stage = Path(tempfile.mkdtemp(prefix=f".{period}-", dir=ut))
-        except OSError as exc:
-            raise skrivfel(exc, f"i {ut}") from exc
-        filer: list[Path] = []
-        ekonomirapport = None
-        ks_prognoser: dict[str, float] = {}
-        total = len(konf.valda_rapporter) + 1
-        nr = 0
-        try:
-            if "ekonomi" in konf.valda_rapporter:
-                assert e is not None and huvudbok is not None and träd is not None  # kör() checked [ekonomi]
-                nr += 1
-                steg(nr, total, "ekonomirapporten")
-                historik = history.prognoser(databas, år)
-                ekonomirapport = api.ekonomirapport(huvudbok, träd, månad, år, konf.nämnd, e.kommentarer,
-                                                    volymkopplingar=e.volymkoppling)
-                ekonomirapport.prognoshistorik = historik if not historik.empty else None
-                filer += api.skriv_ekonomirapport(ekonomirapport, stage, konf.mallar, str(e.data))
-                log.info("ekonomi: budgetavvikelse %s mnkr", mnkr(ekonomirapport.avvikelse, tecken=True))
-            if "volymer" in konf.valda_rapporter:
-                nr += 1
-                steg(nr, total, "volymrapporten")
-                v = konf.volymer
-                assert v is not None and volymdata is not None  # kör() checked [volymer]
-                vr = api.volymrapport(volymdata, månad, år)
-                kommentarer = api.läs_volymkommentarer(v.kommentarer, vr) if v.kommentarer else {}
-                kolada = api.kolada_för_volymer(konf)
-                filer += api.skriv_volymrapport(vr, stage, konf.nämnd, kommentarer, konf.mallar, None, kolada)
-                for w in vr.varningar + (kolada.varningar if kolada else []):
-                    log.warning("volymer: %s", w)
-            if "ks" in konf.valda_rapporter and perioden.är_ks_månad:
-                assert e is not None and huvudbok is not None and träd is not None  # kör() checked [ekonomi]
-                nr += 1
-                steg(nr, total, "rapporten till kommunstyrelsen")
-                ks = api.ks_rapport(huvudbok, träd, månad, år, konf.nämnd, e.tecken, investeringar=e.investeringar,
-                                    historik=databas)
-                filer += api.skriv_ks_rapport(ks, stage, konf.mallar)
-                ks_prognoser = ks.prognoser
-                for w in ks.varningar:
-                    log.warning("ks: %s", w)
-            _punkt("byggd")
-        except BaseException:
-            shutil.rmtree(stage, ignore_errors=True)
-            raise
-        steg(total, total, "flyttar på plats")
+            volymdata = _läs_volymer(v, log, "volymer")
+        jobb = _Jobb(konf.nämnd, konf.valda_rapporter, databas, None, e, e.mappning if e else None,
+                     e.kommentarer if e else None, e.investeringar if e else None, konf.mallar, v,
+                     list(e.volymkoppling) if e else [])
+        return _gör_period(ut, jobb, konf, log, huvudbok, träd, volymdata, månad, år, tvinga, steg, period_, idag)
 
-        def spara(kid: int) -> None:
-            klar = history.Slutförd(kid, underlag, indata)
-            if ekonomirapport is not None:
-                history.spara(databas, ekonomirapport, ks_prognoser, klar)
-            elif ks_prognoser:
-                history.spara_ks(databas, period, ks_prognoser, klar)
+
+def _läs_volymer(v: VolymInställningar, log: logging.Logger, vad: str):
+    from . import api
+
+    antal = len(v.datafiler)
+    log.info("%s: läser %d %s", vad, antal, "fil" if antal == 1 else "filer")
+    return api.läs_volymdata(v.hemtjanst, v.placeringar, v.bistand, v.serier, v.slag,
+                             kolumner=v.kolumner, blad=v.blad, decimaltecken=v.decimaltecken)
+
+
+def _gör_period(ut: Path, jobb: _Jobb, konf: Konfiguration, log: logging.Logger, huvudbok, träd, volymdata,
+                månad: int | None, år: int | None, tvinga: bool, steg: Steg, period_: list[str], idag: date) -> Körning:
+    """Choose the period of one nämnd's reports, make them in a staging folder and publish it."""
+    from . import api
+
+    e, rapporter, databas = jobb.ekonomi, jobb.rapporter, jobb.databas
+    år, månad, senare = _välj_månad(konf, log, huvudbok, träd, volymdata, månad, år, idag)
+    perioden = Period(år, månad)
+    period = perioden.stam
+    period_.append(period)
+    nyckel = jobb.nyckel(period)
+    mål = ut / nyckel
+    if rapporter == ["ks"] and not perioden.är_ks_månad:
+        raise IngetAttGöra(f"rapporten till kommunstyrelsen görs i april, augusti och december, inte för {period}")
+    indata = jobb.indata()
+    underlag = _underlag(huvudbok, volymdata if "volymer" in rapporter else None, år, månad)
+    arkiv = None
+    if mål.exists():
+        tidigare = history.senaste_klara(databas, nyckel) if databas.exists() else None
+        rad = tidigare[0] if tidigare is not None else None
+        if not tvinga:
+            efter = f"; {senare}" if senare else ""
+            if rad is None or rad.underlag is None:
+                log.info("inget att göra: %s finns redan", mål, extra={"bara_fil": True})
+                raise IngetAttGöra(f"{mål} finns redan; inget nytt att rapportera (använd --force för att göra om)"
+                                   + efter)
+            if rad.underlag == underlag:
+                log.info("inget att göra: %s finns redan och underlaget är oförändrat", mål, extra={"bara_fil": True})
+                raise IngetAttGöra(f"{mål} finns redan och underlaget för perioden är oförändrat sedan "
+                                   f"{rad.slutförd}; inget nytt att rapportera (använd --force för att göra om)"
+                                   + efter)
+            summor = tidigare[1] if tidigare is not None else {}
+            ändrade = [Path(f).name for roll, f, h in indata if summor.get((roll, f)) not in (None, h)]
+            log.warning("underlaget för %s har ändrats sedan rapporten gjordes %s%s: gör om perioden", nyckel,
+                        rad.slutförd, f" (ändrade filer: {', '.join(ändrade)})" if ändrade else "")
+        arkiv = _arkivnamn(ut, nyckel, rad)
+        log.info("den tidigare versionen av %s sparas i %s", nyckel, ut / arkiv)
+    log.info("börjar: %s t.o.m. %s %s, rapporter: %s", jobb.nämnd, MÅNADER[månad - 1], år, ", ".join(rapporter))
+    try:
+        stage = Path(tempfile.mkdtemp(prefix=f".{period}-", dir=ut))
+    except OSError as exc:
+        raise skrivfel(exc, f"i {ut}") from exc
+    filer: list[Path] = []
+    ekonomirapport = None
+    ks_prognoser: dict[str, float] = {}
+    total = len(rapporter) + 1
+    nr = 0
+    try:
+        if "ekonomi" in rapporter:
+            assert e is not None and huvudbok is not None and träd is not None  # kör() checked [ekonomi]
+            nr += 1
+            steg(nr, total, "ekonomirapporten")
+            historik = history.prognoser(databas, år)
+            ekonomirapport = api.ekonomirapport(huvudbok, träd, månad, år, jobb.nämnd, jobb.kommentarer,
+                                                volymkopplingar=jobb.volymkoppling)
+            ekonomirapport.prognoshistorik = historik if not historik.empty else None
+            filer += api.skriv_ekonomirapport(ekonomirapport, stage, jobb.mallar, str(e.data))
+            log.info("ekonomi: budgetavvikelse %s mnkr", mnkr(ekonomirapport.avvikelse, tecken=True))
+        if "volymer" in rapporter:
+            nr += 1
+            steg(nr, total, "volymrapporten")
+            v = jobb.volymer
+            assert v is not None and volymdata is not None  # kör() checked [volymer]
+            vr = api.volymrapport(volymdata, månad, år)
+            kommentarer = api.läs_volymkommentarer(v.kommentarer, vr) if v.kommentarer else {}
+            kolada = api.kolada_för_volymer(konf)
+            filer += api.skriv_volymrapport(vr, stage, jobb.nämnd, kommentarer, jobb.mallar, None, kolada)
+            for w in vr.varningar + (kolada.varningar if kolada else []):
+                log.warning("volymer: %s", w)
+        if "ks" in rapporter and perioden.är_ks_månad:
+            assert e is not None and huvudbok is not None and träd is not None  # kör() checked [ekonomi]
+            nr += 1
+            steg(nr, total, "rapporten till kommunstyrelsen")
+            ks = api.ks_rapport(huvudbok, träd, månad, år, jobb.nämnd, e.tecken, investeringar=jobb.investeringar,
+                                historik=databas)
+            filer += api.skriv_ks_rapport(ks, stage, jobb.mallar)
+            ks_prognoser = ks.prognoser
+            for w in ks.varningar:
+                log.warning("ks: %s", w)
+        _punkt("byggd")
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    steg(total, total, "flyttar på plats")
+
+    def spara(kid: int) -> None:
+        klar = history.Slutförd(kid, underlag, indata)
+        if ekonomirapport is not None:
+            history.spara(databas, ekonomirapport, ks_prognoser, klar)
+        elif ks_prognoser:
+            history.spara_ks(databas, period, ks_prognoser, klar)
+        else:
+            history.markera_klar(databas, klar)
+
+    _publicera(ut, databas, nyckel, stage, arkiv, spara)
+    log.info("klart: %s (%d filer)", mål, len(filer))
+    return Körning(period, mål, [mål / f.name for f in filer], ut / arkiv if arkiv else None)
+
+
+class NämnderMisslyckades(KommunrapportFel):
+    """A kommun-wide run ([[namnd]]) where some nämnder failed; the others are written."""
+
+    exit_code = DELVIS
+
+
+def _filter(huvudbok, n: NämndInställningar, koder: dict[str, tuple[np.ndarray, np.ndarray]],
+            plats: Plats | None) -> np.ndarray:
+    """The rows of the export that belong to nämnd `n`: ansvar and verksamhet as in its filter (a code, or a
+    prefix ending in *; both kinds given: a row must match both). `koder` caches each column's factorisation."""
+    mask = np.ones(len(huvudbok.data), dtype=bool)
+    for kolumn, mönster in (("ansvar", n.ansvar), ("verksamhet", n.verksamhet)):
+        if not mönster:
+            continue
+        if kolumn not in huvudbok.data.columns:
+            raise KonfigurationsFel(f"[[namnd]] {n.namn}: ansvar = {mönster} filtrerar på exportens ansvar, men "
+                                    "exporten har ingen kolumn Ansvar (ange den i [ekonomi.kolumner] ansvar = \"…\", "
+                                    "eller filtrera med verksamhet)", plats)
+        if kolumn not in koder:
+            koder[kolumn] = pd.factorize(huvudbok.data[kolumn])
+        nummer, unika = koder[kolumn]
+        exakta = {m for m in mönster if not m.endswith("*")}
+        prefix = tuple(m[:-1] for m in mönster if m.endswith("*"))
+        träff = np.array([str(k) in exakta or str(k).startswith(prefix) for k in unika] + [False], dtype=bool)
+        mask &= träff[nummer]  # -1 (an empty cell) picks the last: False
+    return mask
+
+
+def _nämndens_rapporter(konf: Konfiguration, n: NämndInställningar) -> list[str]:
+    """The nämnd's own `rapporter`, else the configuration's, else ekonomi and ks from the common export and
+    volymer if the nämnd has [namnd.volymer]."""
+    if n.rapporter is not None:
+        return list(n.rapporter)
+    if konf.rapporter is not None:
+        return list(konf.rapporter)
+    finns = {"ekonomi": konf.ekonomi is not None, "volymer": n.volymer is not None, "ks": konf.ekonomi is not None}
+    return [r for r, ja in finns.items() if ja]
+
+
+def _kör_nämnder(konf: Konfiguration, log: logging.Logger, månad: int | None, år: int | None, tvinga: bool,
+                 steg: Steg, period_: list[str], idag: date, konfig: str) -> Körning:
+    """Every [[namnd]]: the kommun-wide export read once, then each nämnd's reports into ut/ÅÅÅÅ-MM/<nämnd>/,
+    each published on its own (with its own history in ut/historik/<nämnd>.sqlite). A failure in one nämnd
+    is logged and the others go on; at the end NämnderMisslyckades names those that failed."""
+    from .input.ledger import Huvudbok, läs_ekonomi
+    from .input.mapping import läs_mappning
+
+    ut = konf.ut
+    e = konf.ekonomi
+    huvudbok = None
+    rapporter_per = {n.namn: _nämndens_rapporter(konf, n) for n in konf.nämnder}
+    if e is not None and any({"ekonomi", "ks"} & set(r) for r in rapporter_per.values()):
+        log.info("ekonomi: läser %s (en gång för %d nämnder)", e.data, len(konf.nämnder))
+        huvudbok = läs_ekonomi(e.data, e.tecken, e.värden, e.blad, e.kolumner, e.decimaltecken, e.dubbletter,
+                               med_ansvar=any(n.ansvar for n in konf.nämnder))
+    if e is not None and e.volymkoppling:
+        log.warning("[[ekonomi.volymkoppling]] används inte när konfigurationen har flera nämnder ([[namnd]]): "
+                    "volym- och priseffekterna saknas i nämndernas rapporter")
+    koder: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    masker: dict[str, np.ndarray] = {}
+    plats = Plats(konfig) if konfig else None
+    klara: list[Körning] = []
+    inget: list[str] = []
+    misslyckade: list[tuple[str, str]] = []
+    for n in konf.nämnder:
+        rapporter = rapporter_per[n.namn]
+        jobb = _Jobb(n.namn, rapporter, history.nämndfil(ut, n.mappnamn), n.mappnamn, e,
+                     n.mappning or (e.mappning if e else None), n.kommentarer, n.investeringar,
+                     n.mallar or konf.mallar, n.volymer)
+        egen: list[str] = []
+        try:
+            if not rapporter:
+                raise KonfigurationsFel(f"[[namnd]] {n.namn}: inga rapporter att göra", plats)
+            if "volymer" in rapporter and (n.volymer is None or not n.volymer.datafiler):
+                raise KonfigurationsFel(f"[[namnd]] {n.namn}: rapporten volymer är vald men nämnden har inget "
+                                        "[namnd.volymer] med filer", plats)
+            if {"ekonomi", "ks"} & set(rapporter) and huvudbok is None:
+                raise KonfigurationsFel(f"[[namnd]] {n.namn}: rapporten {rapporter[0]} behöver [ekonomi] data", plats)
+            jobb.databas.parent.mkdir(exist_ok=True)
+            _kontrollera_databas(jobb.databas)
+            del_bok = träd = volymdata = None
+            if huvudbok is not None and {"ekonomi", "ks"} & set(rapporter):
+                mask = _filter(huvudbok, n, koder, plats)
+                masker[n.namn] = mask
+                data = huvudbok.data.loc[mask].reset_index(drop=True)
+                if data.empty:
+                    raise KonfigurationsFel(f"[[namnd]] {n.namn}: inga rader i exporten matchar "
+                                            f"ansvar = {n.ansvar} verksamhet = {n.verksamhet}", plats)
+                del_bok = Huvudbok(data, huvudbok.tabell, huvudbok.kodkolumn, list(huvudbok.varningar))
+                assert jobb.mappning is not None  # lös_inställningar: every nämnd has a mapping
+                träd = läs_mappning(jobb.mappning)
+                log.info("%s: %d rader av exporten", n.namn, len(data))
+            if n.volymer is not None and ("volymer" in rapporter or del_bok is None):
+                volymdata = _läs_volymer(n.volymer, log, f"{n.namn}: volymer")
+            klara.append(_gör_period(ut, jobb, konf, log, del_bok, träd, volymdata, månad, år, tvinga, steg, egen,
+                                     idag))
+        except IngetAttGöra as exc:
+            inget.append(n.namn)
+            log.info("%s: inget att göra: %s", n.namn, exc)
+        except Exception as exc:
+            if isinstance(exc, KommunrapportFel):
+                orsak_ = "; ".join(str(f) for f in getattr(exc, "alla", [exc]))
+                log.error("%s: fel: %s", n.namn, orsak_)
             else:
-                history.markera_klar(databas, klar)
-
-        _publicera(ut, databas, period, stage, arkiv, spara)
-        log.info("klart: %s (%d filer)", mål, len(filer))
-        return Körning(period, mål, [mål / f.name for f in filer], ut / arkiv if arkiv else None)
+                orsak_ = f"internt fel: {type(exc).__name__}: {exc}"
+                log.error("%s: %s", n.namn, orsak_, exc_info=exc)
+            misslyckade.append((n.namn, orsak_))
+            log.error("%s: avbrutet: ingenting skrevs för nämnden%s", n.namn, f" ({egen[0]})" if egen else "")
+        period_ += [p for p in egen if p not in period_]
+    if masker and huvudbok is not None and len(masker) == len(konf.nämnder):
+        antal = np.zeros(len(huvudbok.data), dtype=np.int16)
+        for m in masker.values():
+            antal += m
+        if (antal == 0).any():
+            log.warning("%d rader i exporten hör inte till någon nämnd (första: rad %s): de finns inte i någon "
+                        "rapport", int((antal == 0).sum()), int(huvudbok.data["källrad"].to_numpy()[np.argmax(antal == 0)]))
+        if (antal > 1).any():
+            log.warning("%d rader i exporten hör till flera nämnder (första: rad %s): kontrollera filtren i [[namnd]]",
+                        int((antal > 1).sum()), int(huvudbok.data["källrad"].to_numpy()[np.argmax(antal > 1)]))
+    if misslyckade:
+        skrivna = ", ".join(k.mapp.parent.name + "/" + k.mapp.name for k in klara) or "inga"
+        raise NämnderMisslyckades(
+            f"{len(misslyckade)} av {len(konf.nämnder)} nämnder misslyckades: "
+            + "; ".join(f"{namn}: {orsak_}" for namn, orsak_ in misslyckade) + f" (skrivna: {skrivna})")
+    if not klara:
+        raise IngetAttGöra("inget nytt att rapportera för någon nämnd (" + ", ".join(inget) + ")")
+    perioder = sorted({k.period for k in klara})
+    return Körning(", ".join(perioder), ut / perioder[0] if len(perioder) == 1 else ut,
+                   [f for k in klara for f in k.filer], None, klara)

@@ -30,6 +30,16 @@
     [kor]                                      # optional: when a month counts as closed
     stangd_efter_dag = 12                      # month m is closed from the 12th of month m+1
     stangd_tom = "2025-02"                     # or: closed through this month (overrides the day)
+
+Every nämnd of a kommun from one kommun-wide export (`kör` only): `[[namnd]]` tables instead of the
+string `namnd`, each with its own mapping and a filter on the export's ansvar or verksamhet codes
+("04*" is a prefix); [ekonomi] then gives the export and how to read it.
+
+    [[namnd]]
+    namn = "Äldrenämnden"
+    mappning = "aldre/verksamheter.csv"
+    ansvar = ["04*"]
+    kommentarer = "aldre/kommentarer.md"       # optional, as are investeringar, mallar, rapporter, [namnd.volymer]
 """
 
 from __future__ import annotations
@@ -98,7 +108,7 @@ class EkonomiInställningar(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     data: Path
-    mappning: Path
+    mappning: Path | None = None  # required, except when every [[namnd]] gives its own (checked in lös_inställningar)
     kommentarer: Path | None = None
     investeringar: Path | None = None  # for the report to kommunstyrelsen
     blad: str | None = None
@@ -240,12 +250,54 @@ class KörInställningar(BaseModel):
         return Stängningsregel(self.stangd_efter_dag, tom)
 
 
+RAPPORTER = Literal["ekonomi", "volymer", "ks"]
+OSÄKRA_TECKEN = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+class NämndInställningar(BaseModel):
+    """One nämnd of a kommun-wide run (`[[namnd]]`): its rows of the export and its own files."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    namn: str
+    mapp: str | None = None  # the folder under ut/ÅÅÅÅ-MM/; default: the name
+    mappning: Path | None = None  # default: [ekonomi] mappning
+    ansvar: list[str] = []  # codes, or prefixes ending in *: "04*"
+    verksamhet: list[str] = []
+    kommentarer: Path | None = None
+    investeringar: Path | None = None
+    mallar: Path | None = None
+    rapporter: list[RAPPORTER] | None = None  # default: the configuration's
+    volymer: VolymInställningar | None = None
+
+    @field_validator("namn")
+    @classmethod
+    def _namn(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("får inte vara tomt")
+        return v.strip()
+
+    @field_validator("ansvar", "verksamhet", mode="before")
+    @classmethod
+    def _koder(cls, v: object) -> object:
+        """A single code or prefix as well as a list; numbers as text (TOML 4100 → '4100')."""
+        lista = v if isinstance(v, list) else [v]
+        return [str(k).strip() for k in lista if str(k).strip()]
+
+    @property
+    def mappnamn(self) -> str:
+        """The folder name: `mapp`, or the name without characters a file system refuses."""
+        return OSÄKRA_TECKEN.sub("_", self.mapp or self.namn).strip(" .") or "namnd"
+
+
 class Konfiguration(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     nämnd: str = Field("Nämnden", validation_alias=AliasChoices("namnd", "nämnd"))
+    # [[namnd]]: every nämnd of the kommun in one `kör` (lös_inställningar moves the list from the key namnd)
+    nämnder: list[NämndInställningar] = Field([], validation_alias=AliasChoices("namnder", "nämnder"))
     ut: Path = Path("ut")  # output folder of `kör`: one sub-folder per period
-    rapporter: list[Literal["ekonomi", "volymer", "ks"]] | None = None  # default: every configured report
+    rapporter: list[RAPPORTER] | None = None  # default: every configured report
     mallar: Path | None = None  # the kommun's own templates
     ekonomi: EkonomiInställningar | None = None
     volymer: VolymInställningar | None = None
@@ -323,7 +375,8 @@ KÄNDA_NYCKLAR = ("namnd", "ut", "rapporter", "mallar", "ekonomi", "volymer", "d
                  "investeringar", "blad", "tecken", "varden", "kolumner", "hemtjanst", "placeringar", "bistand",
                  "serier", "slag", "decimaltecken", "dubbletter", "kor", "stangd_efter_dag", "stangd_tom", "preliminar",
                  "kolada", "kommun", "jamforelse", "kpi", "ar", "fil", "cache", "url", "uppdatera",
-                 "volymkoppling", "rad", "serie", "omrade", "enhet", "per", "budget", "budgetfil", "budgetserie")
+                 "volymkoppling", "rad", "serie", "omrade", "enhet", "per", "budget", "budgetfil", "budgetserie",
+                 "namn", "mapp", "ansvar")
 
 
 def valideringsfel(exc: ValidationError, fil: str, från_flaggor: AbstractSet[str] = frozenset(),
@@ -334,7 +387,8 @@ def valideringsfel(exc: ValidationError, fil: str, från_flaggor: AbstractSet[st
 
     # An unknown key explains a missing one ('mapning' for 'mappning'): report it first.
     e = sorted(exc.errors(), key=lambda x: x["type"] != "extra_forbidden")[0]
-    key = ("".join(f"[{p + 1}]" if isinstance(p, int) else f".{p}" for p in e["loc"]).lstrip(".").replace("värden", "varden").replace("nämnd", "namnd")
+    key = ("".join(f"[{p + 1}]" if isinstance(p, int) else f".{p}" for p in e["loc"]).lstrip(".")
+           .replace("värden", "varden").replace("nämnder", "namnd").replace("namnder", "namnd").replace("nämnd", "namnd")
            .replace("kör", "kor").replace("preliminär", "preliminar"))
     typ = e["type"]
     förväntat = (e["ctx"]["expected"].replace(" or ", " eller ") if typ in ("enum", "literal_error")
@@ -401,6 +455,8 @@ def lös_inställningar(konfigfil: str | Path | None, flaggor: dict | None = Non
     """
     path = Path(konfigfil) if konfigfil is not None else None
     raw = _läs_toml(path) if path is not None else {}
+    if isinstance(raw.get("namnd"), list):  # [[namnd]] tables: every nämnd of the kommun
+        raw["namnder"] = raw.pop("namnd")
     från_miljön: dict[str, str] = {}
     raw = miljövariabler(raw, dict(os.environ) if miljö is None else miljö, från_miljön)
     från_flaggor: set[str] = set()
@@ -424,8 +480,14 @@ def lös_inställningar(konfigfil: str | Path | None, flaggor: dict | None = Non
         konf.mallar = base / konf.mallar
     if konf.ekonomi is not None:
         e = konf.ekonomi
+        if e.mappning is None and (not konf.nämnder or any(n.mappning is None for n in konf.nämnder)):
+            if path is None:
+                raise KonfigurationsFel("ange --mappning, eller en konfigurationsfil med --config")
+            raise KonfigurationsFel("nyckeln 'ekonomi.mappning' saknas" + (
+                " (eller ange mappning i varje [[namnd]])" if konf.nämnder else ""), Plats(källa))
         e.data = _glob(base / e.data, "ekonomi.data", källa)
-        e.mappning = base / e.mappning
+        if e.mappning is not None:
+            e.mappning = base / e.mappning
         if e.kommentarer is not None:
             e.kommentarer = base / e.kommentarer
         if e.investeringar is not None:
@@ -445,7 +507,38 @@ def lös_inställningar(konfigfil: str | Path | None, flaggor: dict | None = Non
         if k.fil is not None:
             k.fil = _glob(base / k.fil, "kolada.fil", källa)
         k.cache = base / k.cache if k.cache is not None else konf.ut / "kolada_cache"
+    _nämnder(konf, base, källa)
     return konf
+
+
+def _nämnder(konf: Konfiguration, base: Path, källa: str) -> None:
+    """Check the [[namnd]] tables and make their paths relative to the file's folder."""
+    if not konf.nämnder:
+        return
+    if konf.ekonomi is None and any(n.volymer is None for n in konf.nämnder):
+        raise KonfigurationsFel("[[namnd]] behöver avsnittet [ekonomi] med den gemensamma exporten (data)", Plats(källa))
+    mappar: dict[str, str] = {}
+    for i, n in enumerate(konf.nämnder, 1):
+        if konf.ekonomi is not None and not (n.ansvar or n.verksamhet):
+            raise KonfigurationsFel(f"[[namnd]] nr {i} ({n.namn}): ange ansvar eller verksamhet, de koder i exporten "
+                                    "som hör till nämnden (t.ex. ansvar = [\"04*\"] för alla som börjar på 04)",
+                                    Plats(källa))
+        nyckel = n.mappnamn.casefold()
+        if nyckel in mappar:
+            raise KonfigurationsFel(f"[[namnd]] {mappar[nyckel]} och {n.namn} skulle skrivas i samma mapp "
+                                    f"'{n.mappnamn}'; ge en av dem en egen mapp = \"…\"", Plats(källa))
+        mappar[nyckel] = n.namn
+        for key in ("mappning", "kommentarer", "mallar"):
+            if getattr(n, key) is not None:
+                setattr(n, key, base / getattr(n, key))
+        if n.investeringar is not None:
+            n.investeringar = _glob(base / n.investeringar, f"namnd.{n.namn}.investeringar", källa)
+        v = n.volymer
+        if v is not None:
+            for key in ("hemtjanst", "placeringar", "bistand", "kommentarer"):
+                if getattr(v, key) is not None:
+                    setattr(v, key, _glob(base / getattr(v, key), f"namnd.{n.namn}.volymer.{key}", källa))
+            v.serier = [_glob(base / p, f"namnd.{n.namn}.volymer.serier", källa) for p in v.serier]
 
 
 def idag() -> date:

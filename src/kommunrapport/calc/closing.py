@@ -149,8 +149,8 @@ def dataskäl(ledger: pd.DataFrame, år: int, månad: int, toppnamn: dict[str, s
 def månader_med_utfall(ledger: pd.DataFrame) -> list[tuple[int, int]]:
     """Every (år, månad) with any outcome, newest first."""
     d = ledger[ledger["utfall"].abs() > ÖRE]
-    par = {(int(å), int(m)) for å, m in zip(d["år"], d["månad"])}
-    return sorted(par, reverse=True)
+    nycklar = pd.unique(d["år"].to_numpy(dtype=np.int64) * 100 + d["månad"].to_numpy(dtype=np.int64))
+    return sorted({(int(k) // 100, int(k) % 100) for k in nycklar}, reverse=True)
 
 
 def senaste_stängda(ledger: pd.DataFrame, regel: Stängningsregel | None = None, idag: date | None = None,

@@ -27,6 +27,7 @@ from .xlsx_xml import LUCKA_KOLUMNER, bladets_dataområde, början_av_bladet, gr
 EXCEL_SUFFIX = {".xlsx", ".xlsm", ".xls", ".ods"}
 CSV_SUFFIX = {".csv", ".txt", ".tsv"}
 HEADER_SEARCH_ROWS = 40
+ARROW_FRÅN = 1 << 20  # characters: a CSV file this big is read by pyarrow (_läs_csv_arrow); tests set 0
 
 
 @dataclass
@@ -117,11 +118,19 @@ def läs_tabell(
 def läs_csv_text(path: Path, namn: str) -> str:
     """Decode a CSV file: UTF-16 with BOM (Excel's Unicode text), UTF-8 (with or without BOM), then
     cp1252 (Excel's Swedish CSV)."""
+    return _avkoda_csv(path, namn)[0]
+
+
+def _avkoda_csv(path: Path, namn: str) -> tuple[str, memoryview | None]:
+    """läs_csv_text, and the file's bytes after a BOM when they are the text's UTF-8 (else None): what
+    pyarrow reads, without encoding the text again."""
     raw = path.read_bytes()
     if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Excel's "Unicode-text" is UTF-16 with a BOM
-        return raw.decode("utf-16")
+        return raw.decode("utf-16"), None
+    utf8: memoryview | None = None
     try:
         text = raw.decode("utf-8-sig")
+        utf8 = memoryview(raw)[3:] if raw.startswith(b"\xef\xbb\xbf") else memoryview(raw)
     except UnicodeDecodeError:
         try:
             text = raw.decode("cp1252")
@@ -138,9 +147,9 @@ def läs_csv_text(path: Path, namn: str) -> str:
             Plats(namn, rad=rad),
         )
     kontrollera_teckenkodning(text, namn)
-    if not text.strip():
+    if not text or text.isspace():  # (text.strip() would copy a whole export)
         raise IndataFel("filen är tom", Plats(namn))
-    return text
+    return text, utf8
 
 
 # UTF-8 read as Windows-1252 (or Latin-1) and saved again: 'ä' becomes 'Ã¤', 'ö' 'Ã¶', 'Å' 'Ã…', '–' 'â€“'.
@@ -151,6 +160,8 @@ _FÖRSTÖRT = re.compile("Ã[" + re.escape("".join(sorted(
 
 def förstörda_tecken(text: str) -> tuple[int, str] | None:
     """(position, text) of the first mojibake in `text` ('Ã¤' for 'ä'), or None."""
+    if "Ã" not in text and "â€" not in text:  # what the pattern needs, found without a regex (a big export)
+        return None
     m = _FÖRSTÖRT.search(text)
     return (m.start(), m.group(0)) if m else None
 
@@ -189,8 +200,8 @@ def gissa_avgränsare(rader: list[str]) -> str:
 
 
 def _läs_csv(path: Path, namn: str, är_rubrik, beskrivning: str) -> Tabell:
-    text = läs_csv_text(path, namn)
-    head_lines = text.splitlines()[:HEADER_SEARCH_ROWS]
+    text, utf8 = _avkoda_csv(path, namn)
+    head_lines = _textens_första_rader(text, HEADER_SEARCH_ROWS)
     sep = gissa_avgränsare(head_lines)
     rubrik_idx = None
     rubriker: list[str] = []
@@ -201,18 +212,30 @@ def _läs_csv(path: Path, namn: str, är_rubrik, beskrivning: str) -> Tabell:
             break
     if rubrik_idx is None:
         raise IngenRubrikrad(f"hittar ingen rubrikrad med {beskrivning} bland de första {HEADER_SEARCH_ROWS} raderna", Plats(namn))
+    df = None
+    if '"' not in text and len(text) >= ARROW_FRÅN:  # pyarrow reads the bytes; the text is let go meanwhile
+        data = utf8 if utf8 is not None else memoryview(text.encode("utf-8"))
+        del text, utf8
+        df = _läs_csv_arrow(data, sep, rubrik_idx + 1, len(rubriker))
+        if df is None:
+            text = bytes(data).decode("utf-8")
+        del data
+    else:
+        del utf8
     try:
-        df = pd.read_csv(
-            io.StringIO(text),
-            sep=sep,
-            skiprows=rubrik_idx + 1,
-            header=None,
-            names=list(range(len(rubriker))),
-            dtype=str,
-            keep_default_na=False,
-            skip_blank_lines=False,
-            engine="c",
-        )
+        df_från_pandas = df is None
+        if df is None:  # quotes, a row with another number of fields, a blank line: pandas' reader
+            df = pd.read_csv(
+                io.StringIO(text),
+                sep=sep,
+                skiprows=rubrik_idx + 1,
+                header=None,
+                names=list(range(len(rubriker))),
+                dtype=str,
+                keep_default_na=False,
+                skip_blank_lines=False,
+                engine="c",
+            )
     except pd.errors.ParserError as exc:
         m = re.search(r"line (\d+), saw (\d+)", str(exc))
         rad = int(m.group(1)) if m else None  # pandas counts the file's lines, the skipped ones too
@@ -222,10 +245,49 @@ def _läs_csv(path: Path, namn: str, är_rubrik, beskrivning: str) -> Tabell:
             Plats(namn, rad=rad),
         ) from exc
     radnummer = np.arange(len(df)) + rubrik_idx + 2
-    if '"' in text and len(df) != text.count("\n") - rubrik_idx - 1 + (not text.endswith("\n")):
+    if df_från_pandas and '"' in text and len(df) != text.count("\n") - rubrik_idx - 1 + (not text.endswith("\n")):
         radnummer = _postrader(text, sep, rubrik_idx, len(df))
     titlar = [c.strip() for r in csv.reader(head_lines[:rubrik_idx], delimiter=sep) for c in r if c.strip()]
     return _bygg_tabell(df, rubriker, namn, None, radnummer, rubrik_idx + 1, excel=False, titlar=titlar)
+
+
+def _textens_första_rader(text: str, n: int) -> list[str]:
+    """text.splitlines()[:n] without splitting a whole export of a million lines."""
+    k = 1 << 16
+    while k < len(text):
+        rader = text[:k].splitlines()
+        if len(rader) > n:  # the n first are whole: another line starts after them
+            return rader[:n]
+        k *= 4
+    return text.splitlines()[:n]
+
+
+def _läs_csv_arrow(data: memoryview, sep: str, hoppa: int, kolumner: int) -> pd.DataFrame | None:
+    """The rows below the header (`hoppa` lines) of the file's UTF-8 `data` read by pyarrow's
+    multi-threaded CSV reader, every cell as
+    text (an empty cell ''), exactly as the pandas reader in _läs_csv gives them: the same lines (\\n, \\r\\n
+    and \\r end a line in both), the same columns, Arrow-backed strings without a Python object per cell.
+
+    None when the file needs pandas' reader for its row numbers or its messages: a quote anywhere, or any
+    line with another number of fields than the header (a blank line, a row with a field too many); the
+    caller reads the text for quotes and leaves a small file (under ARROW_FRÅN characters) to pandas, as
+    fast there and without threads."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    namn = [str(i) for i in range(kolumner)]
+    try:
+        tabell = pacsv.read_csv(
+            pa.py_buffer(data),
+            read_options=pacsv.ReadOptions(skip_rows=hoppa, column_names=namn, use_threads=True),
+            parse_options=pacsv.ParseOptions(delimiter=sep, quote_char=False, double_quote=False,
+                                             ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(namn, pa.large_string()),
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False))
+    except pa.ArrowInvalid:
+        return None
+    typ = pd.StringDtype("pyarrow", na_value=np.nan)  # what read_csv(dtype=str) gives
+    return pd.DataFrame({i: pd.array(tabell.column(i), dtype=typ) for i in range(kolumner)})
 
 
 def _postrader(text: str, sep: str, rubrik_idx: int, n: int) -> np.ndarray:

@@ -45,6 +45,7 @@ SYNONYMER: dict[str, tuple[str, ...]] = {
     "prognos": ("prognos", "prognos kr", "helårsprognos"),
     "konto": ("konto", "kontonr", "kontonummer"),
     "typ": ("typ", "intäkt/kostnad", "kontotyp"),
+    "ansvar": ("ansvar", "ansvarskod", "ansvarsnummer", "ansvarsnr"),  # read only for [[namnd]] ansvar
 }
 KRÄVS_I_RUBRIK = ("verksamhet", "utfall", "budget")
 

@@ -81,12 +81,14 @@ def läs_ekonomi(
     kolumner: dict[str, str] | None = None,
     decimaltecken: str | None = None,
     dubbletter: str = "varning",
+    med_ansvar: bool = False,
 ) -> Huvudbok:
     """Load and validate a budget-outcome export (.csv or .xlsx): the long shape (one row per month), or
     the wide one (months as columns, see läs_ekonomi_bred).
 
     `decimaltecken` ("komma" or "punkt", None: decided per column) says what a dot in an amount means;
-    `dubbletter` ("varning" or "fel") what rows identical to an earlier row are."""
+    `dubbletter` ("varning" or "fel") what rows identical to an earlier row are. `med_ansvar` keeps the
+    export's ansvar column (long shape) as column 'ansvar', for a filter per nämnd ([[namnd]])."""
 
     def är_rubrik(h: list[str]) -> bool:
         k = kolumnkarta(h, kolumner)
@@ -101,7 +103,7 @@ def läs_ekonomi(
     try:
         tabell = läs_tabell(sökväg, är_rubrik_med_månad, "kolumnerna månad, verksamhet, utfall och budget", blad,
                             årsblad=True)
-        return validera_ekonomi(tabell, tecken, värden, kolumner, decimaltecken, dubbletter)
+        return validera_ekonomi(tabell, tecken, värden, kolumner, decimaltecken, dubbletter, med_ansvar)
     except IngenRubrikrad:
         pass
     try:
@@ -112,7 +114,7 @@ def läs_ekonomi(
         except IngenRubrikrad:
             raise IngenRubrikrad("hittar ingen rubrikrad med kolumnerna verksamhet, utfall och budget (långt format) "
                                  "eller verksamhet och jan, feb, … (brett format)", exc.plats) from None
-    return validera_ekonomi(tabell, tecken, värden, kolumner, decimaltecken, dubbletter)
+    return validera_ekonomi(tabell, tecken, värden, kolumner, decimaltecken, dubbletter, med_ansvar)
 
 
 MÅTT = {"utfall": ("utfall", "redovisat", "bokfört"), "budget": ("budget", "periodiserad budget"),
@@ -343,6 +345,7 @@ def validera_ekonomi(
     kolumner: dict[str, str] | None = None,
     decimaltecken: str | None = None,
     dubbletter: str = "varning",
+    med_ansvar: bool = False,
 ) -> Huvudbok:
     df = tabell.data
     karta = kolumnkarta(list(df.columns), kolumner)
@@ -412,13 +415,16 @@ def validera_ekonomi(
     out["konto"] = konto.to_numpy()
     out["typ"] = typ.to_numpy()
     out["källrad"] = tabell.radnummer
+    kolumner_ut = ["år", "månad", "verksamhet", "konto", "typ", "utfall", "budget", "prognos", "källrad"]
+    if med_ansvar and "ansvar" in karta:
+        out["ansvar"] = _textkolumn(df[karta["ansvar"]]).to_numpy()
+        kolumner_ut.append("ansvar")
     if tecken == Tecken.KOSTNAD_POSITIV:
         for fält in ("utfall", "budget", "prognos"):
             out[fält] = -out[fält]
     if värden == Värden.ACKUMULERADE:
         out = _från_ackumulerade(out)
-    return Huvudbok(out[["år", "månad", "verksamhet", "konto", "typ", "utfall", "budget", "prognos", "källrad"]], tabell,
-                    kod_col, [*tabell.varningar, *varningar])
+    return Huvudbok(out[kolumner_ut], tabell, kod_col, [*tabell.varningar, *varningar])
 
 
 def _utan_summarader(tabell: Tabell, mån_col: str) -> tuple[Tabell, list[str]]:
@@ -553,7 +559,7 @@ def _cell_text(v: object) -> str:
 
 def _från_ackumulerade(df: pd.DataFrame) -> pd.DataFrame:
     """Monthly amounts from year-to-date amounts: the difference to the previous month present."""
-    keys = ["år", "verksamhet", "konto", "typ"]
+    keys = ["år", "verksamhet", "konto", "typ"] + (["ansvar"] if "ansvar" in df.columns else [])
     agg = (
         df.assign(typ=df["typ"].fillna(""))
         .groupby(keys + ["månad"], sort=True, dropna=False)

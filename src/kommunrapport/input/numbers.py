@@ -28,7 +28,7 @@ def tolka_tal(kolumn: pd.Series) -> tuple[pd.Series, pd.Series]:
         # (1234 · -1 234,5 · 1234.5) in Arrow compute: literal replaces, one regex, one correctly
         # rounded cast; only the cells it cannot read take the full Swedish rules below.
         tal = pd.Series(_enkla_tal(kolumn), index=kolumn.index)
-        rest = tal.isna() & kolumn.notna()
+        rest = tal.isna() & kolumn.notna() & kolumn.ne("")  # an empty cell is NaN by the full rules too
         if not rest.any():
             return tal.astype("float64"), pd.Series(False, index=kolumn.index)
         values, bad = _tolka_blandat(kolumn[rest].astype(object))
@@ -39,7 +39,6 @@ def tolka_tal(kolumn: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 _ENKELT_MELLANRUM = (" ", "\u00a0", "\u202f")
-_ENKELT_TAL = r"^-?\d+(?:\.\d+)?$"
 # A space between two digits separates thousands, so it must stand between groups of three: '1 234 567,5'
 # is a number, '1 2 3,4 5' or '12 34' is not (a typing error must not become 12345).
 _MELLANRUM_I_TAL = "\\d[\\s\u00a0\u202f\u2009\u2007']+\\d"  # real characters: Arrow's RE2 has no \u escapes
@@ -47,18 +46,23 @@ _GRUPPERAT = ("^\\s*[(]?\\s*(?:[-+\u2212\u2013\u2012\u2014]\\s*){0,2}"
               "\\d{1,3}(?:[\\s\u00a0\u202f\u2009\u2007']\\d{3})+(?:[.,]\\d+)?\\s*[)]?\\s*%?\\s*$")
 
 
+# The shapes the fast path reads: 1234 · -1234,5 · 1234.5 · 1 234 567,89 (space, NBSP or narrow NBSP between
+# groups of three). Every cell of these shapes reads the same by the full rules (_tolka_blandat); any other
+# cell (parentheses, %, the minus sign −, 1 2 3,4 …) is left to them.
+_SNABB_FORM = "^-?(?:\\d{1,3}(?:[ \u00a0\u202f]\\d{3})+|\\d+)(?:[.,]\\d+)?$"  # real characters: RE2 has no \\u
+
+
 def _enkla_tal(kolumn: pd.Series) -> np.ndarray:
-    """float64 of each cell written as -?digits[,.digits] once the spaces are gone; NaN for the rest."""
+    """float64 of each cell of a simple shape (_SNABB_FORM); NaN for the rest. Arrow compute: one regex to
+    accept, the spaces and the decimal comma replaced only where there are any, one correctly rounded cast."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    original = text = pa.array(kolumn.array)  # pandas' Arrow-backed strings are not copied
+    text = pa.array(kolumn.array)  # pandas' Arrow-backed strings are not copied
+    ok = pc.match_substring_regex(text, _SNABB_FORM)
     for tecken in _ENKELT_MELLANRUM + (",",):  # literal replaces: much faster than a character class
-        text = pc.replace_substring(text, tecken, "" if tecken != "," else ".")
-    ok = pc.match_substring_regex(text, _ENKELT_TAL)
-    if pc.any(pc.match_substring_regex(original, _MELLANRUM_I_TAL)).as_py():  # spaces only between thousands
-        ok = pc.and_(ok, pc.or_(pc.invert(pc.match_substring_regex(original, _MELLANRUM_I_TAL)),
-                                pc.match_substring_regex(original, _GRUPPERAT)))
+        if pc.any(pc.match_substring(text, tecken)).as_py():
+            text = pc.replace_substring(text, tecken, "" if tecken != "," else ".")
     enkel = pc.if_else(ok, text, pa.scalar(None, text.type))
     return pc.cast(enkel, pa.float64()).to_numpy(zero_copy_only=False)
 
@@ -114,6 +118,36 @@ _TVETYDIGT = r"^\d{1,3}\.\d{3}$"  # 5.000: five thousand, or five with three dec
 _DECIMALKOMMA = r"^\d+,\d+$"
 
 
+def _arrow_text(kolumn: pd.Series):
+    """The Arrow array of a text column (CSV: pandas' Arrow-backed strings, not copied); None for others."""
+    if pd.api.types.is_string_dtype(kolumn.dtype) and not pd.api.types.is_object_dtype(kolumn.dtype):
+        import pyarrow as pa
+
+        return pa.array(kolumn.array)
+    return None
+
+
+def _utan_tecken(kolumn: pd.Series, tecken: str) -> bool:
+    """True when no text cell of a text column contains `tecken`: a quick answer in Arrow compute for the
+    checks below, which only look at cells that have it. False when unsure (not a text column)."""
+    arr = _arrow_text(kolumn)
+    if arr is None:
+        return False
+    import pyarrow.compute as pc
+
+    return not pc.any(pc.fill_null(pc.match_substring(arr, tecken), False)).as_py()
+
+
+def _med_tecken(kolumn: pd.Series, tecken: str) -> pd.Series:
+    """The cells of a text column that contain `tecken` (the column itself for other kinds)."""
+    arr = _arrow_text(kolumn)
+    if arr is None:
+        return kolumn
+    import pyarrow.compute as pc
+
+    return kolumn[pc.fill_null(pc.match_substring(arr, tecken), False).to_numpy(zero_copy_only=False)]
+
+
 def _textceller(kolumn: pd.Series) -> pd.Series:
     """The column's text cells without spaces, signs, parentheses and %; empty for a number column."""
     if pd.api.types.is_numeric_dtype(kolumn.dtype) and not pd.api.types.is_object_dtype(kolumn.dtype):
@@ -127,7 +161,9 @@ def punktens_betydelse(kolumn: pd.Series) -> str | None:
     cannot separate thousands (12.5, 1234.567), else 'tusental' when some cell can only be read with dots
     between thousands (1.234.567, 1.234,50), 'tvetydig' when every dotted cell is like 5.000 or 12.345
     (either), None when no cell has a dot."""
-    text = _textceller(kolumn)
+    if _utan_tecken(kolumn, "."):  # the usual Swedish export: no dot at all
+        return None
+    text = _textceller(_med_tecken(kolumn, "."))  # what is taken away below is never a dot
     punkt = text[text.str.contains(".", regex=False)]
     if punkt.empty:
         return None
@@ -140,7 +176,9 @@ def punktens_betydelse(kolumn: pd.Series) -> str | None:
 
 def har_decimalkomma(kolumn: pd.Series) -> bool:
     """Whether some text cell is written with a Swedish decimal comma (12,5 · 1 397,10)."""
-    return bool(_textceller(kolumn).str.fullmatch(_DECIMALKOMMA).any())
+    if _utan_tecken(kolumn, ","):
+        return False
+    return bool(_textceller(_med_tecken(kolumn, ",")).str.fullmatch(_DECIMALKOMMA).any())
 
 
 def första_tvetydiga(kolumn: pd.Series) -> int:
@@ -161,5 +199,7 @@ def utan_tusentalspunkter(kolumn: pd.Series) -> pd.Series:
 def procentceller(kolumn: pd.Series) -> np.ndarray:
     """Mask of the text cells that end with a percent sign ('12 %', '3,5%')."""
     if pd.api.types.is_numeric_dtype(kolumn.dtype) and not pd.api.types.is_object_dtype(kolumn.dtype):
+        return np.zeros(len(kolumn), dtype=bool)
+    if _utan_tecken(kolumn, "%"):  # no cell has a percent sign at all: none ends with one
         return np.zeros(len(kolumn), dtype=bool)
     return kolumn.map(lambda v: isinstance(v, str) and v.strip().endswith("%")).to_numpy(dtype=bool)
