@@ -39,6 +39,8 @@ class Volymrapport:
     månad: int
     avsnitt: list[Volymavsnitt]
     serier: Tabellvy | None = None  # every series with its kind (the annex's sheet 'Serier')
+    underlag: list[Volymdata] = field(default_factory=list, repr=False)  # the data it was built from (maskering)
+    maskering: str = ""  # the public version: what is masked and how (reports.maskering); empty: internal
 
     @property
     def period(self) -> Period:
@@ -77,7 +79,7 @@ def bygg_volymrapport(data: list[Volymdata], månad: int, år: int | None = None
                 n += 1
             used.add(t.namn)
     unika_diagramnamn([d for a in avsnitt for d in a.diagram])
-    return Volymrapport(år, månad, avsnitt, serietabell(data))
+    return Volymrapport(år, månad, avsnitt, serietabell(data), list(data))
 
 
 def _tom(serie: pd.DataFrame, år: int, månad: int) -> pd.DataFrame:

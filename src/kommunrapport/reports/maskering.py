@@ -1,0 +1,192 @@
+"""The public version of the volume report: counts of persons and households below a threshold masked.
+
+`maskera(rapport, inställning)` is a step on the built `Volymrapport` (pure, no I/O):
+
+1. which series are counts of persons or households is decided from each series' unit and kind
+   (`maskeringsskäl`: brukare, personer, hushåll, ärenden …; a share, a rate or a result never; a series
+   or unit named in [publik] maskera too) and shown in the annex's sheet Serier (column Maskering);
+2. the monthly values 1 … under−1 of those series are masked, and then further monthly values so that none
+   can be recomputed from its total and the other varav rows (calc.maskering.sekundära);
+3. the report is built again from the data without the masked months: every period, mean, change, ratio,
+   tertial, rolling year and chart that contains a masked month then has no value. A cell of the report
+   that differs from the internal report is masked: a count below the threshold shows the mark ("<5"),
+   every other masked cell "–" (it is hidden so that a masked count cannot be recomputed from it).
+
+A masked cell holds a `Maskerad` text in the table's data frame (every renderer shows it as it is and
+never a number; JSON writes null and names the masked columns); in chart data it is NaN (no point, no bar).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import numpy as np
+import pandas as pd
+
+from ..calc.maskering import Relation, primära, sekundära
+from ..input.volumes import Seriedef, Volymdata
+from ..model.table import Tabellvy
+from .volymer import Volymavsnitt, Volymrapport, bygg_volymrapport, med_enhet
+
+PERSONENHETER = ("personer", "brukare", "hushåll", "barn", "placerade", "ärenden", "individer", "klienter",
+                 "elever", "deltagare")
+PERSONORD = re.compile(r"\b(personer|brukare|hushåll|barn|placerade|ärenden|individer|klienter|elever|deltagare|"
+                       r"inskrivna|boende)\b")
+STRECK = "–"
+
+
+class Maskerad(str):
+    """A masked cell: the text shown instead of the number ('<5', or '–' for a cell hidden because of one)."""
+
+
+def maskeringsskäl(df: Seriedef, maskera: list[str]) -> str | None:
+    """Why a series is masked ('antal brukare', '[publik] maskera'), or None: counts of persons and
+    households are; shares, rates and results never; money and hours only when [publik] maskera names
+    the series or its unit."""
+    namn = {m.strip().lower() for m in maskera}
+    if df.namn.strip().lower() in namn or (df.enhet and df.enhet.lower() in namn):
+        return "[publik] maskera"
+    if df.slag in ("andel", "takt", "resultat"):
+        return None
+    if df.enhet.lower() in PERSONENHETER:
+        return f"antal {df.enhet.lower()}"
+    if df.enhet.lower() in ("", "antal") and PERSONORD.search(df.namn.lower()):
+        return "antal (namnet)"
+    return None
+
+
+def _maskerade_månader(d: Volymdata, under: int, maskera: list[str]) -> set[tuple[str, int, int]]:
+    """The (serie, år, månad) to mask in one area: the counts below `under`, then the secondary ones."""
+    skäl = {df.namn for df in d.definitioner if maskeringsskäl(df, maskera)}
+    s = d.serier[d.serier["serie"].isin(skäl)]
+    värden = {(str(n), int(y), int(m)): float(v) for n, y, m, v in s[["serie", "år", "månad", "värde"]].itertuples(index=False)}
+    relationer = []
+    for total in d.definitioner:
+        delar = [x.namn for x in d.definitioner if x.varav_av == total.namn and x.namn in skäl]
+        if total.namn not in skäl or not delar or total.slag not in ("flöde", "bestånd"):
+            continue
+        for (n, y, m) in [k for k in värden if k[0] == total.namn]:
+            relationer.append(Relation.summa((n, y, m), [(x, y, m) for x in delar if (x, y, m) in värden]))
+    primär = primära(värden, under)
+    return sekundära(värden, relationer, primär, {c: (1.0, under - 1.0) for c in primär})
+
+
+def maskera(rapport: Volymrapport, under: int = 5, markering: str | None = None,
+            maskera_även: list[str] | None = None) -> Volymrapport:
+    """The public version of `rapport` (see the module); `rapport` itself is left as it is."""
+    märke = markering or f"<{under}"
+    extra = list(maskera_även or [])
+    if not rapport.underlag:
+        raise ValueError("rapporten saknar sitt underlag (bygg den med bygg_volymrapport)")
+    maskerade = [_maskerade_månader(d, under, extra) for d in rapport.underlag]
+    utan = [dataclasses.replace(d, serier=d.serier[[(str(n), int(y), int(m)) not in mm for n, y, m in
+                                                   d.serier[["serie", "år", "månad"]].itertuples(index=False)]])
+            for d, mm in zip(rapport.underlag, maskerade)]
+    publik = bygg_volymrapport(utan, rapport.månad, rapport.år)
+    berörda = {n for mm in maskerade for n, _, _ in mm}
+    avsnitt = []
+    for a, p, d in zip(rapport.avsnitt, publik.avsnitt, rapport.underlag):
+        räknade = {df.namn for df in d.definitioner if maskeringsskäl(df, extra)}
+        rubriker = {med_enhet(df.namn, df.visad_enhet): df.namn for df in d.definitioner if df.namn in räknade}
+        ptab = {t.namn: t for t in p.tabeller}
+        tabeller = [_maskera_tabell(t, ptab.get(t.namn), räknade, rubriker, under, märke) for t in a.tabeller]
+        pdia = {x.filnamn: x for x in p.diagram}
+        diagram = [dataclasses.replace(x, data=_maskera_diagram(x.data, pdia[x.filnamn].data if x.filnamn in pdia else None))
+                   for x in a.diagram]
+        varningar = [v for v in a.varningar if not any(f"'{n}'" in v for n in berörda)]
+        avsnitt.append(Volymavsnitt(a.område, a.källa, tabeller, diagram, varningar, list(a.anteckningar)))
+    text = (f"Publik version: antal personer, brukare och hushåll 1–{under - 1} är ersatta med {märke}; "
+            f"{STRECK} står för en uppgift som är dold för att en sådan inte ska kunna räknas fram ur summor, "
+            "varav-rader, andra månader eller förändringar (sekundär maskering). Belopp och timmar maskeras inte"
+            + (f", utom {', '.join(extra)}" if extra else "") + ".")
+    serier = _serietabell(rapport, extra, under) if rapport.serier is not None else None
+    return Volymrapport(rapport.år, rapport.månad, avsnitt, serier, [], text)
+
+
+def _lika(a: object, b: object) -> bool:
+    try:
+        x, y = float(a), float(b)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return a == b
+    return bool(np.isclose(x, y, rtol=1e-12, atol=1e-12)) if not (np.isnan(x) or np.isnan(y)) else False
+
+
+def _tom(v: object) -> bool:
+    return v is None or (isinstance(v, float) and np.isnan(v))
+
+
+def _maskera_tabell(t: Tabellvy, p: Tabellvy | None, räknade: set[str], rubriker: dict[str, str], under: int,
+                    märke: str) -> Tabellvy:
+    """The internal table with every cell that the report built without the masked months does not show
+    the same masked: the mark for a count below the threshold, else '–'."""
+    df = t.data
+    nycklar = [c for c in df.columns if not pd.api.types.is_numeric_dtype(df[c].dtype)]
+    tal = [c for c in df.columns if c not in nycklar]
+    prader: dict[tuple, int] = {}
+    if p is not None:
+        for j, k in enumerate(p.data[[c for c in nycklar if c in p.data.columns]].itertuples(index=False)):
+            prader.setdefault(tuple(k), j)
+    serie_i_tabell = rubriker.get(t.rubrik)
+    ut = df.copy()
+    byten: dict[tuple[int, str], str] = {}
+    for i, k in enumerate(df[nycklar].itertuples(index=False)):
+        j = prader.get(tuple(k))
+        serie = str(df.at[i, "Mått"]) if "Mått" in df.columns else serie_i_tabell
+        for c in tal:
+            v = df.at[i, c]
+            if _tom(v):
+                continue
+            pv = p.data.at[j, c] if (p is not None and j is not None and c in p.data.columns) else np.nan
+            if _lika(v, pv):
+                continue
+            antal = (serie in räknade and not str(c).startswith(("Förändring", "Per dag")) and 0 < float(v) < under)
+            byten[(i, c)] = märke if antal else STRECK
+    if not byten:
+        return t
+    kolumner = {c for _, c in byten}
+    format_ = dict(t.cellformat) | {(i, c): t.format(i, c) for i in range(len(df)) for c in kolumner}
+    for c in kolumner:
+        ut[c] = ut[c].astype(object)
+    for (i, c), m in byten.items():
+        ut.at[i, c] = Maskerad(m)
+    return Tabellvy(t.namn, t.rubrik, ut, t.radformat, dict(t.kolumnformat), format_, t.huvudtabell)
+
+
+def _maskera_diagram(data: pd.DataFrame, publik: pd.DataFrame | None) -> pd.DataFrame:
+    """Chart data: a value the public build does not show the same is NaN (no point, no bar, no label)."""
+    ut = data.copy()
+    nyckel = data.columns[0]
+    prad = {} if publik is None else {k: j for j, k in enumerate(publik[nyckel])}
+    for c in data.columns[1:]:
+        for i, k in enumerate(data[nyckel]):
+            j = prad.get(k)
+            pv = publik.at[j, c] if publik is not None and j is not None and c in publik.columns else np.nan
+            if not _lika(data.at[i, c], pv):
+                ut.at[i, c] = np.nan
+    return ut
+
+
+def _serietabell(r: Volymrapport, extra: list[str], under: int) -> Tabellvy:
+    """The sheet Serier with a column Maskering: whether and why each series is masked."""
+    assert r.serier is not None
+    defs = {(d.område, df.namn): df for d in r.underlag for df in d.definitioner}
+    rader = []
+    for rec in r.serier.data.to_dict("records"):
+        df = defs.get((rec["Område"], rec["Serie"]))
+        if df is None:
+            skäl = "kvot: visas inte när täljaren eller nämnaren har en maskerad månad"
+        elif (s := maskeringsskäl(df, extra)) is not None:
+            skäl = f"ja, {s}: 1–{under - 1} maskeras"
+        else:
+            skäl = f"nej ({df.slag}{', ' + df.visad_enhet if df.visad_enhet else ''})"
+        rader.append({**rec, "Maskering": skäl})
+    return Tabellvy(r.serier.namn, r.serier.rubrik, pd.DataFrame(rader, columns=[*r.serier.data.columns, "Maskering"]))
+
+
+def till_intern(r: Volymrapport, tillägg: str = "_intern") -> Volymrapport:
+    """The internal version written beside a public one: the same report, its charts named '…_intern.png'."""
+    avsnitt = [dataclasses.replace(a, diagram=[dataclasses.replace(d, filnamn=d.filnamn.removesuffix(".png") + tillägg + ".png")
+                                               for d in a.diagram]) for a in r.avsnitt]
+    return dataclasses.replace(r, avsnitt=avsnitt)
+
