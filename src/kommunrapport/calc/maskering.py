@@ -9,7 +9,8 @@ be recomputed from the cells shown:
 1. a relation with exactly one masked cell gets a second one (the smallest other cell of the relation);
 2. a masked cell that the relations still determine (linear algebra: its unit vector lies in the row space
    of the relations restricted to the masked cells, e.g. a block of relations that share their masked
-   cells) gets one more masked cell in a relation it is in;
+   cells) gets one more masked cell in a relation it is in, or when those are all masked (a mean of months
+   that the accumulation gives), the smallest shown cell of a relation that makes it undetermined;
 3. with bounds (a masked count is 1 … under−1, what the mark says), a relation whose shown cells leave a
    masked cell only one possible whole value ("a + b = 8, both < 5") gets one more.
 
@@ -118,6 +119,21 @@ def sekundära(värden: Mapping[Cell, float], relationer: list[Relation], primä
         maskerade.add(min(kandidater, key=lambda c: (abs(värden[c]), repr(c))))
         return True
 
+    def maskera_genom_kedja(c: Cell) -> bool:
+        """Mask the smallest shown cell of a relation with a masked cell that makes `c` undetermined
+        (else the smallest such cell at all: the next round looks again)."""
+        kandidater = sorted({x for r in relationer if any(y in maskerade for y in r.celler) for x in r.celler
+                             if x not in maskerade and not _tom(värden.get(x, np.nan))},
+                            key=lambda x: (abs(värden[x]), repr(x)))
+        for x in kandidater:
+            if c not in bestämda(relationer, maskerade | {x}):
+                maskerade.add(x)
+                return True
+        if kandidater:
+            maskerade.add(kandidater[0])
+            return True
+        return False
+
     while True:
         ändrad = False
         for r in relationer:  # 1. no relation with exactly one masked cell
@@ -130,6 +146,8 @@ def sekundära(värden: Mapping[Cell, float], relationer: list[Relation], primä
                 if c in r.celler and maskera_en(r):
                     ändrad = True
                     break
+            if not ändrad:  # every relation of the cell is masked: it is determined through a chain
+                ändrad = maskera_genom_kedja(c)
             if ändrad:
                 break
         if not ändrad:

@@ -121,7 +121,7 @@ def _maskera_tabell(t: Tabellvy, p: Tabellvy | None, räknade: set[str], rubrike
     """The internal table with every cell that the report built without the masked months does not show
     the same masked: the mark for a count below the threshold, else '–'."""
     df = t.data
-    nycklar = [c for c in df.columns if not pd.api.types.is_numeric_dtype(df[c].dtype)]
+    nycklar = [c for c in df.columns if not pd.api.types.is_numeric_dtype(df[c].dtype) or t.kolumnformat.get(c) == "text"]
     tal = [c for c in df.columns if c not in nycklar]
     prader: dict[tuple, int] = {}
     if p is not None:
