@@ -44,7 +44,7 @@ from .formatting import mnkr
 from .model.period import MÅNADER, Period, månadsnamn
 from .reports.ekonomi import toppnivåer
 from .reports.preliminar import preliminära_skäl
-from .settings import Konfiguration, lös_inställningar, läs_konfiguration
+from .settings import Konfiguration, läs_konfiguration, lös_inställningar
 
 Steg = Callable[[int, int, str], None]  # (step, of total, what): the progress of a run
 KLART, INGET_ATT_GÖRA, LÅST = 0, 4, 5

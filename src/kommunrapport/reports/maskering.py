@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Hashable
 
 import numpy as np
 import pandas as pd
@@ -60,16 +61,18 @@ def _maskerade_månader(d: Volymdata, under: int, maskera: list[str]) -> set[tup
     """The (serie, år, månad) to mask in one area: the counts below `under`, then the secondary ones."""
     skäl = {df.namn for df in d.definitioner if maskeringsskäl(df, maskera)}
     s = d.serier[d.serier["serie"].isin(skäl)]
-    värden = {(str(n), int(y), int(m)): float(v) for n, y, m, v in s[["serie", "år", "månad", "värde"]].itertuples(index=False)}
+    värden: dict[Hashable, float] = {(str(n), int(y), int(m)): float(v) for n, y, m, v in
+                                     s[["serie", "år", "månad", "värde"]].itertuples(index=False)}
     relationer = []
     for total in d.definitioner:
         delar = [x.namn for x in d.definitioner if x.varav_av == total.namn and x.namn in skäl]
         if total.namn not in skäl or not delar or total.slag not in ("flöde", "bestånd"):
             continue
-        for (n, y, m) in [k for k in värden if k[0] == total.namn]:
+        for (n, y, m) in [k for k in värden if isinstance(k, tuple) and k[0] == total.namn]:
             relationer.append(Relation.summa((n, y, m), [(x, y, m) for x in delar if (x, y, m) in värden]))
     primär = primära(värden, under)
-    return sekundära(värden, relationer, primär, {c: (1.0, under - 1.0) for c in primär})
+    maskerade = sekundära(värden, relationer, primär, {c: (1.0, under - 1.0) for c in primär})
+    return {c for c in maskerade if isinstance(c, tuple)}
 
 
 def maskera(rapport: Volymrapport, under: int = 5, markering: str | None = None,
@@ -125,8 +128,8 @@ def _maskera_tabell(t: Tabellvy, p: Tabellvy | None, räknade: set[str], rubrike
     tal = [c for c in df.columns if c not in nycklar]
     prader: dict[tuple, int] = {}
     if p is not None:
-        for j, k in enumerate(p.data[[c for c in nycklar if c in p.data.columns]].itertuples(index=False)):
-            prader.setdefault(tuple(k), j)
+        for rad, k in enumerate(p.data[[c for c in nycklar if c in p.data.columns]].itertuples(index=False)):
+            prader.setdefault(tuple(k), rad)
     serie_i_tabell = rubriker.get(t.rubrik)
     ut = df.copy()
     byten: dict[tuple[int, str], str] = {}
@@ -140,7 +143,7 @@ def _maskera_tabell(t: Tabellvy, p: Tabellvy | None, räknade: set[str], rubrike
             pv = p.data.at[j, c] if (p is not None and j is not None and c in p.data.columns) else np.nan
             if _lika(v, pv):
                 continue
-            antal = (serie in räknade and not str(c).startswith(("Förändring", "Per dag")) and 0 < float(v) < under)
+            antal = (serie in räknade and not str(c).startswith(("Förändring", "Per dag")) and 0 < float(v) < under)  # type: ignore[arg-type]
             byten[(i, c)] = märke if antal else STRECK
     if not byten:
         return t
