@@ -384,3 +384,37 @@ def test_fel_markering_och_grans(tmp_path):
     konfig.write_text('[publik]\nmaskera_under = 1\n', encoding="utf-8")
     with pytest.raises(KonfigurationsFel, match="heltal från 2"):
         lös_inställningar(konfig, None, {})
+
+
+def test_ett_omrade_dar_allt_ar_maskerat(tmp_path):
+    # Every value of a small area is below the threshold: the area is in the public report, every number masked.
+    rader = ["Serie;År;Månad;Värde;Enhet"]
+    for år, sista in ((2024, 12), (2025, 2)):
+        for m in range(1, sista + 1):
+            rader.append(f"Placerade SiS;{år};{m};{1 + m % 3};personer")
+    fil = tmp_path / "sis.csv"
+    fil.write_text("\n".join(rader) + "\n", encoding="utf-8")
+    intern = bygg_volymrapport(läs_volymfil(fil, område="SiS"), 2, 2025)
+    publik = maskera(intern, 5)
+    for t in publik.avsnitt[0].tabeller:
+        for i in range(len(t.data)):
+            for c in t.data.columns:
+                v = t.data.at[i, c]
+                assert isinstance(v, str) or v != v or t.format(i, c) == "text", (t.namn, c, v)
+    for d in publik.avsnitt[0].diagram:
+        assert d.data.iloc[:, 1:].isna().all().all()
+    per_månad = _tabell(publik, "SiS per månad").data
+    assert list(per_månad["2025"]) == ["<5", "<5"]
+
+
+def test_kor_med_publik(tmp_path):
+    fil = _skriv_data(tmp_path)
+    konfig = tmp_path / "k.toml"
+    konfig.write_text(f'ut = "ut"\n[volymer]\nserier = ["{fil.name}"]\n[kor]\nstangd_tom = "2025-02"\n', encoding="utf-8")
+    r = kör_cli("kör", "--config", konfig, "--month", "2025-02", "--publik", "--quiet", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    mapp = tmp_path / "ut" / "2025-02"
+    assert {"volymrapport_2025-02.md", "volymrapport_2025-02_intern.md", "bilaga_volymrapport_2025-02.xlsx",
+            "bilaga_volymrapport_2025-02_intern.xlsx", "volymrapport_2025-02_intern.docx"} <= {p.name for p in mapp.iterdir()}
+    assert "| <5 |" in (mapp / "volymrapport_2025-02.md").read_text(encoding="utf-8")
+    assert "| <5 |" not in (mapp / "volymrapport_2025-02_intern.md").read_text(encoding="utf-8")

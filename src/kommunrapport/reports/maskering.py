@@ -86,15 +86,20 @@ def maskera(rapport: Volymrapport, under: int = 5, markering: str | None = None,
     utan = [dataclasses.replace(d, serier=d.serier[[(str(n), int(y), int(m)) not in mm for n, y, m in
                                                    d.serier[["serie", "år", "månad"]].itertuples(index=False)]])
             for d, mm in zip(rapport.underlag, maskerade)]
-    publik = bygg_volymrapport(utan, rapport.månad, rapport.år)
+    # An area whose every value of the year is masked has no public build: every number of it is masked.
+    kvar = [i for i, d in enumerate(utan) if (d.serier["år"] == rapport.år).any()]
+    byggd = bygg_volymrapport([utan[i] for i in kvar], rapport.månad, rapport.år).avsnitt if kvar else []
+    publika: list[Volymavsnitt | None] = [None] * len(utan)
+    for i, a in zip(kvar, byggd):
+        publika[i] = a
     berörda = {n for mm in maskerade for n, _, _ in mm}
     avsnitt = []
-    for a, p, d in zip(rapport.avsnitt, publik.avsnitt, rapport.underlag):
+    for a, p, d in zip(rapport.avsnitt, publika, rapport.underlag):
         räknade = {df.namn for df in d.definitioner if maskeringsskäl(df, extra)}
         rubriker = {med_enhet(df.namn, df.visad_enhet): df.namn for df in d.definitioner if df.namn in räknade}
-        ptab = {t.namn: t for t in p.tabeller}
+        ptab = {t.namn: t for t in p.tabeller} if p is not None else {}
         tabeller = [_maskera_tabell(t, ptab.get(t.namn), räknade, rubriker, under, märke) for t in a.tabeller]
-        pdia = {x.filnamn: x for x in p.diagram}
+        pdia = {x.filnamn: x for x in p.diagram} if p is not None else {}
         diagram = [dataclasses.replace(x, data=_maskera_diagram(x.data, pdia[x.filnamn].data if x.filnamn in pdia else None))
                    for x in a.diagram]
         varningar = [v for v in a.varningar if not any(f"'{n}'" in v for n in berörda)]
