@@ -418,3 +418,11 @@ def test_kor_med_publik(tmp_path):
             "bilaga_volymrapport_2025-02_intern.xlsx", "volymrapport_2025-02_intern.docx"} <= {p.name for p in mapp.iterdir()}
     assert "| <5 |" in (mapp / "volymrapport_2025-02.md").read_text(encoding="utf-8")
     assert "| <5 |" not in (mapp / "volymrapport_2025-02_intern.md").read_text(encoding="utf-8")
+
+
+def test_fel_varde_i_miljon_namner_variabeln():
+    from kommunrapport.errors import KonfigurationsFel
+    from kommunrapport.settings import lös_inställningar
+
+    with pytest.raises(KonfigurationsFel, match="miljövariabeln KOMMUNRAPPORT_PUBLIK ska vara true eller false"):
+        lös_inställningar(None, None, {"KOMMUNRAPPORT_PUBLIK": "kanske"})

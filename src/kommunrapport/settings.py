@@ -371,7 +371,8 @@ def miljövariabler(raw: dict, miljö: dict[str, str], använda: dict[str, str] 
             if miljö.get(namn) and nyckel != "serier":
                 _sätt(raw, sektion, nyckel, miljö[namn])
                 if använda is not None:
-                    använda[f"{sektion}.{nyckel}" if sektion else nyckel] = namn
+                    # KOMMUNRAPPORT_PUBLIK is [publik] aktiv (see _sätt)
+                    använda[f"{sektion}.{nyckel}" if sektion else "publik.aktiv" if nyckel == "publik" else nyckel] = namn
     return raw
 
 
