@@ -426,3 +426,26 @@ def test_fel_varde_i_miljon_namner_variabeln():
 
     with pytest.raises(KonfigurationsFel, match="miljövariabeln KOMMUNRAPPORT_PUBLIK ska vara true eller false"):
         lös_inställningar(None, None, {"KOMMUNRAPPORT_PUBLIK": "kanske"})
+
+
+def test_arssnitt_som_rakas_bli_lika_utan_den_maskerade_manaden(tmp_path):
+    # B is 50 in January and February 2025; January's B is masked beside A's 2. The mean of the months
+    # there are without January is also 50: shown, it would give January back (2 × 50 − 50) and through the
+    # total A's 2. The build with the masked months changed finds it.
+    rader = ["Serie;År;Månad;Värde;Enhet"]
+    for år, sista in ((2024, 12), (2025, 2)):
+        for m in range(1, sista + 1):
+            a = 2 if (år, m) == (2025, 1) else 30 + m
+            b = 50 if år == 2025 else 60 + m
+            rader += [f"Hushåll;{år};{m};{a + b};hushåll", f"- varav A;{år};{m};{a};hushåll",
+                      f"- varav B;{år};{m};{b};hushåll"]
+    fil = tmp_path / "h.csv"
+    fil.write_text("\n".join(rader) + "\n", encoding="utf-8")
+    intern = bygg_volymrapport(läs_volymfil(fil, område="Bistånd"), 2, 2025)
+    publik = maskera(intern, 5)
+    m = _tabell(publik, "Bistånd per månad").data.set_index(["Mått", "Månad"])
+    assert m.loc[("- varav A", "jan"), "2025"] == "<5" and m.loc[("- varav B", "jan"), "2025"] == "–"
+    assert m.loc[("- varav B", "feb"), "2025"] == 50
+    s = _tabell(publik, "Bistånd årssnitt").data.set_index("Mått")
+    assert _tabell(intern, "Bistånd årssnitt").data.set_index("Mått").loc["- varav B", "2025"] == 50
+    assert s.loc["- varav B", "2025"] == "–"

@@ -7,10 +7,11 @@
    or unit named in [publik] maskera too) and shown in the annex's sheet Serier (column Maskering);
 2. the monthly values 1 … under−1 of those series are masked, and then further monthly values so that none
    can be recomputed from its total and the other varav rows (calc.maskering.sekundära);
-3. the report is built again from the data without the masked months: every period, mean, change, ratio,
-   tertial, rolling year and chart that contains a masked month then has no value. A cell of the report
-   that differs from the internal report is masked: a count below the threshold shows the mark ("<5"),
-   every other masked cell "–" (it is hidden so that a masked count cannot be recomputed from it).
+3. the report is built again from the data without the masked months (every period, mean, change, ratio,
+   tertial, rolling year and chart that contains a masked month then has no value) and once more with the
+   masked months changed (whatever depends on one changes). A cell of the report that one of these builds
+   does not show the same is masked: a count below the threshold shows the mark ("<5"), every other masked
+   cell "–" (it is hidden so that a masked count cannot be recomputed from it).
 
 A masked cell holds a `Maskerad` text in the table's data frame (every renderer shows it as it is and
 never a number; JSON writes null and names the masked columns); in chart data it is NaN (no point, no bar).
@@ -86,21 +87,28 @@ def maskera(rapport: Volymrapport, under: int = 5, markering: str | None = None,
     utan = [dataclasses.replace(d, serier=d.serier[[(str(n), int(y), int(m)) not in mm for n, y, m in
                                                    d.serier[["serie", "år", "månad"]].itertuples(index=False)]])
             for d, mm in zip(rapport.underlag, maskerade)]
-    # An area whose every value of the year is masked has no public build: every number of it is masked.
+    # Two builds without the masked values: with the masked months left out (every period, mean and ratio
+    # that contains one has no value) and with them changed (what depends on a masked month changes, also a
+    # mean of the months there are that happens to equal the internal one). A cell is shown only where both
+    # show the internal value. An area whose every value of the year is masked has no first build.
     kvar = [i for i, d in enumerate(utan) if (d.serier["år"] == rapport.år).any()]
     byggd = bygg_volymrapport([utan[i] for i in kvar], rapport.månad, rapport.år).avsnitt if kvar else []
-    publika: list[Volymavsnitt | None] = [None] * len(utan)
+    utan_avsnitt: list[Volymavsnitt | None] = [None] * len(utan)
     for i, a in zip(kvar, byggd):
-        publika[i] = a
+        utan_avsnitt[i] = a
+    störda = [dataclasses.replace(d, serier=_störd(d.serier, mm)) for d, mm in zip(rapport.underlag, maskerade)]
+    störd_avsnitt = bygg_volymrapport(störda, rapport.månad, rapport.år).avsnitt
     berörda = {n for mm in maskerade for n, _, _ in mm}
     avsnitt = []
-    for a, p, d in zip(rapport.avsnitt, publika, rapport.underlag):
+    for a, p, q, d in zip(rapport.avsnitt, utan_avsnitt, störd_avsnitt, rapport.underlag):
         räknade = {df.namn for df in d.definitioner if maskeringsskäl(df, extra)}
         rubriker = {med_enhet(df.namn, df.visad_enhet): df.namn for df in d.definitioner if df.namn in räknade}
-        ptab = {t.namn: t for t in p.tabeller} if p is not None else {}
-        tabeller = [_maskera_tabell(t, ptab.get(t.namn), räknade, rubriker, under, märke) for t in a.tabeller]
-        pdia = {x.filnamn: x for x in p.diagram} if p is not None else {}
-        diagram = [dataclasses.replace(x, data=_maskera_diagram(x.data, pdia[x.filnamn].data if x.filnamn in pdia else None))
+        byggen = [p, q]
+        ptab = [{t.namn: t for t in b.tabeller} if b is not None else {} for b in byggen]
+        tabeller = [_maskera_tabell(t, [pt.get(t.namn) for pt in ptab], räknade, rubriker, under, märke)
+                    for t in a.tabeller]
+        pdia = [{x.filnamn: x.data for x in b.diagram} if b is not None else {} for b in byggen]
+        diagram = [dataclasses.replace(x, data=_maskera_diagram(x.data, [pd_.get(x.filnamn) for pd_ in pdia]))
                    for x in a.diagram]
         varningar = [v for v in a.varningar if not any(f"'{n}'" in v for n in berörda)]
         avsnitt.append(Volymavsnitt(a.område, a.källa, tabeller, diagram, varningar, list(a.anteckningar)))
@@ -110,6 +118,17 @@ def maskera(rapport: Volymrapport, under: int = 5, markering: str | None = None,
             + (f", utom {', '.join(extra)}" if extra else "") + ".")
     serier = _serietabell(rapport, extra, under) if rapport.serier is not None else None
     return Volymrapport(rapport.år, rapport.månad, avsnitt, serier, [], text)
+
+
+STÖRNING = 1_000_003.0  # added to each masked month in the second build
+
+
+def _störd(serier: pd.DataFrame, maskerade: set[tuple[str, int, int]]) -> pd.DataFrame:
+    """The series with every masked month changed by STÖRNING."""
+    ut = serier.copy()
+    i = [(str(n), int(y), int(m)) in maskerade for n, y, m in serier[["serie", "år", "månad"]].itertuples(index=False)]
+    ut.loc[i, "värde"] = ut.loc[i, "värde"] + STÖRNING
+    return ut
 
 
 def _lika(a: object, b: object) -> bool:
@@ -124,29 +143,30 @@ def _tom(v: object) -> bool:
     return v is None or (isinstance(v, float) and np.isnan(v))
 
 
-def _maskera_tabell(t: Tabellvy, p: Tabellvy | None, räknade: set[str], rubriker: dict[str, str], under: int,
-                    märke: str) -> Tabellvy:
-    """The internal table with every cell that the report built without the masked months does not show
-    the same masked: the mark for a count below the threshold, else '–'."""
+def _maskera_tabell(t: Tabellvy, byggen: list[Tabellvy | None], räknade: set[str], rubriker: dict[str, str],
+                    under: int, märke: str) -> Tabellvy:
+    """The internal table with every cell that one of the other builds (without the masked months, with
+    them changed) does not show the same masked: the mark for a count below the threshold, else '–'."""
     df = t.data
     nycklar = [c for c in df.columns if not pd.api.types.is_numeric_dtype(df[c].dtype) or t.kolumnformat.get(c) == "text"]
     tal = [c for c in df.columns if c not in nycklar]
-    prader: dict[tuple, int] = {}
-    if p is not None:
-        for rad, k in enumerate(p.data[[c for c in nycklar if c in p.data.columns]].itertuples(index=False)):
-            prader.setdefault(tuple(k), rad)
+    rader: list[dict[tuple, int]] = []
+    for p in byggen:
+        prader: dict[tuple, int] = {}
+        if p is not None:
+            for rad, k in enumerate(p.data[[c for c in nycklar if c in p.data.columns]].itertuples(index=False)):
+                prader.setdefault(tuple(k), rad)
+        rader.append(prader)
     serie_i_tabell = rubriker.get(t.rubrik)
     ut = df.copy()
     byten: dict[tuple[int, str], str] = {}
     for i, k in enumerate(df[nycklar].itertuples(index=False)):
-        j = prader.get(tuple(k))
         serie = str(df.at[i, "Mått"]) if "Mått" in df.columns else serie_i_tabell
         for c in tal:
             v = df.at[i, c]
             if _tom(v):
                 continue
-            pv = p.data.at[j, c] if (p is not None and j is not None and c in p.data.columns) else np.nan
-            if _lika(v, pv):
+            if all(_lika(v, _cell_i(p, pr.get(tuple(k)), c)) for p, pr in zip(byggen, rader)):
                 continue
             antal = (serie in räknade and not str(c).startswith(("Förändring", "Per dag")) and 0 < float(v) < under)  # type: ignore[arg-type]
             byten[(i, c)] = märke if antal else STRECK
@@ -161,17 +181,23 @@ def _maskera_tabell(t: Tabellvy, p: Tabellvy | None, räknade: set[str], rubrike
     return Tabellvy(t.namn, t.rubrik, ut, t.radformat, dict(t.kolumnformat), format_, t.huvudtabell)
 
 
-def _maskera_diagram(data: pd.DataFrame, publik: pd.DataFrame | None) -> pd.DataFrame:
-    """Chart data: a value the public build does not show the same is NaN (no point, no bar, no label)."""
+def _cell_i(p: Tabellvy | None, rad: int | None, kolumn: str) -> object:
+    return p.data.at[rad, kolumn] if p is not None and rad is not None and kolumn in p.data.columns else np.nan
+
+
+def _maskera_diagram(data: pd.DataFrame, byggen: list[pd.DataFrame | None]) -> pd.DataFrame:
+    """Chart data: a value that one of the other builds does not show the same is NaN (no point, no bar)."""
     ut = data.copy()
     nyckel = data.columns[0]
-    prad = {} if publik is None else {k: j for j, k in enumerate(publik[nyckel])}
+    rader = [{} if b is None else {k: j for j, k in enumerate(b[nyckel])} for b in byggen]
     for c in data.columns[1:]:
         for i, k in enumerate(data[nyckel]):
-            j = prad.get(k)
-            pv = publik.at[j, c] if publik is not None and j is not None and c in publik.columns else np.nan
-            if not _lika(data.at[i, c], pv):
-                ut.at[i, c] = np.nan
+            for b, pr in zip(byggen, rader):
+                j = pr.get(k)
+                pv = b.at[j, c] if b is not None and j is not None and c in b.columns else np.nan
+                if not _lika(data.at[i, c], pv):
+                    ut.at[i, c] = np.nan
+                    break
     return ut
 
 
