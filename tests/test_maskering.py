@@ -353,6 +353,12 @@ def test_intern_version_ar_samma_som_utan_publik(tmp_path):
         if namn == "Info":  # the internal one says that it is internal
             vb = [r for r in vb if r[0] != "Intern version"]
         assert va == vb, namn
+    def word_text(fil: Path) -> list[str]:
+        d = Document(str(fil))
+        return [p.text for p in d.paragraphs] + [c.text for t in d.tables for r in t.rows for c in r.cells]
+
+    intern_word = [x.replace("_intern.xlsx", ".xlsx") for x in word_text(tmp_path / "b" / "volymrapport_2025-02_intern.docx")]
+    assert intern_word == word_text(tmp_path / "a" / "volymrapport_2025-02.docx")  # it names its own annex
     # the default threshold 5 masks the 2 (and the 57 beside it), the public report is beside the internal one
     md_pub = (tmp_path / "b" / "volymrapport_2025-02.md").read_text(encoding="utf-8")
     assert "| <5 |" in md_pub and "| 57 |" not in md_pub and "| 57 |" in md_b
@@ -449,3 +455,16 @@ def test_arssnitt_som_rakas_bli_lika_utan_den_maskerade_manaden(tmp_path):
     s = _tabell(publik, "Bistånd årssnitt").data.set_index("Mått")
     assert _tabell(intern, "Bistånd årssnitt").data.set_index("Mått").loc["- varav B", "2025"] == 50
     assert s.loc["- varav B", "2025"] == "–"
+
+
+def test_timmar_maskeras_bara_nar_konfigurationen_sager_det(rapporter):
+    intern, utan = rapporter
+    ti = _tabell(intern, "Placeringar per månad").data.set_index(["Mått", "Månad"])
+    assert _tabell(utan, "Placeringar per månad").data.set_index(["Mått", "Månad"]).loc[("Utförda timmar", "jan"), "2024"] == 12_037
+    med = maskera(intern, 12_100, maskera_även=["Utförda timmar"])
+    t = _tabell(med, "Placeringar per månad").data.set_index(["Mått", "Månad"])
+    assert ti.loc[("Utförda timmar", "jan"), "2024"] == 12_037
+    assert t.loc[("Utförda timmar", "jan"), "2024"] == "<12100"  # 12 037 is below 12 100
+    assert t.loc[("Utförda timmar", "jan"), "2025"] == ti.loc[("Utförda timmar", "jan"), "2025"]  # 12 481: shown
+    assert t.loc[("Kostnad placeringar (kr)", "jan"), "2025"] == ti.loc[("Kostnad placeringar (kr)", "jan"), "2025"]
+    assert med.serier.data.set_index("Serie").loc["Utförda timmar", "Maskering"] == "ja, [publik] maskera: 1–12099 maskeras"
