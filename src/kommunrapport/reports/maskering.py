@@ -29,7 +29,7 @@ import pandas as pd
 from ..calc.maskering import Relation, primära, sekundära
 from ..input.volumes import Seriedef, Volymdata
 from ..model.table import Tabellvy
-from .volymer import Volymavsnitt, Volymrapport, bygg_volymrapport, med_enhet
+from .volymer import Volymavsnitt, Volymrapport, bygg_avsnitt, med_enhet
 
 PERSONENHETER = ("personer", "brukare", "hushåll", "barn", "placerade", "ärenden", "individer", "klienter",
                  "elever", "deltagare")
@@ -84,32 +84,29 @@ def maskera(rapport: Volymrapport, under: int = 5, markering: str | None = None,
     if not rapport.underlag:
         raise ValueError("rapporten saknar sitt underlag (bygg den med bygg_volymrapport)")
     maskerade = [_maskerade_månader(d, under, extra) for d in rapport.underlag]
-    utan = [dataclasses.replace(d, serier=d.serier[[(str(n), int(y), int(m)) not in mm for n, y, m in
-                                                   d.serier[["serie", "år", "månad"]].itertuples(index=False)]])
-            for d, mm in zip(rapport.underlag, maskerade)]
-    # Two builds without the masked values: with the masked months left out (every period, mean and ratio
-    # that contains one has no value) and with them changed (what depends on a masked month changes, also a
-    # mean of the months there are that happens to equal the internal one). A cell is shown only where both
-    # show the internal value. An area whose every value of the year is masked has no first build.
-    kvar = [i for i, d in enumerate(utan) if (d.serier["år"] == rapport.år).any()]
-    byggd = bygg_volymrapport([utan[i] for i in kvar], rapport.månad, rapport.år).avsnitt if kvar else []
-    utan_avsnitt: list[Volymavsnitt | None] = [None] * len(utan)
-    for i, a in zip(kvar, byggd):
-        utan_avsnitt[i] = a
-    störda = [dataclasses.replace(d, serier=_störd(d.serier, mm)) for d, mm in zip(rapport.underlag, maskerade)]
-    störd_avsnitt = bygg_volymrapport(störda, rapport.månad, rapport.år).avsnitt
+    # Two builds of each area with masked months: with the masked months left out (every period, mean and
+    # ratio that contains one has no value) and with them changed (what depends on a masked month changes,
+    # also a mean of the months there are that happens to equal the internal one). A cell is shown only
+    # where both show the internal value. An area whose every value of the year is masked has no first
+    # build; an area without masked months is as it is.
     berörda = {n for mm in maskerade for n, _, _ in mm}
     avsnitt = []
-    for a, p, q, d in zip(rapport.avsnitt, utan_avsnitt, störd_avsnitt, rapport.underlag):
+    for a, d, mm in zip(rapport.avsnitt, rapport.underlag, maskerade):
+        if not mm:
+            avsnitt.append(a)
+            continue
+        utan = dataclasses.replace(d, serier=d.serier[[(str(n), int(y), int(m)) not in mm for n, y, m in
+                                                       d.serier[["serie", "år", "månad"]].itertuples(index=False)]])
+        byggen = [bygg_avsnitt(utan, rapport.år, rapport.månad) if (utan.serier["år"] == rapport.år).any() else None,
+                  bygg_avsnitt(dataclasses.replace(d, serier=_störd(d.serier, mm)), rapport.år, rapport.månad)]
         räknade = {df.namn for df in d.definitioner if maskeringsskäl(df, extra)}
         rubriker = {med_enhet(df.namn, df.visad_enhet): df.namn for df in d.definitioner if df.namn in räknade}
-        byggen = [p, q]
-        ptab = [{t.namn: t for t in b.tabeller} if b is not None else {} for b in byggen]
-        tabeller = [_maskera_tabell(t, [pt.get(t.namn) for pt in ptab], räknade, rubriker, under, märke)
-                    for t in a.tabeller]
-        pdia = [{x.filnamn: x.data for x in b.diagram} if b is not None else {} for b in byggen]
-        diagram = [dataclasses.replace(x, data=_maskera_diagram(x.data, [pd_.get(x.filnamn) for pd_ in pdia]))
-                   for x in a.diagram]
+        ptab = [_efter_rubrik(b.tabeller) if b is not None else {} for b in byggen]
+        tabeller = [_maskera_tabell(t, [pt.get(nyckel) for pt in ptab], räknade, rubriker, under, märke)
+                    for nyckel, t in _efter_rubrik(a.tabeller).items()]
+        diagram = [dataclasses.replace(x, data=_maskera_diagram(
+            x.data, [b.diagram[i].data if b is not None and i < len(b.diagram) else None for b in byggen]))
+            for i, x in enumerate(a.diagram)]
         varningar = [v for v in a.varningar if not any(f"'{n}'" in v for n in berörda)]
         avsnitt.append(Volymavsnitt(a.område, a.källa, tabeller, diagram, varningar, list(a.anteckningar)))
     text = (f"Publik version: antal personer, brukare och hushåll 1–{under - 1} är ersatta med {märke}; "
@@ -118,6 +115,16 @@ def maskera(rapport: Volymrapport, under: int = 5, markering: str | None = None,
             + (f", utom {', '.join(extra)}" if extra else "") + ".")
     serier = _serietabell(rapport, extra, under) if rapport.serier is not None else None
     return Volymrapport(rapport.år, rapport.månad, avsnitt, serier, [], text)
+
+
+def _efter_rubrik(tabeller: list[Tabellvy]) -> dict[tuple[str, int], Tabellvy]:
+    """An area's tables by heading (and which of that heading: the builds name their sheets alike only
+    within the whole report), in their order."""
+    ut: dict[tuple[str, int], Tabellvy] = {}
+    for t in tabeller:
+        n = sum(1 for r, _ in ut if r == t.rubrik)
+        ut[(t.rubrik, n)] = t
+    return ut
 
 
 STÖRNING = 1_000_003.0  # added to each masked month in the second build

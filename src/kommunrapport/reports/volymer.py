@@ -291,6 +291,9 @@ def _avsnitt(d: Volymdata, år: int, månad: int) -> Volymavsnitt:
     return Volymavsnitt(d.område, d.källa, tabeller, diagram, varningar, list(d.anteckningar))
 
 
+bygg_avsnitt = _avsnitt  # one area's tables and charts (reports.maskering builds an area again)
+
+
 def _tal(v: float, df: Seriedef) -> str:
     return tal(v, decimaler_för(df.format) or 0)
 
