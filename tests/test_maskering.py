@@ -468,3 +468,12 @@ def test_timmar_maskeras_bara_nar_konfigurationen_sager_det(rapporter):
     assert t.loc[("Utförda timmar", "jan"), "2025"] == ti.loc[("Utförda timmar", "jan"), "2025"]  # 12 481: shown
     assert t.loc[("Kostnad placeringar (kr)", "jan"), "2025"] == ti.loc[("Kostnad placeringar (kr)", "jan"), "2025"]
     assert med.serier.data.set_index("Serie").loc["Utförda timmar", "Maskering"] == "ja, [publik] maskera: 1–12099 maskeras"
+
+
+def test_markering_streck(rapporter):
+    intern, _ = rapporter
+    publik = maskera(intern, 20, "–")
+    t = _tabell(publik, "Placeringar per månad").data.set_index(["Mått", "Månad"])
+    assert t.loc[("- varav HVB", "jan"), "2025"] == "–" and t.loc[("- varav Jourhem", "jan"), "2025"] == "–"
+    assert publik.maskering.startswith("Publik version: antal personer, brukare och hushåll 1–19 är ersatta med –, "
+                                       "liksom uppgifter som är dolda för att")

@@ -89,7 +89,6 @@ def maskera(rapport: Volymrapport, under: int = 5, markering: str | None = None,
     # also a mean of the months there are that happens to equal the internal one). A cell is shown only
     # where both show the internal value. An area whose every value of the year is masked has no first
     # build; an area without masked months is as it is.
-    berörda = {n for mm in maskerade for n, _, _ in mm}
     avsnitt = []
     for a, d, mm in zip(rapport.avsnitt, rapport.underlag, maskerade):
         if not mm:
@@ -107,11 +106,14 @@ def maskera(rapport: Volymrapport, under: int = 5, markering: str | None = None,
         diagram = [dataclasses.replace(x, data=_maskera_diagram(
             x.data, [b.diagram[i].data if b is not None and i < len(b.diagram) else None for b in byggen]))
             for i, x in enumerate(a.diagram)]
+        # a warning that names a masked series or its total (varav rows above their total) stays internal
+        berörda = räknade | {df.varav_av for df in d.definitioner if df.namn in räknade and df.varav_av}
         varningar = [v for v in a.varningar if not any(f"'{n}'" in v for n in berörda)]
         avsnitt.append(Volymavsnitt(a.område, a.källa, tabeller, diagram, varningar, list(a.anteckningar)))
-    text = (f"Publik version: antal personer, brukare och hushåll 1–{under - 1} är ersatta med {märke}; "
-            f"{STRECK} står för en uppgift som är dold för att en sådan inte ska kunna räknas fram ur summor, "
-            "varav-rader, andra månader eller förändringar (sekundär maskering). Belopp och timmar maskeras inte"
+    dold = (f"; {STRECK} står för en uppgift som är dold" if märke != STRECK else ", liksom uppgifter som är dolda")
+    text = (f"Publik version: antal personer, brukare och hushåll 1–{under - 1} är ersatta med {märke}{dold} "
+            "för att ett sådant antal inte ska kunna räknas fram ur summor, varav-rader, andra månader eller "
+            "förändringar (sekundär maskering). Belopp och timmar maskeras inte"
             + (f", utom {', '.join(extra)}" if extra else "") + ".")
     serier = _serietabell(rapport, extra, under) if rapport.serier is not None else None
     return Volymrapport(rapport.år, rapport.månad, avsnitt, serier, [], text)
