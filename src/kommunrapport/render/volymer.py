@@ -82,9 +82,10 @@ def _skriv(r: Volymrapport, stage: Path, nämnd: str, kommentarer: dict[str, str
         for d in a.diagram:
             if d.typ == "linje":  # counts and volumes: the y axis from 0, with the unit
                 linjediagram_per_månad(d.data, d.titel, d.enhet, stage / d.filnamn, decimaler=0, nollinje=False,
-                                       från_noll=True)
+                                       från_noll=True, **({"fotnot": d.fotnot} if d.fotnot else {}))
             else:
-                stapeldiagram_jämförelse(d.data, d.titel, stage / d.filnamn, d.enhet)
+                stapeldiagram_jämförelse(d.data, d.titel, stage / d.filnamn, d.enhet,
+                                         **({"fotnot": d.fotnot} if d.fotnot else {}))
             written.append(d.filnamn)
     if kolada is not None and not tillägg:  # the Kolada charts once, shared by both versions
         written += kolada_.rita_koladadiagram(kolada, stage)

@@ -103,9 +103,14 @@ def maskera(rapport: Volymrapport, under: int = 5, markering: str | None = None,
         ptab = [_efter_rubrik(b.tabeller) if b is not None else {} for b in byggen]
         tabeller = [_maskera_tabell(t, [pt.get(nyckel) for pt in ptab], räknade, rubriker, under, märke)
                     for nyckel, t in _efter_rubrik(a.tabeller).items()]
-        diagram = [dataclasses.replace(x, data=_maskera_diagram(
-            x.data, [b.diagram[i].data if b is not None and i < len(b.diagram) else None for b in byggen]))
-            for i, x in enumerate(a.diagram)]
+        diagram = []
+        for i, x in enumerate(a.diagram):
+            data = _maskera_diagram(x.data, [b.diagram[i].data if b is not None and i < len(b.diagram) else None
+                                             for b in byggen])
+            dolda = bool((data.iloc[:, 1:].isna() & x.data.iloc[:, 1:].notna()).to_numpy().any())
+            diagram.append(dataclasses.replace(x, data=data, fotnot=(
+                f"Publik version: värden som är maskerade (antal under {under} och uppgifter som skulle ge dem) "
+                "visas inte." if dolda else "")))
         # a warning that names a masked series or its total (varav rows above their total) stays internal
         berörda = räknade | {df.varav_av for df in d.definitioner if df.namn in räknade and df.varav_av}
         varningar = [v for v in a.varningar if not any(f"'{n}'" in v for n in berörda)]
