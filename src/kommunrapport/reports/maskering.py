@@ -168,19 +168,20 @@ def _maskera_tabell(t: Tabellvy, byggen: list[Tabellvy | None], räknade: set[st
     for p in byggen:
         prader: dict[tuple, int] = {}
         if p is not None:
-            for rad, k in enumerate(p.data[[c for c in nycklar if c in p.data.columns]].itertuples(index=False)):
-                prader.setdefault(tuple(k), rad)
+            for rad, pk in enumerate(p.data[[c for c in nycklar if c in p.data.columns]].itertuples(index=False)):
+                prader.setdefault(tuple(pk) if nycklar else (rad,), rad)  # no text column: by position
         rader.append(prader)
     serie_i_tabell = rubriker.get(t.rubrik)
     ut = df.copy()
     byten: dict[tuple[int, str], str] = {}
-    for i, k in enumerate(df[nycklar].itertuples(index=False)):
+    nyckel_per_rad = [tuple(k) for k in df[nycklar].itertuples(index=False)] if nycklar else [(i,) for i in range(len(df))]
+    for i, k in enumerate(nyckel_per_rad):
         serie = str(df.at[i, "Mått"]) if "Mått" in df.columns else serie_i_tabell
         for c in tal:
             v = df.at[i, c]
             if _tom(v):
                 continue
-            if all(_lika(v, _cell_i(p, pr.get(tuple(k)), c)) for p, pr in zip(byggen, rader)):
+            if all(_lika(v, _cell_i(p, pr.get(k), c)) for p, pr in zip(byggen, rader)):
                 continue
             antal = (serie in räknade and not str(c).startswith(("Förändring", "Per dag")) and 0 < float(v) < under)  # type: ignore[arg-type]
             byten[(i, c)] = märke if antal else STRECK
