@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml $(LOCK)
 
 demo: $(STAMP)
 	$(BIN)/kommunrapport ekonomi --month feb --config examples/kommunrapport.toml --out ut/demo
-	$(BIN)/kommunrapport volymer --month feb --config examples/kommunrapport.toml --out ut/demo
+	$(BIN)/kommunrapport volymer --month feb --config examples/kommunrapport.toml --out ut/demo --publik
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -n 2

@@ -247,6 +247,13 @@ def test_volymrapporten_får_ett_sista_avsnitt_ur_cachen(kolada_server, tmp_path
 
     doc = "\n".join(p.text for p in Document(str(tmp_path / "v" / "volymrapport_2025-02.docx")).paragraphs)
     assert "Jämförelse med andra kommuner" in doc and "Källa: Kolada" in doc
+    # the public version and the internal one beside it both have the section (the Kolada charts are shared)
+    r = kör_cli("volymer", "--month", "feb", "--year", "2025", "--config", konfig, "--out", tmp_path / "vp",
+                "--preliminar", "--publik", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    for namn in ("volymrapport_2025-02.docx", "volymrapport_2025-02_intern.docx"):
+        doc = "\n".join(p.text for p in Document(str(tmp_path / "vp" / namn)).paragraphs)
+        assert "Jämförelse med andra kommuner" in doc and "Källa: Kolada" in doc
 
 
 def test_volymrapporten_utan_cache_säger_vad_man_gör(tmp_path):

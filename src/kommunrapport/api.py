@@ -45,7 +45,7 @@ from .reports.ks import KSRapport, bygg_ks_rapport
 from .reports.volymer import Volymrapport, bygg_volymrapport
 from .reports.volymer import kontrollera_kommentarer as kontrollera_volymkommentarer
 from .scaffold import init
-from .settings import EkonomiInställningar, KoladaInställningar, VolymInställningar, Volymkoppling
+from .settings import EkonomiInställningar, KoladaInställningar, PublikInställningar, VolymInställningar, Volymkoppling
 
 som_json = ekonomi_json  # the name of the first release
 
@@ -53,7 +53,7 @@ __all__ = [
     "Ekonomirapport", "KSRapport", "Validering", "koladajämförelse", "skriv_koladajämförelse", "Volymrapport", "ekonomi_json", "ekonomirapport",
     "ekonomirapport_från_inställningar", "filnamn", "init", "ks_json", "ks_rapport", "läs_volymdata", "markdown",
     "skriv_ekonomirapport", "skriv_ks_rapport", "skriv_volymrapport", "som_json", "tabeller", "validera",
-    "läs_volymkommentarer", "läs_volymkopplingar", "volym_json", "volym_markdown", "volymrapport", "volymrapport_från_inställningar", "word_kontext",
+    "läs_volymkommentarer", "läs_volymkopplingar", "publik_volymrapport", "volym_json", "volym_markdown", "volymrapport", "volymrapport_från_inställningar", "word_kontext",
 ]
 
 
@@ -196,6 +196,15 @@ def volymrapport_från_inställningar(inst: VolymInställningar, månad: int, å
     data = läs_volymdata(inst.hemtjanst, inst.placeringar, inst.bistand, inst.serier, inst.slag, områden,
                          inst.kolumner, inst.blad, inst.decimaltecken)
     return volymrapport(data, månad, år)
+
+
+def publik_volymrapport(r: Volymrapport, inst: PublikInställningar | None = None) -> Volymrapport:
+    """The public version of a volume report: counts of persons and households below [publik]
+    maskera_under masked, with secondary suppression (reports.maskering); default: below 5, mark '<5'."""
+    from .reports.maskering import maskera
+
+    inst = inst or PublikInställningar()
+    return maskera(r, inst.maskera_under, inst.märke, inst.maskera)
 
 
 def läs_volymkommentarer(fil: str | Path, r: Volymrapport) -> dict[str, str]:

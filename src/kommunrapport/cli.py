@@ -118,6 +118,9 @@ Decimaltecken = Annotated[str | None, typer.Option(
     "--decimaltecken", help="Vad en punkt i ett belopp betyder: komma (5.000 = femtusen) eller punkt (5.000 = fem); "
     "standard: avgörs per kolumn.")]
 Json = Annotated[bool, typer.Option("--json", help="Skriv tabeller och nyckeltal som JSON på standard ut.")]
+Publik = Annotated[bool, typer.Option("--publik", help=(
+    "Skriv en publik version där antal personer och hushåll under [publik] maskera_under (standard 5) är "
+    "maskerade; den omaskerade skrivs bredvid med _intern i filnamnen."))]
 
 
 def _inställningar(config: Path | None, flaggor: dict):
@@ -189,6 +192,7 @@ def volymer(
     json: Json = False,
     preliminar: Annotated[bool, typer.Option("--preliminar", "--preliminär", help=(
         "Gör rapporten också för en månad som inte är stängd; den märks då Preliminär."))] = False,
+    publik: Publik = False,
 ) -> None:
     """Volymrapport: hemtjänst, placeringar, ekonomiskt bistånd och andra månadsserier."""
     from . import api, settings
@@ -198,7 +202,8 @@ def volymer(
     for o in omrade or []:
         if o not in api.OMRÅDEN:
             raise KommunrapportFel(f"--omrade: okänt område '{o}' (välj bland {', '.join(api.OMRÅDEN)})")
-    konf = _inställningar(config, {"namnd": namnd, "mallar": mallar, "preliminar": preliminar or None, "volymer": {
+    konf = _inställningar(config, {"namnd": namnd, "mallar": mallar, "preliminar": preliminar or None,
+                                   "publik": publik or None, "volymer": {
         "hemtjanst": hemtjanst, "placeringar": placeringar, "bistand": bistand, "serier": serier,
         "kommentarer": kommentarer, "blad": blad, "decimaltecken": decimaltecken}})
     v = konf.volymer
@@ -212,9 +217,10 @@ def volymer(
         raise PreliminärMånad(rapport.år, rapport.månad, preliminär, FLAGGRÅD)
     kommentarer_ = api.läs_volymkommentarer(v.kommentarer, rapport) if v.kommentarer else {}
     kolada_ = api.kolada_för_volymer(konf)  # [volymer] kolada = true: from the cache or file, never the network
-    skrivna = api.skriv_volymrapport(rapport, out, konf.nämnd, kommentarer_, konf.mallar, preliminär, kolada_)
+    publik_ = api.publik_volymrapport(rapport, konf.publicera) if konf.publicera else None
+    skrivna = api.skriv_volymrapport(rapport, out, konf.nämnd, kommentarer_, konf.mallar, preliminär, kolada_, publik_)
     _skrev(skrivna, rapport.varningar + (kolada_.varningar if kolada_ else []),
-           api.volym_json(rapport, preliminär) if json else None)
+           api.volym_json(publik_ or rapport, preliminär) if json else None)
 
 
 @app.command(short_help="Jämförelse med andra kommuner: nyckeltal ur Kolada.")
@@ -289,6 +295,7 @@ def kor(
     force: Annotated[bool, typer.Option("--force", "--tvinga", help="Gör om en period som redan finns (den tidigare sparas i ut/arkiv/).")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "--tyst", "-q", help="Skriv bara fel på standard fel (för cron); loggfilen skrivs ändå.")] = False,
     vanta: Annotated[float, typer.Option("--vanta", "--vänta", help="Sekunder att vänta om en annan körning pågår (standard 0: vänta inte).", show_default=False)] = 0.0,
+    publik: Publik = False,
 ) -> None:
     """Gör alla konfigurerade rapporter för en period till UT/ÅÅÅÅ-MM/ (för schemalagda körningar).
 
@@ -311,7 +318,7 @@ def kor(
             print(f"\r[{bar}] {n}/{total} {text:<30}", end="" if n < total else "\n", file=sys.stderr, flush=True)
 
     try:
-        körning = kör(config, månad, year or år, force, quiet, vanta, steg)
+        körning = kör(config, månad, year or år, force, quiet, vanta, steg, publik=publik)
     except IngetAttGöra as exc:  # not an error: cron stays silent with --quiet
         if not quiet:
             print(f"inget att göra: {exc}", file=sys.stderr)

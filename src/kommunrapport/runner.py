@@ -53,6 +53,7 @@ from .settings import (
     VolymInställningar,
     Volymkoppling,
     läs_konfiguration,
+    lös_inställningar,
 )
 
 Steg = Callable[[int, int, str], None]  # (step, of total, what): the progress of a run
@@ -367,7 +368,7 @@ def _välj_månad(konf: Konfiguration, log: logging.Logger, huvudbok, träd, vol
 
 
 def kör(konfig: str | Path, månad: int | None = None, år: int | None = None, tvinga: bool = False,
-        tyst: bool = False, vänta: float = 0.0, steg=None, idag: date | None = None) -> Körning:
+        tyst: bool = False, vänta: float = 0.0, steg=None, idag: date | None = None, publik: bool = False) -> Körning:
     """Make every configured report for one period into ut/ÅÅÅÅ-MM/, atomically, and store its history.
 
     The period is the latest month that is closed by the user's rule ([kor]) and in the data, or the
@@ -376,8 +377,8 @@ def kör(konfig: str | Path, månad: int | None = None, år: int | None = None, 
     in ut/arkiv/), or with `tvinga`.
 
     Every failure is logged in ut/kommunrapport.log: a user error as its message, an internal error with
-    its traceback."""
-    konf = läs_konfiguration(konfig)
+    its traceback. `publik` (--publik): the volume report's public version too, as [publik] says."""
+    konf = lös_inställningar(konfig, {"publik": True}) if publik else läs_konfiguration(konfig)
     if not konf.valda_rapporter and not konf.nämnder:
         raise KommunrapportFel(f"{konfig}: inga rapporter är konfigurerade (lägg till [ekonomi] eller [volymer])")
     for rapport in konf.valda_rapporter:  # `rapporter` may name a report whose section is missing
@@ -557,7 +558,8 @@ def _gör_period(ut: Path, jobb: _Jobb, konf: Konfiguration, log: logging.Logger
             vr = api.volymrapport(volymdata, månad, år)
             kommentarer = api.läs_volymkommentarer(v.kommentarer, vr) if v.kommentarer else {}
             kolada = api.kolada_för_volymer(konf)
-            filer += api.skriv_volymrapport(vr, stage, jobb.nämnd, kommentarer, jobb.mallar, None, kolada)
+            publik_ = api.publik_volymrapport(vr, konf.publicera) if konf.publicera else None
+            filer += api.skriv_volymrapport(vr, stage, jobb.nämnd, kommentarer, jobb.mallar, None, kolada, publik_)
             for w in vr.varningar + (kolada.varningar if kolada else []):
                 log.warning("volymer: %s", w)
         if "ks" in rapporter and perioden.är_ks_månad:

@@ -36,6 +36,10 @@ varden = "månad"                     # "månad" eller "ackumulerade"
 # placeringar = "export/placeringar.xlsx"
 # bistand = "export/ekonomiskt_bistand.csv"
 # serier = ["export/volymer.xlsx"]
+
+# [publik]                           # volymrapporten också i en publik version (den interna bredvid, _intern)
+# maskera_under = 5                  # antal personer och hushåll 1–4 maskeras
+# markering = "<5"                   # eller "–"
 '''
 
 STARTKOMMENTARER = '''Controllerns kommentarer. En rubrik (##) per verksamhet: radens id eller rubrik i

@@ -27,6 +27,11 @@
     kpi = ["N31001", "N33100"]
     fil = "kolada.json"                        # optional: a downloaded file instead of the API
 
+    [publik]                                   # optional: a public version with small counts masked
+    maskera_under = 5                          # counts of persons and households 1–4 are masked
+    markering = "<5"                           # or "–"
+    maskera = ["timmar"]                       # optional: also these series (name or unit)
+
     [kor]                                      # optional: when a month counts as closed
     stangd_efter_dag = 12                      # month m is closed from the 12th of month m+1
     stangd_tom = "2025-02"                     # or: closed through this month (overrides the day)
@@ -215,6 +220,48 @@ class KoladaInställningar(BaseModel):
         return {"ja": True, "nej": False}.get(v.strip().lower(), v) if isinstance(v, str) else v
 
 
+class PublikInställningar(BaseModel):
+    """[publik]: the public version of the volume report, counts of persons and households below
+    `maskera_under` masked (reports.maskering); the internal version is written beside it (…_intern)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    aktiv: bool = True  # the section given: public; KOMMUNRAPPORT_PUBLIK=nej turns it off, --publik on
+    maskera_under: int = 5
+    markering: str | None = None  # default "<5" (the threshold's)
+    maskera: list[str] = []  # series (by name) or units (kr, timmar) masked too
+
+    @field_validator("aktiv", mode="before")
+    @classmethod
+    def _ja_nej(cls, v: object) -> object:
+        return {"ja": True, "nej": False}.get(v.strip().lower(), v) if isinstance(v, str) else v
+
+    @field_validator("maskera_under", mode="before")
+    @classmethod
+    def _gräns(cls, v: object) -> object:
+        text = str(v).strip()
+        if isinstance(v, bool) or not text.isdigit() or not 2 <= int(text) <= 1000:
+            raise ValueError(f"ska vara ett heltal från 2 (t.ex. 5: antal 1–4 maskeras), inte '{v}'")
+        return int(text)
+
+    @field_validator("markering")
+    @classmethod
+    def _markering(cls, v: str | None) -> str | None:
+        if v is not None and (not v.strip() or len(v.strip()) > 12 or re.fullmatch(r"[\d\s,.\-−+]*\d[\d\s,.]*", v.strip())):
+            raise ValueError(f"ska vara en kort markering som \"<5\" eller \"–\" (inte ett tal), inte '{v}'")
+        return v.strip() if v is not None else None
+
+    @field_validator("maskera", mode="before")
+    @classmethod
+    def _maskera(cls, v: object) -> object:
+        return _lista(v)
+
+    @property
+    def märke(self) -> str:
+        """The mark of a masked count: the setting, else '<5'."""
+        return self.markering or f"<{self.maskera_under}"
+
+
 class KörInställningar(BaseModel):
     """When a month counts as closed ([kor]); the data must also look closed (calc.closing)."""
 
@@ -303,6 +350,7 @@ class Konfiguration(BaseModel):
     volymer: VolymInställningar | None = None
     kolada: KoladaInställningar | None = None
     kör: KörInställningar = Field(default_factory=KörInställningar, validation_alias=AliasChoices("kor", "kör"))
+    publik: PublikInställningar | None = None
     preliminär: bool = Field(False, validation_alias=AliasChoices("preliminar", "preliminär"))
 
     @field_validator("preliminär", mode="before")
@@ -310,6 +358,19 @@ class Konfiguration(BaseModel):
     def _ja_nej(cls, v: object) -> object:
         """ja/nej as well as true/false (KOMMUNRAPPORT_PRELIMINAR=ja)."""
         return {"ja": True, "nej": False}.get(v.strip().lower(), v) if isinstance(v, str) else v
+
+    @field_validator("publik", mode="before")
+    @classmethod
+    def _publik(cls, v: object) -> object:
+        """`publik = true` (or false) at the top as well as a section [publik]."""
+        if isinstance(v, (bool, str)):
+            return {"aktiv": v}
+        return v
+
+    @property
+    def publicera(self) -> PublikInställningar | None:
+        """The settings of the public version when it is to be written ([publik], --publik), else None."""
+        return self.publik if self.publik is not None and self.publik.aktiv else None
 
     def stängningsregel(self) -> Stängningsregel:
         """The user's rule for a closed month ([kor] stangd_tom or stangd_efter_dag; none by default)."""
@@ -328,12 +389,13 @@ MILJÖPREFIX = "KOMMUNRAPPORT_"
 # give, by section. The ASCII key is the TOML key, the flag (--namnd, --varden) and the environment
 # variable's suffix (KOMMUNRAPPORT_NAMND, KOMMUNRAPPORT_EKONOMI_VARDEN); the Python field may differ
 # (namnd → nämnd, varden → värden, through the models' aliases).
-NYCKLAR = {"": ("namnd", "ut", "mallar", "preliminar"),
+NYCKLAR = {"": ("namnd", "ut", "mallar", "preliminar", "publik"),
            "ekonomi": ("data", "mappning", "kommentarer", "investeringar", "blad", "tecken", "varden", "decimaltecken",
                        "dubbletter"),
            "volymer": ("hemtjanst", "placeringar", "bistand", "serier", "kommentarer", "blad", "decimaltecken", "kolada"),
            "kolada": ("kommun", "jamforelse", "kpi", "ar", "fil", "cache", "url", "uppdatera"),
-           "kor": ("stangd_efter_dag", "stangd_tom")}
+           "kor": ("stangd_efter_dag", "stangd_tom"),
+           "publik": ("maskera_under", "markering", "maskera")}
 SÖKVÄGAR = {"ut", "mallar", "data", "mappning", "kommentarer", "investeringar", "hemtjanst", "placeringar",
             "bistand", "serier", "fil", "cache"}
 
@@ -344,6 +406,10 @@ def _sätt(raw: dict, sektion: str, nyckel: str, värde: object) -> None:
     if nyckel in SÖKVÄGAR:
         värde = ([str(Path(v).absolute()) for v in värde] if isinstance(värde, (list, tuple))
                  else str(Path(str(värde)).absolute()))
+    if not sektion and nyckel == "publik":  # --publik, KOMMUNRAPPORT_PUBLIK: switches [publik] on (or off)
+        befintlig = raw.get("publik")
+        raw["publik"] = {**(befintlig if isinstance(befintlig, dict) else {}), "aktiv": värde}
+        return
     (raw if not sektion else raw.setdefault(sektion, {}))[nyckel] = värde
 
 
@@ -357,7 +423,8 @@ def miljövariabler(raw: dict, miljö: dict[str, str], använda: dict[str, str] 
             if miljö.get(namn) and nyckel != "serier":
                 _sätt(raw, sektion, nyckel, miljö[namn])
                 if använda is not None:
-                    använda[f"{sektion}.{nyckel}" if sektion else nyckel] = namn
+                    # KOMMUNRAPPORT_PUBLIK is [publik] aktiv (see _sätt)
+                    använda[f"{sektion}.{nyckel}" if sektion else "publik.aktiv" if nyckel == "publik" else nyckel] = namn
     return raw
 
 
@@ -375,6 +442,7 @@ KÄNDA_NYCKLAR = ("namnd", "ut", "rapporter", "mallar", "ekonomi", "volymer", "d
                  "investeringar", "blad", "tecken", "varden", "kolumner", "hemtjanst", "placeringar", "bistand",
                  "serier", "slag", "decimaltecken", "dubbletter", "kor", "stangd_efter_dag", "stangd_tom", "preliminar",
                  "kolada", "kommun", "jamforelse", "kpi", "ar", "fil", "cache", "url", "uppdatera",
+                 "publik", "aktiv", "maskera_under", "markering", "maskera",
                  "volymkoppling", "rad", "serie", "omrade", "enhet", "per", "budget", "budgetfil", "budgetserie",
                  "namn", "mapp", "ansvar")
 

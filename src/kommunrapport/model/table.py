@@ -58,6 +58,7 @@ class Diagram:
     data: pd.DataFrame  # linje: Månad + one column per year (current first); staplar: Typ, år−1, år
     enhet: str = ""  # the unit of the values (timmar, kr, mnkr, brukare, %): the y axis label; empty: no label
     huvuddiagram: bool = False  # the area's one chart in the Word volume report
+    fotnot: str = ""  # a note under the chart (the public version: which values are not shown)
 
 
 UTFYLLNAD = {"och", "per", "pa", "i", "av", "for", "med", "om", "till", "inom"}  # words a short file name leaves out

@@ -35,9 +35,17 @@ MARKÖRER = ["o", "s", "^", "D", "v", "x"]
 
 
 def linjediagram_per_månad(data: pd.DataFrame, titel: str, enhet: str, sökväg: Path, decimaler: int = 1,
-                           nollinje: bool = True, från_noll: bool = False) -> None:
-    """One line per year column of `data` (first column: month labels); the first year is current."""
-    _spara(linjefigur(data, titel, enhet, decimaler, nollinje, från_noll), sökväg)
+                           nollinje: bool = True, från_noll: bool = False, fotnot: str = "") -> None:
+    """One line per year column of `data` (first column: month labels); the first year is current. A value
+    that is NaN has no point (a masked value of the public version); `fotnot` is written under the chart."""
+    _spara(_med_fotnot(linjefigur(data, titel, enhet, decimaler, nollinje, från_noll), fotnot), sökväg)
+
+
+def _med_fotnot(fig: Figure, fotnot: str) -> Figure:
+    if fotnot:
+        fig.text(0.01, 0.01, textwrap.fill(fotnot, 140), fontsize=7, ha="left", va="bottom")
+        fig.set_layout_engine("tight", rect=(0, 0.05, 1, 1))
+    return fig
 
 
 def linjefigur(data: pd.DataFrame, titel: str, enhet: str, decimaler: int = 1, nollinje: bool = True,
@@ -97,9 +105,10 @@ def stapeldiagram(etiketter: list[str], värden: list[float], titel: str, enhet:
     _spara(fig, sökväg)
 
 
-def stapeldiagram_jämförelse(data: pd.DataFrame, titel: str, sökväg: Path, enhet: str = "") -> None:
-    """Grouped bars per type (first column): last year grey, this year highlighted (the last column)."""
-    _spara(stapelfigur_jämförelse(data, titel, enhet), sökväg)
+def stapeldiagram_jämförelse(data: pd.DataFrame, titel: str, sökväg: Path, enhet: str = "", fotnot: str = "") -> None:
+    """Grouped bars per type (first column): last year grey, this year highlighted (the last column); a NaN
+    value has no bar."""
+    _spara(_med_fotnot(stapelfigur_jämförelse(data, titel, enhet), fotnot), sökväg)
 
 
 def stapelfigur_jämförelse(data: pd.DataFrame, titel: str, enhet: str = "") -> Figure:

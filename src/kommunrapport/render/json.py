@@ -70,19 +70,28 @@ def ekonomi_json(r: Ekonomirapport) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=2)
 
 
+def _maskerad_rad(rec: dict) -> dict:
+    """A row of the public version: a masked cell is null, and the row names it under "maskerad" with its
+    mark ({"jan–feb 2025": "<5", "Förändring": "–"})."""
+    from ..reports.maskering import Maskerad
+
+    maskerade = {c: str(v) for c, v in rec.items() if isinstance(v, Maskerad)}
+    rad = {c: None if isinstance(v, Maskerad) else _json_värde(v) for c, v in rec.items()}
+    return rad | {"maskerad": maskerade} if maskerade else rad
+
+
 def volym_json(r: Volymrapport, preliminär: list[str] | None = None) -> str:
-    """The volume report as JSON; `preliminär` (the reasons) marks a month that is not closed."""
-    clean = _json_värde
+    """The volume report as JSON; `preliminär` (the reasons) marks a month that is not closed. In the public
+    version (r.maskering) a masked cell is null and its row says so under "maskerad"."""
     doc = {
         "år": r.år, "månad": r.månad, "period": r.period.text, **_preliminär(preliminär),
+        **({"maskering": r.maskering} if r.maskering else {}),
         "avsnitt": [{
             "område": a.område, "källa": a.källa,
-            "tabeller": {t.namn: [{c: clean(v) for c, v in rec.items()} for rec in t.data.to_dict("records")]
-                         for t in a.tabeller},
+            "tabeller": {t.namn: [_maskerad_rad(rec) for rec in t.data.to_dict("records")] for t in a.tabeller},
             "varningar": a.varningar,
         } for a in r.avsnitt],
-        "serier": [] if r.serier is None else
-        [{c: clean(v) for c, v in rec.items()} for rec in r.serier.data.to_dict("records")],
+        "serier": [] if r.serier is None else [_maskerad_rad(rec) for rec in r.serier.data.to_dict("records")],
     }
     return json.dumps(doc, ensure_ascii=False, indent=2)
 

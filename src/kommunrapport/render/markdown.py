@@ -297,6 +297,8 @@ def cell(v, format: str, tecken: bool = False) -> str:
     """One cell as a person reads it: 76 074 · 1 397,1 · −0,45 · −7,3 % · +1,2 procentenheter."""
     if _tom(v):
         return ""
+    if isinstance(v, str) and format != "text":  # a masked cell of the public version ('<5', '–')
+        return v
     if (decimaler := decimaler_för(format)) is not None:
         return tal(v, decimaler, tecken)
     if format == "procent":

@@ -37,57 +37,78 @@ def volym_markdown(r: Volymrapport, nämnd: str = "", kommentarer: dict[str, str
     return rendera("volymrapport.md.j2", {
         "rapportnamn": rapportnamn(r, preliminär), "preliminär": _preliminär(r, preliminär),
         "nämnd": nämnd, "år": r.år, "månad": r.månad, "månadsnamn": månadsnamn(r.månad), "period": r.period.text,
-        "avsnitt": r.avsnitt, "varningar": r.varningar, "kommentarer": {k.lower(): v for k, v in (kommentarer or {}).items()},
+        "avsnitt": r.avsnitt, "varningar": r.varningar, "maskering": r.maskering, "kommentarer": {k.lower(): v for k, v in (kommentarer or {}).items()},
     }, mallmapp)
 
 
 def skriv_volymrapport(r: Volymrapport, ut: str | Path, nämnd: str = "", kommentarer: dict[str, str] | None = None,
                        mallmapp: Path | None = None, preliminär: list[str] | None = None,
-                       kolada: KoladaJämförelse | None = None) -> list[Path]:
+                       kolada: KoladaJämförelse | None = None, publik: Volymrapport | None = None) -> list[Path]:
     """Write the volume report (Markdown), its charts and the Excel annex into `ut`, atomically.
 
     `preliminär`: the reasons the month is not closed; every output then says Preliminär. `kolada`: the
-    comparison with other municipalities, appended as a last section (render/kolada.py)."""
+    comparison with other municipalities, appended as a last section (render/kolada.py). `publik`: the
+    public version of `r` (reports.maskering.maskera): it is written under the usual names and `r` beside
+    it with '_intern' before each extension (volymrapport_2025-02_intern.docx, …_intern.png)."""
+    from ..reports.maskering import till_intern
+
+    written: list[str] = []
+    with atomisk_mapp(ut) as stage:
+        if publik is not None:
+            written += _skriv(publik, stage, nämnd, kommentarer, mallmapp, preliminär, kolada)
+            written += _skriv(till_intern(r), stage, nämnd, kommentarer, mallmapp, preliminär, kolada, "_intern")
+        else:
+            written += _skriv(r, stage, nämnd, kommentarer, mallmapp, preliminär, kolada)
+    return [Path(ut) / n for n in written]
+
+
+def _skriv(r: Volymrapport, stage: Path, nämnd: str, kommentarer: dict[str, str] | None, mallmapp: Path | None,
+           preliminär: list[str] | None, kolada: KoladaJämförelse | None, tillägg: str = "") -> list[str]:
+    """One version's files into the staging folder; `tillägg` ('_intern') goes before each extension."""
     from . import kolada as kolada_
     from .annex import skriv_vyer
     from .charts import linjediagram_per_månad, stapeldiagram_jämförelse
     from .word import mallsökväg, rendera_word
 
-    stam = r.period.stam
+    stam = r.period.stam + tillägg
     rapport, bilaga, word = (f"volymrapport_{stam}.md", f"bilaga_volymrapport_{stam}.xlsx",
                              f"volymrapport_{stam}.docx")
     text = volym_markdown(r, nämnd, kommentarer, mallmapp, preliminär)
     if kolada is not None:
         text = text.rstrip("\n") + "\n\n" + kolada_.kolada_markdown(kolada, avsnitt=True, mallmapp=mallmapp)
     written = [rapport, bilaga, word]
-    with atomisk_mapp(ut) as stage:
-        (stage / rapport).write_text(text, encoding="utf-8")
-        for a in r.avsnitt:
-            for d in a.diagram:
-                if d.typ == "linje":  # counts and volumes: the y axis from 0, with the unit
-                    linjediagram_per_månad(d.data, d.titel, d.enhet, stage / d.filnamn, decimaler=0, nollinje=False,
-                                           från_noll=True)
-                else:
-                    stapeldiagram_jämförelse(d.data, d.titel, stage / d.filnamn, d.enhet)
-                written.append(d.filnamn)
-        if kolada is not None:
-            written += kolada_.rita_koladadiagram(kolada, stage)
-        info = {"Rapport": rapportnamn(r, preliminär)}
-        if preliminär:
-            info["Status"] = _preliminär(r, preliminär)
-        info |= {"Nämnd": nämnd,
-                "Underlag": ", ".join(a.källa for a in r.avsnitt),
-                "Beräkning": "flöden och resultat summeras över perioden, bestånd och andelar är medelvärden per "
-                             "månad, takter medelvärden per dag (se bladet Serier)"}
-        if r.anteckningar:
-            info["Tolkningar"] = "; ".join(r.anteckningar)
-        if kolada is not None:
-            info |= kolada_.info(kolada)
-        skriv_vyer(r.bilagetabeller + (kolada.tabeller if kolada else []), info, stage / bilaga)
-        rendera_word(mallsökväg("volymrapport.docx", mallmapp),
-                     lambda doc: volym_word_kontext(r, doc, stage, nämnd, kommentarer, preliminär, bilaga, kolada),
-                     stage / word)
-    return [Path(ut) / n for n in written]
+    (stage / rapport).write_text(text, encoding="utf-8")
+    for a in r.avsnitt:
+        for d in a.diagram:
+            if d.typ == "linje":  # counts and volumes: the y axis from 0, with the unit
+                linjediagram_per_månad(d.data, d.titel, d.enhet, stage / d.filnamn, decimaler=0, nollinje=False,
+                                       från_noll=True, **({"fotnot": d.fotnot} if d.fotnot else {}))
+            else:
+                stapeldiagram_jämförelse(d.data, d.titel, stage / d.filnamn, d.enhet,
+                                         **({"fotnot": d.fotnot} if d.fotnot else {}))
+            written.append(d.filnamn)
+    if kolada is not None and not tillägg:  # the Kolada charts once, shared by both versions
+        written += kolada_.rita_koladadiagram(kolada, stage)
+    info = {"Rapport": rapportnamn(r, preliminär)}
+    if preliminär:
+        info["Status"] = _preliminär(r, preliminär)
+    if r.maskering:
+        info["Publik version"] = r.maskering
+    elif tillägg:
+        info["Intern version"] = "omaskerad; lämnas inte ut (den publika versionen har samma namn utan _intern)"
+    info |= {"Nämnd": nämnd,
+             "Underlag": ", ".join(a.källa for a in r.avsnitt),
+             "Beräkning": "flöden och resultat summeras över perioden, bestånd och andelar är medelvärden per "
+                          "månad, takter medelvärden per dag (se bladet Serier)"}
+    if r.anteckningar:
+        info["Tolkningar"] = "; ".join(r.anteckningar)
+    if kolada is not None:
+        info |= kolada_.info(kolada)
+    skriv_vyer(r.bilagetabeller + (kolada.tabeller if kolada else []), info, stage / bilaga)
+    rendera_word(mallsökväg("volymrapport.docx", mallmapp),
+                 lambda doc: volym_word_kontext(r, doc, stage, nämnd, kommentarer, preliminär, bilaga, kolada),
+                 stage / word)
+    return written
 
 
 VARAV = re.compile(r"^\s*[-–]?\s*varav\b", re.IGNORECASE)
@@ -154,6 +175,10 @@ def volym_word_kontext(r: Volymrapport, doc: DocxTemplate, mapp: Path, nämnd: s
     sidhöjd = 17.0
     if sektion.page_height and sektion.top_margin is not None and sektion.bottom_margin is not None:
         sidhöjd = (sektion.page_height - sektion.top_margin - sektion.bottom_margin) / 360000
+    if r.maskering:
+        run = sub.add_paragraph().add_run(r.maskering)
+        run.italic = True
+        run.font.size = Pt(8)
     if (summa := sammanfattning(r)) is not None:
         lägg_till_tabell(sub, summa)
     for i, a in enumerate(r.avsnitt):

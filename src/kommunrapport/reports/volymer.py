@@ -39,6 +39,8 @@ class Volymrapport:
     månad: int
     avsnitt: list[Volymavsnitt]
     serier: Tabellvy | None = None  # every series with its kind (the annex's sheet 'Serier')
+    underlag: list[Volymdata] = field(default_factory=list, repr=False)  # the data it was built from (maskering)
+    maskering: str = ""  # the public version: what is masked and how (reports.maskering); empty: internal
 
     @property
     def period(self) -> Period:
@@ -77,7 +79,7 @@ def bygg_volymrapport(data: list[Volymdata], månad: int, år: int | None = None
                 n += 1
             used.add(t.namn)
     unika_diagramnamn([d for a in avsnitt for d in a.diagram])
-    return Volymrapport(år, månad, avsnitt, serietabell(data))
+    return Volymrapport(år, månad, avsnitt, serietabell(data), list(data))
 
 
 def _tom(serie: pd.DataFrame, år: int, månad: int) -> pd.DataFrame:
@@ -287,6 +289,9 @@ def _avsnitt(d: Volymdata, år: int, månad: int) -> Volymavsnitt:
     if huvud := [x for x in diagram if x.typ == "linje"] or diagram:
         huvud[0].huvuddiagram = True
     return Volymavsnitt(d.område, d.källa, tabeller, diagram, varningar, list(d.anteckningar))
+
+
+bygg_avsnitt = _avsnitt  # one area's tables and charts (reports.maskering builds an area again)
 
 
 def _tal(v: float, df: Seriedef) -> str:
