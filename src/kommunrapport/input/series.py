@@ -235,8 +235,9 @@ def _bred(tabell: Tabell) -> Serier:
                 serie_nu, förälder_nu = serie, None
         elif VARAV.match(etikett):
             serie_nu, förälder_nu = etikett, (förälder or serie)
-        elif år is None and etikett:
-            serie_nu, förälder_nu = etikett, None
+        elif år is None and etikett:  # a labelled row with its numbers: the series the varav rows below belong to
+            serie, förälder = etikett, None
+            serie_nu, förälder_nu = serie, None
         else:
             serie_nu, förälder_nu = serie, förälder
         # the year of each month column on this row: the row's own, else the one in the column's heading
@@ -345,6 +346,9 @@ def _ej_rapporterade(row: np.ndarray) -> None:
 
 def _kontroll_kolumn(tabell, i, kolumn, kind, tryckt, row, månad_nr, enhet) -> Kontroll:
     typ, tertial = kind
+    # the rounding of this row and of the printed figure, not of the whole table: a table with mnkr to one
+    # decimal does not make a printed årssnitt of brukare (416 for 416,5) a misprint
+    enhet = max(enhet, _enhet(row), _enhet(np.array([float(tryckt)])))
     present = ~np.isnan(row)
     if typ == "tertial":
         present &= np.isin(månad_nr, list(TERTIALMÅNADER[tertial]))
@@ -371,7 +375,8 @@ def _kontrollera_summarad(tabell, i, etikett, kind, row, V, block, mcols, månad
         if len(col) == 0:
             continue
         beräknat = float(col.mean()) if typ == "medel" else float(col.sum())
-        tol = enhet if typ == "medel" else 0.5 * max(len(col), 2) * enhet
+        e = max(enhet, _enhet(col), _enhet(np.array([float(row[j])])))  # this column's rounding
+        tol = e if typ == "medel" else 0.5 * max(len(col), 2) * e
         kontroller.append(Kontroll(tabell.plats(i, c), f"{etikett} för {MÅNADER_KORT[månad_nr[j] - 1]}",
                                    float(row[j]), beräknat, tol))
 

@@ -10,6 +10,7 @@ dag, kr, mnkr, % …) or from [volymer.slag]; when nothing tells, loading stops 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -501,3 +502,44 @@ def läs_volymserier(sökväg: str | Path, slag: Mapping[str, str] | None = None
         raise IndataFel(f"filen har {len(alla)} områden ({', '.join(v.område for v in alla)}); läs den med "
                         "läs_volymfil", Plats(str(sökväg)))
     return alla[0]
+
+
+MÅNADSORD = re.compile(r"\b(januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december)\b",
+                       re.IGNORECASE)
+
+
+def _rubrik_utan_år(rubrik: str) -> str:
+    """'Volymuppföljning hemtjänst december 2023' → 'Volymuppföljning hemtjänst'."""
+    t = MÅNADSORD.sub(" ", re.sub(r"\b(19[5-9]\d|20\d\d)\b", " ", rubrik))
+    t = re.sub(r"\s+", " ", t).strip(" –-,:")
+    return t or rubrik
+
+
+def slå_ihop_år(data: list[Volymdata]) -> list[Volymdata]:
+    """One file per year of the same area ('Hemtjänst 2023', 'Hemtjänst 2024'): files with the same series
+    and no year in common become one area, so that the years can be compared. Its heading is the latest
+    file's title without the year; the series' kinds and units must agree (else an error that names both)."""
+    ut: list[Volymdata] = []
+    for d in data:
+        namn = {x.namn for x in d.definitioner}
+        år = set(d.serier["år"].unique())
+        m = next((u for u in ut if {x.namn for x in u.definitioner} == namn
+                  and not år & set(u.serier["år"].unique())), None)
+        if m is None:
+            ut.append(d)
+            continue
+        for x in d.definitioner:
+            y = m.definition(x.namn)
+            if (x.slag, x.enhet, x.varav_av) != (y.slag, y.enhet, y.varav_av):
+                raise IndataFel(f"serien '{x.namn}' är {y.slag} ({y.enhet or 'utan enhet'}) i {m.källa} men {x.slag} "
+                                f"({x.enhet or 'utan enhet'}) i {d.källa}; ange slaget under [volymer.slag]",
+                                Plats(d.källa))
+        senaste = d if max(år) > m.serier["år"].max() else m
+        defs = [dataclasses.replace(y, decimaler=max(y.decimaler, d.definition(y.namn).decimaler))
+                for y in senaste.definitioner]
+        ny = Volymdata(_rubrik_utan_år(senaste.område), pd.concat([m.serier, d.serier], ignore_index=True), defs,
+                       senaste.kvoter, senaste.staplar, [*m.varningar, *d.varningar], f"{m.källa}, {d.källa}",
+                       [*m.anteckningar, *d.anteckningar,
+                        f"{m.källa} och {d.källa} har samma serier och läses som ett område (ett år per fil)"])
+        ut[ut.index(m)] = ny
+    return ut

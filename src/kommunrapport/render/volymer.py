@@ -76,7 +76,7 @@ def skriv_volymrapport(r: Volymrapport, ut: str | Path, nämnd: str = "", kommen
         if preliminär:
             info["Status"] = _preliminär(r, preliminär)
         info |= {"Nämnd": nämnd,
-                "Underlag": ", ".join(a.källa for a in r.avsnitt),
+                "Underlag": ", ".join(dict.fromkeys(k for a in r.avsnitt for k in a.källa.split(", "))),
                 "Beräkning": "flöden och resultat summeras över perioden, bestånd och andelar är medelvärden per "
                              "månad, takter medelvärden per dag (se bladet Serier)"}
         if r.anteckningar:

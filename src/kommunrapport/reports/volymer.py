@@ -80,6 +80,11 @@ def bygg_volymrapport(data: list[Volymdata], månad: int, år: int | None = None
     return Volymrapport(år, månad, avsnitt, serietabell(data))
 
 
+# No change in percent for a share (it changes in procentenheter) or a result (it can be negative or cross
+# zero: from −0,3 to −0,4 mnkr is not "+33 %")
+UTAN_PROCENT = ("andel", "resultat")
+
+
 def _tom(serie: pd.DataFrame, år: int, månad: int) -> pd.DataFrame:
     """The series t.o.m. the report month: later months are not part of this report."""
     return serie[(serie["år"] < år) | ((serie["år"] == år) & (serie["månad"] <= månad))]
@@ -131,7 +136,7 @@ def _avsnitt(d: Volymdata, år: int, månad: int) -> Volymavsnitt:
         j = vc.jämförelse(d.serie(df.namn), år, månad, df.slag)
         rows.append({"Mått": df.namn, "Enhet": df.visad_enhet, "Beräkning": BERÄKNING[df.slag],
                      f"{kort} {år - 1}": j["fg"], f"{kort} {år}": j["nu"], "Förändring": j["förändring"],
-                     "Förändring %": np.nan if df.slag == "andel" else j["förändring_andel"]})
+                     "Förändring %": np.nan if df.slag in UTAN_PROCENT else j["förändring_andel"]})
         fmt.append(df.periodformat)
         cellfmt[(len(rows) - 1, "Förändring")] = _ändringsformat(df)
     for k in d.kvoter:
@@ -153,7 +158,7 @@ def _avsnitt(d: Volymdata, år: int, månad: int) -> Volymavsnitt:
         for r in vc.månadsjämförelse(d.serie(df.namn), år, månad).to_dict("records"):
             rows.append({"Mått": df.namn, "Enhet": df.visad_enhet, "Månad": MÅNADER_KORT[int(r["månad"]) - 1],
                          str(år - 1): r["fg"], str(år): r["nu"], "Förändring": r["förändring"],
-                         "Förändring %": np.nan if df.slag == "andel" else r["förändring_andel"]})
+                         "Förändring %": np.nan if df.slag in UTAN_PROCENT else r["förändring_andel"]})
             fmt.append(df.format)
             cellfmt[(len(rows) - 1, "Förändring")] = "procentenheter" if df.slag == "andel" else df.format
     tabeller.append(Tabellvy(f"{ko} per månad", f"Månad för månad {år} mot samma månad {år - 1}",
@@ -221,7 +226,7 @@ def _avsnitt(d: Volymdata, år: int, månad: int) -> Volymavsnitt:
             rows.append({"Mått": df.namn, "Enhet": df.visad_enhet, "Tertial": f"{r['tertial']} {r['år']}",
                          "Beräkning": BERÄKNING[df.slag], "Värde": r["värde"], "Samma tertial året innan": r["fg_år"],
                          "Förändring": r["förändring"],
-                         "Förändring %": np.nan if df.slag == "andel" else r["förändring_andel"]})
+                         "Förändring %": np.nan if df.slag in UTAN_PROCENT else r["förändring_andel"]})
             fmt.append(df.periodformat)
             cellfmt[(len(rows) - 1, "Förändring")] = _ändringsformat(df)
     if rows:
@@ -239,7 +244,7 @@ def _avsnitt(d: Volymdata, år: int, månad: int) -> Volymavsnitt:
         enheter, andel = vc.förändring(nu, fg)
         rows.append({"Mått": df.namn, "Enhet": df.visad_enhet, "Beräkning": BERÄKNING[df.slag],
                      f"Helår {helår - 1}": fg, f"Helår {helår}": nu, "Förändring": enheter,
-                     "Förändring %": np.nan if df.slag == "andel" else andel})
+                     "Förändring %": np.nan if df.slag in UTAN_PROCENT else andel})
         fmt.append(df.periodformat)
         cellfmt[(len(rows) - 1, "Förändring")] = _ändringsformat(df)
     if rows:
@@ -254,7 +259,7 @@ def _avsnitt(d: Volymdata, år: int, månad: int) -> Volymavsnitt:
         rows.append({"Mått": df.namn, "Enhet": df.visad_enhet, "Beräkning": BERÄKNING[df.slag],
                      f"12 mån t.o.m. {MÅNADER_KORT[månad - 1]} {år - 1}": fg,
                      f"12 mån t.o.m. {MÅNADER_KORT[månad - 1]} {år}": nu,
-                     "Förändring %": np.nan if df.slag == "andel" else vc.förändring(nu, fg)[1]})
+                     "Förändring %": np.nan if df.slag in UTAN_PROCENT else vc.förändring(nu, fg)[1]})
         fmt.append(df.periodformat)
     if rows:
         tabeller.append(Tabellvy(f"{ko} rullande 12", "Rullande 12 månader", pd.DataFrame(rows), fmt,

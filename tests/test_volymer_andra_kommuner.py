@@ -1,0 +1,175 @@
+"""Volume follow-ups as other kommuner publish them (one file per area and year, the year only in the
+title, a row per series with its months, Summa and Årssnitt columns, varav rows under two totals,
+a rate per day, a result in mnkr with its printed accumulation). Found by trying issue 13 as a controller
+from another kommun would; every expected value is worked out by hand beside it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+import numpy as np
+import openpyxl
+import pytest
+from docx.oxml.ns import qn
+
+from conftest import kör_cli
+from kommunrapport.api import läs_volymdata, volymrapport
+from kommunrapport.errors import IndataFel
+from kommunrapport.input.volumes import läs_volymserier
+
+MÅN = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
+DAGAR = {2023: [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], 2024: [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]}
+MINUS = "\u2212"
+
+
+def sv(x: float, dec: int = 0) -> str:
+    s = f"{abs(x):,.{dec}f}".replace(",", " ").replace(".", ",")
+    return (MINUS if x < 0 else "") + s
+
+
+def rad(namn: str, v: list[float], dec: int = 0, summa: bool = False, snitt: str = "") -> str:
+    celler = [sv(x, dec) for x in v] + [""] * (12 - len(v))
+    return ";".join([namn, *celler, sv(sum(v), dec) if summa else "", snitt])
+
+
+def hemtjänst(år: int, n: int, titel: str, ack_fel: bool = False) -> str:
+    """'Hemtjänst 2024': brukare with varav kommunala/privata, hours with the same varav labels, hours per
+    day, the result in mnkr and 'Ack. resultat'; a header row per block, no År column."""
+    brukare = [400 + 3 * i + (år - 2023) * 10 for i in range(n)]
+    kommunala = [b - (120 + i) for i, b in enumerate(brukare)]
+    privata = [b - k for b, k in zip(brukare, kommunala)]
+    timmar = [11000 + 150 * i + (år - 2023) * 500 for i in range(n)]
+    t_kom = [t - (3000 + 20 * i) for i, t in enumerate(timmar)]
+    t_pri = [t - k for t, k in zip(timmar, t_kom)]
+    per_dag = [round(t / d, 1) for t, d in zip(timmar, DAGAR[år])]
+    res = [-0.4, 0.7, -1.2, 0.3, -0.5, 0.2, 1.1, -0.8, 0.4, -0.3, 0.6, -0.9][:n]
+    if år == 2023:
+        res = [round(r + 0.1, 1) for r in res]
+    ack = list(np.round(np.cumsum(res), 1))
+    if ack_fel:
+        ack[4] += 2.0  # maj: 0,9 printed, −1,1 right
+    rubrik = ";".join(["{}", *MÅN, "Summa", "Årssnitt"])
+    return "\n".join([
+        titel, "", rubrik.format("Hemtjänst"),
+        # 416 and 126 printed for 416,5 and 125,5 (rounded half to even): within the rounding
+        rad("Antal brukare", brukare, snitt=f"{round(sum(brukare) / n)}"),
+        rad("varav kommunala", kommunala),
+        rad("varav privata", privata, snitt=f"{round(sum(privata) / n)}"),
+        "", rubrik.format("Timmar"),
+        rad("Utförda timmar", timmar, summa=True),
+        rad("varav kommunala", t_kom, summa=True),
+        rad("varav privata", t_pri, summa=True),
+        rad("Utförda tim/dag", per_dag, dec=1),
+        "", rubrik.format("Ekonomi"),
+        rad("Resultat (mnkr)", res, dec=1, summa=True),
+        rad("Ack. resultat", ack, dec=1),
+    ]) + "\n"
+
+
+@pytest.fixture
+def filer(tmp_path: Path) -> tuple[Path, Path]:
+    a = tmp_path / "hemtjanst_2023.csv"
+    a.write_text(hemtjänst(2023, 12, "Volymuppföljning hemtjänst december 2023"), encoding="utf-8")
+    b = tmp_path / "hemtjanst_2024.csv"
+    b.write_text(hemtjänst(2024, 10, "Hemtjänst 2024"), encoding="utf-8")
+    return a, b
+
+
+def test_a_varav_row_under_a_row_with_numbers_belongs_to_that_row_not_to_the_block_heading(filer):
+    # the header row 'Hemtjänst;jan;…' names the block, but 'varav kommunala' is part of 'Antal brukare',
+    # the row with numbers above it (before: 'varav kommunala (Hemtjänst)', no kind, the run stopped)
+    d = läs_volymserier(filer[1])
+    got = {x.namn: (x.slag, x.varav_av) for x in d.definitioner}
+    assert got == {
+        "Antal brukare": ("bestånd", None),
+        "varav kommunala (Antal brukare)": ("bestånd", "Antal brukare"),
+        "varav privata (Antal brukare)": ("bestånd", "Antal brukare"),
+        "Utförda timmar": ("flöde", None),
+        "varav kommunala (Utförda timmar)": ("flöde", "Utförda timmar"),
+        "varav privata (Utförda timmar)": ("flöde", "Utförda timmar"),
+        "Utförda tim/dag": ("takt", None),
+        "Resultat (mnkr)": ("resultat", None),
+    }
+
+
+def test_a_printed_mean_is_checked_with_its_own_rounding_not_the_finest_in_the_file(filer, tmp_path):
+    # the file has mnkr with one decimal; that does not make 'Årssnitt 416' for 416,5 brukare a misprint
+    r = kör_cli("validera", filer[0], cwd=tmp_path)
+    assert "varning:" not in r.stdout + r.stderr, r.stdout
+    # Summa of the three hour rows and the result, two årssnitt, twelve accumulated months
+    assert "kontrollerade summor och medel: 18 av 18 stämmer" in r.stdout
+    assert r.returncode == 0
+    # a printed accumulation that is wrong is still flagged, with its place and both figures
+    fel = tmp_path / "fel.csv"
+    fel.write_text(hemtjänst(2024, 10, "Hemtjänst 2024", ack_fel=True), encoding="utf-8")
+    r = kör_cli("validera", fel, cwd=tmp_path)
+    assert r.returncode == 1
+    assert "rad 16, kolumn 'maj': Ack. resultat för maj 2024 (ackumulerat 'Resultat (mnkr)') är 0,90 i filen men " \
+           f"{MINUS}1,10 enligt raderna" in r.stdout
+    # and an årssnitt off by more than its rounding too
+    text = hemtjänst(2023, 12, "Hemtjänst 2023").replace(";416\n", ";418\n")
+    fel.write_text(text, encoding="utf-8")
+    r = kör_cli("validera", fel, cwd=tmp_path)
+    assert "Årssnitt (medel av 12 månader) är 418 i filen men 416,50 enligt raderna" in r.stdout
+
+
+def test_one_file_per_year_of_the_same_area_is_one_area_with_comparisons(filer):
+    data = läs_volymdata(serier=list(filer))
+    assert [d.område for d in data] == ["Hemtjänst"]  # 'Hemtjänst 2024' without its year
+    r = volymrapport(data, 10)
+    j = next(t for t in r.avsnitt[0].tabeller if t.namn == "Hemtjänst jämförelse").data.set_index("Mått")
+    # varav kommunala under a stock: mean of jan–okt, not a sum; 2024: 290, 292 … 308 → 299,0; 2023: 289,0
+    assert j.loc["varav kommunala (Antal brukare)", "jan–okt 2024"] == pytest.approx(299.0)
+    assert j.loc["varav kommunala (Antal brukare)", "jan–okt 2023"] == pytest.approx(289.0)
+    # varav privata under hours: a flow, summed: 3 000 + 3 020 + … + 3 180 = 30 900
+    assert j.loc["varav privata (Utförda timmar)", "jan–okt 2024"] == pytest.approx(30900)
+    # hours per day weighted by the days: Σ(tim/dag × dagar) / Σ dagar over jan–okt 2024 (leap year)
+    per_dag = [round((11500 + 150 * i) / d, 1) for i, d in enumerate(DAGAR[2024][:10])]
+    vägt = sum(p * d for p, d in zip(per_dag, DAGAR[2024])) / sum(DAGAR[2024][:10])
+    assert vägt == pytest.approx(399.159, abs=1e-3)  # the plain mean would be 399,28
+    assert j.loc["Utförda tim/dag", "jan–okt 2024"] == pytest.approx(vägt)
+    # the result: −0,5 mnkr against +0,5 mnkr, −1,0 mnkr and no percent (from +0,5 to −0,5 is no "−200 %")
+    assert j.loc["Resultat (mnkr)", "jan–okt 2024"] == pytest.approx(-0.5)
+    assert j.loc["Resultat (mnkr)", "Förändring"] == pytest.approx(-1.0)
+    assert np.isnan(j.loc["Resultat (mnkr)", "Förändring %"])
+    m = next(t for t in r.avsnitt[0].tabeller if t.namn == "Hemtjänst per månad").data
+    jan = m[(m["Mått"] == "Resultat (mnkr)") & (m["Månad"] == "jan")].iloc[0]
+    assert (jan["2023"], jan["2024"], jan["Förändring"]) == pytest.approx((-0.3, -0.4, -0.1))
+    assert np.isnan(jan["Förändring %"])  # not "+33,3 %" for a result that got worse
+    brukare = m[(m["Mått"] == "Antal brukare") & (m["Månad"] == "mar")].iloc[0]
+    assert (brukare["2023"], brukare["2024"], brukare["Förändring %"]) == pytest.approx((406, 416, 10 / 406))
+    t = next(t for t in r.avsnitt[0].tabeller if t.namn == "Hemtjänst tertialer").data
+    t1 = t[(t["Mått"] == "Antal brukare") & (t["Tertial"] == "T1 2024")].iloc[0]
+    # (410 + 413 + 416 + 419) / 4 = 414,5 against (400 + 403 + 406 + 409) / 4 = 404,5
+    assert (t1["Värde"], t1["Förändring"]) == pytest.approx((414.5, 10.0))
+    assert "T3 2024" not in set(t["Tertial"])  # october: T3 is not complete
+
+
+def test_the_same_series_in_another_unit_the_year_before_is_an_error(tmp_path):
+    # 'Resultat' takes its unit from the title: tkr in 2023, mnkr in 2024; adding them up would be wrong
+    a = tmp_path / "h23.csv"
+    a.write_text(hemtjänst(2023, 12, "Hemtjänst 2023 (tkr)").replace("Resultat (mnkr)", "Resultat"), encoding="utf-8")
+    b = tmp_path / "h24.csv"
+    b.write_text(hemtjänst(2024, 10, "Hemtjänst 2024 (mnkr)").replace("Resultat (mnkr)", "Resultat"), encoding="utf-8")
+    with pytest.raises(IndataFel, match=r"serien 'Resultat' är resultat \(tkr\) i .*h23.csv men resultat \(mnkr\) i "
+                                        r".*h24.csv"):
+        läs_volymdata(serier=[a, b])
+
+
+def test_an_empty_cell_in_a_word_table_is_no_taller_than_the_others(filer, tmp_path):
+    r = kör_cli("volymer", "--month", "okt", "--serier", filer[0], "--serier", filer[1], "--out", "ut", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    doc = docx.Document(str(tmp_path / "ut" / "volymrapport_2024-10.docx"))
+    tabell = doc.tables[0]
+    tomma = [c for row in tabell.rows for c in row.cells if not c.text.strip()]
+    assert tomma  # the result's Förändring %
+    for c in tomma:
+        for p in c.paragraphs:
+            sz = p._p.pPr.find(qn("w:rPr")).find(qn("w:sz"))
+            fylld = next(x for row in tabell.rows for x in row.cells if x.text.strip()).paragraphs[0].runs[0]
+            assert int(sz.get(qn("w:val"))) == \
+                round(fylld.font.size.pt * 2)
+    bilaga = tmp_path / "ut" / "bilaga_volymrapport_2024-10.xlsx"
+    info = {r[0]: r[1] for r in openpyxl.load_workbook(bilaga)["Info"].iter_rows(values_only=True)}
+    assert info["Underlag"].count("hemtjanst_2024.csv") == 1
