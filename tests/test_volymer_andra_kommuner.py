@@ -173,3 +173,18 @@ def test_an_empty_cell_in_a_word_table_is_no_taller_than_the_others(filer, tmp_p
     bilaga = tmp_path / "ut" / "bilaga_volymrapport_2024-10.xlsx"
     info = {r[0]: r[1] for r in openpyxl.load_workbook(bilaga)["Info"].iter_rows(values_only=True)}
     assert info["Underlag"].count("hemtjanst_2024.csv") == 1
+
+
+def test_a_row_pasted_twice_in_a_long_volume_file_is_a_warning(tmp_path):
+    # the long generic shape sums rows with the same series, year and month (rows per utförare); an exact
+    # copy would double the hushåll without a word: 1 204 + 1 204 = 2 408
+    f = tmp_path / "ifo.csv"
+    f.write_text("Område;Mått;År;Månad;Värde;Enhet\n"
+                 "IFO;Försörjningsstöd hushåll;2023;1;1 204;hushåll\n"
+                 "IFO;Försörjningsstöd hushåll;2023;1;1 204;hushåll\n"
+                 "IFO;Försörjningsstöd hushåll;2024;1;1 250;hushåll\n", encoding="utf-8")
+    r = kör_cli("validera", f, cwd=tmp_path)
+    assert r.returncode == 1
+    assert "1 rad är en exakt kopia av en tidigare rad (rad 3 = rad 2)" in r.stdout
+    d = läs_volymdata(serier=[f])[0]
+    assert any("exakt kopia" in v for v in d.varningar)
