@@ -188,3 +188,15 @@ def test_a_row_pasted_twice_in_a_long_volume_file_is_a_warning(tmp_path):
     assert "1 rad är en exakt kopia av en tidigare rad (rad 3 = rad 2)" in r.stdout
     d = läs_volymdata(serier=[f])[0]
     assert any("exakt kopia" in v for v in d.varningar)
+
+
+@pytest.mark.parametrize("rubriker", ["jan-24;feb-24;mar-24", "jan 2024;feb 2024;mar 2024", "Januari 2024;Februari 2024;Mars 2024"])
+def test_month_headers_with_their_year_as_excel_writes_them(tmp_path, rubriker):
+    # Excel's default month format 'mmm-åå' gives 'jan-24'; papers also write 'jan 2024'
+    f = tmp_path / "h.csv"
+    f.write_text(f"Hemtjänst\nMått;{rubriker};Totalt\nUtförda timmar;1 000;1 100;1 200;3 300\n"
+                 "varav privata;300;310;320;930\n", encoding="utf-8")
+    d = läs_volymserier(f)
+    s = d.serie("Utförda timmar")
+    assert list(zip(s["år"], s["månad"], s["värde"])) == [(2024, 1, 1000), (2024, 2, 1100), (2024, 3, 1200)]
+    assert d.definition("varav privata").varav_av == "Utförda timmar"
