@@ -200,3 +200,15 @@ def test_month_headers_with_their_year_as_excel_writes_them(tmp_path, rubriker):
     s = d.serie("Utförda timmar")
     assert list(zip(s["år"], s["månad"], s["värde"])) == [(2024, 1, 1000), (2024, 2, 1100), (2024, 3, 1200)]
     assert d.definition("varav privata").varav_av == "Utförda timmar"
+
+
+def test_validera_calls_a_wide_ekonomi_export_wide(tmp_path):
+    f = tmp_path / "ek.csv"
+    f.write_text("Utfall och budget per månad 2025 (kr)\nVerksamhet;Mått;jan;feb;mar;Summa\n"
+                 "2100;Utfall;500 000;480 000;;990 000\n2100;Budget;490 000;490 000;490 000;1 470 000\n",
+                 encoding="utf-8")
+    r = kör_cli("validera", f, cwd=tmp_path)
+    assert "dataset: ekonomi (brett format: månader som kolumner), 2 rader" in r.stdout  # not 'långt format'
+    # the printed Summa of utfall is 10 000 too high
+    assert "kolumn 'Summa': Summa (summa av 2 månader) är 990 000 i filen men 980 000 enligt raderna" in \
+        r.stdout.replace("\u00a0", " ")

@@ -17,6 +17,7 @@ from ..errors import IndataFel, IngenRubrikrad, KommunrapportFel, Plats
 from ..formatting import heltal, mnkr
 from ..model.area import BISTÅND, HEMTJÄNST, PLACERINGAR
 from ..model.period import MÅNADER, MÅNADER_KORT
+from .headers import månadsrubrik
 from .investments import Investeringar, läs_investeringar
 from .ledger import Huvudbok, Tecken, Värden, _textkolumn, läs_ekonomi
 from .mapping import Verksamhetsträd, läs_mappning
@@ -169,8 +170,11 @@ def validera(fil: str | Path, mappning: str | Path | None = None, tecken: Tecken
         if huvudbok is not None:
             d = huvudbok.data
             t = huvudbok.tabell
-            v.beskrivning.append(f"dataset: ekonomi (långt format), {heltal(len(d))} rader"
-                                 + (f", blad '{t.blad}'" if t.blad else ""))
+            bred = sum(1 for c in t.data.columns if månadsrubrik(str(c))) >= 2  # months as columns
+            v.beskrivning.append(f"dataset: ekonomi (brett format: månader som kolumner), {heltal(len(t.data))} rader"
+                                 if bred else f"dataset: ekonomi (långt format), {heltal(len(d))} rader")
+            if t.blad:
+                v.beskrivning[-1] += f", blad '{t.blad}'"
             for år, g in d.groupby("år"):
                 med_utfall = g.loc[g["utfall"].abs() > 0.005, "månad"]
                 text = f"{år}: månader {_månader_text(g['månad'])}"
