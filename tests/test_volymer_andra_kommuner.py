@@ -212,3 +212,14 @@ def test_validera_calls_a_wide_ekonomi_export_wide(tmp_path):
     # the printed Summa of utfall is 10 000 too high
     assert "kolumn 'Summa': Summa (summa av 2 månader) är 990 000 i filen men 980 000 enligt raderna" in \
         r.stdout.replace("\u00a0", " ")
+
+
+def test_validera_says_when_the_varav_rows_are_more_than_their_total(tmp_path):
+    # 'varav privata' under 'Antal brukare' is 220 in January 2024: with 'varav kommunala' 290, 510 > 410
+    f = tmp_path / "h.csv"
+    f.write_text(hemtjänst(2024, 10, "Hemtjänst 2024").replace("varav privata;120;", "varav privata;220;", 1),
+                 encoding="utf-8")
+    r = kör_cli("validera", f, cwd=tmp_path)
+    assert r.returncode == 1
+    assert "varav-raderna under 'Antal brukare' är 510 för januari 2024, mer än totalen 410" in r.stdout
+    assert "Antal brukare: 2024, senaste månad oktober 2024" in r.stdout  # one year: not '2024–2024'

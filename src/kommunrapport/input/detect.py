@@ -22,7 +22,15 @@ from .investments import Investeringar, läs_investeringar
 from .ledger import Huvudbok, Tecken, Värden, _textkolumn, läs_ekonomi
 from .mapping import Verksamhetsträd, läs_mappning
 from .series import läs_serier
-from .volumes import Volymdata, läs_bistånd, läs_hemtjänst, läs_långa_serier, läs_placeringar, läs_rapportserier
+from .volumes import (
+    Volymdata,
+    läs_bistånd,
+    läs_hemtjänst,
+    läs_långa_serier,
+    läs_placeringar,
+    läs_rapportserier,
+    varav_över_total,
+)
 
 # Headers of the column that names a verksamhet beside its code (normalised: lower case).
 NAMNKOLUMNER = ("verksamhetsnamn", "verksamhet namn", "verksamhetsbenämning", "verksamhet benämning", "benämning",
@@ -152,7 +160,7 @@ def _långa_serier(v: Validering, fil: str | Path, slag: Mapping[str, str] | Non
         d = x.serier
         v.beskrivning.append(f"{x.område}: år {d['år'].min()}–{d['år'].max()}")
         v.beskrivning += seriebeskrivning(x)
-        v.varningar += x.varningar
+        v.varningar += x.varningar + varav_över_total(x)
     return True
 
 
@@ -222,6 +230,8 @@ def validera(fil: str | Path, mappning: str | Path | None = None, tecken: Tecken
                                      f"{MÅNADER[int(sista['månad']) - 1]} {int(sista['år'])}")
                 v.beskrivning += seriebeskrivning(data)
             v.varningar += data.varningar
+            if isinstance(data, Volymdata):
+                v.varningar += varav_över_total(data)
             return v
         try:
             serier = läs_serier(fil, blad)
@@ -236,7 +246,8 @@ def validera(fil: str | Path, mappning: str | Path | None = None, tecken: Tecken
                              f"{heltal(len(d))} värden" + (f", blad '{t.blad}'" if t.blad else ""))
         for serie, g in d.groupby("serie", sort=False):
             sista = g.sort_values(["år", "månad"]).iloc[-1]
-            v.beskrivning.append(f"{serie}: {g['år'].min()}–{g['år'].max()}, senaste månad "
+            år = str(g['år'].min()) + (f"–{g['år'].max()}" if g['år'].max() != g['år'].min() else "")
+            v.beskrivning.append(f"{serie}: {år}, senaste månad "
                                  f"{MÅNADER[int(sista['månad']) - 1]} {int(sista['år'])}")
         n_ok = sum(k.stämmer for k in serier.kontroller)
         if serier.kontroller:
@@ -244,6 +255,7 @@ def validera(fil: str | Path, mappning: str | Path | None = None, tecken: Tecken
         v.varningar += serier.varningar
         [data] = läs_rapportserier(serier, slag)  # an unknown kind is an error that says how to declare it
         v.beskrivning += seriebeskrivning(data)
+        v.varningar += [f"{fil}: {w}" for w in varav_över_total(data)]
     except KommunrapportFel as exc:
         v.fel += [str(e) for e in (exc.alla if isinstance(exc, IndataFel) else [exc])]
     return v

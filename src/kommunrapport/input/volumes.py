@@ -20,10 +20,12 @@ from typing import cast
 import numpy as np
 import pandas as pd
 
+from ..calc import volymer as vc
 from ..calc.volymer import Slag, summeras
 from ..errors import IndataFel, IngenRubrikrad, KommunrapportFel, Plats
-from ..formatting import talformat
+from ..formatting import decimaler_för, tal, talformat
 from ..model import area
+from ..model.period import MÅNADER
 from .ledger import läs_lång
 from .series import VARAV, Serier, läs_serier
 
@@ -542,4 +544,18 @@ def slå_ihop_år(data: list[Volymdata]) -> list[Volymdata]:
                        [*m.anteckningar, *d.anteckningar,
                         f"{m.källa} och {d.källa} har samma serier och läses som ett område (ett år per fil)"])
         ut[ut.index(m)] = ny
+    return ut
+
+
+def varav_över_total(d: Volymdata) -> list[str]:
+    """The months where the varav rows of a flöde or a bestånd add up to more than their total (shown by
+    validera and in the report)."""
+    ut = []
+    for df in d.definitioner:
+        delar = [d.serie(x.namn) for x in d.definitioner if x.varav_av == df.namn]
+        if delar and df.slag in ("flöde", "bestånd"):
+            dec = decimaler_för(df.format) or 0
+            for r in vc.varav_över_total(d.serie(df.namn), delar).to_dict("records"):
+                ut.append(f"varav-raderna under '{df.namn}' är {tal(r['summa_varav'], dec)} för "
+                          f"{MÅNADER[int(r['månad']) - 1]} {int(r['år'])}, mer än totalen {tal(r['total'], dec)}")
     return ut

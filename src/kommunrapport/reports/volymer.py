@@ -13,8 +13,8 @@ import pandas as pd
 
 from ..calc import volymer as vc
 from ..errors import IndataFel, KommunrapportFel, Plats
-from ..formatting import decimaler_för, tal
-from ..input.volumes import Seriedef, Volymdata, gissa_enhet
+from ..formatting import decimaler_för
+from ..input.volumes import Seriedef, Volymdata, gissa_enhet, varav_över_total
 from ..model.area import OMRÅDEN, kort_namn
 from ..model.period import MÅNADER, MÅNADER_KORT, MÅNADSNUMMER, Period, kort_period, period_text
 from ..model.table import Diagram, Tabellvy, bladnamn, diagramnamn, unika_diagramnamn
@@ -275,12 +275,7 @@ def _avsnitt(d: Volymdata, år: int, månad: int) -> Volymavsnitt:
                                "staplar", pd.DataFrame(rows), enhet))
 
     # varav lines of a flöde or a bestånd must not add up to more than their total.
-    for df in defs:
-        delar = [d.serie(x.namn) for x in defs if x.varav_av == df.namn]
-        if delar and df.slag in ("flöde", "bestånd"):
-            for r in vc.varav_över_total(d.serie(df.namn), delar).to_dict("records"):
-                varningar.append(f"{d.område}: varav-raderna under '{df.namn}' är {_tal(r['summa_varav'], df)} för "
-                                 f"{MÅNADER[int(r['månad']) - 1]} {int(r['år'])}, mer än totalen {_tal(r['total'], df)}")
+    varningar += [f"{d.område}: {v}" for v in varav_över_total(d)]
     for dia in diagram:
         if dia.typ == "staplar":
             tabeller.append(Tabellvy(f"{ko} {dia.titel.rsplit(', ', 1)[0].lower()}", med_enhet(dia.titel, dia.enhet),
@@ -292,10 +287,6 @@ def _avsnitt(d: Volymdata, år: int, månad: int) -> Volymavsnitt:
     if huvud := [x for x in diagram if x.typ == "linje"] or diagram:
         huvud[0].huvuddiagram = True
     return Volymavsnitt(d.område, d.källa, tabeller, diagram, varningar, list(d.anteckningar))
-
-
-def _tal(v: float, df: Seriedef) -> str:
-    return tal(v, decimaler_för(df.format) or 0)
 
 
 def serietabell(data: list[Volymdata]) -> Tabellvy:
