@@ -223,3 +223,28 @@ def test_validera_says_when_the_varav_rows_are_more_than_their_total(tmp_path):
     assert r.returncode == 1
     assert "varav-raderna under 'Antal brukare' är 510 för januari 2024, mer än totalen 410" in r.stdout
     assert "Antal brukare: 2024, senaste månad oktober 2024" in r.stdout  # one year: not '2024–2024'
+
+
+def test_the_y_axis_of_a_result_in_mnkr_has_the_decimals_its_ticks_need():
+    # volume charts ask for whole numbers; ticks at every 0,5 mnkr were labelled 1, 1, 0, −1, −1
+    import pandas as pd
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from kommunrapport.render.charts import linjefigur
+
+    data = pd.DataFrame({"Månad": MÅN[:4], "2024": [-0.4, 0.7, -1.2, 0.3], "2023": [-0.3, 0.8, -1.1, 0.4]})
+    fig = linjefigur(data, "Resultat (mnkr)", "mnkr", decimaler=0, nollinje=False, från_noll=True)
+    FigureCanvasAgg(fig).draw()
+    ax = fig.axes[0]
+    etiketter = [t.get_text() for t in ax.get_yticklabels()]
+    assert len(etiketter) == len(set(etiketter)), etiketter
+    # every label is the value of its tick (−1,25 is not '−1')
+    for loc, text in zip(ax.get_yticks(), etiketter):
+        assert float(text.replace(MINUS, "-").replace(",", ".")) == pytest.approx(loc), (loc, text)
+    assert any("," in e for e in etiketter)
+    # whole numbers stay whole
+    data = pd.DataFrame({"Månad": MÅN[:3], "2024": [11500, 11650, 11800]})
+    fig = linjefigur(data, "Utförda timmar", "timmar", decimaler=0, nollinje=False, från_noll=True)
+    FigureCanvasAgg(fig).draw()
+    etiketter = [t.get_text() for t in fig.axes[0].get_yticklabels() if t.get_text()]
+    assert "0" in etiketter and not any("," in e for e in etiketter), etiketter
