@@ -248,3 +248,16 @@ def test_the_y_axis_of_a_result_in_mnkr_has_the_decimals_its_ticks_need():
     FigureCanvasAgg(fig).draw()
     etiketter = [t.get_text() for t in fig.axes[0].get_yticklabels() if t.get_text()]
     assert "0" in etiketter and not any("," in e for e in etiketter), etiketter
+
+
+@pytest.mark.parametrize("etikett", ["Resultat ack.", "Resultat ackumulerat", "Ackumulerat resultat (mnkr)"])
+def test_an_accumulated_row_named_at_its_end_is_checked_not_read_as_a_series(tmp_path, etikett):
+    # 'Resultat ack.' was a series of its own (a result without unit, summed in the report)
+    f = tmp_path / "h.csv"
+    f.write_text(hemtjänst(2024, 10, "Hemtjänst 2024", ack_fel=True).replace("Ack. resultat;", f"{etikett};"),
+                 encoding="utf-8")
+    d = läs_volymserier(f)
+    assert [x.namn for x in d.definitioner if x.slag == "resultat"] == ["Resultat (mnkr)"]
+    r = kör_cli("validera", f, cwd=tmp_path)
+    assert f"kolumn 'maj': {etikett} för maj 2024 (ackumulerat 'Resultat (mnkr)') är 0,90 i filen men " \
+           f"{MINUS}1,10 enligt raderna" in r.stdout

@@ -37,6 +37,7 @@ from .headers import ACK, FOTNOT, härledd_typ, månadsrubrik, normalisera_rubri
 from .numbers import tolka_tal
 
 VARAV = re.compile(r"^[\s\-–•]*(varav|därav)\b", re.IGNORECASE)
+ACK_SIST = re.compile(r"\s+ack(umulerad|umulerat)?$")  # 'Resultat ack.', 'Utfall ackumulerat': the accumulation too
 ÅRTAL = re.compile(r"^(19[5-9]\d|20\d\d)$")
 TERTIALMÅNADER = {1: range(1, 5), 2: range(5, 9), 3: range(9, 13)}
 MÅNADER_SOM_RUBRIK = 2  # at least this many month headers make a header row
@@ -199,7 +200,7 @@ def _bred(tabell: Tabell) -> Serier:
             år = int(år_värden[i])
         elif ÅRTAL.match(etikett):
             år = int(etikett)
-        if etikett and ACK.match(normalisera_rubrik(etikett)):
+        if etikett and (ACK.match(normalisera_rubrik(etikett)) or ACK_SIST.search(normalisera_rubrik(etikett))):
             if np.isnan(row).all() and år is None:  # 'Ack. resultat' on its own line: its year rows follow
                 ack_block = etikett
                 continue
@@ -289,6 +290,7 @@ def _stam(text: str) -> str:
     """A series name without its 'Ack.'/'Ackumulerat' prefix, year, unit and punctuation, to compare."""
     t = normalisera_rubrik(text)
     t = re.sub(r"^ack(umulerad|umulerat|\.)?\s*", "", t)
+    t = ACK_SIST.sub("", t)
     t = ÅR_I_TEXT.sub("", t)
     t = re.sub(r"\(.*?\)|\b(mnkr|tkr|kr)\b|[^\wåäö ]", " ", t)
     return re.sub(r"\s+", " ", t).strip()
