@@ -261,3 +261,13 @@ def test_an_accumulated_row_named_at_its_end_is_checked_not_read_as_a_series(tmp
     r = kör_cli("validera", f, cwd=tmp_path)
     assert f"kolumn 'maj': {etikett} för maj 2024 (ackumulerat 'Resultat (mnkr)') är 0,90 i filen men " \
            f"{MINUS}1,10 enligt raderna" in r.stdout
+
+
+def test_a_file_without_the_report_year_says_which_years_it_has_and_what_to_do(filer, tmp_path):
+    lss = tmp_path / "lss_2024.csv"  # another area, with 2024
+    lss.write_text(filer[1].read_text(encoding="utf-8").replace("Antal brukare", "Antal brukare LSS"), encoding="utf-8")
+    r = kör_cli("volymer", "--month", "okt", "--serier", filer[0], "--serier", lss, "--out", "ut", cwd=tmp_path)
+    assert r.returncode == 2
+    assert "hemtjanst_2023.csv har inga värden för 2024 (filen har år 2023); ange också filen för 2024 (en fil " \
+           "per år läses som ett område) eller ta bort filen ur rapporten" in r.stderr
+    assert not (tmp_path / "ut").exists()

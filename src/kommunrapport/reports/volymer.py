@@ -108,7 +108,10 @@ def _ändringsformat(df: Seriedef) -> str:
 
 def _avsnitt(d: Volymdata, år: int, månad: int) -> Volymavsnitt:
     if not (d.serier["år"] == år).any():
-        raise IndataFel(f"{d.område}: {d.källa} har inga värden för {år}")
+        finns = sorted(int(y) for y in d.serier["år"].unique())
+        år_text = f"{finns[0]}–{finns[-1]}" if len(finns) > 1 else (str(finns[0]) if finns else "inga")
+        raise IndataFel(f"{d.område}: {d.källa} har inga värden för {år} (filen har år {år_text}); ange också "
+                        f"filen för {år} (en fil per år läses som ett område) eller ta bort filen ur rapporten")
     kort = kort_period(månad)
     varningar = list(d.varningar)
     månader = list(range(1, månad + 1))
