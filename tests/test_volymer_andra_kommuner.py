@@ -271,3 +271,21 @@ def test_a_file_without_the_report_year_says_which_years_it_has_and_what_to_do(f
     assert "hemtjanst_2023.csv har inga värden för 2024 (filen har år 2023); ange också filen för 2024 (en fil " \
            "per år läses som ett område) eller ta bort filen ur rapporten" in r.stderr
     assert not (tmp_path / "ut").exists()
+
+
+def test_a_ratio_per_something_else_than_time_is_a_mean_never_a_sum(tmp_path):
+    # 'Kostnad per vårddygn (kr)' was a flöde: jan–mar summed to 3 × the cost of a vårddygn
+    f = tmp_path / "ifo.csv"
+    rader = ["Serie;År;Månad;Värde"]
+    for år, bas in ((2023, 3000), (2024, 3300)):
+        for m in (1, 2, 3):
+            rader += [f"Kostnad per vårddygn (kr);{år};{m};{bas + 100 * m}", f"Timmar/brukare;{år};{m};{20 + m}",
+                      f"Beviljade timmar/månad;{år};{m};{1000 * m}"]
+    f.write_text("\n".join(rader) + "\n", encoding="utf-8")
+    d = läs_volymserier(f)
+    assert {x.namn: x.slag for x in d.definitioner} == {
+        "Kostnad per vårddygn (kr)": "bestånd", "Timmar/brukare": "bestånd", "Beviljade timmar/månad": "flöde"}
+    j = next(t for t in volymrapport([d], 3).avsnitt[0].tabeller if t.namn.endswith("jämförelse")).data.set_index("Mått")
+    assert j.loc["Kostnad per vårddygn (kr)", "jan–mar 2024"] == pytest.approx(3500)  # (3 400 + 3 500 + 3 600) / 3
+    assert j.loc["Timmar/brukare", "jan–mar 2023"] == pytest.approx(22)  # (21 + 22 + 23) / 3
+    assert j.loc["Beviljade timmar/månad", "jan–mar 2024"] == pytest.approx(6000)  # hours in each month: a sum

@@ -33,6 +33,8 @@ from .series import VARAV, Serier, läs_serier
 
 ANDELSORD = re.compile(r"%|\bandel|\bprocent|täckningsgrad|beläggningsgrad|kvot\b")
 TAKTORD = re.compile(r"(/|\bper\s+)(kalender|vardag)?(dag|dygn)\b")
+# 'X per Y' / 'X/Y' where Y is no period of time (per månad, /år are flows in that period; per dag a takt)
+KVOTORD = re.compile(r"(/|\bper\s+)(?!(kalender|vardag)?(dag|dygn|månad|mån|år|vecka|kvartal|tertial)\b)[a-zåäö]")
 RESULTATORD = re.compile(r"resultat|avvikelse|överskott|underskott")
 PENGAR = re.compile(r"\b(mnkr|tkr|kr|kronor|msek|tsek|sek)\b|\(kr\)")
 FLÖDESORD = ("timmar", "timme", "tim ", "dygn", "utbetalt", "utbetalning", "kostnad", "intäkt", "besök", "insatser",
@@ -74,6 +76,8 @@ def gissa_slag(text: str) -> Slag | None:
         return "andel"
     if TAKTORD.search(n):
         return "takt"
+    if KVOTORD.search(n):  # kr per vårddygn, timmar per brukare: a ratio per month is averaged, never summed
+        return "bestånd"
     if RESULTATORD.search(n):
         return "resultat"
     if PENGAR.search(n) or any(w in n for w in FLÖDESORD):
