@@ -289,3 +289,12 @@ def test_a_ratio_per_something_else_than_time_is_a_mean_never_a_sum(tmp_path):
     assert j.loc["Kostnad per vårddygn (kr)", "jan–mar 2024"] == pytest.approx(3500)  # (3 400 + 3 500 + 3 600) / 3
     assert j.loc["Timmar/brukare", "jan–mar 2023"] == pytest.approx(22)  # (21 + 22 + 23) / 3
     assert j.loc["Beviljade timmar/månad", "jan–mar 2024"] == pytest.approx(6000)  # hours in each month: a sum
+
+
+def test_a_title_with_two_years_gives_no_year_to_months_without_one(tmp_path):
+    # 'Hemtjänst 2023–2024' over months jan–dec: the first year in the title was taken, in silence but for validera
+    f = tmp_path / "h.csv"
+    f.write_text(hemtjänst(2024, 10, "Hemtjänst 2023–2024"), encoding="utf-8")
+    r = kör_cli("validera", f, cwd=tmp_path)
+    assert r.returncode == 2
+    assert "året saknas (titeln 'Hemtjänst 2023–2024' har flera år: 2023, 2024): lägg till en kolumn 'år'" in r.stderr

@@ -186,6 +186,9 @@ def _bred(tabell: Tabell) -> Serier:
     sista_år = _sista_år(år_värden, etiketter, år_i_rubrik)
     titelår, titeltext = next(((int(m.group(1)), t) for t in tabell.titlar for m in [ÅR_I_TEXT.search(t)] if m),
                               (None, ""))
+    flera_år = sorted({int(y) for y in ÅR_I_TEXT.findall(titeltext)})
+    if len(flera_år) > 1:  # 'Placeringar 2023–2024': which year the months are is not in the title
+        titelår = None
     if sista_år is None:
         sista_år = titelår
     titelår_använt = False
@@ -246,7 +249,9 @@ def _bred(tabell: Tabell) -> Serier:
         if len(kolumnår) < len(mcols) and titelår is not None:
             kolumnår, titelår_använt = [titelår] * len(mcols), True
         if len(kolumnår) < len(mcols):
-            raise IndataFel("året saknas: lägg till en kolumn 'år', årtal som radetiketter eller "
+            i_titeln = (f" (titeln '{titeltext}' har flera år: {', '.join(map(str, flera_år))})"
+                        if len(flera_år) > 1 else "")
+            raise IndataFel(f"året saknas{i_titeln}: lägg till en kolumn 'år', årtal som radetiketter eller "
                             "månadsrubriker som 2025-01", tabell.plats(i, etikettkol))
         if max(kolumnår) == sista_år:
             _ej_rapporterade(row)
