@@ -298,3 +298,23 @@ def test_a_title_with_two_years_gives_no_year_to_months_without_one(tmp_path):
     r = kör_cli("validera", f, cwd=tmp_path)
     assert r.returncode == 2
     assert "året saknas (titeln 'Hemtjänst 2023–2024' har flera år: 2023, 2024): lägg till en kolumn 'år'" in r.stderr
+
+
+def test_placerade_per_insats_are_varav_rows_of_a_stock(tmp_path):
+    # the placements export has placerade per insats; they were left out (only vårddygn and kostnad had varav rows)
+    from kommunrapport.input.volumes import läs_placeringar
+
+    f = tmp_path / "plac.csv"
+    rader = ["År;Månad;Målgrupp;Insats;Vårddygn;Placerade"]
+    for år in (2023, 2024):
+        for m, (hvb, fam) in enumerate(((14, 40), (16, 41), (15, 43)), start=1):
+            rader += [f"{år};{m};Barn och unga;HVB;{hvb * 30};{hvb + år - 2023}",
+                      f"{år};{m};Barn och unga;Familjehem;{fam * 30};{fam}"]
+    f.write_text("\n".join(rader) + "\n", encoding="utf-8")
+    d = läs_placeringar(f)
+    assert d.definition("Placerade HVB (barn och unga)").varav_av == "Placerade barn och unga"
+    assert d.definition("Placerade HVB (barn och unga)").slag == "bestånd"
+    j = next(t for t in volymrapport([d], 3).avsnitt[0].tabeller if t.namn.endswith("jämförelse")).data.set_index("Mått")
+    # a mean over jan–mar, not a sum: 2024 (15 + 17 + 16) / 3 = 16,0 against (14 + 16 + 15) / 3 = 15,0
+    assert j.loc["Placerade HVB (barn och unga)", ["jan–mar 2023", "jan–mar 2024"]].tolist() == pytest.approx([15.0, 16.0])
+    assert j.loc["Placerade barn och unga", "jan–mar 2024"] == pytest.approx(16.0 + (40 + 41 + 43) / 3)

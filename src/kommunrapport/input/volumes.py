@@ -301,6 +301,10 @@ def läs_placeringar(sökväg: str | Path, blad: str | None = None, kolumner: di
         if "placerade" in df and df.loc[i_mg, "placerade"].notna().any():
             parts.append(_summera(df, "placerade", pl, i_mg))
             defs.append(Seriedef(pl, "bestånd", "personer", diagram=True))
+            for ins in insatser:  # varav per insats: a stock, so a mean over a period like its total
+                pn = f"Placerade {ins} ({mg.lower()})"
+                parts.append(_summera(df, "placerade", pn, i_mg & (df["insats"] == ins)))
+                defs.append(Seriedef(pn, "bestånd", "personer", varav_av=pl))
         if "kostnad" in df and df.loc[i_mg, "kostnad"].notna().any():
             parts.append(_summera(df, "kostnad", ko, i_mg))
             defs.append(Seriedef(ko, "flöde", "kr"))

@@ -103,7 +103,7 @@ def nämndsida(a: Volymavsnitt) -> tuple[Tabellvy | None, Diagram | None, bool]:
     linjer = [d for d in a.diagram if d.typ == "linje"] or a.diagram
     diagram = next((d for d in a.diagram if d.huvuddiagram), linjer[0] if linjer else None)
     if tabell is not None and len(tabell.data) > RADER_PÅ_SIDAN:
-        behåll = [i for i, e in enumerate(tabell.data.iloc[:, 0].astype(str)) if not VARAV.match(e)]
+        behåll = [i for i, e in enumerate(tabell.data.iloc[:, 0].astype(str)) if not VARAV.match(e) and e not in a.varav]
         if len(behåll) < len(tabell.data):
             return tabell.urval(behåll), diagram, True
     return tabell, diagram, False

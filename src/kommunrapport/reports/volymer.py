@@ -31,6 +31,7 @@ class Volymavsnitt:
     diagram: list[Diagram]
     varningar: list[str]
     anteckningar: list[str] = field(default_factory=list)  # inferences from the file (the year from its title …)
+    varav: set[str] = field(default_factory=set)  # the names of the varav series ('Kostnad HVB (barn och unga)')
 
 
 @dataclass
@@ -289,7 +290,8 @@ def _avsnitt(d: Volymdata, år: int, månad: int) -> Volymavsnitt:
         tabeller[0].huvudtabell = True
     if huvud := [x for x in diagram if x.typ == "linje"] or diagram:
         huvud[0].huvuddiagram = True
-    return Volymavsnitt(d.område, d.källa, tabeller, diagram, varningar, list(d.anteckningar))
+    return Volymavsnitt(d.område, d.källa, tabeller, diagram, varningar, list(d.anteckningar),
+                        {x.namn for x in defs if x.varav_av is not None})
 
 
 def serietabell(data: list[Volymdata]) -> Tabellvy:
