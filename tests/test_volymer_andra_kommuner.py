@@ -318,3 +318,20 @@ def test_placerade_per_insats_are_varav_rows_of_a_stock(tmp_path):
     # a mean over jan–mar, not a sum: 2024 (15 + 17 + 16) / 3 = 16,0 against (14 + 16 + 15) / 3 = 15,0
     assert j.loc["Placerade HVB (barn och unga)", ["jan–mar 2023", "jan–mar 2024"]].tolist() == pytest.approx([15.0, 16.0])
     assert j.loc["Placerade barn och unga", "jan–mar 2024"] == pytest.approx(16.0 + (40 + 41 + 43) / 3)
+
+
+def test_rows_named_by_type_take_their_kind_from_a_title_that_names_one(tmp_path):
+    # the rows are placement types (HVB, Familjehem, SiS) and the title says what they count
+    f = tmp_path / "typer.csv"
+    f.write_text("Placerade barn och unga 2024\nPlaceringsform;jan;feb;mar;Årssnitt\nHVB;14;15;16;15\n"
+                 "Familjehem;40;41;42;41\nSiS;2;3;2;2,3\nTotalt;56;59;60;58,3\n", encoding="utf-8")
+    d = läs_volymserier(f)
+    assert {x.namn: (x.slag, x.enhet, x.källa) for x in d.definitioner} == {
+        n: ("bestånd", "personer", "titeln") for n in ("HVB", "Familjehem", "SiS")}
+    r = kör_cli("validera", f, cwd=tmp_path)
+    assert "    HVB: bestånd, personer (titeln)" in r.stdout and r.returncode == 0
+    # a title that names two kinds decides nothing: the error says how to declare the kind
+    f.write_text(f.read_text(encoding="utf-8").replace("Placerade barn och unga 2024", "Placerade och vårddygn 2024"),
+                 encoding="utf-8")
+    with pytest.raises(IndataFel, match=r"serien 'HVB': varken namnet eller enheten säger vad serien är"):
+        läs_volymserier(f)

@@ -128,6 +128,19 @@ def tolka_serie(namn: str, enhet: str = "", inställt: Mapping[str, str] | None 
     return None, enhet, ""
 
 
+def titelns_slag(titel: str) -> Slag | None:
+    """The kind a table's title names when its rows do not ('Placerade barn och unga 2024' over the rows HVB,
+    Familjehem, SiS): only when the title points to one kind (not 'Timmar och brukare')."""
+    if not titel:
+        return None
+    n = f" {titel.lower()} "
+    slag = {s for s, ja in (("andel", bool(ANDELSORD.search(n))), ("takt", bool(TAKTORD.search(n))),
+                             ("resultat", bool(RESULTATORD.search(n))),
+                             ("flöde", bool(PENGAR.search(n)) or any(w in n for w in FLÖDESORD)),
+                             ("bestånd", any(w in n for w in BESTÅNDSORD))) if ja}
+    return cast("Slag", slag.pop()) if len(slag) == 1 else None
+
+
 def okänt_slag(namn: str, plats: Plats) -> IndataFel:
     return IndataFel(f"serien '{namn}': varken namnet eller enheten säger vad serien är ({SLAGHJÄLP}); "
                      f"ange det i konfigurationen under [volymer.slag], t.ex. \"{namn}\" = \"bestånd\"", plats)
@@ -376,10 +389,11 @@ SERIE_LÅNG = {"serie": ("serie", "mått", "nyckeltal", "namn", "serienamn"),
 
 
 def _definitioner(namn_och_förälder: list[tuple[str, str | None]], data: pd.DataFrame, plats: Plats,
-                  slag: Mapping[str, str], enheter: Mapping[str, str], diagram: bool = True,
+                  slag: Mapping[str, str], enheter: Mapping[str, str], diagram: bool = True, titel: str = "",
                   ) -> tuple[list[Seriedef], list[KommunrapportFel]]:
-    """Each series' definition: kind and unit from [volymer.slag], the name or the unit; a varav row
-    takes its total's. A kind nothing decides is an error that says how to declare it."""
+    """Each series' definition: kind and unit from [volymer.slag], the name or the unit, else from the
+    table's title when it names one kind only; a varav row takes its total's. A kind nothing decides is an
+    error that says how to declare it."""
     defs: dict[str, Seriedef] = {}
     fel: list[KommunrapportFel] = []
     for namn, förälder in namn_och_förälder:
@@ -391,6 +405,8 @@ def _definitioner(namn_och_förälder: list[tuple[str, str | None]], data: pd.Da
                                   visningsdecimaler(total.slag, total.enhet, givna), f"varav av {förälder}")
             continue
         s, enhet, källa = tolka_serie(namn, enheter.get(namn, ""), slag)
+        if s is None and (t := titelns_slag(titel)) is not None:  # 'Placerade barn och unga 2024' over HVB, SiS …
+            s, enhet, källa = t, enhet or gissa_enhet(titel), "titeln"
         if s is None:
             fel.append(okänt_slag(namn, plats))
             continue
@@ -450,7 +466,8 @@ def läs_rapportserier(serier: Serier, slag: Mapping[str, str] | None = None, om
     namn_och_förälder = [(str(n), None if pd.isna(f) else str(f)) for n, f in zip(ordning["serie"], ordning["varav_av"])]
     titelenhet = next((e for t in serier.tabell.titlar if (e := gissa_enhet(t)) in (*PENGAENHETER, "%")), "")
     enheter = {n: titelenhet for n, _ in namn_och_förälder if titelenhet and not gissa_enhet(n)}
-    defs, fel = _definitioner(namn_och_förälder, serier.data, Plats(str(sökväg), serier.tabell.blad), slag, enheter)
+    defs, fel = _definitioner(namn_och_förälder, serier.data, Plats(str(sökväg), serier.tabell.blad), slag, enheter,
+                              titel=serier.tabell.titlar[0] if serier.tabell.titlar else "")
     if fel:
         raise IndataFel.samla(fel)
     data, noter = _andelar_som_bråk(serier.data[["serie", "år", "månad", "värde"]], defs)
