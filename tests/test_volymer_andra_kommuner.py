@@ -335,3 +335,11 @@ def test_rows_named_by_type_take_their_kind_from_a_title_that_names_one(tmp_path
                  encoding="utf-8")
     with pytest.raises(IndataFel, match=r"serien 'HVB': varken namnet eller enheten säger vad serien är"):
         läs_volymserier(f)
+
+
+def test_validera_counts_one_series_in_the_singular(tmp_path):
+    f = tmp_path / "t.csv"
+    f.write_text("Utförda timmar hemtjänst\nMånad;2023;2024\njanuari;11 000;11 500\nfebruari;11 150;11 650\n",
+                 encoding="utf-8")
+    r = kör_cli("validera", f, cwd=tmp_path)
+    assert "dataset: månadsserier (månader som rader), 1 serie, 4 värden" in r.stdout

@@ -135,6 +135,10 @@ VOLYMLÄSARE: dict[str, Callable[..., Volymdata | Investeringar]] = {
     BISTÅND.namn.lower(): läs_bistånd, "investeringar": läs_investeringar}
 
 
+def _antal_serier(n: int) -> str:
+    return f"{n} {'serie' if n == 1 else 'serier'}"
+
+
 def seriebeskrivning(data: Volymdata) -> list[str]:
     """Each series of a volume dataset with its kind, unit and how they were decided, so that every
     inference is shown: 'Antal brukare: bestånd, brukare (namn)'."""
@@ -223,7 +227,7 @@ def validera(fil: str | Path, mappning: str | Path | None = None, tecken: Tecken
                                      f"{d['projekt'].nunique()} projekt, år {d['år'].min()}–{d['år'].max()}")
             else:
                 d = data.serier
-                v.beskrivning.append(f"dataset: {namn} (långt format), {d['serie'].nunique()} serier, "
+                v.beskrivning.append(f"dataset: {namn} (långt format), {_antal_serier(d['serie'].nunique())}, "
                                      f"{heltal(len(d))} månadsvärden")
                 sista = d.sort_values(["år", "månad"]).iloc[-1]
                 v.beskrivning.append(f"år {d['år'].min()}–{d['år'].max()}, senaste månad "
@@ -242,7 +246,7 @@ def validera(fil: str | Path, mappning: str | Path | None = None, tecken: Tecken
                 "med månader som kolumner eller rader, eller serier i långt format (Serie, År, Månad, Värde)", exc.plats) from None
         d = serier.data
         t = serier.tabell
-        v.beskrivning.append(f"dataset: månadsserier ({serier.layout}), {d['serie'].nunique()} serier, "
+        v.beskrivning.append(f"dataset: månadsserier ({serier.layout}), {_antal_serier(d['serie'].nunique())}, "
                              f"{heltal(len(d))} värden" + (f", blad '{t.blad}'" if t.blad else ""))
         for serie, g in d.groupby("serie", sort=False):
             sista = g.sort_values(["år", "månad"]).iloc[-1]
