@@ -343,3 +343,17 @@ def test_validera_counts_one_series_in_the_singular(tmp_path):
                  encoding="utf-8")
     r = kör_cli("validera", f, cwd=tmp_path)
     assert "dataset: månadsserier (månader som rader), 1 serie, 4 värden" in r.stdout
+
+
+def test_months_missing_last_year_are_one_warning_per_series(tmp_path):
+    # a paper with jan–mar of both years: 9 missing months × 2 series were 18 warnings
+    f = tmp_path / "h.csv"
+    f.write_text("Hemtjänst\nMått;jan 2024;feb 2024;mar 2024;jan 2023;feb 2023;mar 2023\n"
+                 "Utförda timmar;11 500;11 650;11 800;11 000;11 150;11 300\nAntal brukare;410;413;416;400;403;406\n",
+                 encoding="utf-8")
+    r = volymrapport(läs_volymdata(serier=[f]), 3)
+    assert r.varningar == [
+        "Hemtjänst: 'Utförda timmar' saknar värde för april–december 2023; perioder som omfattar månaderna redovisas inte",
+        "Hemtjänst: 'Antal brukare' saknar värde för april–december 2023; perioder som omfattar månaderna redovisas inte"]
+    j = r.avsnitt[0].tabeller[0].data.set_index("Mått")
+    assert j.loc["Utförda timmar", "Förändring"] == pytest.approx(1500)  # 34 950 − 33 450
