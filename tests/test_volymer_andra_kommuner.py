@@ -117,6 +117,9 @@ def test_a_printed_mean_is_checked_with_its_own_rounding_not_the_finest_in_the_f
 def test_one_file_per_year_of_the_same_area_is_one_area_with_comparisons(filer):
     data = läs_volymdata(serier=list(filer))
     assert [d.område for d in data] == ["Hemtjänst"]  # 'Hemtjänst 2024' without its year
+    # each file's inferences name the file, and the merge is said
+    assert "hemtjanst_2024.csv: året 2024 är taget ur titeln 'Hemtjänst 2024'" in data[0].anteckningar
+    assert any("har samma serier och läses som ett område (ett år per fil)" in x for x in data[0].anteckningar)
     r = volymrapport(data, 10)
     j = next(t for t in r.avsnitt[0].tabeller if t.namn == "Hemtjänst jämförelse").data.set_index("Mått")
     # varav kommunala under a stock: mean of jan–okt, not a sum; 2024: 290, 292 … 308 → 299,0; 2023: 289,0

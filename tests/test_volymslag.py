@@ -287,7 +287,7 @@ def test_a_repeated_header_that_names_the_next_block(tmp_path):
     assert [d.namn for d in s.definitioner] == ["Antal brukare", "Utförda timmar"]
     assert s.serie("Antal brukare")["värde"].tolist() == [10, 11, 12, 13]
     assert s.serie("Utförda timmar")["värde"].tolist() == [100, 110, 120, 130]
-    assert "1 upprepade rubrikrader mellan blocken hoppades över" in s.anteckningar
+    assert "1 upprepad rubrikrad mellan blocken hoppades över" in s.anteckningar
 
 
 def test_the_long_generic_shape_with_areas_and_units(tmp_path):

@@ -158,7 +158,8 @@ def _bred(tabell: Tabell) -> Serier:
     månadskol = {c: mr for c in cols if (mr := månadsrubrik(c))}
     tabell, upprepade, namnger = _utan_upprepade_rubriker(tabell, månadskol)
     df = tabell.data
-    anteckningar = [f"{upprepade} upprepade rubrikrader mellan blocken hoppades över"] if upprepade else []
+    anteckningar = ([f"{upprepade} {'upprepad rubrikrad' if upprepade == 1 else 'upprepade rubrikrader'} mellan "
+                     "blocken hoppades över"] if upprepade else [])
     årkol = next((c for c in cols if c in ("år", "ar", "year", "årtal")), None)
     härledda = {c: härledd_typ(c) for c in cols if c not in månadskol and härledd_typ(c)}
     etikettkol = next((c for c in cols if c not in månadskol and c != årkol and c not in härledda), None)

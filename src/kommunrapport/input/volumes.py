@@ -542,6 +542,13 @@ def _rubrik_utan_år(rubrik: str) -> str:
     return t or rubrik
 
 
+def _med_fil(d: Volymdata) -> list[str]:
+    """The notes of one file of an area read from several, each with its file's name (once)."""
+    if ", " in d.källa:  # already merged: its notes name their files
+        return list(d.anteckningar)
+    return [f"{Path(d.källa).name}: {x}" for x in d.anteckningar]
+
+
 def slå_ihop_år(data: list[Volymdata]) -> list[Volymdata]:
     """One file per year of the same area ('Hemtjänst 2023', 'Hemtjänst 2024'): files with the same series
     and no year in common become one area, so that the years can be compared. Its heading is the latest
@@ -566,7 +573,7 @@ def slå_ihop_år(data: list[Volymdata]) -> list[Volymdata]:
                 for y in senaste.definitioner]
         ny = Volymdata(_rubrik_utan_år(senaste.område), pd.concat([m.serier, d.serier], ignore_index=True), defs,
                        senaste.kvoter, senaste.staplar, [*m.varningar, *d.varningar], f"{m.källa}, {d.källa}",
-                       [*m.anteckningar, *d.anteckningar,
+                       [*_med_fil(m), *_med_fil(d),
                         f"{m.källa} och {d.källa} har samma serier och läses som ett område (ett år per fil)"])
         ut[ut.index(m)] = ny
     return ut
