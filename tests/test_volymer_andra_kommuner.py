@@ -360,3 +360,16 @@ def test_months_missing_last_year_are_one_warning_per_series(tmp_path):
         "Hemtjänst: 'Antal brukare' saknar värde för april–december 2023; perioder som omfattar månaderna redovisas inte"]
     j = r.avsnitt[0].tabeller[0].data.set_index("Mått")
     assert j.loc["Utförda timmar", "Förändring"] == pytest.approx(1500)  # 34 950 − 33 450
+
+
+def test_validera_says_which_months_are_missing_as_the_report_does(tmp_path):
+    # a blank hushåll in February 2023: the report warned, validera said nothing
+    f = tmp_path / "b.csv"
+    f.write_text("År;Månad;Utbetalt;Hushåll\n2023;1;1 200 000;410\n2023;2;1 250 000;\n2023;3;1 260 000;415\n"
+                 "2024;1;1 300 000;420\n2024;2;1 320 000;425\n2024;3;1 330 000;428\n", encoding="utf-8")
+    r = kör_cli("validera", f, cwd=tmp_path)
+    assert r.returncode == 1
+    assert "'Hushåll' saknar värde för februari 2023; perioder som omfattar månaden " \
+           "redovisas inte" in r.stdout
+    # jan–mar of both years is the paper's layout, not a gap: only the blank cell is warned about
+    assert r.stdout.count("varning:") == 1

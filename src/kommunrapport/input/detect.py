@@ -29,6 +29,7 @@ from .volumes import (
     läs_långa_serier,
     läs_placeringar,
     läs_rapportserier,
+    saknade_månader,
     varav_över_total,
 )
 
@@ -164,7 +165,7 @@ def _långa_serier(v: Validering, fil: str | Path, slag: Mapping[str, str] | Non
         d = x.serier
         v.beskrivning.append(f"{x.område}: år {d['år'].min()}–{d['år'].max()}")
         v.beskrivning += seriebeskrivning(x)
-        v.varningar += x.varningar + varav_över_total(x)
+        v.varningar += x.varningar + varav_över_total(x) + [f"{x.område}: {w}" for w in saknade_månader(x)]
     return True
 
 
@@ -235,7 +236,7 @@ def validera(fil: str | Path, mappning: str | Path | None = None, tecken: Tecken
                 v.beskrivning += seriebeskrivning(data)
             v.varningar += data.varningar
             if isinstance(data, Volymdata):
-                v.varningar += varav_över_total(data)
+                v.varningar += varav_över_total(data) + saknade_månader(data)
             return v
         try:
             serier = läs_serier(fil, blad)
@@ -259,7 +260,7 @@ def validera(fil: str | Path, mappning: str | Path | None = None, tecken: Tecken
         v.varningar += serier.varningar
         [data] = läs_rapportserier(serier, slag)  # an unknown kind is an error that says how to declare it
         v.beskrivning += seriebeskrivning(data)
-        v.varningar += [f"{fil}: {w}" for w in varav_över_total(data)]
+        v.varningar += [f"{fil}: {w}" for w in varav_över_total(data) + saknade_månader(data)]
     except KommunrapportFel as exc:
         v.fel += [str(e) for e in (exc.alla if isinstance(exc, IndataFel) else [exc])]
     return v

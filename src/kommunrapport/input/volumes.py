@@ -591,3 +591,37 @@ def varav_över_total(d: Volymdata) -> list[str]:
                 ut.append(f"varav-raderna under '{df.namn}' är {tal(r['summa_varav'], dec)} för "
                           f"{MÅNADER[int(r['månad']) - 1]} {int(r['år'])}, mer än totalen {tal(r['total'], dec)}")
     return ut
+
+
+def _månadsintervall(månader: list[int]) -> str:
+    """[4, 5, …, 12] → 'april–december'; [2, 5] → 'februari, maj'."""
+    delar: list[list[int]] = []
+    for m in sorted(månader):
+        if delar and m == delar[-1][-1] + 1:
+            delar[-1].append(m)
+        else:
+            delar.append([m])
+    return ", ".join(MÅNADER[d[0] - 1] if len(d) == 1 else f"{MÅNADER[d[0] - 1]}–{MÅNADER[d[-1] - 1]}" for d in delar)
+
+
+def saknade_månader(d: Volymdata, år: int | None = None, månad: int | None = None) -> list[str]:
+    """The months without a value, one line per series and year with the months as ranges ('april–december
+    2023'). The report: every month of earlier years and jan..`månad` of `år`. validera (no `år`): the
+    gaps in each series' months, and in the latest year the months the other series have, so a paper with
+    jan–mar of last year is no gap, and a blank cell in between is."""
+    if d.serier.empty:
+        return []
+    sista_i_året = d.serier.groupby("år")["månad"].max().to_dict()
+    ut = []
+    for df in d.definitioner:
+        s = d.serie(df.namn)
+        for y in sorted(y for y in s["år"].unique() if år is None or y <= år):
+            if år is None or månad is None:  # validera: gaps, and the latest months the other series have
+                till = int(sista_i_året[y]) if y == max(sista_i_året) else int(s.loc[s["år"] == y, "månad"].max())
+            else:
+                till = 12 if y < år else månad
+            saknas = list(vc.saknade_månader(s, int(y), till))
+            if saknas:
+                ut.append(f"'{df.namn}' saknar värde för {_månadsintervall(saknas)} {y}; perioder som omfattar "
+                          f"{'månaden' if len(saknas) == 1 else 'månaderna'} redovisas inte")
+    return ut

@@ -14,7 +14,7 @@ import pandas as pd
 from ..calc import volymer as vc
 from ..errors import IndataFel, KommunrapportFel, Plats
 from ..formatting import decimaler_för
-from ..input.volumes import Seriedef, Volymdata, gissa_enhet, varav_över_total
+from ..input.volumes import Seriedef, Volymdata, gissa_enhet, saknade_månader, varav_över_total
 from ..model.area import OMRÅDEN, kort_namn
 from ..model.period import MÅNADER, MÅNADER_KORT, MÅNADSNUMMER, Period, kort_period, period_text
 from ..model.table import Diagram, Tabellvy, bladnamn, diagramnamn, unika_diagramnamn
@@ -86,17 +86,6 @@ def bygg_volymrapport(data: list[Volymdata], månad: int, år: int | None = None
 UTAN_PROCENT = ("andel", "resultat")
 
 
-def _månadsintervall(månader: list[int]) -> str:
-    """[4, 5, …, 12] → 'april–december'; [2, 5] → 'februari, maj'."""
-    delar: list[list[int]] = []
-    for m in sorted(månader):
-        if delar and m == delar[-1][-1] + 1:
-            delar[-1].append(m)
-        else:
-            delar.append([m])
-    return ", ".join(MÅNADER[d[0] - 1] if len(d) == 1 else f"{MÅNADER[d[0] - 1]}–{MÅNADER[d[-1] - 1]}" for d in delar)
-
-
 def _tom(serie: pd.DataFrame, år: int, månad: int) -> pd.DataFrame:
     """The series t.o.m. the report month: later months are not part of this report."""
     return serie[(serie["år"] < år) | ((serie["år"] == år) & (serie["månad"] <= månad))]
@@ -137,15 +126,7 @@ def _avsnitt(d: Volymdata, år: int, månad: int) -> Volymavsnitt:
         return _tom(d.serie(df.namn), år, månad)
 
     # Missing months are reported, never averaged as zero.
-    for df in defs:
-        s = d.serie(df.namn)
-        for y in sorted(y for y in s["år"].unique() if y <= år):
-            last = 12 if y < år else månad
-            saknas = list(vc.saknade_månader(s, int(y), last))
-            if saknas:  # one warning per series and year, the months as ranges: 'april–december 2023'
-                varningar.append(f"{d.område}: '{df.namn}' saknar värde för {_månadsintervall(saknas)} {y}; "
-                                 f"perioder som omfattar {'månaden' if len(saknas) == 1 else 'månaderna'} "
-                                 "redovisas inte")
+    varningar += [f"{d.område}: {v}" for v in saknade_månader(d, år, månad)]
 
     # 1. Same period this year against last year (the year to date), every series and ratio.
     rows, fmt, cellfmt = [], [], {}
