@@ -611,13 +611,15 @@ def saknade_månader(d: Volymdata, år: int | None = None, månad: int | None = 
     jan–mar of last year is no gap, and a blank cell in between is."""
     if d.serier.empty:
         return []
-    sista_i_året = d.serier.groupby("år")["månad"].max().to_dict()
+    per_år = d.serier.groupby("år")["månad"].max()
+    sista_i_året = {int(cast("int", y)): int(m) for y, m in zip(per_år.index, per_år.to_numpy())}
+    senaste_år = max(sista_i_året)
     ut = []
     for df in d.definitioner:
         s = d.serie(df.namn)
         for y in sorted(y for y in s["år"].unique() if år is None or y <= år):
             if år is None or månad is None:  # validera: gaps, and the latest months the other series have
-                till = int(sista_i_året[y]) if y == max(sista_i_året) else int(s.loc[s["år"] == y, "månad"].max())
+                till = sista_i_året[int(y)] if y == senaste_år else int(s.loc[s["år"] == y, "månad"].max())
             else:
                 till = 12 if y < år else månad
             saknas = list(vc.saknade_månader(s, int(y), till))
