@@ -26,7 +26,15 @@ from .input.detect import Validering, validera
 from .input.investments import läs_investeringar
 from .input.ledger import Huvudbok, Tecken, Värden, läs_ekonomi
 from .input.mapping import Verksamhetsträd, koppla_rader, läs_mappning
-from .input.volumes import Volymdata, läs_bistånd, läs_hemtjänst, läs_placeringar, läs_volymfil, läs_volymserier
+from .input.volumes import (
+    Volymdata,
+    läs_bistånd,
+    läs_hemtjänst,
+    läs_placeringar,
+    läs_volymfil,
+    läs_volymserier,
+    slå_ihop_år,
+)
 from .model import area
 from .model.period import Period
 from .render.ekonomi import filnamn, markdown, skriv_ekonomirapport, word_kontext
@@ -182,7 +190,7 @@ def läs_volymdata(hemtjanst: str | Path | None = None, placeringar: str | Path 
     if bistand and area.BISTÅND.nyckel in vill:
         data.append(läs_bistånd(bistand, kolumner=kolumner, blad=blad, decimaltecken=decimaltecken))
     if area.SERIER.nyckel in vill:
-        data += [v for p in serier for v in läs_volymfil(p, slag, blad)]
+        data += slå_ihop_år([v for p in serier for v in läs_volymfil(p, slag, blad)])
     return data
 
 

@@ -81,9 +81,10 @@ def periodvärde(serie: pd.DataFrame, år: int, månader: list[int], slag: str) 
 
 
 def förändring(nu: float, fg: float) -> tuple[float, float]:
-    """(change in units, change as a fraction); the fraction is NaN when last year is 0."""
+    """(change in units, change as a fraction); the fraction is NaN when last year is 0 or negative (a
+    percentage of a negative base says nothing)."""
     enheter = nu - fg
-    andel = nu / fg - 1 if fg not in (0, 0.0) and not np.isnan(fg) else float("nan")
+    andel = nu / fg - 1 if not np.isnan(fg) and fg > 0 else float("nan")
     return enheter, andel
 
 

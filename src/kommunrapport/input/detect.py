@@ -18,12 +18,22 @@ from ..errors import IndataFel, IngenRubrikrad, KommunrapportFel, Plats
 from ..formatting import heltal, mnkr
 from ..model.area import BISTÅND, HEMTJÄNST, PLACERINGAR
 from ..model.period import MÅNADER, MÅNADER_KORT
+from .headers import månadsrubrik
 from .investments import Investeringar, läs_investeringar
 from .ledger import Huvudbok, Tecken, Värden, _textkolumn, läs_ekonomi
 from .mapping import Verksamhetsträd, läs_mappning
 from .rapporttabell import läs_tryckt
 from .series import läs_serier
-from .volumes import Volymdata, läs_bistånd, läs_hemtjänst, läs_långa_serier, läs_placeringar, läs_rapportserier
+from .volumes import (
+    Volymdata,
+    läs_bistånd,
+    läs_hemtjänst,
+    läs_långa_serier,
+    läs_placeringar,
+    läs_rapportserier,
+    saknade_månader,
+    varav_över_total,
+)
 
 # Headers of the column that names a verksamhet beside its code (normalised: lower case).
 NAMNKOLUMNER = ("verksamhetsnamn", "verksamhet namn", "verksamhetsbenämning", "verksamhet benämning", "benämning",
@@ -130,6 +140,10 @@ VOLYMLÄSARE: dict[str, Callable[..., Volymdata | Investeringar]] = {
     BISTÅND.namn.lower(): läs_bistånd, "investeringar": läs_investeringar}
 
 
+def _antal_serier(n: int) -> str:
+    return f"{n} {'serie' if n == 1 else 'serier'}"
+
+
 def seriebeskrivning(data: Volymdata) -> list[str]:
     """Each series of a volume dataset with its kind, unit and how they were decided, so that every
     inference is shown: 'Antal brukare: bestånd, brukare (namn)'."""
@@ -155,7 +169,7 @@ def _långa_serier(v: Validering, fil: str | Path, slag: Mapping[str, str] | Non
         d = x.serier
         v.beskrivning.append(f"{x.område}: år {d['år'].min()}–{d['år'].max()}")
         v.beskrivning += seriebeskrivning(x)
-        v.varningar += x.varningar
+        v.varningar += x.varningar + varav_över_total(x) + [f"{x.område}: {w}" for w in saknade_månader(x)]
     return True
 
 
@@ -175,8 +189,11 @@ def validera(fil: str | Path, mappning: str | Path | None = None, tecken: Tecken
         if huvudbok is not None:
             d = huvudbok.data
             t = huvudbok.tabell
-            v.beskrivning.append(f"dataset: ekonomi (långt format), {heltal(len(d))} rader"
-                                 + (f", blad '{t.blad}'" if t.blad else ""))
+            bred = sum(1 for c in t.data.columns if månadsrubrik(str(c))) >= 2  # months as columns
+            v.beskrivning.append(f"dataset: ekonomi (brett format: månader som kolumner), {heltal(len(t.data))} rader"
+                                 if bred else f"dataset: ekonomi (långt format), {heltal(len(d))} rader")
+            if t.blad:
+                v.beskrivning[-1] += f", blad '{t.blad}'"
             for år, g in d.groupby("år"):
                 med_utfall = g.loc[g["utfall"].abs() > 0.005, "månad"]
                 text = f"{år}: månader {_månader_text(g['månad'])}"
@@ -217,13 +234,15 @@ def validera(fil: str | Path, mappning: str | Path | None = None, tecken: Tecken
                                      f"{d['projekt'].nunique()} projekt, år {d['år'].min()}–{d['år'].max()}")
             else:
                 d = data.serier
-                v.beskrivning.append(f"dataset: {namn} (långt format), {d['serie'].nunique()} serier, "
+                v.beskrivning.append(f"dataset: {namn} (långt format), {_antal_serier(d['serie'].nunique())}, "
                                      f"{heltal(len(d))} månadsvärden")
                 sista = d.sort_values(["år", "månad"]).iloc[-1]
                 v.beskrivning.append(f"år {d['år'].min()}–{d['år'].max()}, senaste månad "
                                      f"{MÅNADER[int(sista['månad']) - 1]} {int(sista['år'])}")
                 v.beskrivning += seriebeskrivning(data)
             v.varningar += data.varningar
+            if isinstance(data, Volymdata):
+                v.varningar += varav_över_total(data) + saknade_månader(data)
             return v
         try:
             serier = läs_serier(fil, blad)
@@ -234,11 +253,12 @@ def validera(fil: str | Path, mappning: str | Path | None = None, tecken: Tecken
                 "med månader som kolumner eller rader, eller serier i långt format (Serie, År, Månad, Värde)", exc.plats) from None
         d = serier.data
         t = serier.tabell
-        v.beskrivning.append(f"dataset: månadsserier ({serier.layout}), {d['serie'].nunique()} serier, "
+        v.beskrivning.append(f"dataset: månadsserier ({serier.layout}), {_antal_serier(d['serie'].nunique())}, "
                              f"{heltal(len(d))} värden" + (f", blad '{t.blad}'" if t.blad else ""))
         for serie, g in d.groupby("serie", sort=False):
             sista = g.sort_values(["år", "månad"]).iloc[-1]
-            v.beskrivning.append(f"{serie}: {g['år'].min()}–{g['år'].max()}, senaste månad "
+            år = str(g['år'].min()) + (f"–{g['år'].max()}" if g['år'].max() != g['år'].min() else "")
+            v.beskrivning.append(f"{serie}: {år}, senaste månad "
                                  f"{MÅNADER[int(sista['månad']) - 1]} {int(sista['år'])}")
         n_ok = sum(k.stämmer for k in serier.kontroller)
         if serier.kontroller:
@@ -246,6 +266,7 @@ def validera(fil: str | Path, mappning: str | Path | None = None, tecken: Tecken
         v.varningar += serier.varningar
         [data] = läs_rapportserier(serier, slag)  # an unknown kind is an error that says how to declare it
         v.beskrivning += seriebeskrivning(data)
+        v.varningar += [f"{fil}: {w}" for w in varav_över_total(data) + saknade_månader(data)]
     except KommunrapportFel as exc:
         v.fel += [str(e) for e in (exc.alla if isinstance(exc, IndataFel) else [exc])]
     return v

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from enum import StrEnum
 
-from ..model.period import år_och_månad
+from ..model.period import månadsnummer, år_och_månad
 
 
 def normalisera_rubrik(text: object) -> str:
@@ -74,12 +74,17 @@ ACK = re.compile(r"^ack(\.|umulerad|umulerat)?\b")
 TERTIAL = re.compile(r"^(?:tertial\s*|t)([123])\b")
 FOTNOT = re.compile(r"(?<=[a-zåäöé])\d{1,2}$")
 
+MÅNAD_OCH_ÅR = re.compile(r"([a-zåäö]{3,9})\.?[\s\-/']*(\d{2}|(?:19|20)\d{2})")
+
+
 def månadsrubrik(h: str) -> tuple[int | None, int] | None:
     """(year or None, month) for a header cell that names a month: 'jan', 'Januari', '2025-01'."""
     h = h.strip().lower()
     if not h or h.isdigit() and len(h) <= 2:
         return None
     år, m = år_och_månad(h)
+    if m is None and (mm := MÅNAD_OCH_ÅR.fullmatch(h)) and (m := månadsnummer(mm.group(1))):
+        år = int(mm.group(2)) + (2000 if len(mm.group(2)) == 2 else 0)  # Excel's 'jan-24' (mmm-åå), 'jan 2024'
     return (år, m) if m else None
 
 

@@ -530,6 +530,8 @@ def läs_lång(
     out.insert(0, "år", år.astype("int64").to_numpy())
     out.insert(1, "månad", månad.astype("int64").to_numpy())
     out["källrad"] = tabell.radnummer
+    # a row pasted twice would count twice (two identical rows of brukare are summed): said, as for ekonomi
+    tabell.varningar.extend(_dubbletter(tabell, "varning"))
     return out, tabell
 
 

@@ -37,6 +37,7 @@ from .headers import ACK, FOTNOT, härledd_typ, månadsrubrik, normalisera_rubri
 from .numbers import tolka_tal
 
 VARAV = re.compile(r"^[\s\-–•]*(varav|därav)\b", re.IGNORECASE)
+ACK_SIST = re.compile(r"\s+ack(umulerad|umulerat)?$")  # 'Resultat ack.', 'Utfall ackumulerat': the accumulation too
 ÅRTAL = re.compile(r"^(19[5-9]\d|20\d\d)$")
 TERTIALMÅNADER = {1: range(1, 5), 2: range(5, 9), 3: range(9, 13)}
 MÅNADER_SOM_RUBRIK = 2  # at least this many month headers make a header row
@@ -157,7 +158,8 @@ def _bred(tabell: Tabell) -> Serier:
     månadskol = {c: mr for c in cols if (mr := månadsrubrik(c))}
     tabell, upprepade, namnger = _utan_upprepade_rubriker(tabell, månadskol)
     df = tabell.data
-    anteckningar = [f"{upprepade} upprepade rubrikrader mellan blocken hoppades över"] if upprepade else []
+    anteckningar = ([f"{upprepade} {'upprepad rubrikrad' if upprepade == 1 else 'upprepade rubrikrader'} mellan "
+                     "blocken hoppades över"] if upprepade else [])
     årkol = next((c for c in cols if c in ("år", "ar", "year", "årtal")), None)
     härledda = {c: härledd_typ(c) for c in cols if c not in månadskol and härledd_typ(c)}
     etikettkol = next((c for c in cols if c not in månadskol and c != årkol and c not in härledda), None)
@@ -185,6 +187,9 @@ def _bred(tabell: Tabell) -> Serier:
     sista_år = _sista_år(år_värden, etiketter, år_i_rubrik)
     titelår, titeltext = next(((int(m.group(1)), t) for t in tabell.titlar for m in [ÅR_I_TEXT.search(t)] if m),
                               (None, ""))
+    flera_år = sorted({int(y) for y in ÅR_I_TEXT.findall(titeltext)})
+    if len(flera_år) > 1:  # 'Placeringar 2023–2024': which year the months are is not in the title
+        titelår = None
     if sista_år is None:
         sista_år = titelår
     titelår_använt = False
@@ -199,7 +204,7 @@ def _bred(tabell: Tabell) -> Serier:
             år = int(år_värden[i])
         elif ÅRTAL.match(etikett):
             år = int(etikett)
-        if etikett and ACK.match(normalisera_rubrik(etikett)):
+        if etikett and (ACK.match(normalisera_rubrik(etikett)) or ACK_SIST.search(normalisera_rubrik(etikett))):
             if np.isnan(row).all() and år is None:  # 'Ack. resultat' on its own line: its year rows follow
                 ack_block = etikett
                 continue
@@ -235,8 +240,9 @@ def _bred(tabell: Tabell) -> Serier:
                 serie_nu, förälder_nu = serie, None
         elif VARAV.match(etikett):
             serie_nu, förälder_nu = etikett, (förälder or serie)
-        elif år is None and etikett:
-            serie_nu, förälder_nu = etikett, None
+        elif år is None and etikett:  # a labelled row with its numbers: the series the varav rows below belong to
+            serie, förälder = etikett, None
+            serie_nu, förälder_nu = serie, None
         else:
             serie_nu, förälder_nu = serie, förälder
         # the year of each month column on this row: the row's own, else the one in the column's heading
@@ -244,7 +250,9 @@ def _bred(tabell: Tabell) -> Serier:
         if len(kolumnår) < len(mcols) and titelår is not None:
             kolumnår, titelår_använt = [titelår] * len(mcols), True
         if len(kolumnår) < len(mcols):
-            raise IndataFel("året saknas: lägg till en kolumn 'år', årtal som radetiketter eller "
+            i_titeln = (f" (titeln '{titeltext}' har flera år: {', '.join(map(str, flera_år))})"
+                        if len(flera_år) > 1 else "")
+            raise IndataFel(f"året saknas{i_titeln}: lägg till en kolumn 'år', årtal som radetiketter eller "
                             "månadsrubriker som 2025-01", tabell.plats(i, etikettkol))
         if max(kolumnår) == sista_år:
             _ej_rapporterade(row)
@@ -288,6 +296,7 @@ def _stam(text: str) -> str:
     """A series name without its 'Ack.'/'Ackumulerat' prefix, year, unit and punctuation, to compare."""
     t = normalisera_rubrik(text)
     t = re.sub(r"^ack(umulerad|umulerat|\.)?\s*", "", t)
+    t = ACK_SIST.sub("", t)
     t = ÅR_I_TEXT.sub("", t)
     t = re.sub(r"\(.*?\)|\b(mnkr|tkr|kr)\b|[^\wåäö ]", " ", t)
     return re.sub(r"\s+", " ", t).strip()
@@ -345,6 +354,9 @@ def _ej_rapporterade(row: np.ndarray) -> None:
 
 def _kontroll_kolumn(tabell, i, kolumn, kind, tryckt, row, månad_nr, enhet) -> Kontroll:
     typ, tertial = kind
+    # the rounding of this row and of the printed figure, not of the whole table: a table with mnkr to one
+    # decimal does not make a printed årssnitt of brukare (416 for 416,5) a misprint
+    enhet = max(enhet, _enhet(row), _enhet(np.array([float(tryckt)])))
     present = ~np.isnan(row)
     if typ == "tertial":
         present &= np.isin(månad_nr, list(TERTIALMÅNADER[tertial]))
@@ -371,7 +383,8 @@ def _kontrollera_summarad(tabell, i, etikett, kind, row, V, block, mcols, månad
         if len(col) == 0:
             continue
         beräknat = float(col.mean()) if typ == "medel" else float(col.sum())
-        tol = enhet if typ == "medel" else 0.5 * max(len(col), 2) * enhet
+        e = max(enhet, _enhet(col), _enhet(np.array([float(row[j])])))  # this column's rounding
+        tol = e if typ == "medel" else 0.5 * max(len(col), 2) * e
         kontroller.append(Kontroll(tabell.plats(i, c), f"{etikett} för {MÅNADER_KORT[månad_nr[j] - 1]}",
                                    float(row[j]), beräknat, tol))
 

@@ -10,6 +10,7 @@ dag, kr, mnkr, % …) or from [volymer.slag]; when nothing tells, loading stops 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -19,10 +20,12 @@ from typing import cast
 import numpy as np
 import pandas as pd
 
+from ..calc import volymer as vc
 from ..calc.volymer import Slag, summeras
 from ..errors import IndataFel, IngenRubrikrad, KommunrapportFel, Plats
-from ..formatting import talformat
+from ..formatting import decimaler_för, tal, talformat
 from ..model import area
+from ..model.period import MÅNADER
 from .ledger import läs_lång
 from .series import VARAV, Serier, läs_serier
 
@@ -30,6 +33,8 @@ from .series import VARAV, Serier, läs_serier
 
 ANDELSORD = re.compile(r"%|\bandel|\bprocent|täckningsgrad|beläggningsgrad|kvot\b")
 TAKTORD = re.compile(r"(/|\bper\s+)(kalender|vardag)?(dag|dygn)\b")
+# 'X per Y' / 'X/Y' where Y is no period of time (per månad, /år are flows in that period; per dag a takt)
+KVOTORD = re.compile(r"(/|\bper\s+)(?!(kalender|vardag)?(dag|dygn|månad|mån|år|vecka|kvartal|tertial)\b)[a-zåäö]")
 RESULTATORD = re.compile(r"resultat|avvikelse|överskott|underskott")
 PENGAR = re.compile(r"\b(mnkr|tkr|kr|kronor|msek|tsek|sek)\b|\(kr\)")
 FLÖDESORD = ("timmar", "timme", "tim ", "dygn", "utbetalt", "utbetalning", "kostnad", "intäkt", "besök", "insatser",
@@ -71,6 +76,8 @@ def gissa_slag(text: str) -> Slag | None:
         return "andel"
     if TAKTORD.search(n):
         return "takt"
+    if KVOTORD.search(n):  # kr per vårddygn, timmar per brukare: a ratio per month is averaged, never summed
+        return "bestånd"
     if RESULTATORD.search(n):
         return "resultat"
     if PENGAR.search(n) or any(w in n for w in FLÖDESORD):
@@ -119,6 +126,19 @@ def tolka_serie(namn: str, enhet: str = "", inställt: Mapping[str, str] | None 
     if enhet and (s := gissa_slag(enhet)) is not None:
         return s, enhet, "enhet"
     return None, enhet, ""
+
+
+def titelns_slag(titel: str) -> Slag | None:
+    """The kind a table's title names when its rows do not ('Placerade barn och unga 2024' over the rows HVB,
+    Familjehem, SiS): only when the title points to one kind (not 'Timmar och brukare')."""
+    if not titel:
+        return None
+    n = f" {titel.lower()} "
+    slag = {s for s, ja in (("andel", bool(ANDELSORD.search(n))), ("takt", bool(TAKTORD.search(n))),
+                             ("resultat", bool(RESULTATORD.search(n))),
+                             ("flöde", bool(PENGAR.search(n)) or any(w in n for w in FLÖDESORD)),
+                             ("bestånd", any(w in n for w in BESTÅNDSORD))) if ja}
+    return cast("Slag", slag.pop()) if len(slag) == 1 else None
 
 
 def okänt_slag(namn: str, plats: Plats) -> IndataFel:
@@ -294,6 +314,10 @@ def läs_placeringar(sökväg: str | Path, blad: str | None = None, kolumner: di
         if "placerade" in df and df.loc[i_mg, "placerade"].notna().any():
             parts.append(_summera(df, "placerade", pl, i_mg))
             defs.append(Seriedef(pl, "bestånd", "personer", diagram=True))
+            for ins in insatser:  # varav per insats: a stock, so a mean over a period like its total
+                pn = f"Placerade {ins} ({mg.lower()})"
+                parts.append(_summera(df, "placerade", pn, i_mg & (df["insats"] == ins)))
+                defs.append(Seriedef(pn, "bestånd", "personer", varav_av=pl))
         if "kostnad" in df and df.loc[i_mg, "kostnad"].notna().any():
             parts.append(_summera(df, "kostnad", ko, i_mg))
             defs.append(Seriedef(ko, "flöde", "kr"))
@@ -365,10 +389,11 @@ SERIE_LÅNG = {"serie": ("serie", "mått", "nyckeltal", "namn", "serienamn"),
 
 
 def _definitioner(namn_och_förälder: list[tuple[str, str | None]], data: pd.DataFrame, plats: Plats,
-                  slag: Mapping[str, str], enheter: Mapping[str, str], diagram: bool = True,
+                  slag: Mapping[str, str], enheter: Mapping[str, str], diagram: bool = True, titel: str = "",
                   ) -> tuple[list[Seriedef], list[KommunrapportFel]]:
-    """Each series' definition: kind and unit from [volymer.slag], the name or the unit; a varav row
-    takes its total's. A kind nothing decides is an error that says how to declare it."""
+    """Each series' definition: kind and unit from [volymer.slag], the name or the unit, else from the
+    table's title when it names one kind only; a varav row takes its total's. A kind nothing decides is an
+    error that says how to declare it."""
     defs: dict[str, Seriedef] = {}
     fel: list[KommunrapportFel] = []
     for namn, förälder in namn_och_förälder:
@@ -380,6 +405,8 @@ def _definitioner(namn_och_förälder: list[tuple[str, str | None]], data: pd.Da
                                   visningsdecimaler(total.slag, total.enhet, givna), f"varav av {förälder}")
             continue
         s, enhet, källa = tolka_serie(namn, enheter.get(namn, ""), slag)
+        if s is None and (t := titelns_slag(titel)) is not None:  # 'Placerade barn och unga 2024' over HVB, SiS …
+            s, enhet, källa = t, enhet or gissa_enhet(titel), "titeln"
         if s is None:
             fel.append(okänt_slag(namn, plats))
             continue
@@ -439,7 +466,8 @@ def läs_rapportserier(serier: Serier, slag: Mapping[str, str] | None = None, om
     namn_och_förälder = [(str(n), None if pd.isna(f) else str(f)) for n, f in zip(ordning["serie"], ordning["varav_av"])]
     titelenhet = next((e for t in serier.tabell.titlar if (e := gissa_enhet(t)) in (*PENGAENHETER, "%")), "")
     enheter = {n: titelenhet for n, _ in namn_och_förälder if titelenhet and not gissa_enhet(n)}
-    defs, fel = _definitioner(namn_och_förälder, serier.data, Plats(str(sökväg), serier.tabell.blad), slag, enheter)
+    defs, fel = _definitioner(namn_och_förälder, serier.data, Plats(str(sökväg), serier.tabell.blad), slag, enheter,
+                              titel=serier.tabell.titlar[0] if serier.tabell.titlar else "")
     if fel:
         raise IndataFel.samla(fel)
     data, noter = _andelar_som_bråk(serier.data[["serie", "år", "månad", "värde"]], defs)
@@ -501,3 +529,101 @@ def läs_volymserier(sökväg: str | Path, slag: Mapping[str, str] | None = None
         raise IndataFel(f"filen har {len(alla)} områden ({', '.join(v.område for v in alla)}); läs den med "
                         "läs_volymfil", Plats(str(sökväg)))
     return alla[0]
+
+
+MÅNADSORD = re.compile(r"\b(januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december)\b",
+                       re.IGNORECASE)
+
+
+def _rubrik_utan_år(rubrik: str) -> str:
+    """'Volymuppföljning hemtjänst december 2023' → 'Volymuppföljning hemtjänst'."""
+    t = MÅNADSORD.sub(" ", re.sub(r"\b(19[5-9]\d|20\d\d)\b", " ", rubrik))
+    t = re.sub(r"\s+", " ", t).strip(" –-,:")
+    return t or rubrik
+
+
+def _med_fil(d: Volymdata) -> list[str]:
+    """The notes of one file of an area read from several, each with its file's name (once)."""
+    if ", " in d.källa:  # already merged: its notes name their files
+        return list(d.anteckningar)
+    return [f"{Path(d.källa).name}: {x}" for x in d.anteckningar]
+
+
+def slå_ihop_år(data: list[Volymdata]) -> list[Volymdata]:
+    """One file per year of the same area ('Hemtjänst 2023', 'Hemtjänst 2024'): files with the same series
+    and no year in common become one area, so that the years can be compared. Its heading is the latest
+    file's title without the year; the series' kinds and units must agree (else an error that names both)."""
+    ut: list[Volymdata] = []
+    for d in data:
+        namn = {x.namn for x in d.definitioner}
+        år = set(d.serier["år"].unique())
+        m = next((u for u in ut if {x.namn for x in u.definitioner} == namn
+                  and not år & set(u.serier["år"].unique())), None)
+        if m is None:
+            ut.append(d)
+            continue
+        for x in d.definitioner:
+            y = m.definition(x.namn)
+            if (x.slag, x.enhet, x.varav_av) != (y.slag, y.enhet, y.varav_av):
+                raise IndataFel(f"serien '{x.namn}' är {y.slag} ({y.enhet or 'utan enhet'}) i {m.källa} men {x.slag} "
+                                f"({x.enhet or 'utan enhet'}) i {d.källa}; ange slaget under [volymer.slag]",
+                                Plats(d.källa))
+        senaste = d if max(år) > m.serier["år"].max() else m
+        defs = [dataclasses.replace(y, decimaler=max(y.decimaler, d.definition(y.namn).decimaler))
+                for y in senaste.definitioner]
+        ny = Volymdata(_rubrik_utan_år(senaste.område), pd.concat([m.serier, d.serier], ignore_index=True), defs,
+                       senaste.kvoter, senaste.staplar, [*m.varningar, *d.varningar], f"{m.källa}, {d.källa}",
+                       [*_med_fil(m), *_med_fil(d),
+                        f"{m.källa} och {d.källa} har samma serier och läses som ett område (ett år per fil)"])
+        ut[ut.index(m)] = ny
+    return ut
+
+
+def varav_över_total(d: Volymdata) -> list[str]:
+    """The months where the varav rows of a flöde or a bestånd add up to more than their total (shown by
+    validera and in the report)."""
+    ut = []
+    for df in d.definitioner:
+        delar = [d.serie(x.namn) for x in d.definitioner if x.varav_av == df.namn]
+        if delar and df.slag in ("flöde", "bestånd"):
+            dec = decimaler_för(df.format) or 0
+            for r in vc.varav_över_total(d.serie(df.namn), delar).to_dict("records"):
+                ut.append(f"varav-raderna under '{df.namn}' är {tal(r['summa_varav'], dec)} för "
+                          f"{MÅNADER[int(r['månad']) - 1]} {int(r['år'])}, mer än totalen {tal(r['total'], dec)}")
+    return ut
+
+
+def _månadsintervall(månader: list[int]) -> str:
+    """[4, 5, …, 12] → 'april–december'; [2, 5] → 'februari, maj'."""
+    delar: list[list[int]] = []
+    for m in sorted(månader):
+        if delar and m == delar[-1][-1] + 1:
+            delar[-1].append(m)
+        else:
+            delar.append([m])
+    return ", ".join(MÅNADER[d[0] - 1] if len(d) == 1 else f"{MÅNADER[d[0] - 1]}–{MÅNADER[d[-1] - 1]}" for d in delar)
+
+
+def saknade_månader(d: Volymdata, år: int | None = None, månad: int | None = None) -> list[str]:
+    """The months without a value, one line per series and year with the months as ranges ('april–december
+    2023'). The report: every month of earlier years and jan..`månad` of `år`. validera (no `år`): the
+    gaps in each series' months, and in the latest year the months the other series have, so a paper with
+    jan–mar of last year is no gap, and a blank cell in between is."""
+    if d.serier.empty:
+        return []
+    per_år = d.serier.groupby("år")["månad"].max()
+    sista_i_året = {int(cast("int", y)): int(m) for y, m in zip(per_år.index, per_år.to_numpy())}
+    senaste_år = max(sista_i_året)
+    ut = []
+    for df in d.definitioner:
+        s = d.serie(df.namn)
+        for y in sorted(y for y in s["år"].unique() if år is None or y <= år):
+            if år is None or månad is None:  # validera: gaps, and the latest months the other series have
+                till = sista_i_året[int(y)] if y == senaste_år else int(s.loc[s["år"] == y, "månad"].max())
+            else:
+                till = 12 if y < år else månad
+            saknas = list(vc.saknade_månader(s, int(y), till))
+            if saknas:
+                ut.append(f"'{df.namn}' saknar värde för {_månadsintervall(saknas)} {y}; perioder som omfattar "
+                          f"{'månaden' if len(saknas) == 1 else 'månaderna'} redovisas inte")
+    return ut

@@ -10,7 +10,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import Formatter
 
 from ..formatting import tal
 
@@ -21,8 +21,26 @@ TIDIGARE = "#9a9a9a"
 POSITIV = "#2e7d32"
 NEGATIV = "#c62828"
 
-_svensk = FuncFormatter(lambda v, _pos: tal(v, 1))
-_svensk_heltal = FuncFormatter(lambda v, _pos: tal(v, 0))
+class _SvenskaTal(Formatter):
+    """Swedish numbers on an axis with at least `decimaler` decimals, and as many as the step between the
+    ticks needs: ticks at 0,5 mnkr are '0,5' and '1,0', never '0' and '1' twice."""
+
+    def __init__(self, decimaler: int) -> None:
+        self.decimaler = decimaler
+        self.steg_decimaler = decimaler
+
+    def set_locs(self, locs) -> None:  # noqa: ANN001 - the tick positions, before they are labelled
+        steg = np.diff(np.asarray(locs, dtype=float))
+        steg = steg[steg > 0]
+        d = self.decimaler
+        while len(steg) and d < 3 and not np.allclose(steg * 10**d, np.round(steg * 10**d), atol=1e-6):
+            d += 1
+        self.steg_decimaler = d
+
+    def __call__(self, v: float, pos: int | None = None) -> str:
+        return tal(v, self.steg_decimaler)
+
+
 
 
 def _spara(fig: Figure, sökväg: Path) -> None:
@@ -65,7 +83,7 @@ def linjefigur(data: pd.DataFrame, titel: str, enhet: str, decimaler: int = 1, n
     if nollinje:
         ax.axhline(0, color="black", linewidth=0.8)
     ax.set_xticks(x, list(data.iloc[:, 0]))
-    ax.yaxis.set_major_formatter(_svensk if decimaler else _svensk_heltal)
+    ax.yaxis.set_major_formatter(_SvenskaTal(1 if decimaler else 0))
     ax.set_ylabel(enhet)
     if från_noll:
         _från_noll(ax, data.iloc[:, 1:].to_numpy(dtype=float))
@@ -98,7 +116,7 @@ def stapeldiagram(etiketter: list[str], värden: list[float], titel: str, enhet:
         ax.text(xi + (0.01 * span if xi >= 0 else -0.01 * span), yi, tal(xi, 1, tecken=True),
                 va="center", ha="left" if xi >= 0 else "right", fontsize=9)
     ax.set_xlim(lo - 0.15 * span, hi + 0.15 * span)
-    ax.xaxis.set_major_formatter(_svensk)
+    ax.xaxis.set_major_formatter(_SvenskaTal(1))
     ax.set_xlabel(enhet)
     ax.set_title(titel, fontsize=11)
     ax.grid(axis="x", alpha=0.3)
@@ -122,7 +140,7 @@ def stapelfigur_jämförelse(data: pd.DataFrame, titel: str, enhet: str = "") ->
     ax.bar(x - w / 2, data[fg].to_numpy(dtype=float), w, color=TIDIGARE, label=str(fg))
     ax.bar(x + w / 2, data[nu].to_numpy(dtype=float), w, color=AKTUELL, label=str(nu))
     ax.set_xticks(x, etiketter, fontsize=8)
-    ax.yaxis.set_major_formatter(_svensk_heltal)
+    ax.yaxis.set_major_formatter(_SvenskaTal(0))
     ax.set_ylabel(enhet)
     _från_noll(ax, data.iloc[:, 1:].to_numpy(dtype=float))
     ax.set_title(titel, fontsize=11)
@@ -149,7 +167,7 @@ def jämförelsediagram(data: pd.DataFrame, titel: str, sökväg: Path, fotnot: 
     ax.plot(x, data[kommun].to_numpy(dtype=float), marker="o", markersize=6, color=AKTUELL, linewidth=2.8,
             label=str(kommun), zorder=3)
     ax.set_xticks(x, list(data.iloc[:, 0]))
-    ax.yaxis.set_major_formatter(_svensk if decimaler else _svensk_heltal)
+    ax.yaxis.set_major_formatter(_SvenskaTal(1 if decimaler else 0))
     ax.set_title(textwrap.fill(titel, 70, max_lines=2, placeholder="…"), fontsize=11)
     ax.grid(axis="y", alpha=0.3)
     handles, labels = ax.get_legend_handles_labels()
@@ -180,7 +198,7 @@ def vattenfall(etiketter: list[str], värden: list[float], titel: str, enhet: st
                 tal(val, 1, tecken=True), ha="center", va="bottom" if val >= 0 else "top", fontsize=9)
     ax.axhline(0, color="black", linewidth=0.8)
     ax.set_xticks(x, [textwrap.fill(e, 22, max_lines=2, placeholder="…") for e in etiketter], fontsize=9)
-    ax.yaxis.set_major_formatter(_svensk)
+    ax.yaxis.set_major_formatter(_SvenskaTal(1))
     ax.set_ylabel(enhet)
     ax.set_title(titel, fontsize=11)
     ax.grid(axis="y", alpha=0.3)

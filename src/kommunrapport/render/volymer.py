@@ -97,7 +97,7 @@ def _skriv(r: Volymrapport, stage: Path, nämnd: str, kommentarer: dict[str, str
     elif tillägg:
         info["Intern version"] = "omaskerad; lämnas inte ut (den publika versionen har samma namn utan _intern)"
     info |= {"Nämnd": nämnd,
-             "Underlag": ", ".join(a.källa for a in r.avsnitt),
+             "Underlag": ", ".join(dict.fromkeys(k for a in r.avsnitt for k in a.källa.split(", "))),
              "Beräkning": "flöden och resultat summeras över perioden, bestånd och andelar är medelvärden per "
                           "månad, takter medelvärden per dag (se bladet Serier)"}
     if r.anteckningar:
@@ -124,7 +124,7 @@ def nämndsida(a: Volymavsnitt) -> tuple[Tabellvy | None, Diagram | None, bool]:
     linjer = [d for d in a.diagram if d.typ == "linje"] or a.diagram
     diagram = next((d for d in a.diagram if d.huvuddiagram), linjer[0] if linjer else None)
     if tabell is not None and len(tabell.data) > RADER_PÅ_SIDAN:
-        behåll = [i for i, e in enumerate(tabell.data.iloc[:, 0].astype(str)) if not VARAV.match(e)]
+        behåll = [i for i, e in enumerate(tabell.data.iloc[:, 0].astype(str)) if not VARAV.match(e) and e not in a.varav]
         if len(behåll) < len(tabell.data):
             return tabell.urval(behåll), diagram, True
     return tabell, diagram, False

@@ -239,6 +239,10 @@ def _sätt_bredder(t: Table, rader: list[list[_Cell]], storlek: float, bredder: 
                     run.font.size = Pt(storlek)
                     if tal:
                         run.text = run.text.replace(" ", "\u00a0")
+                # the paragraph mark too: an empty cell (no change % for a result) would otherwise have the
+                # style's larger font and make its row taller than the others
+                rpr = _element(p._p.get_or_add_pPr(), "w:rPr", _PPR)
+                _element(rpr, "w:sz", _RPR).set(qn("w:val"), str(round(storlek * 2)))
             if tal and c.text.strip():
                 _element(c._tc.get_or_add_tcPr(), "w:noWrap", _TCPR)
 
@@ -263,6 +267,17 @@ _TBLPR = ["w:tblStyle", "w:tblpPr", "w:tblOverlap", "w:bidiVisual", "w:tblStyleR
           "w:tblLook", "w:tblCaption", "w:tblDescription"]
 _TRPR = ["w:cnfStyle", "w:divId", "w:gridBefore", "w:gridAfter", "w:wBefore", "w:wAfter", "w:cantSplit",
          "w:trHeight", "w:tblHeader", "w:tblCellSpacing", "w:jc", "w:hidden", "w:ins", "w:del", "w:trPrChange"]
+_PPR = ["w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr", "w:widowControl", "w:numPr",
+        "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
+        "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
+        "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
+        "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle",
+        "w:rPr", "w:sectPr", "w:pPrChange"]
+_RPR = ["w:rStyle", "w:rFonts", "w:b", "w:bCs", "w:i", "w:iCs", "w:caps", "w:smallCaps", "w:strike", "w:dstrike",
+        "w:outline", "w:shadow", "w:emboss", "w:imprint", "w:noProof", "w:snapToGrid", "w:vanish", "w:webHidden",
+        "w:color", "w:spacing", "w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight", "w:u", "w:effect",
+        "w:bdr", "w:shd", "w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang", "w:eastAsianLayout",
+        "w:specVanish", "w:oMath"]
 _TCPR = ["w:cnfStyle", "w:tcW", "w:gridSpan", "w:hMerge", "w:vMerge", "w:tcBorders", "w:shd", "w:noWrap", "w:tcMar",
          "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark"]
 

@@ -114,7 +114,8 @@ def maskera(rapport: Volymrapport, under: int = 5, markering: str | None = None,
         # a warning that names a masked series or its total (varav rows above their total) stays internal
         berörda = räknade | {df.varav_av for df in d.definitioner if df.namn in räknade and df.varav_av}
         varningar = [v for v in a.varningar if not any(f"'{n}'" in v for n in berörda)]
-        avsnitt.append(Volymavsnitt(a.område, a.källa, tabeller, diagram, varningar, list(a.anteckningar)))
+        avsnitt.append(Volymavsnitt(a.område, a.källa, tabeller, diagram, varningar, list(a.anteckningar),
+                                    set(a.varav)))
     dold = (f"; {STRECK} står för en uppgift som är dold" if märke != STRECK else ", liksom uppgifter som är dolda")
     text = (f"Publik version: antal personer, brukare och hushåll 1–{under - 1} är ersatta med {märke}{dold} "
             "för att ett sådant antal inte ska kunna räknas fram ur summor, varav-rader, andra månader eller "

@@ -13,8 +13,8 @@ import pandas as pd
 
 from ..calc import volymer as vc
 from ..errors import IndataFel, KommunrapportFel, Plats
-from ..formatting import decimaler_för, tal
-from ..input.volumes import Seriedef, Volymdata, gissa_enhet
+from ..formatting import decimaler_för
+from ..input.volumes import Seriedef, Volymdata, gissa_enhet, saknade_månader, varav_över_total
 from ..model.area import OMRÅDEN, kort_namn
 from ..model.period import MÅNADER, MÅNADER_KORT, MÅNADSNUMMER, Period, kort_period, period_text
 from ..model.table import Diagram, Tabellvy, bladnamn, diagramnamn, unika_diagramnamn
@@ -31,6 +31,7 @@ class Volymavsnitt:
     diagram: list[Diagram]
     varningar: list[str]
     anteckningar: list[str] = field(default_factory=list)  # inferences from the file (the year from its title …)
+    varav: set[str] = field(default_factory=set)  # the names of the varav series ('Kostnad HVB (barn och unga)')
 
 
 @dataclass
@@ -82,6 +83,11 @@ def bygg_volymrapport(data: list[Volymdata], månad: int, år: int | None = None
     return Volymrapport(år, månad, avsnitt, serietabell(data), list(data))
 
 
+# No change in percent for a share (it changes in procentenheter) or a result (it can be negative or cross
+# zero: from −0,3 to −0,4 mnkr is not "+33 %")
+UTAN_PROCENT = ("andel", "resultat")
+
+
 def _tom(serie: pd.DataFrame, år: int, månad: int) -> pd.DataFrame:
     """The series t.o.m. the report month: later months are not part of this report."""
     return serie[(serie["år"] < år) | ((serie["år"] == år) & (serie["månad"] <= månad))]
@@ -105,7 +111,10 @@ def _ändringsformat(df: Seriedef) -> str:
 
 def _avsnitt(d: Volymdata, år: int, månad: int) -> Volymavsnitt:
     if not (d.serier["år"] == år).any():
-        raise IndataFel(f"{d.område}: {d.källa} har inga värden för {år}")
+        finns = sorted(int(y) for y in d.serier["år"].unique())
+        år_text = f"{finns[0]}–{finns[-1]}" if len(finns) > 1 else (str(finns[0]) if finns else "inga")
+        raise IndataFel(f"{d.område}: {d.källa} har inga värden för {år} (filen har år {år_text}); ange också "
+                        f"filen för {år} (en fil per år läses som ett område) eller ta bort filen ur rapporten")
     kort = kort_period(månad)
     varningar = list(d.varningar)
     månader = list(range(1, månad + 1))
@@ -119,13 +128,7 @@ def _avsnitt(d: Volymdata, år: int, månad: int) -> Volymavsnitt:
         return _tom(d.serie(df.namn), år, månad)
 
     # Missing months are reported, never averaged as zero.
-    for df in defs:
-        s = d.serie(df.namn)
-        for y in sorted(y for y in s["år"].unique() if y <= år):
-            last = 12 if y < år else månad
-            for m in vc.saknade_månader(s, int(y), last):
-                varningar.append(f"{d.område}: '{df.namn}' saknar värde för {MÅNADER[m - 1]} {y}; "
-                                 "perioder som omfattar månaden redovisas inte")
+    varningar += [f"{d.område}: {v}" for v in saknade_månader(d, år, månad)]
 
     # 1. Same period this year against last year (the year to date), every series and ratio.
     rows, fmt, cellfmt = [], [], {}
@@ -133,7 +136,7 @@ def _avsnitt(d: Volymdata, år: int, månad: int) -> Volymavsnitt:
         j = vc.jämförelse(d.serie(df.namn), år, månad, df.slag)
         rows.append({"Mått": df.namn, "Enhet": df.visad_enhet, "Beräkning": BERÄKNING[df.slag],
                      f"{kort} {år - 1}": j["fg"], f"{kort} {år}": j["nu"], "Förändring": j["förändring"],
-                     "Förändring %": np.nan if df.slag == "andel" else j["förändring_andel"]})
+                     "Förändring %": np.nan if df.slag in UTAN_PROCENT else j["förändring_andel"]})
         fmt.append(df.periodformat)
         cellfmt[(len(rows) - 1, "Förändring")] = _ändringsformat(df)
     for k in d.kvoter:
@@ -155,7 +158,7 @@ def _avsnitt(d: Volymdata, år: int, månad: int) -> Volymavsnitt:
         for r in vc.månadsjämförelse(d.serie(df.namn), år, månad).to_dict("records"):
             rows.append({"Mått": df.namn, "Enhet": df.visad_enhet, "Månad": MÅNADER_KORT[int(r["månad"]) - 1],
                          str(år - 1): r["fg"], str(år): r["nu"], "Förändring": r["förändring"],
-                         "Förändring %": np.nan if df.slag == "andel" else r["förändring_andel"]})
+                         "Förändring %": np.nan if df.slag in UTAN_PROCENT else r["förändring_andel"]})
             fmt.append(df.format)
             cellfmt[(len(rows) - 1, "Förändring")] = "procentenheter" if df.slag == "andel" else df.format
     tabeller.append(Tabellvy(f"{ko} per månad", f"Månad för månad {år} mot samma månad {år - 1}",
@@ -223,7 +226,7 @@ def _avsnitt(d: Volymdata, år: int, månad: int) -> Volymavsnitt:
             rows.append({"Mått": df.namn, "Enhet": df.visad_enhet, "Tertial": f"{r['tertial']} {r['år']}",
                          "Beräkning": BERÄKNING[df.slag], "Värde": r["värde"], "Samma tertial året innan": r["fg_år"],
                          "Förändring": r["förändring"],
-                         "Förändring %": np.nan if df.slag == "andel" else r["förändring_andel"]})
+                         "Förändring %": np.nan if df.slag in UTAN_PROCENT else r["förändring_andel"]})
             fmt.append(df.periodformat)
             cellfmt[(len(rows) - 1, "Förändring")] = _ändringsformat(df)
     if rows:
@@ -241,7 +244,7 @@ def _avsnitt(d: Volymdata, år: int, månad: int) -> Volymavsnitt:
         enheter, andel = vc.förändring(nu, fg)
         rows.append({"Mått": df.namn, "Enhet": df.visad_enhet, "Beräkning": BERÄKNING[df.slag],
                      f"Helår {helår - 1}": fg, f"Helår {helår}": nu, "Förändring": enheter,
-                     "Förändring %": np.nan if df.slag == "andel" else andel})
+                     "Förändring %": np.nan if df.slag in UTAN_PROCENT else andel})
         fmt.append(df.periodformat)
         cellfmt[(len(rows) - 1, "Förändring")] = _ändringsformat(df)
     if rows:
@@ -256,7 +259,7 @@ def _avsnitt(d: Volymdata, år: int, månad: int) -> Volymavsnitt:
         rows.append({"Mått": df.namn, "Enhet": df.visad_enhet, "Beräkning": BERÄKNING[df.slag],
                      f"12 mån t.o.m. {MÅNADER_KORT[månad - 1]} {år - 1}": fg,
                      f"12 mån t.o.m. {MÅNADER_KORT[månad - 1]} {år}": nu,
-                     "Förändring %": np.nan if df.slag == "andel" else vc.förändring(nu, fg)[1]})
+                     "Förändring %": np.nan if df.slag in UTAN_PROCENT else vc.förändring(nu, fg)[1]})
         fmt.append(df.periodformat)
     if rows:
         tabeller.append(Tabellvy(f"{ko} rullande 12", "Rullande 12 månader", pd.DataFrame(rows), fmt,
@@ -272,12 +275,7 @@ def _avsnitt(d: Volymdata, år: int, månad: int) -> Volymavsnitt:
                                "staplar", pd.DataFrame(rows), enhet))
 
     # varav lines of a flöde or a bestånd must not add up to more than their total.
-    for df in defs:
-        delar = [d.serie(x.namn) for x in defs if x.varav_av == df.namn]
-        if delar and df.slag in ("flöde", "bestånd"):
-            for r in vc.varav_över_total(d.serie(df.namn), delar).to_dict("records"):
-                varningar.append(f"{d.område}: varav-raderna under '{df.namn}' är {_tal(r['summa_varav'], df)} för "
-                                 f"{MÅNADER[int(r['månad']) - 1]} {int(r['år'])}, mer än totalen {_tal(r['total'], df)}")
+    varningar += [f"{d.område}: {v}" for v in varav_över_total(d)]
     for dia in diagram:
         if dia.typ == "staplar":
             tabeller.append(Tabellvy(f"{ko} {dia.titel.rsplit(', ', 1)[0].lower()}", med_enhet(dia.titel, dia.enhet),
@@ -288,14 +286,11 @@ def _avsnitt(d: Volymdata, år: int, månad: int) -> Volymavsnitt:
         tabeller[0].huvudtabell = True
     if huvud := [x for x in diagram if x.typ == "linje"] or diagram:
         huvud[0].huvuddiagram = True
-    return Volymavsnitt(d.område, d.källa, tabeller, diagram, varningar, list(d.anteckningar))
+    return Volymavsnitt(d.område, d.källa, tabeller, diagram, varningar, list(d.anteckningar),
+                        {x.namn for x in defs if x.varav_av is not None})
 
 
 bygg_avsnitt = _avsnitt  # one area's tables and charts (reports.maskering builds an area again)
-
-
-def _tal(v: float, df: Seriedef) -> str:
-    return tal(v, decimaler_för(df.format) or 0)
 
 
 def serietabell(data: list[Volymdata]) -> Tabellvy:
