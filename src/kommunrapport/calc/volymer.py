@@ -34,8 +34,15 @@ def dagar(år: int, månad: int) -> int:
 
 
 def _värden(serie: pd.DataFrame, år: int, månader: list[int]) -> pd.Series:
-    s = serie[serie["år"] == år].set_index("månad")["värde"]
-    return s.reindex(månader)
+    """The values of `år` for `månader` (NaN where a month has none). Called thousands of times per report,
+    so with numpy and a dict rather than set_index and reindex; a month twice in a year raises as reindex does."""
+    sel = serie["år"].to_numpy() == år
+    m = serie["månad"].to_numpy()[sel].tolist()
+    if len(set(m)) != len(m):
+        return serie[sel].set_index("månad")["värde"].reindex(månader)
+    uppslag = dict(zip(m, serie["värde"].to_numpy(dtype=float)[sel].tolist(), strict=True))
+    return pd.Series([uppslag.get(x, np.nan) for x in månader], index=pd.Index(månader, name="månad"),
+                     dtype=float, name="värde")
 
 
 def summeras(slag: str) -> bool:

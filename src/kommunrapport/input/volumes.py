@@ -204,6 +204,8 @@ class Volymdata:
     varningar: list[str] = field(default_factory=list)
     källa: str = ""
     anteckningar: list[str] = field(default_factory=list)  # inferences shown by validera (the year from the title …)
+    _delar: tuple[pd.DataFrame, dict[str, pd.DataFrame]] | None = field(default=None, init=False, repr=False,
+                                                                      compare=False)
 
     def __post_init__(self) -> None:
         """Report order: every 'varav' series right after the series it is part of."""
@@ -216,7 +218,13 @@ class Volymdata:
         self.definitioner = ordnade
 
     def serie(self, namn: str) -> pd.DataFrame:
-        return self.serier[self.serier["serie"] == namn][["år", "månad", "värde"]]
+        """One series (år, månad, värde), a copy. The frame is split by series once (a report asks for each
+        series hundreds of times), and again if `serier` is replaced."""
+        if self._delar is None or self._delar[0] is not self.serier:
+            delar = {str(k): g[["år", "månad", "värde"]] for k, g in self.serier.groupby("serie", sort=False)}
+            self._delar = (self.serier, delar)
+        del_ = self._delar[1].get(namn)
+        return (del_ if del_ is not None else self.serier.iloc[0:0][["år", "månad", "värde"]]).copy()
 
     def definition(self, namn: str) -> Seriedef:
         return next(d for d in self.definitioner if d.namn == namn)
