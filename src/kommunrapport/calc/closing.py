@@ -80,12 +80,20 @@ def _radnyckel(df: pd.DataFrame) -> list[str]:
     return ["verksamhet"] + [c for c in ("konto", "typ") if c in df.columns and df[c].notna().any()]
 
 
+def har_utfall(df: pd.DataFrame) -> pd.Series:
+    """Per row of the ledger: has it outcome? A reduced ledger (input.ledger.reducera) counts the export rows
+    with outcome in 'utfallsrader', so a row whose amounts cancel out still counts as having outcome."""
+    if "utfallsrader" in df.columns:
+        return df["utfallsrader"] > 0
+    return df["utfall"].abs() > ÖRE
+
+
 def _andel_rader(df: pd.DataFrame, t: int, före: list[int], nyckel: list[str]) -> tuple[float, int] | None:
     """Share of the regular lines (outcome in each month of `före`) that have outcome in month t."""
     if not före:
         return None
     d = df[df["_t"].isin([*före, t])]
-    d = d.assign(_har=d["utfall"].abs() > ÖRE)
+    d = d.assign(_har=har_utfall(d))
     har = d[d["_har"]].groupby(nyckel, dropna=False)["_t"].agg(frozenset)
     regelbundna = har[har.map(lambda s: set(före) <= s)]
     if regelbundna.empty:
@@ -105,7 +113,8 @@ def dataskäl(ledger: pd.DataFrame, år: int, månad: int, toppnamn: dict[str, s
     df = ledger.assign(_t=_tidsindex(ledger))
     t = år * 12 + månad - 1
     finns = sorted(set(df["_t"]))
-    före = [x for x in finns if t - MÅNADER_FÖRE <= x < t and (df.loc[df["_t"] == x, "utfall"].abs() > ÖRE).any()]
+    har = har_utfall(df)
+    före = [x for x in finns if t - MÅNADER_FÖRE <= x < t and har[df["_t"] == x].any()]
     namn = f"{månadsnamn(månad)} {år}"
     nyckel = _radnyckel(df)
     skäl: list[str] = []
@@ -148,7 +157,7 @@ def dataskäl(ledger: pd.DataFrame, år: int, månad: int, toppnamn: dict[str, s
 
 def månader_med_utfall(ledger: pd.DataFrame) -> list[tuple[int, int]]:
     """Every (år, månad) with any outcome, newest first."""
-    d = ledger[ledger["utfall"].abs() > ÖRE]
+    d = ledger[har_utfall(ledger)]
     nycklar = pd.unique(d["år"].to_numpy(dtype=np.int64) * 100 + d["månad"].to_numpy(dtype=np.int64))
     return sorted({(int(k) // 100, int(k) % 100) for k in nycklar}, reverse=True)
 

@@ -63,6 +63,11 @@ class Huvudbok:
     def har_typ(self) -> bool:
         return bool(self.data["typ"].notna().all()) and len(self.data) > 0
 
+    @property
+    def reducerad(self) -> bool:
+        """True when `data` holds one row per line key and month (see reducera), not one per export row."""
+        return "rader" in self.data.columns
+
     def plats(self, i: int, kolumn: str | None = None) -> Plats:
         """Where line `i` of `data` came from (with sheets per year read together: the sheet of its year)."""
         t = self.tabell
@@ -71,6 +76,45 @@ class Huvudbok:
             per_år = {årtal_i_bladnamn(b): str(b) for b in pd.unique(t.bladen)}
             blad = per_år.get(int(self.data["år"].to_numpy()[i]), t.blad)
         return Plats(t.fil, blad, int(self.data["källrad"].to_numpy()[i]), t.kolumnnamn(kolumn) if kolumn else None)
+
+
+NYCKEL = ("år", "månad", "verksamhet", "konto", "typ", "ansvar")  # a ledger line and its month
+UTFALL_ÖRE = 0.005  # an outcome counts as outcome above this (calc.closing.ÖRE)
+
+
+def reducera(huvudbok: Huvudbok) -> Huvudbok:
+    """The ledger summed to one row per line key (verksamhet, konto, typ, ansvar) × year × month: every
+    report and check after reading works on that, not on every export row.
+
+    Sums utfall and budget; prognos too, blank where every row of the group is blank (so a line without a
+    forecast still follows its budget, calc.ekonomi.effektiv_prognos). Keeps per row `källrad`, the row of
+    the group's first export row (error messages point at it), `rader`, how many export rows it sums, and
+    `utfallsrader`, how many of them have outcome (calc.closing counts lines with outcome, which a sum
+    could hide when amounts cancel). Rows come in the order of their first export row."""
+    d = huvudbok.data
+    if huvudbok.reducerad or len(d) == 0:
+        return huvudbok
+    nyckel = [k for k in NYCKEL if k in d.columns]
+    grupp = np.zeros(len(d), dtype=np.int64)
+    for k in nyckel:  # one int64 per row: the codes of the key columns in mixed radix, refactorised as it grows
+        koder, unika = pd.factorize(d[k], use_na_sentinel=False)
+        grupp = grupp * (len(unika) + 1) + koder
+        grupp, _ = pd.factorize(grupp)  # codes in order of first appearance
+    antal = int(grupp.max()) + 1
+    _, första = np.unique(grupp, return_index=True)
+    utfall = d["utfall"].to_numpy(dtype=float)
+    prognos = d["prognos"].to_numpy(dtype=float)
+    har_prognos = ~np.isnan(prognos)
+    summa_prognos = np.bincount(grupp, np.where(har_prognos, prognos, 0.0), antal)
+    ut = d.iloc[första][nyckel].reset_index(drop=True)
+    ut["utfall"] = np.bincount(grupp, utfall, antal)
+    ut["budget"] = np.bincount(grupp, d["budget"].to_numpy(dtype=float), antal)
+    ut["prognos"] = np.where(np.bincount(grupp, har_prognos, antal) > 0, summa_prognos, np.nan)
+    ut["källrad"] = d["källrad"].to_numpy()[första]
+    ut["rader"] = np.bincount(grupp, minlength=antal)
+    ut["utfallsrader"] = np.bincount(grupp, np.abs(utfall) > UTFALL_ÖRE, antal).astype(np.int64)
+    kolumner = [c for c in d.columns if c in ut.columns] + ["rader", "utfallsrader"]
+    return Huvudbok(ut[kolumner], huvudbok.tabell, huvudbok.kodkolumn, list(huvudbok.varningar))
 
 
 def läs_ekonomi(
