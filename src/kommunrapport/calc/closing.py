@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import calendar
 import hashlib
+import os
 from dataclasses import dataclass
 from datetime import date
 
@@ -191,5 +192,47 @@ def underlag(df: pd.DataFrame, år: int, månad: int, kolumner: list[str], från
     for c in d.columns:
         if pd.api.types.is_float_dtype(d[c].dtype):
             d[c] = np.round(d[c].to_numpy(dtype=float), 2) + 0.0  # never -0.0
+    summa = _csv_summa(d)
+    if summa is not None:
+        return summa
     text = d.astype(str).sort_values(list(d.columns)).to_csv(index=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _csv_summa(d: pd.DataFrame) -> str | None:
+    """The sha256 of `d.astype(str).sort_values(all columns).to_csv(index=False)`, byte for byte, without
+    a Python string per cell: each column's distinct values are turned into text (the same astype(str)),
+    ranked (a missing value last, as sort_values puts it), the rows sorted on the ranks, and the lines
+    joined in Arrow. None when a text needs quoting in CSV (a comma, a quote, a line break), or the frame
+    is empty: then the caller does it the slow way."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if len(d) == 0 or len(d.columns) == 0:
+        return None
+    rang, texter, koder = [], [], []
+    for c in d.columns:
+        kod, unika = pd.factorize(d[c], use_na_sentinel=False)
+        text = pd.Series(unika).astype(str)
+        saknas = text.isna().to_numpy()
+        ord_ = text.fillna("").to_numpy(dtype=object)
+        if not pd.api.types.is_numeric_dtype(d[c].dtype) and any(any(t in v for t in ',"\r\n') for v in ord_):
+            return None
+        finns = np.flatnonzero(~saknas)  # sorted as text, a missing value last
+        ordning = [*finns[np.argsort(ord_[finns].astype(str), kind="stable")], *np.flatnonzero(saknas)]
+        r = np.empty(len(ord_), dtype=np.int64)
+        r[ordning] = np.arange(len(ord_))
+        rang.append(r[kod])
+        texter.append(pa.array(list(ord_), type=pa.large_string()))
+        koder.append(kod)
+    rader = np.lexsort(rang[::-1])
+    kolumner = [t.take(pa.array(k[rader])) for t, k in zip(texter, koder)]
+    slut = os.linesep
+    rader_text = pc.binary_join_element_wise(*kolumner, pa.scalar(",", pa.large_string()))
+    rader_text = pc.binary_join_element_wise(rader_text, pa.scalar("", pa.large_string()),
+                                             pa.scalar(slut, pa.large_string()))
+    _, offsets, data = rader_text.buffers()
+    o = np.frombuffer(offsets, dtype=np.int64)[rader_text.offset:rader_text.offset + len(rader_text) + 1]
+    h = hashlib.sha256((",".join(str(c) for c in d.columns) + slut).encode("utf-8"))
+    h.update(memoryview(data)[int(o[0]):int(o[-1])])
+    return h.hexdigest()

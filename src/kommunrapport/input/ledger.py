@@ -340,19 +340,59 @@ def _procentfel(tabell: Tabell, kolumn: str) -> list[KommunrapportFel]:
                     tabell.data[kolumn])
 
 
-def _dubbletter(tabell: Tabell, dubbletter: str) -> list[str]:
+def _radnycklar(df: pd.DataFrame, tal: Mapping[str, np.ndarray]) -> np.ndarray:
+    """A 64-bit key per row, equal for rows equal in every column: the parsed amounts' bits for the
+    columns in `tal` (equal text gives an equal figure), the factorisation codes for the others. Rows
+    with equal keys are only candidates: unequal rows may share one (see _kopior)."""
+    nyckel = np.zeros(len(df), dtype=np.uint64)
+    for c in df.columns:
+        if c in tal:
+            v = np.asarray(tal[c], dtype=np.float64) + 0.0  # -0.0 → 0.0
+            bitar = np.where(np.isnan(v), np.nan, v).view(np.uint64)
+        else:
+            bitar = pd.factorize(df[c], use_na_sentinel=False)[0].astype(np.uint64)
+        nyckel = (nyckel ^ bitar) * np.uint64(0x100000001B3) + np.uint64(0x9E3779B97F4A7C15)
+        nyckel ^= nyckel >> np.uint64(29)
+    return nyckel
+
+
+def _kopior(df: pd.DataFrame, tal: Mapping[str, np.ndarray] | None) -> tuple[np.ndarray, np.ndarray | None]:
+    """Which rows are identical in every column to an earlier row (df.duplicated()), and a key per row
+    equal for identical rows. With the parsed amounts (`tal`) it hashes numbers instead of the text of
+    every cell, then confirms every candidate against its first row cell by cell (a collision falls back
+    to df.duplicated())."""
+    if tal is None:
+        return df.duplicated().to_numpy(), None
+    nyckel = _radnycklar(df, tal)
+    kandidat = pd.Series(nyckel).duplicated().to_numpy()
+    if not kandidat.any():
+        return kandidat, nyckel
+    först = pd.Series(np.arange(len(df))).groupby(nyckel).transform("min").to_numpy()
+    p = np.flatnonzero(kandidat)
+    q = först[p]
+    lika = np.ones(len(p), dtype=bool)
+    for c in df.columns:
+        a, b = df[c].iloc[p], df[c].iloc[q]
+        lika &= (a.to_numpy() == b.to_numpy()) | (a.isna().to_numpy() & b.isna().to_numpy())
+    if lika.all():
+        return kandidat, nyckel
+    return df.duplicated().to_numpy(), None
+
+
+def _dubbletter(tabell: Tabell, dubbletter: str, tal: Mapping[str, np.ndarray] | None = None) -> list[str]:
     """Rows identical in every column to an earlier row (a block pasted twice adds money): a warning, or an
-    error with dubbletter = "fel"."""
+    error with dubbletter = "fel". `tal`: the parsed amount columns, if parsed (a faster check)."""
     df = tabell.data
     if len(df) < 2:
         return []
-    kopia = df.duplicated().to_numpy()
+    kopia, nycklar = _kopior(df, tal)
     if not kopia.any():
         return []
-    try:
-        nycklar = pd.util.hash_pandas_object(df, index=False).to_numpy()
-    except TypeError:  # Excel cells of mixed types in one column
-        nycklar = pd.util.hash_pandas_object(df.astype(str), index=False).to_numpy()
+    if nycklar is None:
+        try:
+            nycklar = pd.util.hash_pandas_object(df, index=False).to_numpy()
+        except TypeError:  # Excel cells of mixed types in one column
+            nycklar = pd.util.hash_pandas_object(df.astype(str), index=False).to_numpy()
     först = pd.Series(np.arange(len(df))).groupby(nycklar).transform("min").to_numpy()
     par = [f"rad {tabell.radnummer[p]} = rad {tabell.radnummer[först[p]]}" for p in np.flatnonzero(kopia)[:3]]
     n = int(kopia.sum())
@@ -415,7 +455,7 @@ def validera_ekonomi(
 
     belopp = [karta[f] for f in ("utfall", "budget", "prognos") if f in karta]
     tusental = _tusentalspunkt(tabell, belopp, decimaltecken)
-    varningar += _dubbletter(tabell, dubbletter)
+    tal: dict[str, np.ndarray] = {}
     for fält in ("utfall", "budget", "prognos"):
         if fält not in karta:
             out[fält] = np.nan
@@ -424,11 +464,13 @@ def validera_ekonomi(
         procent = _procentfel(tabell, col)
         fel += procent
         values, bad = tolka_tal(utan_tusentalspunkter(df[col]) if col in tusental else df[col])
+        tal[col] = values.to_numpy()
         if not procent:
             fel += _fel_för(tabell, bad.to_numpy(), col, "'{värde}' är inget tal", df[col])
         if fält == "utfall":
             utfall = values
         out[fält] = values if fält == "prognos" else values.fillna(0.0)
+    varningar += _dubbletter(tabell, dubbletter, tal)
 
     if "konto" in karta:
         konto = _textkolumn(df[karta["konto"]])
