@@ -78,13 +78,14 @@ class Huvudbok:
         return Plats(t.fil, blad, int(self.data["källrad"].to_numpy()[i]), t.kolumnnamn(kolumn) if kolumn else None)
 
 
-NYCKEL = ("år", "månad", "verksamhet", "konto", "typ", "ansvar")  # a ledger line and its month
+NYCKEL = ("år", "månad", "verksamhet", "konto", "typ")  # a ledger line and its month
 UTFALL_ÖRE = 0.005  # an outcome counts as outcome above this (calc.closing.ÖRE)
 
 
 def reducera(huvudbok: Huvudbok) -> Huvudbok:
-    """The ledger summed to one row per line key (verksamhet, konto, typ, ansvar) × year × month: every
-    report and check after reading works on that, not on every export row.
+    """The ledger summed to one row per line key (verksamhet, konto, typ) × year × month: every report and
+    check after reading works on that, not on every export row. The ansvar column (kept only for the filter
+    per nämnd, [[namnd]]) is summed over: no report reads it.
 
     Sums utfall and budget; prognos too, blank where every row of the group is blank (so a line without a
     forecast still follows its budget, calc.ekonomi.effektiv_prognos). Keeps per row `källrad`, the row of
