@@ -498,13 +498,13 @@ def validera_ekonomi(
 
     out["år"] = år.astype("int64").to_numpy()
     out["månad"] = månad.astype("int64").to_numpy()
-    out["verksamhet"] = kod.to_numpy()
-    out["konto"] = konto.to_numpy()
+    out["verksamhet"] = _värden(kod)
+    out["konto"] = _värden(konto)
     out["typ"] = typ.to_numpy()
     out["källrad"] = tabell.radnummer
     kolumner_ut = ["år", "månad", "verksamhet", "konto", "typ", "utfall", "budget", "prognos", "källrad"]
     if med_ansvar and "ansvar" in karta:
-        out["ansvar"] = _textkolumn(df[karta["ansvar"]]).to_numpy()
+        out["ansvar"] = _värden(_textkolumn(df[karta["ansvar"]]))
         kolumner_ut.append("ansvar")
     if tecken == Tecken.KOSTNAD_POSITIV:
         for fält in ("utfall", "budget", "prognos"):
@@ -623,13 +623,18 @@ def läs_lång(
 def _textkolumn(s: pd.Series) -> pd.Series:
     """A column as stripped text; vectorised for CSV (all text), cell by cell for Excel's mixed types."""
     if pd.api.types.is_string_dtype(s.dtype) and not pd.api.types.is_object_dtype(s.dtype):
-        return s.fillna("").str.strip().astype(object)
+        return s.fillna("").str.strip()  # stays Arrow-backed text: no Python string per cell
     if (pd.api.types.is_integer_dtype(s.dtype)
             or pd.api.types.is_float_dtype(s.dtype) and (s.dropna() % 1 == 0).all()):  # Excel codes as numbers
         return s.astype("Int64").astype(str).fillna("").replace("<NA>", "").astype(object)
     if pd.api.types.is_datetime64_any_dtype(s.dtype):  # an Excel column of dates (periods)
         return s.dt.strftime("%Y-%m-%d %H:%M:%S").fillna("").astype(object)
     return s.map(_cell_text).astype(object)
+
+
+def _värden(s: pd.Series) -> object:
+    """A column's values to put in another frame: Arrow-backed text as it is (no Python string per cell)."""
+    return s.array if isinstance(s.dtype, pd.StringDtype) else s.to_numpy()
 
 
 def _cell_text(v: object) -> str:
