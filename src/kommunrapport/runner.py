@@ -495,7 +495,6 @@ def _gör_period(ut: Path, jobb: _Jobb, konf: Konfiguration, log: logging.Logger
                 månad: int | None, år: int | None, tvinga: bool, steg: Steg, period_: list[str], idag: date) -> Körning:
     """Choose the period of one nämnd's reports, make them in a staging folder and publish it."""
     from . import api
-
     from .input.ledger import reducera
 
     e, rapporter, databas = jobb.ekonomi, jobb.rapporter, jobb.databas

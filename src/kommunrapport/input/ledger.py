@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from pandas.api.extensions import ExtensionArray
 
 from ..errors import IndataFel, IngenRubrikrad, KommunrapportFel, Plats
 from ..model.period import MÅNADER, år_och_månad
@@ -632,7 +633,7 @@ def _textkolumn(s: pd.Series) -> pd.Series:
     return s.map(_cell_text).astype(object)
 
 
-def _värden(s: pd.Series) -> object:
+def _värden(s: pd.Series) -> np.ndarray | ExtensionArray:
     """A column's values to put in another frame: Arrow-backed text as it is (no Python string per cell)."""
     return s.array if isinstance(s.dtype, pd.StringDtype) else s.to_numpy()
 
