@@ -213,17 +213,23 @@ def _csv_summa(d: pd.DataFrame) -> str | None:
     rang, texter, koder = [], [], []
     for c in d.columns:
         kod, unika = pd.factorize(d[c], use_na_sentinel=False)
-        text = pd.Series(unika).astype(str)
-        saknas = text.isna().to_numpy()
-        ord_ = text.fillna("").to_numpy(dtype=object)
+        if pd.api.types.is_float_dtype(d[c].dtype):  # astype(str) of a float is its repr, NaN missing
+            v = np.asarray(unika, dtype=np.float64)
+            saknas = np.isnan(v)
+            ord_ = np.array([repr(x) for x in v.tolist()], dtype=object)
+            ord_[saknas] = ""
+        else:
+            text = pd.Series(unika).astype(str)
+            saknas = text.isna().to_numpy()
+            ord_ = text.fillna("").to_numpy(dtype=object)
         if not pd.api.types.is_numeric_dtype(d[c].dtype) and any(any(t in v for t in ',"\r\n') for v in ord_):
             return None
         finns = np.flatnonzero(~saknas)  # sorted as text, a missing value last
-        ordning = [*finns[np.argsort(ord_[finns].astype(str), kind="stable")], *np.flatnonzero(saknas)]
+        ordning = np.concatenate([finns[np.argsort(ord_[finns].astype(str), kind="stable")], np.flatnonzero(saknas)])
         r = np.empty(len(ord_), dtype=np.int64)
         r[ordning] = np.arange(len(ord_))
         rang.append(r[kod])
-        texter.append(pa.array(list(ord_), type=pa.large_string()))
+        texter.append(pa.array(ord_, type=pa.large_string()))
         koder.append(kod)
     rader = np.lexsort(rang[::-1])
     kolumner = [t.take(pa.array(k[rader])) for t, k in zip(texter, koder)]
