@@ -24,7 +24,7 @@ from .errors import KonfigurationsFel, Plats
 from .input.comments import läs_kommentarer
 from .input.detect import Validering, validera
 from .input.investments import läs_investeringar
-from .input.ledger import Huvudbok, Tecken, Värden, läs_ekonomi
+from .input.ledger import Huvudbok, Tecken, Värden, läs_ekonomi, reducera
 from .input.mapping import Verksamhetsträd, koppla_rader, läs_mappning
 from .input.volumes import (
     Volymdata,
@@ -72,7 +72,7 @@ def _läs(data: str | Path | Huvudbok, mappning: str | Path | Verksamhetsträd, 
     träd = mappning if isinstance(mappning, Verksamhetsträd) else läs_mappning(mappning)
     huvudbok = data if isinstance(data, Huvudbok) else läs_ekonomi(data, Tecken(tecken), Värden(värden), blad, kolumner,
                                                                    decimaltecken, dubbletter)
-    return träd, huvudbok
+    return träd, reducera(huvudbok)  # every report works on the ledger summed per line and month
 
 
 def ekonomirapport(

@@ -496,8 +496,12 @@ def _gör_period(ut: Path, jobb: _Jobb, konf: Konfiguration, log: logging.Logger
                 månad: int | None, år: int | None, tvinga: bool, steg: Steg, period_: list[str], idag: date) -> Körning:
     """Choose the period of one nämnd's reports, make them in a staging folder and publish it."""
     from . import api
+    from .input.ledger import reducera
 
     e, rapporter, databas = jobb.ekonomi, jobb.rapporter, jobb.databas
+    rader = huvudbok  # the export's rows: the history's fingerprint (_underlag) is made of them
+    if huvudbok is not None:
+        huvudbok = reducera(huvudbok)  # the month's choice and the reports work on lines × months
     år, månad, senare = _välj_månad(konf, log, huvudbok, träd, volymdata, månad, år, idag)
     perioden = Period(år, månad)
     period = perioden.stam
@@ -507,7 +511,8 @@ def _gör_period(ut: Path, jobb: _Jobb, konf: Konfiguration, log: logging.Logger
     if rapporter == ["ks"] and not perioden.är_ks_månad:
         raise IngetAttGöra(f"rapporten till kommunstyrelsen görs i april, augusti och december, inte för {period}")
     indata = jobb.indata()
-    underlag = _underlag(huvudbok, volymdata if "volymer" in rapporter else None, år, månad)
+    underlag = _underlag(rader, volymdata if "volymer" in rapporter else None, år, månad)
+    del rader
     arkiv = None
     if mål.exists():
         tidigare = history.senaste_klara(databas, nyckel) if databas.exists() else None

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import calendar
 import hashlib
+import os
 from dataclasses import dataclass
 from datetime import date
 
@@ -80,12 +81,20 @@ def _radnyckel(df: pd.DataFrame) -> list[str]:
     return ["verksamhet"] + [c for c in ("konto", "typ") if c in df.columns and df[c].notna().any()]
 
 
+def har_utfall(df: pd.DataFrame) -> pd.Series:
+    """Per row of the ledger: has it outcome? A reduced ledger (input.ledger.reducera) counts the export rows
+    with outcome in 'utfallsrader', so a row whose amounts cancel out still counts as having outcome."""
+    if "utfallsrader" in df.columns:
+        return df["utfallsrader"] > 0
+    return df["utfall"].abs() > ÖRE
+
+
 def _andel_rader(df: pd.DataFrame, t: int, före: list[int], nyckel: list[str]) -> tuple[float, int] | None:
     """Share of the regular lines (outcome in each month of `före`) that have outcome in month t."""
     if not före:
         return None
     d = df[df["_t"].isin([*före, t])]
-    d = d.assign(_har=d["utfall"].abs() > ÖRE)
+    d = d.assign(_har=har_utfall(d))
     har = d[d["_har"]].groupby(nyckel, dropna=False)["_t"].agg(frozenset)
     regelbundna = har[har.map(lambda s: set(före) <= s)]
     if regelbundna.empty:
@@ -105,7 +114,8 @@ def dataskäl(ledger: pd.DataFrame, år: int, månad: int, toppnamn: dict[str, s
     df = ledger.assign(_t=_tidsindex(ledger))
     t = år * 12 + månad - 1
     finns = sorted(set(df["_t"]))
-    före = [x for x in finns if t - MÅNADER_FÖRE <= x < t and (df.loc[df["_t"] == x, "utfall"].abs() > ÖRE).any()]
+    har = har_utfall(df)
+    före = [x for x in finns if t - MÅNADER_FÖRE <= x < t and har[df["_t"] == x].any()]
     namn = f"{månadsnamn(månad)} {år}"
     nyckel = _radnyckel(df)
     skäl: list[str] = []
@@ -148,7 +158,7 @@ def dataskäl(ledger: pd.DataFrame, år: int, månad: int, toppnamn: dict[str, s
 
 def månader_med_utfall(ledger: pd.DataFrame) -> list[tuple[int, int]]:
     """Every (år, månad) with any outcome, newest first."""
-    d = ledger[ledger["utfall"].abs() > ÖRE]
+    d = ledger[har_utfall(ledger)]
     nycklar = pd.unique(d["år"].to_numpy(dtype=np.int64) * 100 + d["månad"].to_numpy(dtype=np.int64))
     return sorted({(int(k) // 100, int(k) % 100) for k in nycklar}, reverse=True)
 
@@ -182,5 +192,53 @@ def underlag(df: pd.DataFrame, år: int, månad: int, kolumner: list[str], från
     for c in d.columns:
         if pd.api.types.is_float_dtype(d[c].dtype):
             d[c] = np.round(d[c].to_numpy(dtype=float), 2) + 0.0  # never -0.0
+    summa = _csv_summa(d)
+    if summa is not None:
+        return summa
     text = d.astype(str).sort_values(list(d.columns)).to_csv(index=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _csv_summa(d: pd.DataFrame) -> str | None:
+    """The sha256 of `d.astype(str).sort_values(all columns).to_csv(index=False)`, byte for byte, without
+    a Python string per cell: each column's distinct values are turned into text (the same astype(str)),
+    ranked (a missing value last, as sort_values puts it), the rows sorted on the ranks, and the lines
+    joined in Arrow. None when a text needs quoting in CSV (a comma, a quote, a line break), or the frame
+    is empty: then the caller does it the slow way."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if len(d) == 0 or len(d.columns) == 0:
+        return None
+    rang, texter, koder = [], [], []
+    for c in d.columns:
+        kod, unika = pd.factorize(d[c], use_na_sentinel=False)
+        if pd.api.types.is_float_dtype(d[c].dtype):  # astype(str) of a float is its repr, NaN missing
+            v = np.asarray(unika, dtype=np.float64)
+            saknas = np.isnan(v)
+            ord_ = np.array([repr(x) for x in v.tolist()], dtype=object)
+            ord_[saknas] = ""
+        else:
+            text = pd.Series(unika).astype(str)
+            saknas = text.isna().to_numpy()
+            ord_ = text.fillna("").to_numpy(dtype=object)
+        if not pd.api.types.is_numeric_dtype(d[c].dtype) and any(any(t in v for t in ',"\r\n') for v in ord_):
+            return None
+        finns = np.flatnonzero(~saknas)  # sorted as text, a missing value last
+        ordning = np.concatenate([finns[np.argsort(ord_[finns].astype(str), kind="stable")], np.flatnonzero(saknas)])
+        r = np.empty(len(ord_), dtype=np.int64)
+        r[ordning] = np.arange(len(ord_))
+        rang.append(r[kod])
+        texter.append(pa.array(ord_, type=pa.large_string()))
+        koder.append(kod)
+    rader = np.lexsort(rang[::-1])
+    kolumner = [t.take(pa.array(k[rader])) for t, k in zip(texter, koder)]
+    slut = os.linesep
+    rader_text = pc.binary_join_element_wise(*kolumner, pa.scalar(",", pa.large_string()))
+    rader_text = pc.binary_join_element_wise(rader_text, pa.scalar("", pa.large_string()),
+                                             pa.scalar(slut, pa.large_string()))
+    _, offsets, data = rader_text.buffers()
+    o = np.frombuffer(offsets, dtype=np.int64)[rader_text.offset:rader_text.offset + len(rader_text) + 1]
+    h = hashlib.sha256((",".join(str(c) for c in d.columns) + slut).encode("utf-8"))
+    h.update(memoryview(data)[int(o[0]):int(o[-1])])
+    return h.hexdigest()

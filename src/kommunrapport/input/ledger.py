@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from pandas.api.extensions import ExtensionArray
 
 from ..errors import IndataFel, IngenRubrikrad, KommunrapportFel, Plats
 from ..model.period import MÅNADER, år_och_månad
@@ -63,6 +64,11 @@ class Huvudbok:
     def har_typ(self) -> bool:
         return bool(self.data["typ"].notna().all()) and len(self.data) > 0
 
+    @property
+    def reducerad(self) -> bool:
+        """True when `data` holds one row per line key and month (see reducera), not one per export row."""
+        return "rader" in self.data.columns
+
     def plats(self, i: int, kolumn: str | None = None) -> Plats:
         """Where line `i` of `data` came from (with sheets per year read together: the sheet of its year)."""
         t = self.tabell
@@ -71,6 +77,46 @@ class Huvudbok:
             per_år = {årtal_i_bladnamn(b): str(b) for b in pd.unique(t.bladen)}
             blad = per_år.get(int(self.data["år"].to_numpy()[i]), t.blad)
         return Plats(t.fil, blad, int(self.data["källrad"].to_numpy()[i]), t.kolumnnamn(kolumn) if kolumn else None)
+
+
+NYCKEL = ("år", "månad", "verksamhet", "konto", "typ")  # a ledger line and its month
+UTFALL_ÖRE = 0.005  # an outcome counts as outcome above this (calc.closing.ÖRE)
+
+
+def reducera(huvudbok: Huvudbok) -> Huvudbok:
+    """The ledger summed to one row per line key (verksamhet, konto, typ) × year × month: every report and
+    check after reading works on that, not on every export row. The ansvar column (kept only for the filter
+    per nämnd, [[namnd]]) is summed over: no report reads it.
+
+    Sums utfall and budget; prognos too, blank where every row of the group is blank (so a line without a
+    forecast still follows its budget, calc.ekonomi.effektiv_prognos). Keeps per row `källrad`, the row of
+    the group's first export row (error messages point at it), `rader`, how many export rows it sums, and
+    `utfallsrader`, how many of them have outcome (calc.closing counts lines with outcome, which a sum
+    could hide when amounts cancel). Rows come in the order of their first export row."""
+    d = huvudbok.data
+    if huvudbok.reducerad or len(d) == 0:
+        return huvudbok
+    nyckel = [k for k in NYCKEL if k in d.columns]
+    grupp = np.zeros(len(d), dtype=np.int64)
+    for k in nyckel:  # one int64 per row: the codes of the key columns in mixed radix, refactorised as it grows
+        koder, unika = pd.factorize(d[k], use_na_sentinel=False)
+        grupp = grupp * (len(unika) + 1) + koder
+        grupp, _ = pd.factorize(grupp)  # codes in order of first appearance
+    antal = int(grupp.max()) + 1
+    _, första = np.unique(grupp, return_index=True)
+    utfall = d["utfall"].to_numpy(dtype=float)
+    prognos = d["prognos"].to_numpy(dtype=float)
+    har_prognos = ~np.isnan(prognos)
+    summa_prognos = np.bincount(grupp, np.where(har_prognos, prognos, 0.0), antal)
+    ut = d.iloc[första][nyckel].reset_index(drop=True)
+    ut["utfall"] = np.bincount(grupp, utfall, antal)
+    ut["budget"] = np.bincount(grupp, d["budget"].to_numpy(dtype=float), antal)
+    ut["prognos"] = np.where(np.bincount(grupp, har_prognos, antal) > 0, summa_prognos, np.nan)
+    ut["källrad"] = d["källrad"].to_numpy()[första]
+    ut["rader"] = np.bincount(grupp, minlength=antal)
+    ut["utfallsrader"] = np.bincount(grupp, np.abs(utfall) > UTFALL_ÖRE, antal).astype(np.int64)
+    kolumner = [c for c in d.columns if c in ut.columns] + ["rader", "utfallsrader"]
+    return Huvudbok(ut[kolumner], huvudbok.tabell, huvudbok.kodkolumn, list(huvudbok.varningar))
 
 
 def läs_ekonomi(
@@ -296,19 +342,59 @@ def _procentfel(tabell: Tabell, kolumn: str) -> list[KommunrapportFel]:
                     tabell.data[kolumn])
 
 
-def _dubbletter(tabell: Tabell, dubbletter: str) -> list[str]:
+def _radnycklar(df: pd.DataFrame, tal: Mapping[str, np.ndarray]) -> np.ndarray:
+    """A 64-bit key per row, equal for rows equal in every column: the parsed amounts' bits for the
+    columns in `tal` (equal text gives an equal figure), the factorisation codes for the others. Rows
+    with equal keys are only candidates: unequal rows may share one (see _kopior)."""
+    nyckel = np.zeros(len(df), dtype=np.uint64)
+    for c in df.columns:
+        if c in tal:
+            v = np.asarray(tal[c], dtype=np.float64) + 0.0  # -0.0 → 0.0
+            bitar = np.where(np.isnan(v), np.nan, v).view(np.uint64)
+        else:
+            bitar = pd.factorize(df[c], use_na_sentinel=False)[0].astype(np.uint64)
+        nyckel = (nyckel ^ bitar) * np.uint64(0x100000001B3) + np.uint64(0x9E3779B97F4A7C15)
+        nyckel ^= nyckel >> np.uint64(29)
+    return nyckel
+
+
+def _kopior(df: pd.DataFrame, tal: Mapping[str, np.ndarray] | None) -> tuple[np.ndarray, np.ndarray | None]:
+    """Which rows are identical in every column to an earlier row (df.duplicated()), and a key per row
+    equal for identical rows. With the parsed amounts (`tal`) it hashes numbers instead of the text of
+    every cell, then confirms every candidate against its first row cell by cell (a collision falls back
+    to df.duplicated())."""
+    if tal is None:
+        return df.duplicated().to_numpy(), None
+    nyckel = _radnycklar(df, tal)
+    kandidat = pd.Series(nyckel).duplicated().to_numpy()
+    if not kandidat.any():
+        return kandidat, nyckel
+    först = pd.Series(np.arange(len(df))).groupby(nyckel).transform("min").to_numpy()
+    p = np.flatnonzero(kandidat)
+    q = först[p]
+    lika = np.ones(len(p), dtype=bool)
+    for c in df.columns:
+        a, b = df[c].iloc[p], df[c].iloc[q]
+        lika &= (a.to_numpy() == b.to_numpy()) | (a.isna().to_numpy() & b.isna().to_numpy())
+    if lika.all():
+        return kandidat, nyckel
+    return df.duplicated().to_numpy(), None
+
+
+def _dubbletter(tabell: Tabell, dubbletter: str, tal: Mapping[str, np.ndarray] | None = None) -> list[str]:
     """Rows identical in every column to an earlier row (a block pasted twice adds money): a warning, or an
-    error with dubbletter = "fel"."""
+    error with dubbletter = "fel". `tal`: the parsed amount columns, if parsed (a faster check)."""
     df = tabell.data
     if len(df) < 2:
         return []
-    kopia = df.duplicated().to_numpy()
+    kopia, nycklar = _kopior(df, tal)
     if not kopia.any():
         return []
-    try:
-        nycklar = pd.util.hash_pandas_object(df, index=False).to_numpy()
-    except TypeError:  # Excel cells of mixed types in one column
-        nycklar = pd.util.hash_pandas_object(df.astype(str), index=False).to_numpy()
+    if nycklar is None:
+        try:
+            nycklar = pd.util.hash_pandas_object(df, index=False).to_numpy()
+        except TypeError:  # Excel cells of mixed types in one column
+            nycklar = pd.util.hash_pandas_object(df.astype(str), index=False).to_numpy()
     först = pd.Series(np.arange(len(df))).groupby(nycklar).transform("min").to_numpy()
     par = [f"rad {tabell.radnummer[p]} = rad {tabell.radnummer[först[p]]}" for p in np.flatnonzero(kopia)[:3]]
     n = int(kopia.sum())
@@ -371,7 +457,7 @@ def validera_ekonomi(
 
     belopp = [karta[f] for f in ("utfall", "budget", "prognos") if f in karta]
     tusental = _tusentalspunkt(tabell, belopp, decimaltecken)
-    varningar += _dubbletter(tabell, dubbletter)
+    tal: dict[str, np.ndarray] = {}
     for fält in ("utfall", "budget", "prognos"):
         if fält not in karta:
             out[fält] = np.nan
@@ -380,11 +466,13 @@ def validera_ekonomi(
         procent = _procentfel(tabell, col)
         fel += procent
         values, bad = tolka_tal(utan_tusentalspunkter(df[col]) if col in tusental else df[col])
+        tal[col] = values.to_numpy()
         if not procent:
             fel += _fel_för(tabell, bad.to_numpy(), col, "'{värde}' är inget tal", df[col])
         if fält == "utfall":
             utfall = values
         out[fält] = values if fält == "prognos" else values.fillna(0.0)
+    varningar += _dubbletter(tabell, dubbletter, tal)
 
     if "konto" in karta:
         konto = _textkolumn(df[karta["konto"]])
@@ -411,13 +499,13 @@ def validera_ekonomi(
 
     out["år"] = år.astype("int64").to_numpy()
     out["månad"] = månad.astype("int64").to_numpy()
-    out["verksamhet"] = kod.to_numpy()
-    out["konto"] = konto.to_numpy()
+    out["verksamhet"] = _värden(kod)
+    out["konto"] = _värden(konto)
     out["typ"] = typ.to_numpy()
     out["källrad"] = tabell.radnummer
     kolumner_ut = ["år", "månad", "verksamhet", "konto", "typ", "utfall", "budget", "prognos", "källrad"]
     if med_ansvar and "ansvar" in karta:
-        out["ansvar"] = _textkolumn(df[karta["ansvar"]]).to_numpy()
+        out["ansvar"] = _värden(_textkolumn(df[karta["ansvar"]]))
         kolumner_ut.append("ansvar")
     if tecken == Tecken.KOSTNAD_POSITIV:
         for fält in ("utfall", "budget", "prognos"):
@@ -538,13 +626,18 @@ def läs_lång(
 def _textkolumn(s: pd.Series) -> pd.Series:
     """A column as stripped text; vectorised for CSV (all text), cell by cell for Excel's mixed types."""
     if pd.api.types.is_string_dtype(s.dtype) and not pd.api.types.is_object_dtype(s.dtype):
-        return s.fillna("").str.strip().astype(object)
+        return s.fillna("").str.strip()  # stays Arrow-backed text: no Python string per cell
     if (pd.api.types.is_integer_dtype(s.dtype)
             or pd.api.types.is_float_dtype(s.dtype) and (s.dropna() % 1 == 0).all()):  # Excel codes as numbers
         return s.astype("Int64").astype(str).fillna("").replace("<NA>", "").astype(object)
     if pd.api.types.is_datetime64_any_dtype(s.dtype):  # an Excel column of dates (periods)
         return s.dt.strftime("%Y-%m-%d %H:%M:%S").fillna("").astype(object)
     return s.map(_cell_text).astype(object)
+
+
+def _värden(s: pd.Series) -> np.ndarray | ExtensionArray:
+    """A column's values to put in another frame: Arrow-backed text as it is (no Python string per cell)."""
+    return s.array if isinstance(s.dtype, pd.StringDtype) else s.to_numpy()
 
 
 def _cell_text(v: object) -> str:

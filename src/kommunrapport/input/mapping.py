@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
@@ -126,10 +127,11 @@ class Verksamhetsträd:
             return hits[0]
         return hits or None
 
-    def koppla(self, koder: pd.Series, plats_för: Callable[[int], Plats]) -> pd.Series:
+    def koppla(self, koder: pd.Series, plats_för: Callable[[int], Plats], rader: np.ndarray | None = None) -> pd.Series:
         """Map each export code to its report row id; every unknown or ambiguous code is an error.
 
-        `plats_för(position)` gives the Plats of a row, for the message.
+        `plats_för(position)` gives the Plats of a row, for the message; `rader` how many export rows each
+        row stands for (a reduced ledger), for the count in the message.
         """
         uniques = pd.unique(koder)
         lookup = {k: self.slå_upp(k) for k in uniques}
@@ -138,7 +140,7 @@ class Verksamhetsträd:
             if hit is None or isinstance(hit, list):
                 mask = (koder == kod).to_numpy()
                 first = int(mask.argmax())
-                n = int(mask.sum())
+                n = int(mask.sum() if rader is None else rader[mask].sum())
                 extra = f" ({n} rader)" if n > 1 else ""
                 if hit is None:
                     msg = (f"verksamheten '{kod}'{extra} finns inte i {self.källa}; lägg till den under rätt rad "
@@ -183,5 +185,6 @@ def läs_mappning(sökväg: str | Path) -> Verksamhetsträd:
 def koppla_rader(huvudbok: Huvudbok, träd: Verksamhetsträd) -> pd.DataFrame:
     """The ledger with each line's report row id in column 'rad'; unknown codes are errors."""
     data = huvudbok.data
-    rad = träd.koppla(data["verksamhet"], lambda i: huvudbok.plats(i, huvudbok.kodkolumn))
+    rad = träd.koppla(data["verksamhet"], lambda i: huvudbok.plats(i, huvudbok.kodkolumn),
+                      data["rader"].to_numpy() if "rader" in data.columns else None)
     return data.assign(rad=rad.to_numpy())

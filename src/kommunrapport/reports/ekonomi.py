@@ -152,7 +152,7 @@ def kontrollera_stängd(ledger: pd.DataFrame, år: int, månad: int, källa: Pla
         years = ", ".join(str(y) for y in sorted(ledger["år"].unique()))
         raise IndataFel(f"exporten har inga rader för år {år} (den har {years})", källa)
     denna_månad = ledger[(ledger["år"] == år) & (ledger["månad"] == månad)]
-    if not denna_månad["utfall"].abs().gt(0.005).any():
+    if not closing.har_utfall(denna_månad).any():
         raise IndataFel(
             f"exporten har inget utfall för {månadsnamn(månad)} {år} (alla belopp är 0 eller saknas); "
             "är månaden stängd?", källa)
