@@ -157,9 +157,11 @@ def _skriv_data(mapp: Path) -> Path:
     return fil
 
 
-@pytest.fixture
-def rapporter(tmp_path):
-    data = läs_volymfil(_skriv_data(tmp_path), område="Placeringar")
+@pytest.fixture(scope="module")
+def rapporter(tmp_path_factory):
+    """Built once for the module: the tests only read the two reports (`maskera` leaves `intern` as it
+    was, which test_interna_rapporten_ar_orord checks)."""
+    data = läs_volymfil(_skriv_data(tmp_path_factory.mktemp("maskering")), område="Placeringar")
     intern = bygg_volymrapport(data, 2, 2025)
     return intern, maskera(intern, 20)
 
