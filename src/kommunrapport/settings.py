@@ -220,6 +220,11 @@ class KoladaInställningar(BaseModel):
         return {"ja": True, "nej": False}.get(v.strip().lower(), v) if isinstance(v, str) else v
 
 
+def ja_nej(v: object) -> object:
+    """'ja'/'nej' (any case) as True/False for a yes/no setting; anything else to pydantic as it is."""
+    return {"ja": True, "nej": False}.get(v.strip().lower(), v) if isinstance(v, str) else v
+
+
 class PublikInställningar(BaseModel):
     """[publik]: the public version of the volume report, counts of persons and households below
     `maskera_under` masked (reports.maskering); the internal version is written beside it (…_intern)."""
@@ -234,7 +239,7 @@ class PublikInställningar(BaseModel):
     @field_validator("aktiv", mode="before")
     @classmethod
     def _ja_nej(cls, v: object) -> object:
-        return {"ja": True, "nej": False}.get(v.strip().lower(), v) if isinstance(v, str) else v
+        return ja_nej(v)
 
     @field_validator("maskera_under", mode="before")
     @classmethod
@@ -357,7 +362,7 @@ class Konfiguration(BaseModel):
     @classmethod
     def _ja_nej(cls, v: object) -> object:
         """ja/nej as well as true/false (KOMMUNRAPPORT_PRELIMINAR=ja)."""
-        return {"ja": True, "nej": False}.get(v.strip().lower(), v) if isinstance(v, str) else v
+        return ja_nej(v)
 
     @field_validator("publik", mode="before")
     @classmethod
