@@ -160,7 +160,7 @@ def main() -> int:
 
     func_of: dict[str, list[tuple[int, int, str]]] = {}
     for (f, line), s in sampler.self_.items():
-        if not f.startswith(str(src)):
+        if not f.startswith(str(src)) or line is None:  # a frame between lines (f_lineno None) has no function
             continue
         if f not in func_of:
             tree = ast.parse(Path(f).read_text(encoding="utf-8"))
