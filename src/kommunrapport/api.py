@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import history
 from .calc.effekter import KoppladVolym
@@ -52,6 +53,11 @@ from .reports.volymer import Volymrapport, bygg_volymrapport
 from .reports.volymer import kontrollera_kommentarer as kontrollera_volymkommentarer
 from .scaffold import init
 from .settings import EkonomiInställningar, KoladaInställningar, PublikInställningar, VolymInställningar, Volymkoppling
+
+if TYPE_CHECKING:
+    from .input.kolada import Klient
+    from .reports.kolada import KoladaJämförelse
+    from .settings import Konfiguration
 
 som_json = ekonomi_json  # the name of the first release
 
@@ -199,7 +205,8 @@ def ks_rapport_från_inställningar(inst: EkonomiInställningar, månad: int, å
 ÅR_ATT_HÄMTA = 8  # Kolada publishes a year's figures during the next: of these the last five with values are shown
 
 
-def koladajämförelse(inst: KoladaInställningar, bara_cache: bool = False, klient=None):
+def koladajämförelse(inst: KoladaInställningar, bara_cache: bool = False,
+                     klient: Klient | None = None) -> KoladaJämförelse:
     """The comparison with other municipalities ([kolada]): from the file if `fil` is set, else from Kolada's
     API through the cache (`bara_cache`: never the network, only what an earlier `kommunrapport kolada`
     fetched). A removed KPI is a warning in the result; no network is a KoladaFel that says what to do."""
@@ -228,14 +235,14 @@ def koladajämförelse(inst: KoladaInställningar, bara_cache: bool = False, kli
     return bygg_koladajämförelse(data, inst.ar)
 
 
-def skriv_koladajämförelse(r, ut: str | Path, mallmapp: Path | None = None) -> list[Path]:
+def skriv_koladajämförelse(r: KoladaJämförelse, ut: str | Path, mallmapp: Path | None = None) -> list[Path]:
     """Write the comparison (Markdown, charts, Excel annex) into `ut`."""
     from .render.kolada import skriv_koladajämförelse as skriv
 
     return skriv(r, ut, mallmapp)
 
 
-def kolada_för_volymer(konf):
+def kolada_för_volymer(konf: Konfiguration) -> KoladaJämförelse | None:
     """The comparison section of the volume report when [volymer] kolada = true (else None): from [kolada]'s
     cache or file, never the network."""
     if konf.volymer is None or not konf.volymer.kolada:
