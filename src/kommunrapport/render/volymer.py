@@ -13,6 +13,7 @@ from ..model.table import Diagram, Tabellvy
 from ..output import atomisk_mapp
 from ..reports.preliminar import preliminär_text
 from ..reports.volymer import Volymavsnitt, Volymrapport
+from . import utan_skräpsamling
 from .markdown import rendera
 
 if TYPE_CHECKING:
@@ -41,6 +42,7 @@ def volym_markdown(r: Volymrapport, nämnd: str = "", kommentarer: dict[str, str
     }, mallmapp)
 
 
+@utan_skräpsamling()
 def skriv_volymrapport(r: Volymrapport, ut: str | Path, nämnd: str = "", kommentarer: dict[str, str] | None = None,
                        mallmapp: Path | None = None, preliminär: list[str] | None = None,
                        kolada: KoladaJämförelse | None = None, publik: Volymrapport | None = None) -> list[Path]:
