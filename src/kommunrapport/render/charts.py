@@ -58,7 +58,8 @@ def _spara(fig: Figure, sökväg: Path) -> None:
     if ram is not None:
         for _ in range(2):  # again with the new size of the axes: it may choose other ticks
             _marginaler(fig, ram)
-    fig.savefig(sökväg, dpi=DPI, format="png", metadata={"Software": None})
+    # zlib level 3 instead of PIL's 6: half the time to compress, a file about 6 % larger
+    fig.savefig(sökväg, dpi=DPI, format="png", metadata={"Software": None}, pil_kwargs={"compress_level": 3})
 
 
 def _marginaler(fig: Figure, ram: tuple[float, ...]) -> None:
