@@ -7,17 +7,19 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from matplotlib import rcParams
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
-from matplotlib.layout_engine import TightLayoutEngine
-from matplotlib.text import Text
-from matplotlib.ticker import Formatter
-from matplotlib.transforms import Bbox
 
 from ..formatting import tal
+from ._matplotlib import (
+    Axes,
+    Bbox,
+    Figure,
+    FigureCanvasAgg,
+    FontProperties,
+    Formatter,
+    Text,
+    TightLayoutEngine,
+    rcParams,
+)
 
 STORLEK = (8.0, 4.5)  # inches; at 100 dpi 800 × 450 px
 DPI = 100
