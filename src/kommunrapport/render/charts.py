@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -64,6 +65,24 @@ def _spara(fig: Figure, sökväg: Path) -> None:
     fig.savefig(sökväg, dpi=DPI, format="png", metadata={"Software": None}, pil_kwargs={"compress_level": 3})
 
 
+_MÅTT: dict[tuple[Any, ...], tuple[float, float]] = {}  # a tick label's size, across charts
+
+
+def _textmått(fig: Figure, r: Any, text: str, mall: Text) -> tuple[float, float]:  # noqa: ANN401 - a renderer
+    """Width and height in pixels of `text` set as the tick label `mall` is (font, size, line spacing):
+    measured once per process (matplotlib's own cache is per renderer, i.e. per figure)."""
+    f = mall.get_fontproperties()
+    nyckel = (text, (tuple(f.get_family()), f.get_style(), f.get_variant(), f.get_weight(), f.get_stretch(),
+                     f.get_size_in_points(), f.get_file(), f.get_math_fontfamily()), mall.get_linespacing(), fig.dpi)
+    if nyckel not in _MÅTT:
+        if len(_MÅTT) > 10_000:
+            _MÅTT.clear()
+        e = Text(0, 0, text, fontproperties=mall.get_fontproperties(), linespacing=mall.get_linespacing(),
+                 figure=fig).get_window_extent(r)
+        _MÅTT[nyckel] = (e.width, e.height)
+    return _MÅTT[nyckel]
+
+
 def _marginaler(fig: Figure, ram: tuple[float, ...]) -> None:
     """The margins of a figure with one axes, as matplotlib's tight_layout sets them: everything drawn
     outside the axes (tick labels, axis labels, title, a legend beside the axes, texts) inside `ram`
@@ -95,16 +114,15 @@ def _marginaler(fig: Figure, ram: tuple[float, ...]) -> None:
         for v, text in zip(platser, etiketter, strict=True):
             if not text:
                 continue
-            mått = Text(0, 0, text, fontproperties=mall.get_fontproperties(), linespacing=mall.get_linespacing(),
-                        figure=fig).get_window_extent(r)
+            bredd, höjd = _textmått(fig, r, text, mall)
             if vågrät:
                 x = ax.transData.transform((v, 0))[0] if axel.get_scale() == "linear" else box.x0
-                utanför(Bbox.from_extents(x - mått.width / 2, box.y0, x + mått.width / 2, box.y1))
-                djup = max(djup, mått.height)
+                utanför(Bbox.from_extents(x - bredd / 2, box.y0, x + bredd / 2, box.y1))
+                djup = max(djup, höjd)
             else:
                 y = ax.transData.transform((0, v))[1]
-                utanför(Bbox.from_extents(box.x0, y - mått.height / 2, box.x1, y + mått.height / 2))
-                djup = max(djup, mått.width)
+                utanför(Bbox.from_extents(box.x0, y - höjd / 2, box.x1, y + höjd / 2))
+                djup = max(djup, bredd)
         if djup:
             djup += avstånd
         etikett = axel.label
