@@ -20,7 +20,7 @@ from kommunrapport.render import utan_skräpsamling
 from kommunrapport.render.charts import _marginaler, linjefigur, stapelfigur_jämförelse
 from kommunrapport.render.markdown import cell
 from kommunrapport.render.word import lägg_till_tabell
-from kommunrapport.render.wordlayout import _Cell
+from kommunrapport.render.wordlayout import _Cell, sätt_runtext
 
 pytestmark = pytest.mark.rita  # charts are built and measured for real
 
@@ -100,6 +100,17 @@ def test_cellens_text_läses_som_python_docx_läser_den():
     i_länken.bold = False  # <w:b w:val="0"/>, and a run in a hyperlink is not counted for bold anyway
     c2.paragraphs[0].runs[0].bold = True  # bold spaces are no bold text
     assert not _Cell(c1._tc).fet(rubrik=False) and not _Cell(c2._tc).fet(rubrik=False)
+
+
+@pytest.mark.parametrize("före", ["", "12,3", " 1 397,1 ", "a\tb"])
+@pytest.mark.parametrize("text", ["", "1\u00a0397,1", " ledande", "slut\u00a0", "tab\there", "rad\nrad", "x"])
+def test_runtexten_skrivs_som_python_docx_skriver_den(före, text):
+    doc = Document()
+    a, b = (doc.add_paragraph().add_run(före) for _ in range(2))
+    a.font.size = b.font.size = Pt(8)
+    sätt_runtext(a._r, text)
+    b.text = text
+    assert _xml(a._r) == _xml(b._r) and a.text == text
 
 
 def _linjedata(värden: list[float]) -> pd.DataFrame:

@@ -21,7 +21,7 @@ from docxtpl import DocxTemplate, InlineImage, RichText
 
 from ..errors import KommunrapportFel, KonfigurationsFel
 from .markdown import MallenSkenar, cell, jinjafel_på_svenska, miljö, okänt_fält, standardmallar, uttrycksfel
-from .wordlayout import ordna_dokument
+from .wordlayout import ordna_dokument, sätt_runtext
 
 if TYPE_CHECKING:
     from docxtpl.subdoc import Subdoc
@@ -164,6 +164,5 @@ def _run(text: str, fet: bool = False) -> Any:
         rpr.append(OxmlElement("w:b"))
     rpr.append(OxmlElement("w:sz", {qn("w:val"): "16"}))
     r.append(rpr)
-    if text:
-        r.text = text  # python-docx's CT_R: tabs, line breaks and spaces as Word wants them
+    sätt_runtext(r, text)
     return r

@@ -325,14 +325,40 @@ def _sätt_bredder(tbl, rader: list[list[_Cell]], storlek: float, bredder: list[
             for p in c.tc.iterchildren(_P):
                 for run in p.iterchildren(_R):
                     _element(_först(run, "w:rPr"), "w:sz", _RPR).set(_VAL, sz)
-                    if tal:  # python-docx's CT_R.text: tabs and breaks kept
-                        run.text = _run_text(run).replace(" ", "\u00a0")
+                    if tal:  # as python-docx's run.text = … writes it
+                        sätt_runtext(run, _run_text(run).replace(" ", "\u00a0"))
                 # the paragraph mark too: an empty cell (no change % for a result) would otherwise have the
                 # style's larger font and make its row taller than the others
                 rpr = _element(_först(p, "w:pPr"), "w:rPr", _PPR)
                 _element(rpr, "w:sz", _RPR).set(_VAL, sz)
             if tal and c.text.strip():
                 _element(tcPr, "w:noWrap", _TCPR)
+
+
+def sätt_runtext(r, text: str) -> None:  # noqa: ANN001 - a w:r element
+    """The content of the run `r` (its w:rPr kept) as python-docx's `run.text = text` writes it: one <w:t>
+    (xml:space="preserve" when the text starts or ends with white space) unless the text has tabs or line
+    breaks, which python-docx writes itself."""
+    innehåll = [e for e in r if e.tag != _R_PR]
+    if "\t" in text or "\n" in text or "\r" in text or len(innehåll) > 1 or (
+            innehåll and (innehåll[0].tag != _T or len(innehåll[0].attrib) > (_XMLSPACE in innehåll[0].attrib))):
+        r.text = text  # python-docx's CT_R: tabs and line breaks as Word wants them
+        return
+    if not text:
+        for e in innehåll:
+            r.remove(e)
+        return
+    t = innehåll[0] if innehåll else OxmlElement("w:t")
+    t.text = text
+    if len(text.strip()) < len(text):
+        t.set(_XMLSPACE, "preserve")
+    else:
+        t.attrib.pop(_XMLSPACE, None)
+    if not innehåll:
+        r.append(t)
+
+
+_XMLSPACE = qn("xml:space")
 
 
 def _håll_ihop(tbl) -> None:  # noqa: ANN001 - a w:tbl element
