@@ -156,18 +156,29 @@ def test_matplotlibs_kwdoc_är_tillbaka_efter_importen():
     assert "linewidth" in matplotlib.artist.kwdoc(Line2D)  # only help() texts made during the import are short
 
 
-def test_skräpsamlingen_är_på_igen_efter_skrivningen_även_vid_fel():
-    assert gc.isenabled()
+def test_det_som_fanns_före_skrivningen_fryses_bara_under_den_även_vid_fel():
+    assert gc.isenabled() and gc.get_freeze_count() == 0
     with utan_skräpsamling():
-        assert not gc.isenabled()
-    assert gc.isenabled()
+        assert gc.isenabled() and gc.get_freeze_count() > 0
+    assert gc.get_freeze_count() == 0
     with pytest.raises(ValueError), utan_skräpsamling():
         raise ValueError("x")
-    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
+
+
+def test_en_process_som_själv_fryst_eller_stängt_av_samlingen_lämnas_som_den_är():
+    gc.freeze()
+    try:
+        frysta = gc.get_freeze_count()
+        with utan_skräpsamling():
+            pass
+        assert gc.get_freeze_count() == frysta  # its own frozen objects stay frozen
+    finally:
+        gc.unfreeze()
     gc.disable()
     try:
         with utan_skräpsamling():
-            pass
-        assert not gc.isenabled()  # a caller that had it off keeps it off
+            assert gc.get_freeze_count() == 0
+        assert not gc.isenabled()
     finally:
         gc.enable()
