@@ -27,13 +27,18 @@ class Tabellvy:
     kolumnformat: dict[str, str] = field(default_factory=dict)
     cellformat: dict[tuple[int, str], str] = field(default_factory=dict)
     huvudtabell: bool = False  # the area's main table: the one the Word volume report shows (issue 13)
+    # whether a column of `data` holds numbers, looked up once per column (the renderers ask for every cell)
+    _numerisk: dict[tuple[int, str], bool] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def format(self, rad: int, kolumn: str) -> str:
         if (rad, kolumn) in self.cellformat:
             return self.cellformat[(rad, kolumn)]
         if kolumn in self.kolumnformat:
             return self.kolumnformat[kolumn]
-        if not pd.api.types.is_numeric_dtype(self.data[kolumn].dtype):
+        nyckel = (id(self.data), kolumn)
+        if nyckel not in self._numerisk:
+            self._numerisk[nyckel] = pd.api.types.is_numeric_dtype(self.data[kolumn].dtype)
+        if not self._numerisk[nyckel]:
             return "text"
         return self.radformat[rad] if self.radformat else "heltal"
 

@@ -15,6 +15,7 @@ from ..output import atomisk_mapp
 from ..reports.ekonomi import ANDELSKOLUMNER, Ekonomirapport, tabeller
 from ..reports.forklaring import Radeffekt, mening
 from ..reports.preliminar import preliminär_text
+from . import utan_skräpsamling
 from .markdown import rendera
 
 if TYPE_CHECKING:
@@ -174,6 +175,7 @@ def mnkr_text(kr: float) -> str:
     return mnkr(kr, tecken=True)
 
 
+@utan_skräpsamling()
 def skriv_ekonomirapport(r: Ekonomirapport, ut: str | Path, mallmapp: Path | None = None,
                          källa: str = "") -> list[Path]:
     """Write the Markdown report, the two charts and the Excel annex into `ut`, atomically."""

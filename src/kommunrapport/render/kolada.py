@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from ..output import atomisk_mapp
 from ..reports.kolada import RUBRIK, KoladaJämförelse
+from . import utan_skräpsamling
 from .markdown import rendera
 
 if TYPE_CHECKING:
@@ -39,6 +40,7 @@ def info(r: KoladaJämförelse) -> dict[str, str]:
             "Jämförelsegrupp": ", ".join(r.medlemmar), "Underlag": r.källa, "Källa": r.källtext}
 
 
+@utan_skräpsamling()
 def skriv_koladajämförelse(r: KoladaJämförelse, ut: str | Path, mallmapp: Path | None = None) -> list[Path]:
     """Write kolada_jamforelse.md, its charts and bilaga_kolada_jamforelse.xlsx into `ut`, atomically."""
     from .annex import skriv_vyer

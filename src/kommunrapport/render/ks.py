@@ -7,12 +7,14 @@ from typing import TYPE_CHECKING, Any
 
 from ..output import atomisk_mapp
 from ..reports.ks import KSRapport
+from . import utan_skräpsamling
 from .markdown import rendera
 
 if TYPE_CHECKING:
     from docxtpl import DocxTemplate
 
 
+@utan_skräpsamling()
 def skriv_ks_rapport(r: KSRapport, ut: str | Path, mallmapp: Path | None = None) -> list[Path]:
     """Write rapport_till_ks_ÅÅÅÅ-MM.md/.docx and its Excel annex into `ut`, atomically."""
     from .annex import skriv_vyer

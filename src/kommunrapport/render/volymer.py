@@ -13,6 +13,7 @@ from ..model.table import Diagram, Tabellvy
 from ..output import atomisk_mapp
 from ..reports.preliminar import preliminär_text
 from ..reports.volymer import Volymavsnitt, Volymrapport
+from . import utan_skräpsamling
 from .markdown import rendera
 
 if TYPE_CHECKING:
@@ -41,6 +42,7 @@ def volym_markdown(r: Volymrapport, nämnd: str = "", kommentarer: dict[str, str
     }, mallmapp)
 
 
+@utan_skräpsamling()
 def skriv_volymrapport(r: Volymrapport, ut: str | Path, nämnd: str = "", kommentarer: dict[str, str] | None = None,
                        mallmapp: Path | None = None, preliminär: list[str] | None = None,
                        kolada: KoladaJämförelse | None = None, publik: Volymrapport | None = None) -> list[Path]:
@@ -65,7 +67,6 @@ def skriv_volymrapport(r: Volymrapport, ut: str | Path, nämnd: str = "", kommen
 def _skriv(r: Volymrapport, stage: Path, nämnd: str, kommentarer: dict[str, str] | None, mallmapp: Path | None,
            preliminär: list[str] | None, kolada: KoladaJämförelse | None, tillägg: str = "") -> list[str]:
     """One version's files into the staging folder; `tillägg` ('_intern') goes before each extension."""
-    from . import kolada as kolada_
     from .annex import skriv_vyer
     from .charts import linjediagram_per_månad, stapeldiagram_jämförelse
     from .word import mallsökväg, rendera_word
@@ -75,6 +76,8 @@ def _skriv(r: Volymrapport, stage: Path, nämnd: str, kommentarer: dict[str, str
                              f"volymrapport_{stam}.docx")
     text = volym_markdown(r, nämnd, kommentarer, mallmapp, preliminär)
     if kolada is not None:
+        from . import kolada as kolada_  # only with a comparison: it imports urllib's HTTP client
+
         text = text.rstrip("\n") + "\n\n" + kolada_.kolada_markdown(kolada, avsnitt=True, mallmapp=mallmapp)
     written = [rapport, bilaga, word]
     (stage / rapport).write_text(text, encoding="utf-8")

@@ -7,18 +7,21 @@ the template's name and the tag, and nothing is written.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jinja2
-from docx.shared import Cm, Length, Pt
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Length
 from docxtpl import DocxTemplate, InlineImage, RichText
 
 from ..errors import KommunrapportFel, KonfigurationsFel
 from .markdown import MallenSkenar, cell, jinjafel_på_svenska, miljö, okänt_fält, standardmallar, uttrycksfel
-from .wordlayout import ordna_dokument
+from .wordlayout import ordna_dokument, sätt_runtext
 
 if TYPE_CHECKING:
     from docxtpl.subdoc import Subdoc
@@ -120,21 +123,46 @@ def fet(text: str, fet: bool) -> RichText:
 
 def lägg_till_tabell(sub: Subdoc, vy: Tabellvy, rubrik: bool = True) -> None:
     """A Tabellvy (see model.table) as a real Word table in a sub-document: headings bold, numbers right.
-    Widths and font size are set when the document is saved (wordlayout.ordna_dokument)."""
+    Widths and font size are set when the document is saved (wordlayout.ordna_dokument).
+
+    python-docx makes the table and one row; the rows are copies of that row with their runs added on the
+    XML elements (the XML python-docx's add_run, bold, font.size and alignment write), since python-docx
+    works out the whole grid of the table again for every cell it is asked for."""
     if rubrik:
         sub.add_paragraph(vy.rubrik, style="Heading 2")
     cols = list(vy.data.columns)
     t = sub.add_table(rows=1, cols=len(cols))
     t.style = "Table Grid"
-    for j, c in enumerate(cols):
-        run = t.rows[0].cells[j].paragraphs[0].add_run(str(c))
-        run.bold = True
-        run.font.size = Pt(8)
+    tbl = t._tbl
+    for tc, c in zip(tbl.tr_lst[0].tc_lst, cols, strict=True):
+        _stycke(tc).append(_run(str(c), fet=True))
+    if vy.data.empty:
+        return
+    mall = t.add_row()._tr
+    tbl.remove(mall)
     for i, rec in enumerate(vy.data.itertuples(index=False)):
-        row = t.add_row().cells
-        for j, (v, c) in enumerate(zip(rec, cols)):
+        tr = copy.deepcopy(mall)
+        for tc, v, c in zip(tr.tc_lst, rec, cols):
             fmt = vy.format(i, c)
-            p = row[j].paragraphs[0]
-            p.add_run(cell(v, fmt, vy.plustecken(c))).font.size = Pt(8)
+            p = _stycke(tc)
             if fmt != "text":
-                p.alignment = 2  # right
+                p.insert(0, OxmlElement("w:pPr"))
+                p[0].append(OxmlElement("w:jc", {qn("w:val"): "right"}))
+            p.append(_run(cell(v, fmt, vy.plustecken(c))))
+        tbl.append(tr)
+
+
+def _stycke(tc: Any) -> Any:
+    return tc.find(qn("w:p"))
+
+
+def _run(text: str, fet: bool = False) -> Any:
+    """<w:r> with the text at 8 pt (bold), as python-docx's add_run(text) and run.font.size = Pt(8) write it."""
+    r = OxmlElement("w:r")
+    rpr = OxmlElement("w:rPr")
+    if fet:
+        rpr.append(OxmlElement("w:b"))
+    rpr.append(OxmlElement("w:sz", {qn("w:val"): "16"}))
+    r.append(rpr)
+    sätt_runtext(r, text)
+    return r

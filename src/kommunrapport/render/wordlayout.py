@@ -16,17 +16,15 @@ has the same), so the layout does not depend on the fonts of the machine that wr
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Length, Pt
-from docx.table import Table, _Cell
-from docx.text.paragraph import Paragraph
 
 if TYPE_CHECKING:
     from docx.document import Document
+    from docx.table import Table
 
 # Advance widths of Arial/Helvetica (regular and bold) in 1/1000 em, from the Adobe core-font metrics.
 _TECKEN = (" !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~"
@@ -104,12 +102,80 @@ def cellbredd_behövs(text: str, storlek: float, fet: bool = False) -> float:
 
 
 # ---------------------------------------------------------------- the document
+#
+# The document is laid out on its lxml elements: python-docx's objects (Paragraph, _Cell, Run) look every
+# text and property up again with XPath on each access, which made the layout of a report's tables take
+# a good part of a second. Each cell's text is read once, into a _Cell.
+
+
+_P, _R, _T, _TBL, _TR, _TC = (qn(t) for t in ("w:p", "w:r", "w:t", "w:tbl", "w:tr", "w:tc"))
+_P_PR, _R_PR, _TC_PR, _TR_PR = (qn(t) for t in ("w:pPr", "w:rPr", "w:tcPr", "w:trPr"))
+_BR, _HYPERLINK, _VAL = qn("w:br"), qn("w:hyperlink"), qn("w:val")
+_RUNTECKEN = {qn("w:tab"): "\t", qn("w:ptab"): "\t", qn("w:cr"): "\n", qn("w:noBreakHyphen"): "-"}
+_PÅ = ("1", "true", "on")  # ST_OnOff values that mean on (an absent w:val is on too)
+
+
+def _run_text(r) -> str:  # noqa: ANN001 - a w:r element
+    """A run's text as python-docx's Run.text gives it (a tab as \\t, a line break as \\n)."""
+    delar = []
+    for e in r:
+        tag = e.tag
+        if tag == _T:
+            delar.append(e.text or "")
+        elif tag == _BR:
+            if e.get(qn("w:type"), "textWrapping") == "textWrapping":
+                delar.append("\n")
+        elif tag in _RUNTECKEN:
+            delar.append(_RUNTECKEN[tag])
+    return "".join(delar)
+
+
+def _stycketext(p) -> str:  # noqa: ANN001 - a w:p element
+    """A paragraph's text as python-docx's Paragraph.text gives it (runs and hyperlinks)."""
+    delar = []
+    for e in p:
+        if e.tag == _R:
+            delar.append(_run_text(e))
+        elif e.tag == _HYPERLINK:
+            delar.extend(_run_text(r) for r in e.iterchildren(_R))
+    return "".join(delar)
+
+
+def _på(el) -> bool:  # noqa: ANN001 - an on/off element (w:b), or None
+    if el is None:
+        return False
+    val = el.get(_VAL)
+    return val is None or val in _PÅ
+
+
+class _Cell:
+    """A table cell (w:tc) with its text and whether a run with text is bold, read once."""
+
+    __slots__ = ("fet_run", "har_text", "tc", "text")
+
+    def __init__(self, tc) -> None:  # noqa: ANN001 - a w:tc element
+        self.tc = tc
+        stycken = []
+        self.fet_run = self.har_text = False
+        for p in tc.iterchildren(_P):
+            stycken.append(_stycketext(p))
+            for r in p.iterchildren(_R):
+                if _run_text(r).strip():
+                    self.har_text = True
+                    rpr = r.find(_R_PR)
+                    self.fet_run = self.fet_run or (rpr is not None and _på(rpr.find(qn("w:b"))))
+        self.text = "\n".join(stycken)
+
+    def fet(self, rubrik: bool) -> bool:
+        """Bold: a run with text is bold, or a heading cell without runs with text."""
+        return self.fet_run or (rubrik and not self.har_text)
 
 
 def ordna_dokument(doc: Document) -> None:
     """Lay out every table of a rendered document (see the module docstring) and keep headings with what
     follows them."""
     from docx.document import Document as _Document
+    from docx.enum.style import WD_STYLE_TYPE
 
     doc = _Document(doc.element, doc.part)  # a fresh view: docxtpl replaced the body after python-docx read it
     sektion = doc.sections[-1]
@@ -118,93 +184,106 @@ def ordna_dokument(doc: Document) -> None:
         bredd = Length(sektion.page_width - sektion.left_margin - sektion.right_margin).pt
     # Tables with the same heading row between two page breaks (the KS report's drift and investment
     # tables) get the same widths.
-    grupper: dict[tuple[int, tuple[str, ...]], list[tuple[Table, list[list[_Cell]]]]] = {}
+    grupper: dict[tuple[int, tuple[str, ...]], list[tuple[object, list[list[_Cell]]]]] = {}
     sida = 0
-    for el in doc.element.body.iterchildren():
-        if el.tag == qn("w:p"):
-            if el.find(f"{qn('w:pPr')}/{qn('w:pageBreakBefore')}") is not None or any(
-                    br.get(qn("w:type")) == "page" for br in el.iter(qn("w:br"))):
+    body = doc.element.body
+    sidbrytning, brytning_typ = qn("w:pageBreakBefore"), qn("w:type")
+    for el in body.iterchildren():
+        if el.tag == _P:
+            ppr = el.find(_P_PR)
+            if (ppr is not None and ppr.find(sidbrytning) is not None) or any(
+                    br.get(brytning_typ) == "page" for br in el.iter(_BR)):
                 sida += 1
             continue
-        if el.tag != qn("w:tbl"):
+        if el.tag != _TBL:
             continue
-        t = Table(el, doc)
-        rader = _förbered(t)
+        rader = _förbered(el)
         if rader is not None:
-            grupper.setdefault((sida, tuple(c.text for c in rader[0])), []).append((t, rader))
-        _håll_ihop(t)
+            grupper.setdefault((sida, tuple(c.text for c in rader[0])), []).append((el, rader))
+        _håll_ihop(el)
     for grupp in grupper.values():
         alla = [(r, i) for _, rader in grupp for i, r in enumerate(rader)]
         storlek, bredder = _mät([r for r, _ in alla], [i == 0 for _, i in alla],
                                 lång=max(len(rader) for _, rader in grupp) - 1 > LÅNG_TABELL, tillgänglig=bredd)
-        for t, rader in grupp:
-            _sätt_bredder(t, rader, storlek, bredder)
-    for p in doc.paragraphs:
-        namn = p.style.name if p.style is not None else ""
+        for tbl, rader in grupp:
+            _sätt_bredder(tbl, rader, storlek, bredder)
+    # Headings stay with what follows them: the style of each paragraph by its id, looked up once per id.
+    stilar = doc.styles
+    standard = stilar.default(WD_STYLE_TYPE.PARAGRAPH)
+    namn_för = {s.style_id: s.name or "" for s in stilar if s.type == WD_STYLE_TYPE.PARAGRAPH}
+    standardnamn = (standard.name or "") if standard is not None else ""
+    pstyle = qn("w:pStyle")
+    for p in body.iterchildren(_P):
+        ppr = p.find(_P_PR)
+        stil = ppr.find(pstyle) if ppr is not None else None
+        namn = namn_för.get(stil.get(_VAL), standardnamn) if stil is not None else standardnamn
         if namn.startswith(("Heading", "Title", "Rubrik")):
-            p.paragraph_format.keep_with_next = True
-    for tbl in doc.element.body.iterchildren(qn("w:tbl")):
+            _håll_med_nästa(p)
+    for tbl in body.iterchildren(_TBL):
         före = tbl.getprevious()
-        if före is not None and före.tag == qn("w:p"):  # the table's caption or heading stays with it
-            p = Paragraph(före, doc)
-            if p.text.strip():
-                p.paragraph_format.keep_with_next = True
+        if före is not None and före.tag == _P and _stycketext(före).strip():
+            _håll_med_nästa(före)  # the table's caption or heading stays with it
 
 
-def _celler(t: Table) -> list[list[_Cell]] | None:
+def _celler(tbl) -> list[list[_Cell]] | None:  # noqa: ANN001 - a w:tbl element
     """The cells row by row, or None for a table with merged cells (left as it is)."""
-    n = len(t._tbl.tblGrid.gridCol_lst)
+    grid = tbl.find(qn("w:tblGrid"))
+    if grid is None:
+        return None
+    n = len(grid.findall(qn("w:gridCol")))
+    span, vmerge = qn("w:gridSpan"), qn("w:vMerge")
     rader = []
-    for tr in t._tbl.tr_lst:
-        tcs = tr.tc_lst
-        if len(tcs) != n or any(tc.grid_span != 1 or tc.vMerge is not None for tc in tcs):
+    for tr in tbl.iterchildren(_TR):
+        tcs = list(tr.iterchildren(_TC))
+        if len(tcs) != n:
             return None
-        rader.append([_Cell(tc, t) for tc in tcs])
+        for tc in tcs:
+            tcpr = tc.find(_TC_PR)
+            if tcpr is not None:
+                gs = tcpr.find(span)
+                if tcpr.find(vmerge) is not None or (gs is not None and int(gs.get(_VAL, "1")) != 1):
+                    return None
+        rader.append([_Cell(tc) for tc in tcs])
     return rader
 
 
 def ordna_tabell(t: Table, tillgänglig: float) -> None:
     """One table: leave out empty columns, widths from the content, a font size that fits, and rows kept
     together (see the module docstring). `tillgänglig`: the width between the margins, in points."""
-    rader = _förbered(t)
+    rader = _förbered(t._tbl)
     if rader is not None:
         storlek, bredder = _mät(rader, [i == 0 for i in range(len(rader))], len(rader) - 1 > LÅNG_TABELL, tillgänglig)
-        _sätt_bredder(t, rader, storlek, bredder)
-    _håll_ihop(t)
+        _sätt_bredder(t._tbl, rader, storlek, bredder)
+    _håll_ihop(t._tbl)
 
 
-def _förbered(t: Table) -> list[list[_Cell]] | None:
+def _förbered(tbl) -> list[list[_Cell]] | None:  # noqa: ANN001 - a w:tbl element
     """The cells of a table to lay out, empty columns left out; None for a table that is left as it is
     (merged cells, a single row or column)."""
-    rader = _celler(t)
+    rader = _celler(tbl)
     if rader is None or len(rader) < 2 or len(rader[0]) < 2:
         return None
-    _ta_bort_tomma_kolumner(t, rader)
-    return _celler(t)
+    _ta_bort_tomma_kolumner(tbl, rader)
+    return rader
 
 
-def _ta_bort_tomma_kolumner(t: Table, rader: list[list[_Cell]]) -> None:
-    grid = t._tbl.tblGrid.gridCol_lst
+def _ta_bort_tomma_kolumner(tbl, rader: list[list[_Cell]]) -> None:  # noqa: ANN001 - a w:tbl element
+    grid = tbl.find(qn("w:tblGrid")).findall(qn("w:gridCol"))
     for j in reversed(range(len(rader[0]))):
         if len(rader[0]) <= 1:
             break
         if rader[0][j].text.strip() and not any(r[j].text.strip() for r in rader[1:]):
             for r in rader:
-                r[j]._tc.getparent().remove(r[j]._tc)
+                r[j].tc.getparent().remove(r[j].tc)
                 del r[j]
             grid[j].getparent().remove(grid[j])
             del grid[j]
 
 
-def _fet(cell: _Cell, rubrik: bool) -> bool:
-    runs = [r for p in cell.paragraphs for r in p.runs if r.text.strip()]
-    return any(r.bold for r in runs) or (rubrik and not runs)
-
-
 def _mät(rader: list[list[_Cell]], rubrikrad: list[bool], lång: bool, tillgänglig: float) -> tuple[float, list[float]]:
     """The font size and the column widths (points) for these rows: the largest size in STORLEKAR at which
     the table fits (a long table starts at 7 pt); at 6 pt every column at its minimum."""
-    texter = [[(c.text, _fet(c, rubrik)) for c in r] for r, rubrik in zip(rader, rubrikrad, strict=True)]
+    texter = [[(c.text, c.fet(rubrik)) for c in r] for r, rubrik in zip(rader, rubrikrad, strict=True)]
     kant = 2 * CELLMARGINAL + LUFT
     kolumner = range(len(texter[0]))
     minsta: list[float] = []
@@ -220,45 +299,101 @@ def _mät(rader: list[list[_Cell]], rubrikrad: list[bool], lång: bool, tillgän
     return STORLEKAR[-1], minsta  # not even 6 pt fits: the table goes into the margin, nothing breaks
 
 
-def _sätt_bredder(t: Table, rader: list[list[_Cell]], storlek: float, bredder: list[float]) -> None:
-    tblPr = t._tbl.tblPr
+def _twips(pt: float) -> str:
+    return str(Pt(pt).twips)  # as python-docx writes a Length
+
+
+def _sätt_bredder(tbl, rader: list[list[_Cell]], storlek: float, bredder: list[float]) -> None:  # noqa: ANN001
+    tblPr = _först(tbl, "w:tblPr")
     _element(tblPr, "w:tblW", _TBLPR).attrib.update({qn("w:w"): str(round(sum(bredder) * 20)), qn("w:type"): "dxa"})
     _element(tblPr, "w:tblLayout", _TBLPR).set(qn("w:type"), "fixed")
     marginaler = _element(tblPr, "w:tblCellMar", _TBLPR)
     for sida in ("w:left", "w:right"):
-        _element(marginaler, sida, ["w:top", "w:left", "w:start", "w:bottom", "w:right", "w:end"]).attrib.update(
+        _element(marginaler, sida, _CELLMAR).attrib.update(
             {qn("w:w"): str(round(CELLMARGINAL * 20)), qn("w:type"): "dxa"})
-    for j, gc in enumerate(t._tbl.tblGrid.gridCol_lst):
-        gc.w = Pt(bredder[j])
+    w, typ = qn("w:w"), qn("w:type")
+    for j, gc in enumerate(tbl.find(qn("w:tblGrid")).iterchildren(qn("w:gridCol"))):
+        gc.set(w, _twips(bredder[j]))
+    sz = str(round(storlek * 2))
     for r in rader:
         for j, c in enumerate(r):
-            c.width = Pt(bredder[j])
+            tcPr = _först(c.tc, "w:tcPr")
+            tcW = _element(tcPr, "w:tcW", _TCPR)
+            tcW.set(typ, "dxa")
+            tcW.set(w, _twips(bredder[j]))
             tal = är_tal(c.text)
-            for p in c.paragraphs:
-                for run in p.runs:
-                    run.font.size = Pt(storlek)
-                    if tal:
-                        run.text = run.text.replace(" ", "\u00a0")
+            for p in c.tc.iterchildren(_P):
+                for run in p.iterchildren(_R):
+                    _element(_först(run, "w:rPr"), "w:sz", _RPR).set(_VAL, sz)
+                    if tal:  # as python-docx's run.text = … writes it
+                        sätt_runtext(run, _run_text(run).replace(" ", "\u00a0"))
                 # the paragraph mark too: an empty cell (no change % for a result) would otherwise have the
                 # style's larger font and make its row taller than the others
-                rpr = _element(p._p.get_or_add_pPr(), "w:rPr", _PPR)
-                _element(rpr, "w:sz", _RPR).set(qn("w:val"), str(round(storlek * 2)))
+                rpr = _element(_först(p, "w:pPr"), "w:rPr", _PPR)
+                _element(rpr, "w:sz", _RPR).set(_VAL, sz)
             if tal and c.text.strip():
-                _element(c._tc.get_or_add_tcPr(), "w:noWrap", _TCPR)
+                _element(tcPr, "w:noWrap", _TCPR)
 
 
-def _håll_ihop(t: Table) -> None:
+def sätt_runtext(r, text: str) -> None:  # noqa: ANN001 - a w:r element
+    """The content of the run `r` (its w:rPr kept) as python-docx's `run.text = text` writes it: one <w:t>
+    (xml:space="preserve" when the text starts or ends with white space) unless the text has tabs or line
+    breaks, which python-docx writes itself."""
+    innehåll = [e for e in r if e.tag != _R_PR]
+    if "\t" in text or "\n" in text or "\r" in text or len(innehåll) > 1 or (
+            innehåll and (innehåll[0].tag != _T or len(innehåll[0].attrib) > (_XMLSPACE in innehåll[0].attrib))):
+        r.text = text  # python-docx's CT_R: tabs and line breaks as Word wants them
+        return
+    if not text:
+        for e in innehåll:
+            r.remove(e)
+        return
+    t = innehåll[0] if innehåll else OxmlElement("w:t")
+    t.text = text
+    if len(text.strip()) < len(text):
+        t.set(_XMLSPACE, "preserve")
+    else:
+        t.attrib.pop(_XMLSPACE, None)
+    if not innehåll:
+        r.append(t)
+
+
+_XMLSPACE = qn("xml:space")
+
+
+def _håll_ihop(tbl) -> None:  # noqa: ANN001 - a w:tbl element
     """No row split across pages, the heading row repeated, and a short table kept on one page."""
-    rader = t._tbl.tr_lst
+    rader = list(tbl.iterchildren(_TR))
     for i, tr in enumerate(rader):
-        trPr = tr.get_or_add_trPr()
+        trPr = tr.find(_TR_PR)
+        if trPr is None:
+            trPr = OxmlElement("w:trPr")
+            ex = tr.find(qn("w:tblPrEx"))
+            if ex is not None:
+                ex.addnext(trPr)
+            else:
+                tr.insert(0, trPr)
         _element(trPr, "w:cantSplit", _TRPR)
         if i == 0 and len(rader) > 1:
             _element(trPr, "w:tblHeader", _TRPR)
         if i < len(rader) - 1 and (len(rader) <= 2 * LÅNG_TABELL or i < 3):
-            for tc in tr.tc_lst:
-                for p in tc.iterchildren(qn("w:p")):
-                    Paragraph(p, t).paragraph_format.keep_with_next = True
+            for tc in tr.iterchildren(_TC):
+                for p in tc.iterchildren(_P):
+                    _håll_med_nästa(p)
+
+
+def _håll_med_nästa(p) -> None:  # noqa: ANN001 - a w:p element
+    """Keep the paragraph on the page of the next one (<w:keepNext/>, as python-docx writes it)."""
+    _element(_först(p, "w:pPr"), "w:keepNext", _PPR).attrib.pop(_VAL, None)
+
+
+def _först(parent, tagg: str):  # noqa: ANN001, ANN202 - lxml elements
+    """The properties child (w:pPr, w:rPr, w:tcPr, w:tblPr) of `parent`, created as its first child."""
+    el = parent.find(qn(tagg))
+    if el is None:
+        el = OxmlElement(tagg)
+        parent.insert(0, el)
+    return el
 
 
 # The order of the children in Word's XML schema: Word refuses a file whose elements are out of order.
@@ -282,14 +417,19 @@ _TCPR = ["w:cnfStyle", "w:tcW", "w:gridSpan", "w:hMerge", "w:vMerge", "w:tcBorde
          "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark"]
 
 
-def _element(parent, tagg: str, ordning: Iterable[str]):  # noqa: ANN001, ANN202 - lxml elements
+_CELLMAR = ["w:top", "w:left", "w:start", "w:bottom", "w:right", "w:end"]
+_EFTER: dict[tuple[str, int], frozenset[str]] = {}
+
+
+def _element(parent, tagg: str, ordning: list[str]):  # noqa: ANN001, ANN202 - lxml elements
     """The child `tagg` of `parent`, created at its place in the schema's order if it is not there."""
     el = parent.find(qn(tagg))
     if el is not None:
         return el
     el = OxmlElement(tagg)
-    ordning = list(ordning)
-    efter = {qn(x) for x in ordning[ordning.index(tagg) + 1:]}
+    efter = _EFTER.get((tagg, id(ordning)))
+    if efter is None:
+        efter = _EFTER[(tagg, id(ordning))] = frozenset(qn(x) for x in ordning[ordning.index(tagg) + 1:])
     for child in parent:
         if child.tag in efter:
             child.addprevious(el)
