@@ -216,20 +216,25 @@ def _csv_summa(d: pd.DataFrame) -> str | None:
         if pd.api.types.is_float_dtype(d[c].dtype):  # astype(str) of a float is its repr, NaN missing
             v = np.asarray(unika, dtype=np.float64)
             saknas = np.isnan(v)
-            ord_ = np.array([repr(x) for x in v.tolist()], dtype=object)
-            ord_[saknas] = ""
+            text = _flyttalstext(np.where(saknas, 0.0, v))
+            if saknas.any():
+                text = pc.if_else(pa.array(saknas), pa.scalar("", pa.large_string()), text)
         else:
-            text = pd.Series(unika).astype(str)
-            saknas = text.isna().to_numpy()
-            ord_ = text.fillna("").to_numpy(dtype=object)
-        if not pd.api.types.is_numeric_dtype(d[c].dtype) and any(any(t in v for t in ',"\r\n') for v in ord_):
-            return None
-        finns = np.flatnonzero(~saknas)  # sorted as text, a missing value last
-        ordning = np.concatenate([finns[np.argsort(ord_[finns].astype(str), kind="stable")], np.flatnonzero(saknas)])
-        r = np.empty(len(ord_), dtype=np.int64)
-        r[ordning] = np.arange(len(ord_))
+            serie = pd.Series(unika).astype(str)
+            saknas = serie.isna().to_numpy()
+            ord_ = serie.fillna("").to_numpy(dtype=object)
+            if not pd.api.types.is_numeric_dtype(d[c].dtype) and any(any(t in v for t in ',"\r\n') for v in ord_):
+                return None
+            text = pa.array(ord_, type=pa.large_string())
+        # sorted as text (Arrow compares UTF-8 bytes: the order of the code points, as Python's str), a
+        # missing value last; stable, as sort_values
+        finns = np.flatnonzero(~saknas)
+        sorterade = pc.sort_indices(text.take(pa.array(finns))).to_numpy()
+        ordning = np.concatenate([finns[sorterade], np.flatnonzero(saknas)])
+        r = np.empty(len(saknas), dtype=np.int64)
+        r[ordning] = np.arange(len(saknas))
         rang.append(r[kod])
-        texter.append(pa.array(ord_, type=pa.large_string()))
+        texter.append(text)
         koder.append(kod)
     rader = np.lexsort(rang[::-1])
     kolumner = [t.take(pa.array(k[rader])) for t, k in zip(texter, koder)]
@@ -242,3 +247,29 @@ def _csv_summa(d: pd.DataFrame) -> str | None:
     h = hashlib.sha256((",".join(str(c) for c in d.columns) + slut).encode("utf-8"))
     h.update(memoryview(data)[int(o[0]):int(o[-1])])
     return h.hexdigest()
+
+
+_DECIMALER = np.array(
+    [".0" if f == 0 else f".{f // 10}" if f % 10 == 0 else f".{f:02d}" for f in range(100)], dtype=object)
+
+
+def _flyttalstext(v: np.ndarray):
+    """repr() of every float of `v` as an Arrow large_string array, without a Python float per value for
+    the amounts in kronor and öre: a value that is the double nearest to k/100 with |k| < 2^52 (every
+    amount rounded to the öre below 45 000 bn kr) is written from the integer k (its shortest repr is k/100
+    without trailing zeros, e.g. 1234.0, 1234.5, -0.05); any other value by repr itself."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    k = np.rint(v * 100.0)
+    öre = (np.abs(v) < 7e13) & (k / 100.0 == v)
+    ki = np.where(öre, k, 0).astype(np.int64)
+    a = np.abs(ki)
+    heltal = pc.cast(pa.array(a // 100), pa.large_string())
+    tecken = pa.array(np.where(ki < 0, "-", ""), type=pa.large_string())
+    decimaler = pa.array(_DECIMALER, type=pa.large_string()).take(pa.array(a % 100))
+    text = pc.binary_join_element_wise(tecken, heltal, decimaler, pa.scalar("", pa.large_string()))
+    if not öre.all():  # 1e16, 0.1 + 0.2, NaN's stand-in …: Python's own repr
+        annat = [repr(x) for x in v[~öre].tolist()]
+        text = pc.replace_with_mask(text, pa.array(~öre), pa.array(annat, type=pa.large_string()))
+    return text

@@ -53,17 +53,44 @@ _SNABB_FORM = "^-?(?:\\d{1,3}(?:[ \u00a0\u202f]\\d{3})+|\\d+)(?:[.,]\\d+)?$"  # 
 
 
 def _enkla_tal(kolumn: pd.Series) -> np.ndarray:
-    """float64 of each cell of a simple shape (_SNABB_FORM); NaN for the rest. Arrow compute: one regex to
-    accept, the spaces and the decimal comma replaced only where there are any, one correctly rounded cast."""
+    """float64 of each cell of a simple shape (_SNABB_FORM); NaN for the rest. One pass of Arrow compute
+    per column (the regex that accepts), then on the column's bytes in numpy: the thousands spaces taken
+    out and the decimal comma made a point in one copy of the text, which Arrow's correctly rounded cast
+    reads (the cells the regex rejected are masked out, not copied)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     text = pa.array(kolumn.array)  # pandas' Arrow-backed strings are not copied
-    ok = pc.match_substring_regex(text, _SNABB_FORM)
-    for tecken in _ENKELT_MELLANRUM + (",",):  # literal replaces: much faster than a character class
-        if pc.any(pc.match_substring(text, tecken)).as_py():
-            text = pc.replace_substring(text, tecken, "" if tecken != "," else ".")
-    enkel = pc.if_else(ok, text, pa.scalar(None, text.type))
+    if isinstance(text, pa.ChunkedArray):
+        text = text.combine_chunks()
+    if not pa.types.is_large_string(text.type):
+        text = text.cast(pa.large_string())
+    ok = pc.fill_null(pc.match_substring_regex(text, _SNABB_FORM), False)
+    n = len(text)
+    if n == 0:
+        return np.zeros(0, dtype=np.float64)
+    _, offsets, data = text.buffers()
+    o = np.frombuffer(offsets, dtype=np.int64, count=n + 1, offset=8 * text.offset)
+    if data is None or o[-1] == o[0]:  # every cell empty
+        return np.full(n, np.nan)
+    b = np.frombuffer(data, dtype=np.uint8, count=int(o[-1] - o[0]), offset=int(o[0]))
+    if (b >= 0x80).any():  # NBSP or narrow NBSP between thousands: Arrow's literal replaces
+        for tecken in _ENKELT_MELLANRUM + (",",):
+            if pc.any(pc.match_substring(text, tecken)).as_py():
+                text = pc.replace_substring(text, tecken, "" if tecken != "," else ".")
+        enkel = pc.if_else(ok, text, pa.scalar(None, text.type))
+        return pc.cast(enkel, pa.float64()).to_numpy(zero_copy_only=False)
+    mellanrum = b == 0x20
+    if mellanrum.any():  # (a space outside an accepted cell goes too: that cell is masked out below)
+        före = np.concatenate(([0], np.cumsum(mellanrum, dtype=np.int64)))
+        b = b[~mellanrum]
+        o = o - o[0] - före[o - o[0]]
+    else:
+        b = b.copy()
+        o = o - o[0]
+    b[b == 0x2C] = 0x2E  # ',' → '.'
+    giltig = ok.buffers()[1] if ok.offset == 0 else pa.array(ok.to_numpy(zero_copy_only=False)).buffers()[1]
+    enkel = pa.LargeStringArray.from_buffers(n, pa.py_buffer(o), pa.py_buffer(b), giltig)
     return pc.cast(enkel, pa.float64()).to_numpy(zero_copy_only=False)
 
 
