@@ -51,6 +51,34 @@ class Tabell:
     varningar: list[str] = field(default_factory=list)  # hidden sheets skipped, stray cells not read, …
     # Sheet of each row, when sheets per year ('2024', '2025') were read together; `blad` then names them all.
     bladen: np.ndarray | None = None
+    # Each text column's cells factorised once (kodning); a new Tabell (urval) starts without.
+    _kodningar: dict[str, Kodning | None] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def kodning(self, kolumn: str) -> Kodning | None:
+        """The column's cells factorised (see Kodning) when it is a text column read by pyarrow or pandas
+        (CSV); None for Excel's columns (numbers, dates, mixed cells)."""
+        if kolumn not in self._kodningar:
+            s = self.data[kolumn]
+            k = None
+            if pd.api.types.is_string_dtype(s.dtype) and not pd.api.types.is_object_dtype(s.dtype):
+                koder, unika = pd.factorize(s, use_na_sentinel=False)
+                k = Kodning(koder, np.asarray(unika, dtype=object))
+            self._kodningar[kolumn] = k
+        return self._kodningar[kolumn]
+
+    def textkolumn(self, kolumn: str) -> pd.Series | None:
+        """The column as stripped text (an empty or missing cell ''), as ledger._textkolumn gives it, made
+        from the distinct cells; None when the column has no kodning (an Excel column)."""
+        k = self.kodning(kolumn)
+        if k is None:
+            return None
+        koder, unika = k.text()
+        if koder is k.koder:  # no cell changed
+            return self.data[kolumn]
+        import pyarrow as pa
+
+        arr = pa.array(unika, type=pa.large_string()).take(pa.array(koder))
+        return pd.Series(pd.array(arr, dtype=pd.StringDtype("pyarrow", na_value=np.nan)), index=self.data.index)
 
     def plats(self, position: int | None = None, kolumn: str | None = None) -> Plats:
         rad = int(self.radnummer[position]) if position is not None else None
@@ -83,6 +111,28 @@ class Tabell:
         namn = self.originalrubriker.get(kolumn, kolumn)
         bokstav = self.kolumnbokstäver.get(kolumn)
         return f"{bokstav} ({namn})" if bokstav else f"'{namn}'"
+
+
+@dataclass
+class Kodning:
+    """A text column's cells factorised once: what several checks need (blank cells, months, the class of
+    each konto, the duplicate key) is decided per distinct text, not per row."""
+
+    koder: np.ndarray  # per row: the index of its text in `unika` (equal text, equal code)
+    unika: np.ndarray  # the distinct texts as they stand in the file (object; NaN for a missing cell)
+    _text: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
+
+    def text(self) -> tuple[np.ndarray, np.ndarray]:
+        """(codes, distinct texts) of the cells stripped of spaces, a missing cell ''. The codes are
+        `koder` itself when stripping changes no text."""
+        if self._text is None:
+            rena = np.array([u.strip() if isinstance(u, str) else "" for u in self.unika.tolist()], dtype=object)
+            if all(isinstance(u, str) and u == r for u, r in zip(self.unika.tolist(), rena.tolist())):
+                self._text = (self.koder, rena)
+            else:
+                k, u = pd.factorize(rena)
+                self._text = (k[self.koder], np.asarray(u, dtype=object))
+        return self._text
 
 
 def läs_tabell(
@@ -584,7 +634,12 @@ def _ifylld(col: pd.Series) -> np.ndarray:
     if pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_object_dtype(col.dtype):
         return col.notna().to_numpy()
     if pd.api.types.is_string_dtype(col.dtype) and not pd.api.types.is_object_dtype(col.dtype):
-        return (col.notna() & col.str.strip().ne("")).to_numpy(dtype=bool)
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        arr = pa.array(col.array)  # Arrow-backed text, not copied: a cell that is not empty nor only spaces
+        ifylld = pc.and_not(pc.greater(pc.binary_length(arr), 0), pc.utf8_is_space(arr))
+        return pc.fill_null(ifylld, False).to_numpy(zero_copy_only=False)
     values = col.to_numpy()
     filled = col.notna().to_numpy() & (values != "")
     text = np.char.strip(values[filled].astype(str))
@@ -622,5 +677,7 @@ def _bygg_tabell(df, rubriker, namn, blad, radnummer, rubrikrad, excel: bool, ti
     keep = np.zeros(len(df), dtype=bool)
     for c in df.columns:
         keep |= _ifylld(df[c])
+        if keep.all():  # (the first column is full in the usual export: the others need not be looked at)
+            break
     df = df.loc[keep].reset_index(drop=True)
     return Tabell(df, namn, blad, radnummer[keep], rubrikrad, original, letters, titlar or [])

@@ -342,7 +342,7 @@ def _procentfel(tabell: Tabell, kolumn: str) -> list[KommunrapportFel]:
                     tabell.data[kolumn])
 
 
-def _radnycklar(df: pd.DataFrame, tal: Mapping[str, np.ndarray]) -> np.ndarray:
+def _radnycklar(df: pd.DataFrame, tal: Mapping[str, np.ndarray], tabell: Tabell | None = None) -> np.ndarray:
     """A 64-bit key per row, equal for rows equal in every column: the parsed amounts' bits for the
     columns in `tal` (equal text gives an equal figure), the factorisation codes for the others. Rows
     with equal keys are only candidates: unequal rows may share one (see _kopior)."""
@@ -352,23 +352,28 @@ def _radnycklar(df: pd.DataFrame, tal: Mapping[str, np.ndarray]) -> np.ndarray:
             v = np.asarray(tal[c], dtype=np.float64) + 0.0  # -0.0 → 0.0
             bitar = np.where(np.isnan(v), np.nan, v).view(np.uint64)
         else:
-            bitar = pd.factorize(df[c], use_na_sentinel=False)[0].astype(np.uint64)
+            k = tabell.kodning(c) if tabell is not None else None
+            koder = k.koder if k is not None else pd.factorize(df[c], use_na_sentinel=False)[0]
+            bitar = koder.astype(np.uint64)
         nyckel = (nyckel ^ bitar) * np.uint64(0x100000001B3) + np.uint64(0x9E3779B97F4A7C15)
         nyckel ^= nyckel >> np.uint64(29)
     return nyckel
 
 
-def _kopior(df: pd.DataFrame, tal: Mapping[str, np.ndarray] | None) -> tuple[np.ndarray, np.ndarray | None]:
+def _kopior(df: pd.DataFrame, tal: Mapping[str, np.ndarray] | None,
+            tabell: Tabell | None = None) -> tuple[np.ndarray, np.ndarray | None]:
     """Which rows are identical in every column to an earlier row (df.duplicated()), and a key per row
     equal for identical rows. With the parsed amounts (`tal`) it hashes numbers instead of the text of
     every cell, then confirms every candidate against its first row cell by cell (a collision falls back
     to df.duplicated())."""
     if tal is None:
         return df.duplicated().to_numpy(), None
-    nyckel = _radnycklar(df, tal)
+    nyckel = _radnycklar(df, tal, tabell)
+    sorterade = np.sort(nyckel)
+    if not (sorterade[1:] == sorterade[:-1]).any():  # no two keys equal: no copies (the usual export)
+        return np.zeros(len(df), dtype=bool), nyckel
+    del sorterade
     kandidat = pd.Series(nyckel).duplicated().to_numpy()
-    if not kandidat.any():
-        return kandidat, nyckel
     först = pd.Series(np.arange(len(df))).groupby(nyckel).transform("min").to_numpy()
     p = np.flatnonzero(kandidat)
     q = först[p]
@@ -387,7 +392,7 @@ def _dubbletter(tabell: Tabell, dubbletter: str, tal: Mapping[str, np.ndarray] |
     df = tabell.data
     if len(df) < 2:
         return []
-    kopia, nycklar = _kopior(df, tal)
+    kopia, nycklar = _kopior(df, tal, tabell)
     if not kopia.any():
         return []
     if nycklar is None:
@@ -451,8 +456,8 @@ def validera_ekonomi(
     år, månad = tolka_år_och_månad(tabell, karta, fel, plats0)
 
     kod_col = karta["verksamhet"]
-    kod = _textkolumn(df[kod_col])
-    tom_kod = kod.eq("").to_numpy()
+    kod = _text(tabell, kod_col)
+    tom_kod = _är_tom(tabell, kod_col, kod)
     fel += _fel_för(tabell, tom_kod, kod_col, "verksamhet saknas")
 
     belopp = [karta[f] for f in ("utfall", "budget", "prognos") if f in karta]
@@ -475,21 +480,18 @@ def validera_ekonomi(
     varningar += _dubbletter(tabell, dubbletter, tal)
 
     if "konto" in karta:
-        konto = _textkolumn(df[karta["konto"]])
+        konto = _text(tabell, karta["konto"])
     else:
         konto = pd.Series("", index=df.index)
-    typ = pd.Series(None, index=df.index, dtype=object)
+    # typ per row as a code into TYPER (-1: none), decided per distinct text when the column has a kodning
+    typkod = np.full(len(df), -1, dtype=np.int64)
     if "typ" in karta:
-        t = _textkolumn(df[karta["typ"]]).str.lower()
-        typ[t.str.startswith("intäkt")] = "intäkt"
-        typ[t.str.startswith("kostnad")] = "kostnad"
-        bad_typ = typ.isna().to_numpy()
+        typkod = _typkoder(tabell, karta["typ"], lambda t: t.lower(), ("intäkt", "kostnad"))
+        bad_typ = typkod < 0
         fel += _fel_för(tabell, bad_typ, karta["typ"], "'{värde}' ska vara intäkt eller kostnad", df[karta["typ"]])
     elif "konto" in karta:
-        klass = konto.str[:1]
-        typ[klass.eq("3")] = "intäkt"
-        typ[klass.isin(list("45678"))] = "kostnad"
-        bad_klass = typ.isna().to_numpy()
+        typkod = _typkoder(tabell, karta["konto"], lambda t: t[:1], ("3", tuple("45678")))
+        bad_klass = typkod < 0
         fel += _fel_för(tabell, bad_klass, karta["konto"],
                         "kontot '{värde}' är inget resultatkonto (klass 3 = intäkter, 4–8 = kostnader)", konto)
 
@@ -501,11 +503,11 @@ def validera_ekonomi(
     out["månad"] = månad.astype("int64").to_numpy()
     out["verksamhet"] = _värden(kod)
     out["konto"] = _värden(konto)
-    out["typ"] = typ.to_numpy()
+    out["typ"] = _typkolumn(typkod)
     out["källrad"] = tabell.radnummer
     kolumner_ut = ["år", "månad", "verksamhet", "konto", "typ", "utfall", "budget", "prognos", "källrad"]
     if med_ansvar and "ansvar" in karta:
-        out["ansvar"] = _värden(_textkolumn(df[karta["ansvar"]]))
+        out["ansvar"] = _värden(_text(tabell, karta["ansvar"]))
         kolumner_ut.append("ansvar")
     if tecken == Tecken.KOSTNAD_POSITIV:
         for fält in ("utfall", "budget", "prognos"):
@@ -519,7 +521,7 @@ def _utan_summarader(tabell: Tabell, mån_col: str) -> tuple[Tabell, list[str]]:
     """The table without rows such as 'Summa' or 'Totalt' at the end of an export: a total label in a text
     cell and no month. They are no data; a warning names each one."""
     df = tabell.data
-    utan_månad = np.flatnonzero(_textkolumn(df[mån_col]).eq("").to_numpy())
+    utan_månad = np.flatnonzero(_är_tom(tabell, mån_col))
     if len(utan_månad) == 0 or len(utan_månad) > 1000:  # many rows without a month: errors, not totals
         return tabell, []
     summor = {}
@@ -544,18 +546,23 @@ def tolka_år_och_månad(tabell: Tabell, karta: dict[str, str], fel: list[Kommun
     """
     df = tabell.data
     mån_col = karta["månad"]
-    mån_raw = _textkolumn(df[mån_col])
     # Each distinct text is parsed once and spread back with the factorize codes: no Python per row.
-    koder, unika = pd.factorize(mån_raw, use_na_sentinel=False)
+    k = tabell.kodning(mån_col)
+    if k is not None:
+        koder, unika = k.text()
+    else:
+        koder, unika = pd.factorize(_textkolumn(df[mån_col]), use_na_sentinel=False)
     tolkade = [år_och_månad(u) for u in unika]
     månad = pd.Series(np.array([np.nan if m is None else m for _, m in tolkade], dtype="float64")[koder],
-                      index=mån_raw.index)
+                      index=df.index)
     år_från_period = pd.Series(np.array([np.nan if å is None else å for å, _ in tolkade], dtype="float64")[koder],
-                               index=mån_raw.index)
+                               index=df.index)
     bad = månad.isna().to_numpy()
-    fel += _fel_för(tabell, bad, mån_col, "'{värde}' är ingen månad (skriv t.ex. 2, feb, februari eller 2025-02)", mån_raw)
+    if bad.any():
+        fel += _fel_för(tabell, bad, mån_col, "'{värde}' är ingen månad (skriv t.ex. 2, feb, februari eller 2025-02)",
+                        _text(tabell, mån_col))
     if "år" in karta:
-        år, ej_tal = tolka_tal(df[karta["år"]])
+        år, ej_tal = _tolka_tal_per_text(tabell, karta["år"])
         bad_år = (ej_tal.to_numpy() | år.isna().to_numpy() | ~år.fillna(0).between(1900, 2200).to_numpy()
                   | (år.fillna(0) % 1 != 0).to_numpy())
         fel += _fel_för(tabell, bad_år, karta["år"], "'{värde}' är inget årtal", df[karta["år"]])
@@ -621,6 +628,62 @@ def läs_lång(
     # a row pasted twice would count twice (two identical rows of brukare are summed): said, as for ekonomi
     tabell.varningar.extend(_dubbletter(tabell, "varning"))
     return out, tabell
+
+
+def _text(tabell: Tabell, kolumn: str) -> pd.Series:
+    """_textkolumn of the table's column, made from its distinct cells when it has a kodning (CSV)."""
+    s = tabell.textkolumn(kolumn)
+    return s if s is not None else _textkolumn(tabell.data[kolumn])
+
+
+def _är_tom(tabell: Tabell, kolumn: str, text: pd.Series | None = None) -> np.ndarray:
+    """Per row: is the cell empty (or only spaces)?"""
+    k = tabell.kodning(kolumn)
+    if k is not None:
+        koder, unika = k.text()
+        return (unika == "")[koder] if len(unika) else np.zeros(len(koder), dtype=bool)
+    return (text if text is not None else _textkolumn(tabell.data[kolumn])).eq("").to_numpy()
+
+
+TYPER = ("intäkt", "kostnad")
+
+
+def _typkoder(tabell: Tabell, kolumn: str, nyckel, prefix: tuple) -> np.ndarray:
+    """Per row the index into TYPER of the first of `prefix` that nyckel(stripped cell text) starts with,
+    -1 when none does: per distinct text when the column has a kodning."""
+    def typ_av(texter) -> np.ndarray:
+        out = np.full(len(texter), -1, dtype=np.int64)
+        for i, t in enumerate(texter):
+            n = nyckel(t)
+            out[i] = next((j for j, p in enumerate(prefix) if n.startswith(p)), -1)
+        return out
+
+    k = tabell.kodning(kolumn)
+    if k is not None:
+        koder, unika = k.text()
+        return typ_av(unika.tolist())[koder] if len(unika) else np.full(len(koder), -1, dtype=np.int64)
+    text = _textkolumn(tabell.data[kolumn])
+    ko, un = pd.factorize(text, use_na_sentinel=False)
+    return typ_av([str(u) for u in un])[ko] if len(un) else np.full(len(text), -1, dtype=np.int64)
+
+
+def _typkolumn(typkod: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """The 'typ' column from codes into TYPER (-1: missing), Arrow-backed text as pandas infers it."""
+    import pyarrow as pa
+
+    arr = pa.array(list(TYPER), type=pa.large_string()).take(pa.array(typkod, mask=typkod < 0))
+    return pd.array(arr, dtype=pd.StringDtype("pyarrow", na_value=np.nan))
+
+
+def _tolka_tal_per_text(tabell: Tabell, kolumn: str) -> tuple[pd.Series, pd.Series]:
+    """tolka_tal of a column with few distinct cells (the year), each distinct text parsed once."""
+    df = tabell.data
+    k = tabell.kodning(kolumn)
+    if k is None or len(k.unika) * 4 > len(df):
+        return tolka_tal(df[kolumn])
+    värden, ej_tal = tolka_tal(pd.Series(pd.array(k.unika, dtype=pd.StringDtype("pyarrow", na_value=np.nan))))
+    return (pd.Series(värden.to_numpy()[k.koder], index=df.index),
+            pd.Series(ej_tal.to_numpy(dtype=bool)[k.koder], index=df.index))
 
 
 def _textkolumn(s: pd.Series) -> pd.Series:

@@ -58,11 +58,20 @@ def _enkla_tal(kolumn: pd.Series) -> np.ndarray:
     out and the decimal comma made a point in one copy of the text, which Arrow's correctly rounded cast
     reads (the cells the regex rejected are masked out, not copied)."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     text = pa.array(kolumn.array)  # pandas' Arrow-backed strings are not copied
-    if isinstance(text, pa.ChunkedArray):
-        text = text.combine_chunks()
+    if not isinstance(text, pa.ChunkedArray):
+        return _enkla_tal_arrow(text)
+    if text.num_chunks == 0:
+        return np.zeros(0, dtype=np.float64)
+    return np.concatenate([_enkla_tal_arrow(c) for c in text.chunks])
+
+
+def _enkla_tal_arrow(text) -> np.ndarray:
+    """_enkla_tal of one Arrow string array."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     if not pa.types.is_large_string(text.type):
         text = text.cast(pa.large_string())
     ok = pc.fill_null(pc.match_substring_regex(text, _SNABB_FORM), False)
@@ -82,7 +91,8 @@ def _enkla_tal(kolumn: pd.Series) -> np.ndarray:
         return pc.cast(enkel, pa.float64()).to_numpy(zero_copy_only=False)
     mellanrum = b == 0x20
     if mellanrum.any():  # (a space outside an accepted cell goes too: that cell is masked out below)
-        före = np.concatenate(([0], np.cumsum(mellanrum, dtype=np.int64)))
+        före = np.zeros(len(b) + 1, dtype=np.int32 if len(b) < 1 << 31 else np.int64)
+        np.cumsum(mellanrum, out=före[1:])
         b = b[~mellanrum]
         o = o - o[0] - före[o - o[0]]
     else:
