@@ -148,3 +148,25 @@ def test_the_duplicate_check_on_parsed_amounts_finds_exactly_the_identical_rows(
     assert kopior.tolist() == df.duplicated().tolist() == [False, False, True, False, False, False, False, True]
     assert _dubbletter(tabell, "varning", tal) == _dubbletter(tabell, "varning")
     assert "rad 4 = rad 2, rad 9 = rad 8" in _dubbletter(tabell, "varning", tal)[0]
+
+
+def test_one_nämnds_rows_are_reduced_and_fingerprinted_as_a_copy_of_them_would_be(tmp_path):
+    # A kommun-wide run ([[namnd]]) reduces and fingerprints each nämnd's rows of the export in place (a row
+    # mask, the text columns' codes from the reader); the result is that of the rows copied out, as before.
+    rng = np.random.default_rng(11)
+    rader = [f"{å};{m};{v};{k};{u};{b};{p}" for å, m, v, k, u, b, p in zip(
+        rng.choice([2024, 2025], 400), rng.integers(1, 13, 400), rng.choice(["510", " 520", "530 ", "5101"], 400),
+        rng.choice(["4010", "3010", "5010"], 400), rng.choice(["1 000,5", "-3", "0", "12,25", "7"], 400),
+        rng.choice(["5", "1 234 567,89", "0,1"], 400), rng.choice(["", "9"], 400))]
+    bok = läs_ekonomi(skriv(tmp_path, rader))
+    assert {"verksamhet", "konto", "typ"} <= set(bok._koder)  # the reader's codes are what is used
+    urval = bok.data["verksamhet"].isin(["510", "530"]).to_numpy()
+    kopia = Huvudbok(bok.data.loc[urval].reset_index(drop=True), bok.tabell, bok.kodkolumn, list(bok.varningar))
+    pd.testing.assert_frame_equal(reducera(bok, urval).data, reducera(kopia).data)
+    koder = {c: bok.kodning(c) for c in ("verksamhet", "konto", "typ")}
+    for månad in (1, 6, 12):
+        assert (closing.underlag(bok.data, 2025, månad, KOLUMNER, urval=urval, koder=koder)
+                == underlag_som_förut(kopia.data, 2025, månad, KOLUMNER)
+                == closing.underlag(kopia.data, 2025, månad, KOLUMNER))
+    assert closing.underlag(bok.data, 2025, 3, KOLUMNER, urval=~urval, koder=koder) != \
+        closing.underlag(bok.data, 2025, 3, KOLUMNER, urval=urval, koder=koder)

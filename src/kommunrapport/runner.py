@@ -36,7 +36,6 @@ from datetime import date, datetime
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 from filelock import FileLock, Timeout
 
 from . import history, settings
@@ -307,15 +306,33 @@ def _indata(rapporter: list[str], e: EkonomiInställningar | None, mappning: Pat
         filer += [(f"volymer.{k}", getattr(v, k)) for k in ("hemtjanst", "placeringar", "bistand", "kommentarer")
                   if getattr(v, k) is not None]
         filer += [("volymer.serier", p) for p in v.serier]
-    return [(roll, str(p), history.filsumma(p)) for roll, p in filer if Path(p).is_file()]
+    return [(roll, str(p), _filsumma(Path(p))) for roll, p in filer if Path(p).is_file()]
 
 
-def _underlag(huvudbok, volymdata, år: int, månad: int) -> str:
-    """One fingerprint of the period's figures in every input (calc.closing.underlag)."""
+_FILSUMMOR: dict[tuple[str, int, int], str] = {}
+
+
+def _filsumma(p: Path) -> str:
+    """history.filsumma, once per file and version in a process: a kommun-wide run ([[namnd]]) names the
+    same export for every nämnd."""
+    st = p.stat()
+    nyckel = (str(p.resolve()), st.st_mtime_ns, st.st_size)
+    if nyckel not in _FILSUMMOR:
+        _FILSUMMOR[nyckel] = history.filsumma(p)
+    return _FILSUMMOR[nyckel]
+
+
+_UNDERLAG_TEXT = ("verksamhet", "konto", "typ")
+
+
+def _underlag(huvudbok, volymdata, år: int, månad: int, urval: np.ndarray | None = None) -> str:
+    """One fingerprint of the period's figures in every input (calc.closing.underlag). `urval`: the rows of
+    the export that are the nämnd's (a kommun-wide run)."""
     delar = []
     if huvudbok is not None:
+        koder = {c: huvudbok.kodning(c) for c in _UNDERLAG_TEXT if c in huvudbok.data.columns}
         delar.append("ekonomi:" + closing.underlag(huvudbok.data, år, månad, [
-            "år", "månad", "verksamhet", "konto", "typ", "utfall", "budget"]))
+            "år", "månad", "verksamhet", "konto", "typ", "utfall", "budget"], urval=urval, koder=koder))
     for d in volymdata or []:
         delar.append(f"volymer {d.område}:" + closing.underlag(d.serier, år, månad, ["serie", "år", "månad", "värde"],
                                                             från_år=år - 5))
@@ -493,15 +510,17 @@ def _läs_volymer(v: VolymInställningar, log: logging.Logger, vad: str):
 
 
 def _gör_period(ut: Path, jobb: _Jobb, konf: Konfiguration, log: logging.Logger, huvudbok, träd, volymdata,
-                månad: int | None, år: int | None, tvinga: bool, steg: Steg, period_: list[str], idag: date) -> Körning:
-    """Choose the period of one nämnd's reports, make them in a staging folder and publish it."""
+                månad: int | None, år: int | None, tvinga: bool, steg: Steg, period_: list[str], idag: date,
+                urval: np.ndarray | None = None) -> Körning:
+    """Choose the period of one nämnd's reports, make them in a staging folder and publish it. `urval`: the
+    rows of `huvudbok` that are the nämnd's (a kommun-wide export, [[namnd]]); None: every row."""
     from . import api
     from .input.ledger import reducera
 
     e, rapporter, databas = jobb.ekonomi, jobb.rapporter, jobb.databas
     rader = huvudbok  # the export's rows: the history's fingerprint (_underlag) is made of them
     if huvudbok is not None:
-        huvudbok = reducera(huvudbok)  # the month's choice and the reports work on lines × months
+        huvudbok = reducera(huvudbok, urval)  # the month's choice and the reports work on lines × months
     år, månad, senare = _välj_månad(konf, log, huvudbok, träd, volymdata, månad, år, idag)
     perioden = Period(år, månad)
     period = perioden.stam
@@ -511,7 +530,7 @@ def _gör_period(ut: Path, jobb: _Jobb, konf: Konfiguration, log: logging.Logger
     if rapporter == ["ks"] and not perioden.är_ks_månad:
         raise IngetAttGöra(f"rapporten till kommunstyrelsen görs i april, augusti och december, inte för {period}")
     indata = jobb.indata()
-    underlag = _underlag(rader, volymdata if "volymer" in rapporter else None, år, månad)
+    underlag = _underlag(rader, volymdata if "volymer" in rapporter else None, år, månad, urval)
     del rader
     arkiv = None
     if mål.exists():
@@ -616,12 +635,13 @@ def _filter(huvudbok, n: NämndInställningar, koder: dict[str, tuple[np.ndarray
                                     "exporten har ingen kolumn Ansvar (ange den i [ekonomi.kolumner] ansvar = \"…\", "
                                     "eller filtrera med verksamhet)", plats)
         if kolumn not in koder:
-            koder[kolumn] = pd.factorize(huvudbok.data[kolumn])
+            koder[kolumn] = huvudbok.kodning(kolumn)
         nummer, unika = koder[kolumn]
         exakta = {m for m in mönster if not m.endswith("*")}
         prefix = tuple(m[:-1] for m in mönster if m.endswith("*"))
-        träff = np.array([str(k) in exakta or str(k).startswith(prefix) for k in unika] + [False], dtype=bool)
-        mask &= träff[nummer]  # -1 (an empty cell) picks the last: False
+        träff = np.array([isinstance(k, str) and (k in exakta or k.startswith(prefix)) for k in unika.tolist()]
+                         + [False], dtype=bool)
+        mask &= träff[nummer]  # (a missing cell matches nothing)
     return mask
 
 
@@ -641,7 +661,7 @@ def _kör_nämnder(konf: Konfiguration, log: logging.Logger, månad: int | None,
     """Every [[namnd]]: the kommun-wide export read once, then each nämnd's reports into ut/ÅÅÅÅ-MM/<nämnd>/,
     each published on its own (with its own history in ut/historik/<nämnd>.sqlite). A failure in one nämnd
     is logged and the others go on; at the end NämnderMisslyckades names those that failed."""
-    from .input.ledger import Huvudbok, läs_ekonomi
+    from .input.ledger import läs_ekonomi
     from .input.mapping import läs_mappning
 
     ut = konf.ut
@@ -677,22 +697,22 @@ def _kör_nämnder(konf: Konfiguration, log: logging.Logger, månad: int | None,
                 raise KonfigurationsFel(f"[[namnd]] {n.namn}: rapporten {rapporter[0]} behöver [ekonomi] data", plats)
             jobb.databas.parent.mkdir(exist_ok=True)
             _kontrollera_databas(jobb.databas)
-            del_bok = träd = volymdata = None
+            del_bok = träd = volymdata = mask = None
             if huvudbok is not None and {"ekonomi", "ks"} & set(rapporter):
                 mask = _filter(huvudbok, n, koder, plats)
                 masker[n.namn] = mask
-                data = huvudbok.data.loc[mask].reset_index(drop=True)
-                if data.empty:
+                antal_rader = int(mask.sum())
+                if antal_rader == 0:
                     raise KonfigurationsFel(f"[[namnd]] {n.namn}: inga rader i exporten matchar "
                                             f"ansvar = {n.ansvar} verksamhet = {n.verksamhet}", plats)
-                del_bok = Huvudbok(data, huvudbok.tabell, huvudbok.kodkolumn, list(huvudbok.varningar))
+                del_bok = huvudbok  # with its rows `mask`: reduced and fingerprinted without a copy
                 assert jobb.mappning is not None  # lös_inställningar: every nämnd has a mapping
                 träd = läs_mappning(jobb.mappning)
-                log.info("%s: %d rader av exporten", n.namn, len(data))
+                log.info("%s: %d rader av exporten", n.namn, antal_rader)
             if n.volymer is not None and ("volymer" in rapporter or del_bok is None):
                 volymdata = _läs_volymer(n.volymer, log, f"{n.namn}: volymer")
             klara.append(_gör_period(ut, jobb, konf, log, del_bok, träd, volymdata, månad, år, tvinga, steg, egen,
-                                     idag))
+                                     idag, mask))
         except IngetAttGöra as exc:
             inget.append(n.namn)
             log.info("%s: inget att göra: %s", n.namn, exc)

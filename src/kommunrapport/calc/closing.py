@@ -21,6 +21,7 @@ from __future__ import annotations
 import calendar
 import hashlib
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -182,38 +183,67 @@ def senaste_stängda(ledger: pd.DataFrame, regel: Stängningsregel | None = None
     return None, preliminära
 
 
-def underlag(df: pd.DataFrame, år: int, månad: int, kolumner: list[str], från_år: int | None = None) -> str:
+def underlag(df: pd.DataFrame, år: int, månad: int, kolumner: list[str], från_år: int | None = None,
+             urval: np.ndarray | None = None,
+             koder: Mapping[str, tuple[np.ndarray, np.ndarray]] | None = None) -> str:
     """A fingerprint (sha256) of the figures a period's report is made of: the rows from `från_år`
     (default the year before) through `månad` of `år`, in the given columns (amounts to the öre), in a
-    fixed order. Rows of later months, and columns not named (the forecast), do not change it."""
+    fixed order. Rows of later months, and columns not named (the forecast), do not change it.
+
+    `urval`: only the rows where it is True (one nämnd's rows of a kommun-wide export), not copied.
+    `koder`: (codes, distinct values) of text columns of `df` (Huvudbok.kodning), to not factorise again."""
     från = år - 1 if från_år is None else från_år
-    d = df[((df["år"] == år) & (df["månad"] <= månad)) | ((df["år"] >= från) & (df["år"] < år))]
-    d = d[[c for c in kolumner if c in d.columns]].copy()
+    å, m = df["år"].to_numpy(), df["månad"].to_numpy()
+    mask = ((å == år) & (m <= månad)) | ((å >= från) & (å < år))
+    if urval is not None:
+        mask &= urval
+    rader = np.flatnonzero(mask)
+    namn = [c for c in kolumner if c in df.columns]
+    if len(rader) and namn:
+        kolumner_ = {}
+        for c in namn:
+            if koder is not None and c in koder:
+                kod, unika = koder[c]
+                kolumner_[c] = (kod[rader], unika)
+            elif pd.api.types.is_float_dtype(df[c].dtype):
+                kolumner_[c] = np.round(df[c].to_numpy(dtype=float)[rader], 2) + 0.0  # never -0.0
+            else:
+                kolumner_[c] = df[c].iloc[rader]
+        summa = _csv_summa(kolumner_)
+        if summa is not None:
+            return summa
+    d = df.iloc[rader][namn].copy()
     for c in d.columns:
         if pd.api.types.is_float_dtype(d[c].dtype):
             d[c] = np.round(d[c].to_numpy(dtype=float), 2) + 0.0  # never -0.0
-    summa = _csv_summa(d)
-    if summa is not None:
-        return summa
     text = d.astype(str).sort_values(list(d.columns)).to_csv(index=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _csv_summa(d: pd.DataFrame) -> str | None:
-    """The sha256 of `d.astype(str).sort_values(all columns).to_csv(index=False)`, byte for byte, without
-    a Python string per cell: each column's distinct values are turned into text (the same astype(str)),
-    ranked (a missing value last, as sort_values puts it), the rows sorted on the ranks, and the lines
-    joined in Arrow. None when a text needs quoting in CSV (a comma, a quote, a line break), or the frame
-    is empty: then the caller does it the slow way."""
+def _csv_summa(kolumner: Mapping[str, object]) -> str | None:
+    """The sha256 of `d.astype(str).sort_values(all columns).to_csv(index=False)` of the frame of
+    `kolumner` (each a Series, float64 values, or (codes, distinct values)), byte for byte, without a Python
+    string per cell: each column's distinct values are turned into text (the same astype(str)), ranked (a
+    missing value last, as sort_values puts it), the rows sorted on the ranks, and the lines joined in
+    Arrow. None when a text needs quoting in CSV (a comma, a quote, a line break), or the frame is
+    empty: then the caller does it the slow way."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if len(d) == 0 or len(d.columns) == 0:
+    if not kolumner:
         return None
     rang, texter, koder = [], [], []
-    for c in d.columns:
-        kod, unika = pd.factorize(d[c], use_na_sentinel=False)
-        if pd.api.types.is_float_dtype(d[c].dtype):  # astype(str) of a float is its repr, NaN missing
+    for värden in kolumner.values():
+        flyttal = isinstance(värden, np.ndarray) and värden.dtype.kind == "f"
+        if isinstance(värden, tuple):
+            kod, unika = värden
+            siffror = False
+        else:
+            kod, unika = pd.factorize(värden, use_na_sentinel=False)
+            siffror = isinstance(värden, np.ndarray) or pd.api.types.is_numeric_dtype(värden.dtype)
+        if len(kod) == 0:
+            return None
+        if flyttal:  # astype(str) of a float is its repr, NaN missing
             v = np.asarray(unika, dtype=np.float64)
             saknas = np.isnan(v)
             text = _flyttalstext(np.where(saknas, 0.0, v))
@@ -223,7 +253,7 @@ def _csv_summa(d: pd.DataFrame) -> str | None:
             serie = pd.Series(unika).astype(str)
             saknas = serie.isna().to_numpy()
             ord_ = serie.fillna("").to_numpy(dtype=object)
-            if not pd.api.types.is_numeric_dtype(d[c].dtype) and any(any(t in v for t in ',"\r\n') for v in ord_):
+            if not siffror and any(any(t in v for t in ',"\r\n') for v in ord_):
                 return None
             text = pa.array(ord_, type=pa.large_string())
         # sorted as text (Arrow compares UTF-8 bytes: the order of the code points, as Python's str), a
@@ -237,14 +267,14 @@ def _csv_summa(d: pd.DataFrame) -> str | None:
         texter.append(text)
         koder.append(kod)
     rader = np.lexsort(rang[::-1])
-    kolumner = [t.take(pa.array(k[rader])) for t, k in zip(texter, koder)]
+    delar = [t.take(pa.array(k[rader])) for t, k in zip(texter, koder)]
     slut = os.linesep
-    rader_text = pc.binary_join_element_wise(*kolumner, pa.scalar(",", pa.large_string()))
+    rader_text = pc.binary_join_element_wise(*delar, pa.scalar(",", pa.large_string()))
     rader_text = pc.binary_join_element_wise(rader_text, pa.scalar("", pa.large_string()),
                                              pa.scalar(slut, pa.large_string()))
     _, offsets, data = rader_text.buffers()
     o = np.frombuffer(offsets, dtype=np.int64)[rader_text.offset:rader_text.offset + len(rader_text) + 1]
-    h = hashlib.sha256((",".join(str(c) for c in d.columns) + slut).encode("utf-8"))
+    h = hashlib.sha256((",".join(str(c) for c in kolumner) + slut).encode("utf-8"))
     h.update(memoryview(data)[int(o[0]):int(o[-1])])
     return h.hexdigest()
 

@@ -55,6 +55,18 @@ class Huvudbok:
     tabell: Tabell
     kodkolumn: str = "verksamhet"
     varningar: list[str] = field(default_factory=list)
+    # (codes, distinct values) of text columns of `data`, filled by the reader or on first use (kodning)
+    _koder: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, init=False, repr=False,
+                                                            compare=False)
+
+    def kodning(self, kolumn: str) -> tuple[np.ndarray, np.ndarray]:
+        """(codes, distinct values) of a column of `data`, as pd.factorize(use_na_sentinel=False) gives them
+        (the order of the distinct values may differ): text columns factorised once for every use."""
+        k = self._koder.get(kolumn)
+        if k is None or len(k[0]) != len(self.data):
+            koder, unika = pd.factorize(self.data[kolumn], use_na_sentinel=False)
+            k = self._koder[kolumn] = (koder, np.asarray(unika, dtype=object))
+        return k
 
     @property
     def har_prognos(self) -> bool:
@@ -83,7 +95,7 @@ NYCKEL = ("år", "månad", "verksamhet", "konto", "typ")  # a ledger line and it
 UTFALL_ÖRE = 0.005  # an outcome counts as outcome above this (calc.closing.ÖRE)
 
 
-def reducera(huvudbok: Huvudbok) -> Huvudbok:
+def reducera(huvudbok: Huvudbok, urval: np.ndarray | None = None) -> Huvudbok:
     """The ledger summed to one row per line key (verksamhet, konto, typ) × year × month: every report and
     check after reading works on that, not on every export row. The ansvar column (kept only for the filter
     per nämnd, [[namnd]]) is summed over: no report reads it.
@@ -92,27 +104,40 @@ def reducera(huvudbok: Huvudbok) -> Huvudbok:
     forecast still follows its budget, calc.ekonomi.effektiv_prognos). Keeps per row `källrad`, the row of
     the group's first export row (error messages point at it), `rader`, how many export rows it sums, and
     `utfallsrader`, how many of them have outcome (calc.closing counts lines with outcome, which a sum
-    could hide when amounts cancel). Rows come in the order of their first export row."""
+    could hide when amounts cancel). Rows come in the order of their first export row.
+
+    `urval`: only the rows where it is True (one nämnd of a kommun-wide export), without copying the others."""
     d = huvudbok.data
     if huvudbok.reducerad or len(d) == 0:
         return huvudbok
+    rader = np.flatnonzero(urval) if urval is not None else None
+
+    def kolumn(c: str) -> np.ndarray:
+        v = d[c].to_numpy(dtype=float)
+        return v if rader is None else v[rader]
+
     nyckel = [k for k in NYCKEL if k in d.columns]
-    grupp = np.zeros(len(d), dtype=np.int64)
+    grupp = np.zeros(len(d) if rader is None else len(rader), dtype=np.int64)
+    if len(grupp) == 0:
+        tom = d.iloc[:0][[c for c in d.columns if c in (*nyckel, "utfall", "budget", "prognos", "källrad")]]
+        return Huvudbok(tom.assign(rader=np.int64(0), utfallsrader=np.int64(0)), huvudbok.tabell,
+                        huvudbok.kodkolumn, list(huvudbok.varningar))
     for k in nyckel:  # one int64 per row: the codes of the key columns in mixed radix, refactorised as it grows
-        koder, unika = pd.factorize(d[k], use_na_sentinel=False)
-        grupp = grupp * (len(unika) + 1) + koder
+        koder, unika = huvudbok.kodning(k)
+        grupp = grupp * (len(unika) + 1) + (koder if rader is None else koder[rader])
         grupp, _ = pd.factorize(grupp)  # codes in order of first appearance
     antal = int(grupp.max()) + 1
     _, första = np.unique(grupp, return_index=True)
-    utfall = d["utfall"].to_numpy(dtype=float)
-    prognos = d["prognos"].to_numpy(dtype=float)
+    utfall = kolumn("utfall")
+    prognos = kolumn("prognos")
     har_prognos = ~np.isnan(prognos)
     summa_prognos = np.bincount(grupp, np.where(har_prognos, prognos, 0.0), antal)
-    ut = d.iloc[första][nyckel].reset_index(drop=True)
+    första_rad = första if rader is None else rader[första]
+    ut = d.iloc[första_rad][nyckel].reset_index(drop=True)
     ut["utfall"] = np.bincount(grupp, utfall, antal)
-    ut["budget"] = np.bincount(grupp, d["budget"].to_numpy(dtype=float), antal)
+    ut["budget"] = np.bincount(grupp, kolumn("budget"), antal)
     ut["prognos"] = np.where(np.bincount(grupp, har_prognos, antal) > 0, summa_prognos, np.nan)
-    ut["källrad"] = d["källrad"].to_numpy()[första]
+    ut["källrad"] = d["källrad"].to_numpy()[första_rad]
     ut["rader"] = np.bincount(grupp, minlength=antal)
     ut["utfallsrader"] = np.bincount(grupp, np.abs(utfall) > UTFALL_ÖRE, antal).astype(np.int64)
     kolumner = [c for c in d.columns if c in ut.columns] + ["rader", "utfallsrader"]
@@ -513,8 +538,15 @@ def validera_ekonomi(
         for fält in ("utfall", "budget", "prognos"):
             out[fält] = -out[fält]
     if värden == Värden.ACKUMULERADE:
-        out = _från_ackumulerade(out)
-    return Huvudbok(out[kolumner_ut], tabell, kod_col, [*tabell.varningar, *varningar])
+        return Huvudbok(_från_ackumulerade(out)[kolumner_ut], tabell, kod_col, [*tabell.varningar, *varningar])
+    bok = Huvudbok(out[kolumner_ut], tabell, kod_col, [*tabell.varningar, *varningar])
+    for fält, kolumn in (("verksamhet", kod_col), ("konto", karta.get("konto")), ("ansvar", karta.get("ansvar"))):
+        k = tabell.kodning(kolumn) if kolumn is not None and fält in bok.data.columns else None
+        if k is not None:  # the codes of the stripped text, as the column holds it
+            bok._koder[fält] = k.text()
+    if (typkod >= 0).all():
+        bok._koder["typ"] = (typkod, np.array(TYPER, dtype=object))
+    return bok
 
 
 def _utan_summarader(tabell: Tabell, mån_col: str) -> tuple[Tabell, list[str]]:
