@@ -20,6 +20,7 @@ killed run back (_återställ).
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import hashlib
 import logging
@@ -487,7 +488,8 @@ def _kör(konf: Konfiguration, log: logging.Logger, månad: int | None, år: int
             from .input.mapping import läs_mappning
 
             log.info("ekonomi: läser %s", e.data)  # once, for every report that needs it
-            huvudbok = läs_ekonomi(e.data, e.tecken, e.värden, e.blad, e.kolumner, e.decimaltecken, e.dubbletter)
+            huvudbok = _utan_celler(läs_ekonomi(e.data, e.tecken, e.värden, e.blad, e.kolumner, e.decimaltecken,
+                                                e.dubbletter))
             assert e.mappning is not None  # lös_inställningar requires it without [[namnd]]
             träd = läs_mappning(e.mappning)
         volymdata = None
@@ -498,6 +500,13 @@ def _kör(konf: Konfiguration, log: logging.Logger, månad: int | None, år: int
                      e.kommentarer if e else None, e.investeringar if e else None, konf.mallar, v,
                      list(e.volymkoppling) if e else [])
         return _gör_period(ut, jobb, konf, log, huvudbok, träd, volymdata, månad, år, tvinga, steg, period_, idag)
+
+
+def _utan_celler(huvudbok):
+    """The ledger without the export's cells as read (its Tabell keeps the row numbers and column names
+    for messages): nothing after the validation reads them, and in a 10^7-row export they are a GB."""
+    huvudbok.tabell = dataclasses.replace(huvudbok.tabell, data=huvudbok.tabell.data.iloc[:0])
+    return huvudbok
 
 
 def _läs_volymer(v: VolymInställningar, log: logging.Logger, vad: str):
@@ -670,8 +679,8 @@ def _kör_nämnder(konf: Konfiguration, log: logging.Logger, månad: int | None,
     rapporter_per = {n.namn: _nämndens_rapporter(konf, n) for n in konf.nämnder}
     if e is not None and any({"ekonomi", "ks"} & set(r) for r in rapporter_per.values()):
         log.info("ekonomi: läser %s (en gång för %d nämnder)", e.data, len(konf.nämnder))
-        huvudbok = läs_ekonomi(e.data, e.tecken, e.värden, e.blad, e.kolumner, e.decimaltecken, e.dubbletter,
-                               med_ansvar=any(n.ansvar for n in konf.nämnder))
+        huvudbok = _utan_celler(läs_ekonomi(e.data, e.tecken, e.värden, e.blad, e.kolumner, e.decimaltecken,
+                                            e.dubbletter, med_ansvar=any(n.ansvar for n in konf.nämnder)))
     if e is not None and e.volymkoppling:
         log.warning("[[ekonomi.volymkoppling]] används inte när konfigurationen har flera nämnder ([[namnd]]): "
                     "volym- och priseffekterna saknas i nämndernas rapporter")

@@ -62,7 +62,7 @@ class Tabell:
             k = None
             if pd.api.types.is_string_dtype(s.dtype) and not pd.api.types.is_object_dtype(s.dtype):
                 koder, unika = pd.factorize(s, use_na_sentinel=False)
-                k = Kodning(koder, np.asarray(unika, dtype=object))
+                k = Kodning(_smal(koder, len(unika)), np.asarray(unika, dtype=object))
             self._kodningar[kolumn] = k
         return self._kodningar[kolumn]
 
@@ -131,8 +131,13 @@ class Kodning:
                 self._text = (self.koder, rena)
             else:
                 k, u = pd.factorize(rena)
-                self._text = (k[self.koder], np.asarray(u, dtype=object))
+                self._text = (_smal(k, len(u))[self.koder], np.asarray(u, dtype=object))
         return self._text
+
+
+def _smal(koder: np.ndarray, antal: int) -> np.ndarray:
+    """Codes as int32 when they fit (half the memory of a 10^7-row column's codes)."""
+    return koder.astype(np.int32) if antal < 1 << 31 else koder
 
 
 def läs_tabell(
@@ -249,17 +254,22 @@ def gissa_avgränsare(rader: list[str]) -> str:
     return best
 
 
+def _rubrikraden(head_lines: list[str], är_rubrik) -> tuple[str, int | None, list[str]]:
+    """(delimiter, index of the header line among `head_lines` or None, its cells)."""
+    sep = gissa_avgränsare(head_lines)
+    for i, fields in enumerate(csv.reader(head_lines, delimiter=sep)):
+        if är_rubrik([normalisera_rubrik(f) for f in fields]):
+            return sep, i, fields
+    return sep, None, []
+
+
 def _läs_csv(path: Path, namn: str, är_rubrik, beskrivning: str) -> Tabell:
+    direkt = _läs_csv_direkt(path, namn, är_rubrik)
+    if direkt is not None:
+        return direkt
     text, utf8 = _avkoda_csv(path, namn)
     head_lines = _textens_första_rader(text, HEADER_SEARCH_ROWS)
-    sep = gissa_avgränsare(head_lines)
-    rubrik_idx = None
-    rubriker: list[str] = []
-    for i, fields in enumerate(csv.reader(head_lines, delimiter=sep)):
-        norm = [normalisera_rubrik(f) for f in fields]
-        if är_rubrik(norm):
-            rubrik_idx, rubriker = i, fields
-            break
+    sep, rubrik_idx, rubriker = _rubrikraden(head_lines, är_rubrik)
     if rubrik_idx is None:
         raise IngenRubrikrad(f"hittar ingen rubrikrad med {beskrivning} bland de första {HEADER_SEARCH_ROWS} raderna", Plats(namn))
     df = None
@@ -301,6 +311,69 @@ def _läs_csv(path: Path, namn: str, är_rubrik, beskrivning: str) -> Tabell:
     return _bygg_tabell(df, rubriker, namn, None, radnummer, rubrik_idx + 1, excel=False, titlar=titlar)
 
 
+# UTF-8 of what _avkoda_csv and _läs_csv look for in the text: a quote (pandas' reader), the replacement
+# character, and the start of mojibake (förstörda_tecken)
+_I_TEXTEN = (b'"', "\ufffd".encode(), "Ã".encode(), "â€".encode())
+
+
+def _läs_csv_direkt(path: Path, namn: str, är_rubrik) -> Tabell | None:
+    """A big UTF-8 export read from its bytes by pyarrow, without the whole text as a Python string (half
+    the memory of a 10^7-row file): only the start is decoded, to find the header line. None when the
+    file needs _läs_csv's way, which then says what it says about it: smaller than ARROW_FRÅN, UTF-16 or
+    not UTF-8, a quote, a replacement character or mojibake anywhere, no header line found in the start,
+    or any line pyarrow cannot read with the header's number of fields (a blank line, one field too many).
+    What it returns is what _läs_csv would: pyarrow checks every cell below the header as UTF-8, the lines
+    above it are decoded here, and the checks that could say something found nothing to look at."""
+    import codecs
+
+    storlek = path.stat().st_size
+    with open(path, "rb") as f:
+        början = f.read(3)
+        if storlek < ARROW_FRÅN or början[:2] in (b"\xff\xfe", b"\xfe\xff") or _finns_i_filen(f, _I_TEXTEN):
+            return None
+        bom = 3 if början == b"\xef\xbb\xbf" else 0
+        storlek -= bom
+        k = 1 << 16
+        while True:  # the first HEADER_SEARCH_ROWS lines, as _textens_första_rader gives them from the whole text
+            f.seek(bom)
+            try:
+                text = codecs.getincrementaldecoder("utf-8")().decode(f.read(k), final=k >= storlek)
+            except UnicodeDecodeError:
+                return None
+            rader = text.splitlines()
+            if len(rader) > HEADER_SEARCH_ROWS or k >= storlek:
+                break
+            k *= 4
+    if k >= storlek and (not text or text.isspace()):
+        return None
+    head_lines = rader[:HEADER_SEARCH_ROWS]
+    sep, rubrik_idx, rubriker = _rubrikraden(head_lines, är_rubrik)
+    if rubrik_idx is None:
+        return None
+    del text, rader
+    df = _läs_csv_arrow(path, sep, rubrik_idx + 1, len(rubriker))  # pyarrow reads the file (and skips a BOM)
+    if df is None:
+        return None
+    radnummer = np.arange(len(df)) + rubrik_idx + 2
+    titlar = [c.strip() for r in csv.reader(head_lines[:rubrik_idx], delimiter=sep) for c in r if c.strip()]
+    return _bygg_tabell(df, rubriker, namn, None, radnummer, rubrik_idx + 1, excel=False, titlar=titlar)
+
+
+def _finns_i_filen(f, mönster: tuple[bytes, ...], bit: int = 1 << 24) -> bool:
+    """Whether any of `mönster` occurs in the rest of the open file `f`, read a piece at a time."""
+    f.seek(0)
+    överlapp = max(len(m) for m in mönster) - 1
+    rest = b""
+    while True:
+        del_ = f.read(bit)
+        if not del_:
+            return False
+        text = rest + del_
+        if any(m in text for m in mönster):
+            return True
+        rest = text[-överlapp:]
+
+
 def _textens_första_rader(text: str, n: int) -> list[str]:
     """text.splitlines()[:n] without splitting a whole export of a million lines."""
     k = 1 << 16
@@ -312,8 +385,8 @@ def _textens_första_rader(text: str, n: int) -> list[str]:
     return text.splitlines()[:n]
 
 
-def _läs_csv_arrow(data: memoryview, sep: str, hoppa: int, kolumner: int) -> pd.DataFrame | None:
-    """The rows below the header (`hoppa` lines) of the file's UTF-8 `data` read by pyarrow's
+def _läs_csv_arrow(data: memoryview | Path, sep: str, hoppa: int, kolumner: int) -> pd.DataFrame | None:
+    """The rows below the header (`hoppa` lines) of the file (`data`: its path or its UTF-8 bytes) read by pyarrow's
     multi-threaded CSV reader, every cell as
     text (an empty cell ''), exactly as the pandas reader in _läs_csv gives them: the same lines (\\n, \\r\\n
     and \\r end a line in both), the same columns, Arrow-backed strings without a Python object per cell.
@@ -328,7 +401,7 @@ def _läs_csv_arrow(data: memoryview, sep: str, hoppa: int, kolumner: int) -> pd
     namn = [str(i) for i in range(kolumner)]
     try:
         tabell = pacsv.read_csv(
-            pa.py_buffer(data),
+            str(data) if isinstance(data, Path) else pa.py_buffer(data),
             read_options=pacsv.ReadOptions(skip_rows=hoppa, column_names=namn, use_threads=True),
             parse_options=pacsv.ParseOptions(delimiter=sep, quote_char=False, double_quote=False,
                                              ignore_empty_lines=False),
