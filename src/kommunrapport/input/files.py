@@ -369,7 +369,7 @@ def _finns_i_filen(f, mönster: tuple[bytes, ...], bit: int = 1 << 24) -> bool:
         if not del_:
             return False
         text = rest + del_
-        if any(m in text for m in mönster):
+        if any(m in text for m in mönster if m.isascii() or not text.isascii()):
             return True
         rest = text[-överlapp:]
 
@@ -752,5 +752,7 @@ def _bygg_tabell(df, rubriker, namn, blad, radnummer, rubrikrad, excel: bool, ti
         keep |= _ifylld(df[c])
         if keep.all():  # (the first column is full in the usual export: the others need not be looked at)
             break
-    df = df.loc[keep].reset_index(drop=True)
-    return Tabell(df, namn, blad, radnummer[keep], rubrikrad, original, letters, titlar or [])
+    if not keep.all():
+        df = df.loc[keep].reset_index(drop=True)
+        radnummer = radnummer[keep]
+    return Tabell(df, namn, blad, radnummer, rubrikrad, original, letters, titlar or [])

@@ -11,6 +11,7 @@ budgetavvikelse = utfall − budget is positive when the result is better than b
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -362,6 +363,20 @@ def _tusentalspunkt(tabell: Tabell, kolumner: list[str], decimaltecken: str | No
                     "--decimaltecken komma eller punkt", tabell.plats(i, c))
 
 
+def _tolka_belopp(df: pd.DataFrame, kolumner: list[str], tusental: set[str]) -> dict[str, tuple[pd.Series, pd.Series]]:
+    """tolka_tal of each amount column; the columns of a big export in parallel threads (pyarrow and numpy
+    let go of the GIL while they parse)."""
+    def tolka(c: str) -> tuple[pd.Series, pd.Series]:
+        return tolka_tal(utan_tusentalspunkter(df[c]) if c in tusental else df[c])
+
+    if len(kolumner) < 2 or len(df) < 200_000 or (os.cpu_count() or 1) < 2:
+        return {c: tolka(c) for c in kolumner}
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=min(len(kolumner), os.cpu_count() or 1)) as pool:
+        return dict(zip(kolumner, pool.map(tolka, kolumner), strict=True))
+
+
 def _procentfel(tabell: Tabell, kolumn: str) -> list[KommunrapportFel]:
     return _fel_för(tabell, procentceller(tabell.data[kolumn]), kolumn, "'{värde}' är ett procenttal, inget belopp",
                     tabell.data[kolumn])
@@ -436,9 +451,9 @@ def _dubbletter(tabell: Tabell, dubbletter: str, tal: Mapping[str, np.ndarray] |
     return [f"{plats}: {text}; ta bort kopiorna om de inte ska vara där"]
 
 
-def _tomt_utfall(tabell: Tabell, utfall: pd.Series, år: pd.Series, månad: pd.Series) -> list[str]:
-    """A blank outcome in a month where the other lines have numbers: blank is not 0, so say which rows."""
-    tom = utfall.isna().to_numpy()
+def _tomt_utfall(tabell: Tabell, tom: np.ndarray, år: pd.Series, månad: pd.Series) -> list[str]:
+    """A blank outcome (`tom`) in a month where the other lines have numbers: blank is not 0, so say which
+    rows."""
     if not tom.any() or tom.all():
         return []
     nyckel = pd.Series(år.to_numpy() * 100 + månad.to_numpy())
@@ -476,7 +491,7 @@ def validera_ekonomi(
     df = tabell.data
 
     n = len(df)
-    out = pd.DataFrame(index=pd.RangeIndex(n))
+    out: dict[str, object] = {}  # the ledger's columns, made a frame at the end (no copy per column)
 
     år, månad = tolka_år_och_månad(tabell, karta, fel, plats0)
 
@@ -487,22 +502,28 @@ def validera_ekonomi(
 
     belopp = [karta[f] for f in ("utfall", "budget", "prognos") if f in karta]
     tusental = _tusentalspunkt(tabell, belopp, decimaltecken)
+    tolkade = _tolka_belopp(df, belopp, tusental)
     tal: dict[str, np.ndarray] = {}
     for fält in ("utfall", "budget", "prognos"):
         if fält not in karta:
-            out[fält] = np.nan
+            out[fält] = np.full(n, np.nan)
             continue
         col = karta[fält]
         procent = _procentfel(tabell, col)
         fel += procent
-        values, bad = tolka_tal(utan_tusentalspunkter(df[col]) if col in tusental else df[col])
-        tal[col] = values.to_numpy()
+        values, bad = tolkade.pop(col)
         if not procent:
             fel += _fel_för(tabell, bad.to_numpy(), col, "'{värde}' är inget tal", df[col])
+        v = values.to_numpy()
         if fält == "utfall":
-            utfall = values
-        out[fält] = values if fält == "prognos" else values.fillna(0.0)
+            tomt_utfall = np.isnan(v)
+        v = v.copy() if fält == "prognos" else np.where(np.isnan(v), 0.0, v)
+        del values
+        if tecken == Tecken.KOSTNAD_POSITIV:
+            np.negative(v, out=v)
+        out[fält] = tal[col] = v  # the duplicate check needs only equal figures equal: a blank utfall is 0 here
     varningar += _dubbletter(tabell, dubbletter, tal)
+    del tal
 
     if "konto" in karta:
         konto = _text(tabell, karta["konto"])
@@ -522,10 +543,10 @@ def validera_ekonomi(
 
     if fel:
         raise IndataFel.samla(fel)
-    varningar += _tomt_utfall(tabell, utfall, år, månad)
+    varningar += _tomt_utfall(tabell, tomt_utfall, år, månad)
 
-    out["år"] = år.astype("int64").to_numpy()
-    out["månad"] = månad.astype("int64").to_numpy()
+    out["år"] = år.to_numpy().astype("int64")
+    out["månad"] = månad.to_numpy().astype("int64")
     out["verksamhet"] = _värden(kod)
     out["konto"] = _värden(konto)
     out["typ"] = _typkolumn(typkod)
@@ -534,12 +555,10 @@ def validera_ekonomi(
     if med_ansvar and "ansvar" in karta:
         out["ansvar"] = _värden(_text(tabell, karta["ansvar"]))
         kolumner_ut.append("ansvar")
-    if tecken == Tecken.KOSTNAD_POSITIV:
-        for fält in ("utfall", "budget", "prognos"):
-            out[fält] = -out[fält]
+    ram = pd.DataFrame({k: out[k] for k in kolumner_ut}, index=pd.RangeIndex(n), copy=False)
     if värden == Värden.ACKUMULERADE:
-        return Huvudbok(_från_ackumulerade(out)[kolumner_ut], tabell, kod_col, [*tabell.varningar, *varningar])
-    bok = Huvudbok(out[kolumner_ut], tabell, kod_col, [*tabell.varningar, *varningar])
+        return Huvudbok(_från_ackumulerade(ram)[kolumner_ut], tabell, kod_col, [*tabell.varningar, *varningar])
+    bok = Huvudbok(ram, tabell, kod_col, [*tabell.varningar, *varningar])
     for fält, kolumn in (("verksamhet", kod_col), ("konto", karta.get("konto")), ("ansvar", karta.get("ansvar"))):
         k = tabell.kodning(kolumn) if kolumn is not None and fält in bok.data.columns else None
         if k is not None:  # the codes of the stripped text, as the column holds it

@@ -170,9 +170,26 @@ def _utan_tecken(kolumn: pd.Series, tecken: str) -> bool:
     arr = _arrow_text(kolumn)
     if arr is None:
         return False
+    if len(tecken) == 1 and tecken.isascii():  # one byte: looked for in the text's bytes, no kernel per cell
+        return not any(ord(tecken) in _textens_byte(c) for c in getattr(arr, "chunks", [arr]))
     import pyarrow.compute as pc
 
     return not pc.any(pc.fill_null(pc.match_substring(arr, tecken), False)).as_py()
+
+
+def _textens_byte(arr) -> np.ndarray:
+    """The UTF-8 bytes of the cells of an Arrow string array (its data buffer over the array's cells)."""
+    import pyarrow as pa
+
+    if len(arr) == 0:
+        return np.zeros(0, dtype=np.uint8)
+    if not pa.types.is_large_string(arr.type):
+        arr = arr.cast(pa.large_string())
+    _, offsets, data = arr.buffers()
+    o = np.frombuffer(offsets, dtype=np.int64, count=len(arr) + 1, offset=8 * arr.offset)
+    if data is None or o[-1] == o[0]:
+        return np.zeros(0, dtype=np.uint8)
+    return np.frombuffer(data, dtype=np.uint8, count=int(o[-1] - o[0]), offset=int(o[0]))
 
 
 def _med_tecken(kolumn: pd.Series, tecken: str) -> pd.Series:
