@@ -11,7 +11,6 @@ budgetavvikelse = utfall − budget is positive when the result is better than b
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -363,20 +362,6 @@ def _tusentalspunkt(tabell: Tabell, kolumner: list[str], decimaltecken: str | No
                     "--decimaltecken komma eller punkt", tabell.plats(i, c))
 
 
-def _tolka_belopp(df: pd.DataFrame, kolumner: list[str], tusental: set[str]) -> dict[str, tuple[pd.Series, pd.Series]]:
-    """tolka_tal of each amount column; the columns of a big export in parallel threads (pyarrow and numpy
-    let go of the GIL while they parse)."""
-    def tolka(c: str) -> tuple[pd.Series, pd.Series]:
-        return tolka_tal(utan_tusentalspunkter(df[c]) if c in tusental else df[c])
-
-    if len(kolumner) < 2 or len(df) < 200_000 or (os.cpu_count() or 1) < 2:
-        return {c: tolka(c) for c in kolumner}
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=min(len(kolumner), os.cpu_count() or 1)) as pool:
-        return dict(zip(kolumner, pool.map(tolka, kolumner), strict=True))
-
-
 def _procentfel(tabell: Tabell, kolumn: str) -> list[KommunrapportFel]:
     return _fel_för(tabell, procentceller(tabell.data[kolumn]), kolumn, "'{värde}' är ett procenttal, inget belopp",
                     tabell.data[kolumn])
@@ -502,7 +487,6 @@ def validera_ekonomi(
 
     belopp = [karta[f] for f in ("utfall", "budget", "prognos") if f in karta]
     tusental = _tusentalspunkt(tabell, belopp, decimaltecken)
-    tolkade = _tolka_belopp(df, belopp, tusental)
     tal: dict[str, np.ndarray] = {}
     for fält in ("utfall", "budget", "prognos"):
         if fält not in karta:
@@ -511,7 +495,7 @@ def validera_ekonomi(
         col = karta[fält]
         procent = _procentfel(tabell, col)
         fel += procent
-        values, bad = tolkade.pop(col)
+        values, bad = tolka_tal(utan_tusentalspunkter(df[col]) if col in tusental else df[col])
         if not procent:
             fel += _fel_för(tabell, bad.to_numpy(), col, "'{värde}' är inget tal", df[col])
         v = values.to_numpy()
