@@ -24,6 +24,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -200,7 +201,7 @@ def underlag(df: pd.DataFrame, år: int, månad: int, kolumner: list[str], från
     rader = np.flatnonzero(mask)
     namn = [c for c in kolumner if c in df.columns]
     if len(rader) and namn:
-        kolumner_ = {}
+        kolumner_: dict[str, Any] = {}
         for c in namn:
             if koder is not None and c in koder:
                 kod, unika = koder[c]
@@ -220,7 +221,7 @@ def underlag(df: pd.DataFrame, år: int, månad: int, kolumner: list[str], från
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _csv_summa(kolumner: Mapping[str, object]) -> str | None:
+def _csv_summa(kolumner: Mapping[str, Any]) -> str | None:
     """The sha256 of `d.astype(str).sort_values(all columns).to_csv(index=False)` of the frame of
     `kolumner` (each a Series, float64 values, or (codes, distinct values)), byte for byte, without a Python
     string per cell: each column's distinct values are turned into text (the same astype(str)), ranked (a

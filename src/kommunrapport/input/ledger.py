@@ -369,19 +369,40 @@ def _procentfel(tabell: Tabell, kolumn: str) -> list[KommunrapportFel]:
 
 def _radnycklar(df: pd.DataFrame, tal: Mapping[str, np.ndarray], tabell: Tabell | None = None) -> np.ndarray:
     """A 64-bit key per row, equal for rows equal in every column: the parsed amounts' bits for the
-    columns in `tal` (equal text gives an equal figure), the factorisation codes for the others. Rows
+    columns in `tal` (equal text gives an equal figure), the factorisation codes for the others (several
+    columns' codes combined in one integer while their product fits, one hash round for them). Rows
     with equal keys are only candidates: unequal rows may share one (see _kopior)."""
     nyckel = np.zeros(len(df), dtype=np.uint64)
-    for c in df.columns:
-        if c in tal:
-            v = np.asarray(tal[c], dtype=np.float64) + 0.0  # -0.0 → 0.0
-            bitar = np.where(np.isnan(v), np.nan, v).view(np.uint64)
-        else:
-            k = tabell.kodning(c) if tabell is not None else None
-            koder = k.koder if k is not None else pd.factorize(df[c], use_na_sentinel=False)[0]
-            bitar = koder.astype(np.uint64)
+
+    def runda(nyckel: np.ndarray, bitar: np.ndarray) -> np.ndarray:
         nyckel = (nyckel ^ bitar) * np.uint64(0x100000001B3) + np.uint64(0x9E3779B97F4A7C15)
         nyckel ^= nyckel >> np.uint64(29)
+        return nyckel
+
+    samlade: np.ndarray | None = None  # codes of the columns since the last round, in mixed radix
+    bas = 1
+    for c in df.columns:
+        if c in tal:
+            if samlade is not None:
+                nyckel, samlade = runda(nyckel, samlade.view(np.uint64)), None
+            v = np.asarray(tal[c], dtype=np.float64) + 0.0  # -0.0 → 0.0
+            nyckel = runda(nyckel, np.where(np.isnan(v), np.nan, v).view(np.uint64))
+            continue
+        k = tabell.kodning(c) if tabell is not None else None
+        if k is not None:
+            koder, antal = k.koder, len(k.unika)
+        else:
+            koder, unika = pd.factorize(df[c], use_na_sentinel=False)
+            antal = len(unika)
+        if samlade is not None and bas * antal < 1 << 62:
+            samlade = samlade * antal + koder
+            bas *= antal
+        else:
+            if samlade is not None:
+                nyckel = runda(nyckel, samlade.view(np.uint64))
+            samlade, bas = koder.astype(np.int64), max(antal, 1)
+    if samlade is not None:
+        nyckel = runda(nyckel, samlade.view(np.uint64))
     return nyckel
 
 
@@ -586,7 +607,8 @@ def tolka_år_och_månad(tabell: Tabell, karta: dict[str, str], fel: list[Kommun
     if k is not None:
         koder, unika = k.text()
     else:
-        koder, unika = pd.factorize(_textkolumn(df[mån_col]), use_na_sentinel=False)
+        koder, u = pd.factorize(_textkolumn(df[mån_col]), use_na_sentinel=False)
+        unika = np.asarray(u, dtype=object)
     tolkade = [år_och_månad(u) for u in unika]
     månad = pd.Series(np.array([np.nan if m is None else m for _, m in tolkade], dtype="float64")[koder],
                       index=df.index)
