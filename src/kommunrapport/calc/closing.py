@@ -259,15 +259,30 @@ def _csv_summa(kolumner: Mapping[str, Any]) -> str | None:
             text = pa.array(ord_, type=pa.large_string())
         # sorted as text (Arrow compares UTF-8 bytes: the order of the code points, as Python's str), a
         # missing value last; stable, as sort_values
+        # (equal texts get the same rank: two distinct values written alike, 1 and '1', tie as their text does)
         finns = np.flatnonzero(~saknas)
         sorterade = pc.sort_indices(text.take(pa.array(finns))).to_numpy()
-        ordning = np.concatenate([finns[sorterade], np.flatnonzero(saknas)])
+        ordnade = text.take(pa.array(finns[sorterade]))
+        ny = np.ones(len(ordnade), dtype=bool)
+        if len(ordnade) > 1:
+            ny[1:] = ~pc.equal(ordnade[1:], ordnade[:-1]).to_numpy(zero_copy_only=False)
         r = np.empty(len(saknas), dtype=np.int64)
-        r[ordning] = np.arange(len(saknas))
+        r[finns[sorterade]] = np.cumsum(ny) - 1
+        r[saknas] = int(ny.sum())  # a missing value last
         rang.append(r[kod])
         texter.append(text)
         koder.append(kod)
-    rader = np.lexsort(rang[::-1])
+    storlekar = [len(t) + 1 for t in texter]
+    if float(np.prod(np.array(storlekar, dtype=np.float64))) < 2.0**62:  # one integer key: one argsort, not lexsort
+        nyckel = np.zeros(len(rang[0]), dtype=np.int64)
+        for r_, u in zip(rang, storlekar):
+            nyckel *= u
+            nyckel += r_
+        rader = np.argsort(nyckel)  # (rows with equal keys are equal in every column: their order does not matter)
+        del nyckel
+    else:
+        rader = np.lexsort(rang[::-1])
+    del rang
     delar = [t.take(pa.array(k[rader])) for t, k in zip(texter, koder)]
     slut = os.linesep
     rader_text = pc.binary_join_element_wise(*delar, pa.scalar(",", pa.large_string()))
