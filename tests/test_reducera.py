@@ -9,6 +9,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kommunrapport.calc import closing
 from kommunrapport.errors import IndataFel
@@ -170,3 +172,15 @@ def test_one_nämnds_rows_are_reduced_and_fingerprinted_as_a_copy_of_them_would_
                 == closing.underlag(kopia.data, 2025, månad, KOLUMNER))
     assert closing.underlag(bok.data, 2025, 3, KOLUMNER, urval=~urval, koder=koder) != \
         closing.underlag(bok.data, 2025, 3, KOLUMNER, urval=urval, koder=koder)
+
+
+@given(st.lists(st.one_of(st.text(max_size=30), st.floats(allow_nan=False, allow_infinity=False).map(repr)),
+                max_size=60))
+def test_the_fingerprint_orders_texts_as_python_does(texts):
+    # The fingerprint's sort of the distinct texts (short ones as padded 64-bit words) is str's order, stable.
+    import pyarrow as pa
+
+    ordning, ny = closing._textordning(pa.array(texts, type=pa.large_string()))
+    assert list(ordning) == sorted(range(len(texts)), key=lambda i: (texts[i], i))
+    ordnade = [texts[i] for i in ordning]
+    assert list(ny) == [i == 0 or ordnade[i] != ordnade[i - 1] for i in range(len(texts))]

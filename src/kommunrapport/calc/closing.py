@@ -261,11 +261,7 @@ def _csv_summa(kolumner: Mapping[str, Any]) -> str | None:
         # missing value last; stable, as sort_values
         # (equal texts get the same rank: two distinct values written alike, 1 and '1', tie as their text does)
         finns = np.flatnonzero(~saknas)
-        sorterade = pc.sort_indices(text.take(pa.array(finns))).to_numpy()
-        ordnade = text.take(pa.array(finns[sorterade]))
-        ny = np.ones(len(ordnade), dtype=bool)
-        if len(ordnade) > 1:
-            ny[1:] = ~pc.equal(ordnade[1:], ordnade[:-1]).to_numpy(zero_copy_only=False)
+        sorterade, ny = _textordning(text.take(pa.array(finns)))
         r = np.empty(len(saknas), dtype=np.int64)
         r[finns[sorterade]] = np.cumsum(ny) - 1
         r[saknas] = int(ny.sum())  # a missing value last
@@ -319,3 +315,39 @@ def _flyttalstext(v: np.ndarray):
         annat = [repr(x) for x in v[~öre].tolist()]
         text = pc.replace_with_mask(text, pa.array(~öre), pa.array(annat, type=pa.large_string()))
     return text
+
+
+def _textordning(text) -> tuple[np.ndarray, np.ndarray]:
+    """(the indices that sort an Arrow string array as text, stably; per sorted position whether its text
+    differs from the one before). Short texts (every amount) are sorted as big-endian 64-bit words of
+    their zero-padded UTF-8 bytes, which order as the texts do; longer ones by Arrow's sort."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = len(text)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool)
+    if not pa.types.is_large_string(text.type):
+        text = text.cast(pa.large_string())
+    _, offsets, data = text.buffers()
+    o = np.frombuffer(offsets, dtype=np.int64, count=n + 1, offset=8 * text.offset)
+    längd = np.diff(o)
+    bredd = -(-int(längd.max()) // 8) * 8 if n else 0
+    b = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, dtype=np.uint8)
+    if data is None or bredd == 0 or bredd > 24 or text.null_count or 0 in b[o[0]:o[-1]]:  # (NUL: the padding)
+        ordning = pc.sort_indices(text).to_numpy()
+        ordnade = text.take(pa.array(ordning))
+        ny = np.ones(n, dtype=bool)
+        if n > 1:
+            ny[1:] = ~pc.equal(ordnade[1:], ordnade[:-1]).to_numpy(zero_copy_only=False)
+        return ordning, ny
+    matris = np.zeros((n, bredd), dtype=np.uint8)
+    for j in range(bredd):  # byte j of every text (0 after its end: a shorter text sorts first, as str does)
+        har = längd > j
+        matris[har, j] = b[o[:-1][har] + j]
+    ord_ = matris.view(">u8").astype(np.uint64)  # (n, bredd / 8) words, most significant first
+    ordning = np.lexsort(ord_.T[::-1])
+    ordnade = ord_[ordning]
+    ny = np.ones(n, dtype=bool)
+    ny[1:] = (ordnade[1:] != ordnade[:-1]).any(axis=1)
+    return ordning, ny
