@@ -503,10 +503,31 @@ def _kör(konf: Konfiguration, log: logging.Logger, månad: int | None, år: int
 
 
 def _utan_celler(huvudbok):
-    """The ledger without the export's cells as read (its Tabell keeps the row numbers and column names
-    for messages): nothing after the validation reads them, and in a 10^7-row export they are a GB."""
+    """The ledger made compact for `kör`, which only reduces and fingerprints it: without the export's cells
+    as read (its Tabell keeps the row numbers and column names for messages; nothing after the validation
+    reads the cells, and in a 10^7-row export they are a GB), the text columns as categoricals of their
+    codes and year and month as small integers. reducera gives the reports the columns as before."""
+    import pandas as pd
+    import pyarrow as pa
+
     huvudbok.tabell = dataclasses.replace(huvudbok.tabell, data=huvudbok.tabell.data.iloc[:0])
+    d = huvudbok.data
+    if len(d) >= KOMPAKT_FRÅN:
+        for c in ("verksamhet", "konto", "typ", "ansvar"):
+            if c in d.columns and isinstance(d[c].dtype, pd.StringDtype):
+                koder, unika = huvudbok.kodning(c)
+                saknas = np.array([not isinstance(u, str) for u in unika.tolist()], dtype=bool)
+                if saknas.any():  # a missing value is NaN in a categorical, not a category
+                    continue
+                d[c] = pd.Categorical.from_codes(koder, pd.Index(unika, dtype=d[c].dtype))
+        for c in ("år", "månad"):
+            if d[c].dtype == np.int64 and len(d) and d[c].min() >= -(1 << 15) and d[c].max() < 1 << 15:
+                d[c] = d[c].to_numpy().astype(np.int16)
+    pa.default_memory_pool().release_unused()  # (what pyarrow freed, given back to the system)
     return huvudbok
+
+
+KOMPAKT_FRÅN = 1_000_000  # rows: a smaller export is left as it is (tests set 0)
 
 
 def _läs_volymer(v: VolymInställningar, log: logging.Logger, vad: str):

@@ -134,6 +134,11 @@ def reducera(huvudbok: Huvudbok, urval: np.ndarray | None = None) -> Huvudbok:
     summa_prognos = np.bincount(grupp, np.where(har_prognos, prognos, 0.0), antal)
     första_rad = första if rader is None else rader[första]
     ut = d.iloc[första_rad][nyckel].reset_index(drop=True)
+    for c in nyckel:  # a compact ledger (kör: categoricals, int16): the columns as the reports know them
+        if isinstance(ut[c].dtype, pd.CategoricalDtype):
+            ut[c] = ut[c].astype(ut[c].cat.categories.dtype)
+        elif c in ("år", "månad") and ut[c].dtype != np.int64:
+            ut[c] = ut[c].astype(np.int64)
     ut["utfall"] = np.bincount(grupp, utfall, antal)
     ut["budget"] = np.bincount(grupp, kolumn("budget"), antal)
     ut["prognos"] = np.where(np.bincount(grupp, har_prognos, antal) > 0, summa_prognos, np.nan)
