@@ -560,7 +560,16 @@ def _gör_period(ut: Path, jobb: _Jobb, konf: Konfiguration, log: logging.Logger
     if rapporter == ["ks"] and not perioden.är_ks_månad:
         raise IngetAttGöra(f"rapporten till kommunstyrelsen görs i april, augusti och december, inte för {period}")
     indata = jobb.indata()
-    underlag = _underlag(rader, volymdata if "volymer" in rapporter else None, år, månad, urval)
+    volym = volymdata if "volymer" in rapporter else None
+    väntande = None
+    if mål.exists():  # the fingerprint decides whether there is anything to do
+        underlag = _underlag(rader, volym, år, månad, urval)
+    else:  # needed only when the history is written: made in a thread while the reports are made
+        from concurrent.futures import ThreadPoolExecutor
+
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="underlag")
+        väntande = pool.submit(_underlag, rader, volym, år, månad, urval)
+        pool.shutdown(wait=False)  # (the thread ends with its task)
     del rader
     arkiv = None
     if mål.exists():
@@ -631,6 +640,8 @@ def _gör_period(ut: Path, jobb: _Jobb, konf: Konfiguration, log: logging.Logger
         shutil.rmtree(stage, ignore_errors=True)
         raise
     steg(total, total, "flyttar på plats")
+    if väntande is not None:
+        underlag = väntande.result()
 
     def spara(kid: int) -> None:
         klar = history.Slutförd(kid, underlag, indata)

@@ -540,7 +540,7 @@ def validera_ekonomi(
     else:
         konto = pd.Series("", index=df.index)
     # typ per row as a code into TYPER (-1: none), decided per distinct text when the column has a kodning
-    typkod = np.full(len(df), -1, dtype=np.int64)
+    typkod = np.full(len(df), -1, dtype=np.int8)
     if "typ" in karta:
         typkod = _typkoder(tabell, karta["typ"], lambda t: t.lower(), ("intäkt", "kostnad"))
         bad_typ = typkod < 0
@@ -557,6 +557,7 @@ def validera_ekonomi(
 
     out["år"] = år.to_numpy().astype("int64")
     out["månad"] = månad.to_numpy().astype("int64")
+    del år, månad
     out["verksamhet"] = _värden(kod)
     out["konto"] = _värden(konto)
     out["typ"] = _typkolumn(typkod)
@@ -617,8 +618,9 @@ def tolka_år_och_månad(tabell: Tabell, karta: dict[str, str], fel: list[Kommun
     tolkade = [år_och_månad(u) for u in unika]
     månad = pd.Series(np.array([np.nan if m is None else m for _, m in tolkade], dtype="float64")[koder],
                       index=df.index)
-    år_från_period = pd.Series(np.array([np.nan if å is None else å for å, _ in tolkade], dtype="float64")[koder],
-                               index=df.index)
+    if "år" not in karta:  # (with a year column the period's year is not needed: not made for every row)
+        år_från_period = pd.Series(np.array([np.nan if å is None else å for å, _ in tolkade],
+                                            dtype="float64")[koder], index=df.index)
     bad = månad.isna().to_numpy()
     if bad.any():
         fel += _fel_för(tabell, bad, mån_col, "'{värde}' är ingen månad (skriv t.ex. 2, feb, februari eller 2025-02)",
@@ -714,7 +716,7 @@ def _typkoder(tabell: Tabell, kolumn: str, nyckel, prefix: tuple) -> np.ndarray:
     """Per row the index into TYPER of the first of `prefix` that nyckel(stripped cell text) starts with,
     -1 when none does: per distinct text when the column has a kodning."""
     def typ_av(texter) -> np.ndarray:
-        out = np.full(len(texter), -1, dtype=np.int64)
+        out = np.full(len(texter), -1, dtype=np.int8)
         for i, t in enumerate(texter):
             n = nyckel(t)
             out[i] = next((j for j, p in enumerate(prefix) if n.startswith(p)), -1)
@@ -723,10 +725,10 @@ def _typkoder(tabell: Tabell, kolumn: str, nyckel, prefix: tuple) -> np.ndarray:
     k = tabell.kodning(kolumn)
     if k is not None:
         koder, unika = k.text()
-        return typ_av(unika.tolist())[koder] if len(unika) else np.full(len(koder), -1, dtype=np.int64)
+        return typ_av(unika.tolist())[koder] if len(unika) else np.full(len(koder), -1, dtype=np.int8)
     text = _textkolumn(tabell.data[kolumn])
     ko, un = pd.factorize(text, use_na_sentinel=False)
-    return typ_av([str(u) for u in un])[ko] if len(un) else np.full(len(text), -1, dtype=np.int64)
+    return typ_av([str(u) for u in un])[ko] if len(un) else np.full(len(text), -1, dtype=np.int8)
 
 
 def _typkolumn(typkod: np.ndarray) -> pd.api.extensions.ExtensionArray:
