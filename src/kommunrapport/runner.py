@@ -314,8 +314,8 @@ _FILSUMMOR: dict[tuple[str, int, int], str] = {}
 
 
 def _filsumma(p: Path) -> str:
-    """history.filsumma, once per file and version in a process: a kommun-wide run ([[namnd]]) names the
-    same export for every nämnd."""
+    """history.filsumma, once per file in a run (_kör empties the cache): a kommun-wide run ([[namnd]])
+    names the same export for every nämnd."""
     st = p.stat()
     nyckel = (str(p.resolve()), st.st_mtime_ns, st.st_size)
     if nyckel not in _FILSUMMOR:
@@ -475,6 +475,7 @@ def _kontrollera_databas(databas: Path) -> None:
 def _kör(konf: Konfiguration, log: logging.Logger, månad: int | None, år: int | None, tvinga: bool, vänta: float,
          steg: Steg, period_: list[str], idag: date, konfig: str = "") -> Körning:
     ut = konf.ut
+    _FILSUMMOR.clear()  # the files' checksums are read anew in every run
     with lås(ut, vänta):
         _återställ(ut, log)
         if konf.nämnder:
