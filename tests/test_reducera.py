@@ -184,3 +184,17 @@ def test_the_fingerprint_orders_texts_as_python_does(texts):
     assert list(ordning) == sorted(range(len(texts)), key=lambda i: (texts[i], i))
     ordnade = [texts[i] for i in ordning]
     assert list(ny) == [i == 0 or ordnade[i] != ordnade[i - 1] for i in range(len(texts))]
+
+
+def test_the_duplicate_key_is_the_same_made_a_block_of_rows_at_a_time(tmp_path, monkeypatch):
+    from kommunrapport.input import ledger
+
+    fil = skriv(tmp_path, [f"2025;{1 + i % 2};51{i % 4};4010;{i % 5} 000;5;" for i in range(40)])  # 20 lines twice
+    tabell = läs_tabell(fil, lambda h: "verksamhet" in kolumnkarta(h, None), "kolumnen verksamhet")
+    tal = {c: pd.to_numeric(tabell.data[c].str.replace(" ", ""), errors="coerce").to_numpy()
+           for c in ("utfall", "budget", "prognos")}
+    hel = ledger._radnycklar(tabell.data, tal, tabell)
+    monkeypatch.setattr(ledger, "_BLOCK", 7)
+    assert (ledger._radnycklar(tabell.data, tal, tabell) == hel).all()
+    kopior, _ = _kopior(tabell.data, tal, tabell)
+    assert kopior.tolist() == tabell.data.duplicated().tolist() and kopior.sum() == 20

@@ -411,6 +411,7 @@ def _läs_csv_arrow(data: memoryview | Path, sep: str, hoppa: int, kolumner: int
     except pa.ArrowInvalid:
         return None
     typ = pd.StringDtype("pyarrow", na_value=np.nan)  # what read_csv(dtype=str) gives
+    pa.default_memory_pool().release_unused()  # the parser's buffers, given back to the system
     return pd.DataFrame({i: pd.array(tabell.column(i), dtype=typ) for i in range(kolumner)})
 
 

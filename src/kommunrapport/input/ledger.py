@@ -377,9 +377,31 @@ def _radnycklar(df: pd.DataFrame, tal: Mapping[str, np.ndarray], tabell: Tabell 
     columns in `tal` (equal text gives an equal figure), the factorisation codes for the others (several
     columns' codes combined in one integer while their product fits, one hash round for them). Rows
     with equal keys are only candidates: unequal rows may share one (see _kopior)."""
-    nyckel = np.zeros(len(df), dtype=np.uint64)
+    delar: list[tuple[np.ndarray, int | None]] = []  # per column: the amounts (None) or codes and their number
+    for c in df.columns:
+        if c in tal:
+            delar.append((np.asarray(tal[c], dtype=np.float64), None))
+            continue
+        k = tabell.kodning(c) if tabell is not None else None
+        if k is not None:
+            delar.append((k.koder, len(k.unika)))
+        else:
+            koder, unika = pd.factorize(df[c], use_na_sentinel=False)
+            delar.append((koder, len(unika)))
+    nyckel = np.empty(len(df), dtype=np.uint64)
+    for start in range(0, len(df), _BLOCK):  # a block of rows at a time: small temporary arrays
+        nyckel[start:start + _BLOCK] = _blocknycklar([(v[start:start + _BLOCK], antal) for v, antal in delar])
+    return nyckel
 
-    def runda(nyckel: np.ndarray, bitar: np.ndarray) -> np.ndarray:  # (in place: a 10^7-row key is 80 MB)
+
+_BLOCK = 1 << 20
+
+
+def _blocknycklar(delar: list[tuple[np.ndarray, int | None]]) -> np.ndarray:
+    """_radnycklar of a block of rows."""
+    nyckel = np.zeros(len(delar[0][0]) if delar else 0, dtype=np.uint64)
+
+    def runda(nyckel: np.ndarray, bitar: np.ndarray) -> np.ndarray:
         nyckel ^= bitar
         nyckel *= np.uint64(0x100000001B3)
         nyckel += np.uint64(0x9E3779B97F4A7C15)
@@ -388,29 +410,22 @@ def _radnycklar(df: pd.DataFrame, tal: Mapping[str, np.ndarray], tabell: Tabell 
 
     samlade: np.ndarray | None = None  # codes of the columns since the last round, in mixed radix
     bas = 1
-    for c in df.columns:
-        if c in tal:
+    for värden, antal in delar:
+        if antal is None:
             if samlade is not None:
                 nyckel, samlade = runda(nyckel, samlade.view(np.uint64)), None
-            v = np.asarray(tal[c], dtype=np.float64) + 0.0  # -0.0 → 0.0
+            v = värden + 0.0  # -0.0 → 0.0
             v[np.isnan(v)] = np.nan  # one NaN
             nyckel = runda(nyckel, v.view(np.uint64))
-            del v
             continue
-        k = tabell.kodning(c) if tabell is not None else None
-        if k is not None:
-            koder, antal = k.koder, len(k.unika)
-        else:
-            koder, unika = pd.factorize(df[c], use_na_sentinel=False)
-            antal = len(unika)
         if samlade is not None and bas * antal < 1 << 62:
             samlade *= antal
-            samlade += koder
+            samlade += värden
             bas *= antal
         else:
             if samlade is not None:
                 nyckel = runda(nyckel, samlade.view(np.uint64))
-            samlade, bas = koder.astype(np.int64), max(antal, 1)
+            samlade, bas = värden.astype(np.int64), max(antal, 1)
     if samlade is not None:
         nyckel = runda(nyckel, samlade.view(np.uint64))
     return nyckel
@@ -467,12 +482,12 @@ def _dubbletter(tabell: Tabell, dubbletter: str, tal: Mapping[str, np.ndarray] |
     return [f"{plats}: {text}; ta bort kopiorna om de inte ska vara där"]
 
 
-def _tomt_utfall(tabell: Tabell, tom: np.ndarray, år: pd.Series, månad: pd.Series) -> list[str]:
+def _tomt_utfall(tabell: Tabell, tom: np.ndarray, år: np.ndarray, månad: np.ndarray) -> list[str]:
     """A blank outcome (`tom`) in a month where the other lines have numbers: blank is not 0, so say which
     rows."""
     if not tom.any() or tom.all():
         return []
-    nyckel = pd.Series(år.to_numpy() * 100 + månad.to_numpy())
+    nyckel = pd.Series(np.asarray(år) * 100 + np.asarray(månad))
     har_tal = pd.Series(~tom).groupby(nyckel).transform("any").to_numpy()
     varningar = []
     for k in sorted(set(nyckel[tom & har_tal].astype(int))):
@@ -509,7 +524,11 @@ def validera_ekonomi(
     n = len(df)
     out: dict[str, object] = {}  # the ledger's columns, made a frame at the end (no copy per column)
 
-    år, månad = tolka_år_och_månad(tabell, karta, fel, plats0)
+    år_, månad_ = tolka_år_och_månad(tabell, karta, fel, plats0)
+    # as integers at once (a cell that is no year or month is an error raised below): no float columns kept
+    år, månad = (np.where(np.isfinite(x) & (np.abs(x) < 1e9), x, 0).astype(np.int64)
+                 for x in (år_.to_numpy(), månad_.to_numpy()))
+    del år_, månad_
 
     kod_col = karta["verksamhet"]
     kod = _text(tabell, kod_col)
@@ -560,8 +579,7 @@ def validera_ekonomi(
         raise IndataFel.samla(fel)
     varningar += _tomt_utfall(tabell, tomt_utfall, år, månad)
 
-    out["år"] = år.to_numpy().astype("int64")
-    out["månad"] = månad.to_numpy().astype("int64")
+    out["år"], out["månad"] = år, månad
     del år, månad
     out["verksamhet"] = _värden(kod)
     out["konto"] = _värden(konto)
