@@ -178,3 +178,20 @@ def test_historik_lists_every_nämnd(tmp_path, capsys):
     assert rader[0].startswith("nämnd  period")
     assert rader[1].startswith("Äldrenämnden  2025-02") and "+13,3" in rader[1]
     assert rader[2].startswith("Socialnämnden  2025-02") and "+26,6" in rader[2]
+
+
+def test_a_big_export_made_compact_gives_the_same_reports_and_fingerprints(tmp_path, monkeypatch):
+    # A big export is kept compact in kör (categoricals of codes, int16 year and month; runner._utan_celler):
+    # the reports and the history's fingerprint of each nämnd are those of the export kept as read.
+    resultat = []
+    for kompakt_från, mapp in ((1 << 62, "som_läst"), (0, "kompakt")):
+        monkeypatch.setattr(runner, "KOMPAKT_FRÅN", kompakt_från)
+        (tmp_path / mapp).mkdir()
+        k = runner.kör(kommun(tmp_path / mapp), tyst=True)
+        ut = tmp_path / mapp / "ut"
+        filer = {f.relative_to(ut).as_posix(): f.read_text(encoding="utf-8") for f in sorted(ut.rglob("*.md"))}
+        summor = {n: history.senaste_klara(history.nämndfil(ut, n), f"{k.period}/{n}")[0].underlag
+                  for n in ("Äldrenämnden", "Socialnämnden")}
+        resultat.append((filer, summor))
+    assert resultat[0] == resultat[1]
+    assert len(resultat[0][0]) == 2 and all(resultat[0][1].values())

@@ -9,6 +9,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kommunrapport.calc import closing
 from kommunrapport.errors import IndataFel
@@ -148,3 +150,51 @@ def test_the_duplicate_check_on_parsed_amounts_finds_exactly_the_identical_rows(
     assert kopior.tolist() == df.duplicated().tolist() == [False, False, True, False, False, False, False, True]
     assert _dubbletter(tabell, "varning", tal) == _dubbletter(tabell, "varning")
     assert "rad 4 = rad 2, rad 9 = rad 8" in _dubbletter(tabell, "varning", tal)[0]
+
+
+def test_one_nämnds_rows_are_reduced_and_fingerprinted_as_a_copy_of_them_would_be(tmp_path):
+    # A kommun-wide run ([[namnd]]) reduces and fingerprints each nämnd's rows of the export in place (a row
+    # mask, the text columns' codes from the reader); the result is that of the rows copied out, as before.
+    rng = np.random.default_rng(11)
+    rader = [f"{å};{m};{v};{k};{u};{b};{p}" for å, m, v, k, u, b, p in zip(
+        rng.choice([2024, 2025], 400), rng.integers(1, 13, 400), rng.choice(["510", " 520", "530 ", "5101"], 400),
+        rng.choice(["4010", "3010", "5010"], 400), rng.choice(["1 000,5", "-3", "0", "12,25", "7"], 400),
+        rng.choice(["5", "1 234 567,89", "0,1"], 400), rng.choice(["", "9"], 400))]
+    bok = läs_ekonomi(skriv(tmp_path, rader))
+    assert {"verksamhet", "konto", "typ"} <= set(bok._koder)  # the reader's codes are what is used
+    urval = bok.data["verksamhet"].isin(["510", "530"]).to_numpy()
+    kopia = Huvudbok(bok.data.loc[urval].reset_index(drop=True), bok.tabell, bok.kodkolumn, list(bok.varningar))
+    pd.testing.assert_frame_equal(reducera(bok, urval).data, reducera(kopia).data)
+    koder = {c: bok.kodning(c) for c in ("verksamhet", "konto", "typ")}
+    for månad in (1, 6, 12):
+        assert (closing.underlag(bok.data, 2025, månad, KOLUMNER, urval=urval, koder=koder)
+                == underlag_som_förut(kopia.data, 2025, månad, KOLUMNER)
+                == closing.underlag(kopia.data, 2025, månad, KOLUMNER))
+    assert closing.underlag(bok.data, 2025, 3, KOLUMNER, urval=~urval, koder=koder) != \
+        closing.underlag(bok.data, 2025, 3, KOLUMNER, urval=urval, koder=koder)
+
+
+@given(st.lists(st.one_of(st.text(max_size=30), st.floats(allow_nan=False, allow_infinity=False).map(repr)),
+                max_size=60))
+def test_the_fingerprint_orders_texts_as_python_does(texts):
+    # The fingerprint's sort of the distinct texts (short ones as padded 64-bit words) is str's order, stable.
+    import pyarrow as pa
+
+    ordning, ny = closing._textordning(pa.array(texts, type=pa.large_string()))
+    assert list(ordning) == sorted(range(len(texts)), key=lambda i: (texts[i], i))
+    ordnade = [texts[i] for i in ordning]
+    assert list(ny) == [i == 0 or ordnade[i] != ordnade[i - 1] for i in range(len(texts))]
+
+
+def test_the_duplicate_key_is_the_same_made_a_block_of_rows_at_a_time(tmp_path, monkeypatch):
+    from kommunrapport.input import ledger
+
+    fil = skriv(tmp_path, [f"2025;{1 + i % 2};51{i % 4};4010;{i % 5} 000;5;" for i in range(40)])  # 20 lines twice
+    tabell = läs_tabell(fil, lambda h: "verksamhet" in kolumnkarta(h, None), "kolumnen verksamhet")
+    tal = {c: pd.to_numeric(tabell.data[c].str.replace(" ", ""), errors="coerce").to_numpy()
+           for c in ("utfall", "budget", "prognos")}
+    hel = ledger._radnycklar(tabell.data, tal, tabell)
+    monkeypatch.setattr(ledger, "_BLOCK", 7)
+    assert (ledger._radnycklar(tabell.data, tal, tabell) == hel).all()
+    kopior, _ = _kopior(tabell.data, tal, tabell)
+    assert kopior.tolist() == tabell.data.duplicated().tolist() and kopior.sum() == 20

@@ -20,6 +20,7 @@ killed run back (_återställ).
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import hashlib
 import logging
@@ -36,7 +37,6 @@ from datetime import date, datetime
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 from filelock import FileLock, Timeout
 
 from . import history, settings
@@ -307,15 +307,33 @@ def _indata(rapporter: list[str], e: EkonomiInställningar | None, mappning: Pat
         filer += [(f"volymer.{k}", getattr(v, k)) for k in ("hemtjanst", "placeringar", "bistand", "kommentarer")
                   if getattr(v, k) is not None]
         filer += [("volymer.serier", p) for p in v.serier]
-    return [(roll, str(p), history.filsumma(p)) for roll, p in filer if Path(p).is_file()]
+    return [(roll, str(p), _filsumma(Path(p))) for roll, p in filer if Path(p).is_file()]
 
 
-def _underlag(huvudbok, volymdata, år: int, månad: int) -> str:
-    """One fingerprint of the period's figures in every input (calc.closing.underlag)."""
+_FILSUMMOR: dict[tuple[str, int, int], str] = {}
+
+
+def _filsumma(p: Path) -> str:
+    """history.filsumma, once per file in a run (_kör empties the cache): a kommun-wide run ([[namnd]])
+    names the same export for every nämnd."""
+    st = p.stat()
+    nyckel = (str(p.resolve()), st.st_mtime_ns, st.st_size)
+    if nyckel not in _FILSUMMOR:
+        _FILSUMMOR[nyckel] = history.filsumma(p)
+    return _FILSUMMOR[nyckel]
+
+
+_UNDERLAG_TEXT = ("verksamhet", "konto", "typ")
+
+
+def _underlag(huvudbok, volymdata, år: int, månad: int, urval: np.ndarray | None = None) -> str:
+    """One fingerprint of the period's figures in every input (calc.closing.underlag). `urval`: the rows of
+    the export that are the nämnd's (a kommun-wide run)."""
     delar = []
     if huvudbok is not None:
+        koder = {c: huvudbok.kodning(c) for c in _UNDERLAG_TEXT if c in huvudbok.data.columns}
         delar.append("ekonomi:" + closing.underlag(huvudbok.data, år, månad, [
-            "år", "månad", "verksamhet", "konto", "typ", "utfall", "budget"]))
+            "år", "månad", "verksamhet", "konto", "typ", "utfall", "budget"], urval=urval, koder=koder))
     for d in volymdata or []:
         delar.append(f"volymer {d.område}:" + closing.underlag(d.serier, år, månad, ["serie", "år", "månad", "värde"],
                                                             från_år=år - 5))
@@ -457,6 +475,7 @@ def _kontrollera_databas(databas: Path) -> None:
 def _kör(konf: Konfiguration, log: logging.Logger, månad: int | None, år: int | None, tvinga: bool, vänta: float,
          steg: Steg, period_: list[str], idag: date, konfig: str = "") -> Körning:
     ut = konf.ut
+    _FILSUMMOR.clear()  # the files' checksums are read anew in every run
     with lås(ut, vänta):
         _återställ(ut, log)
         if konf.nämnder:
@@ -470,7 +489,8 @@ def _kör(konf: Konfiguration, log: logging.Logger, månad: int | None, år: int
             from .input.mapping import läs_mappning
 
             log.info("ekonomi: läser %s", e.data)  # once, for every report that needs it
-            huvudbok = läs_ekonomi(e.data, e.tecken, e.värden, e.blad, e.kolumner, e.decimaltecken, e.dubbletter)
+            huvudbok = _utan_celler(läs_ekonomi(e.data, e.tecken, e.värden, e.blad, e.kolumner, e.decimaltecken,
+                                                e.dubbletter))
             assert e.mappning is not None  # lös_inställningar requires it without [[namnd]]
             träd = läs_mappning(e.mappning)
         volymdata = None
@@ -483,6 +503,34 @@ def _kör(konf: Konfiguration, log: logging.Logger, månad: int | None, år: int
         return _gör_period(ut, jobb, konf, log, huvudbok, träd, volymdata, månad, år, tvinga, steg, period_, idag)
 
 
+def _utan_celler(huvudbok):
+    """The ledger made compact for `kör`, which only reduces and fingerprints it: without the export's cells
+    as read (its Tabell keeps the row numbers and column names for messages; nothing after the validation
+    reads the cells, and in a 10^7-row export they are a GB), the text columns as categoricals of their
+    codes and year and month as small integers. reducera gives the reports the columns as before."""
+    import pandas as pd
+    import pyarrow as pa
+
+    huvudbok.tabell = dataclasses.replace(huvudbok.tabell, data=huvudbok.tabell.data.iloc[:0])
+    d = huvudbok.data
+    if len(d) >= KOMPAKT_FRÅN:
+        for c in ("verksamhet", "konto", "typ", "ansvar"):
+            if c in d.columns and isinstance(d[c].dtype, pd.StringDtype):
+                koder, unika = huvudbok.kodning(c)
+                saknas = np.array([not isinstance(u, str) for u in unika.tolist()], dtype=bool)
+                if saknas.any():  # a missing value is NaN in a categorical, not a category
+                    continue
+                d[c] = pd.Categorical.from_codes(koder, pd.Index(unika, dtype=d[c].dtype))
+        for c in ("år", "månad"):
+            if d[c].dtype == np.int64 and len(d) and d[c].min() >= -(1 << 15) and d[c].max() < 1 << 15:
+                d[c] = d[c].to_numpy().astype(np.int16)
+    pa.default_memory_pool().release_unused()  # (what pyarrow freed, given back to the system)
+    return huvudbok
+
+
+KOMPAKT_FRÅN = 1_000_000  # rows: a smaller export is left as it is (tests set 0)
+
+
 def _läs_volymer(v: VolymInställningar, log: logging.Logger, vad: str):
     from . import api
 
@@ -493,15 +541,17 @@ def _läs_volymer(v: VolymInställningar, log: logging.Logger, vad: str):
 
 
 def _gör_period(ut: Path, jobb: _Jobb, konf: Konfiguration, log: logging.Logger, huvudbok, träd, volymdata,
-                månad: int | None, år: int | None, tvinga: bool, steg: Steg, period_: list[str], idag: date) -> Körning:
-    """Choose the period of one nämnd's reports, make them in a staging folder and publish it."""
+                månad: int | None, år: int | None, tvinga: bool, steg: Steg, period_: list[str], idag: date,
+                urval: np.ndarray | None = None) -> Körning:
+    """Choose the period of one nämnd's reports, make them in a staging folder and publish it. `urval`: the
+    rows of `huvudbok` that are the nämnd's (a kommun-wide export, [[namnd]]); None: every row."""
     from . import api
     from .input.ledger import reducera
 
     e, rapporter, databas = jobb.ekonomi, jobb.rapporter, jobb.databas
     rader = huvudbok  # the export's rows: the history's fingerprint (_underlag) is made of them
     if huvudbok is not None:
-        huvudbok = reducera(huvudbok)  # the month's choice and the reports work on lines × months
+        huvudbok = reducera(huvudbok, urval)  # the month's choice and the reports work on lines × months
     år, månad, senare = _välj_månad(konf, log, huvudbok, träd, volymdata, månad, år, idag)
     perioden = Period(år, månad)
     period = perioden.stam
@@ -511,7 +561,16 @@ def _gör_period(ut: Path, jobb: _Jobb, konf: Konfiguration, log: logging.Logger
     if rapporter == ["ks"] and not perioden.är_ks_månad:
         raise IngetAttGöra(f"rapporten till kommunstyrelsen görs i april, augusti och december, inte för {period}")
     indata = jobb.indata()
-    underlag = _underlag(rader, volymdata if "volymer" in rapporter else None, år, månad)
+    volym = volymdata if "volymer" in rapporter else None
+    väntande = None
+    if mål.exists():  # the fingerprint decides whether there is anything to do
+        underlag = _underlag(rader, volym, år, månad, urval)
+    else:  # needed only when the history is written: made in a thread while the reports are made
+        from concurrent.futures import ThreadPoolExecutor
+
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="underlag")
+        väntande = pool.submit(_underlag, rader, volym, år, månad, urval)
+        pool.shutdown(wait=False)  # (the thread ends with its task)
     del rader
     arkiv = None
     if mål.exists():
@@ -582,6 +641,8 @@ def _gör_period(ut: Path, jobb: _Jobb, konf: Konfiguration, log: logging.Logger
         shutil.rmtree(stage, ignore_errors=True)
         raise
     steg(total, total, "flyttar på plats")
+    if väntande is not None:
+        underlag = väntande.result()
 
     def spara(kid: int) -> None:
         klar = history.Slutförd(kid, underlag, indata)
@@ -616,12 +677,13 @@ def _filter(huvudbok, n: NämndInställningar, koder: dict[str, tuple[np.ndarray
                                     "exporten har ingen kolumn Ansvar (ange den i [ekonomi.kolumner] ansvar = \"…\", "
                                     "eller filtrera med verksamhet)", plats)
         if kolumn not in koder:
-            koder[kolumn] = pd.factorize(huvudbok.data[kolumn])
+            koder[kolumn] = huvudbok.kodning(kolumn)
         nummer, unika = koder[kolumn]
         exakta = {m for m in mönster if not m.endswith("*")}
         prefix = tuple(m[:-1] for m in mönster if m.endswith("*"))
-        träff = np.array([str(k) in exakta or str(k).startswith(prefix) for k in unika] + [False], dtype=bool)
-        mask &= träff[nummer]  # -1 (an empty cell) picks the last: False
+        träff = np.array([isinstance(k, str) and (k in exakta or k.startswith(prefix)) for k in unika.tolist()]
+                         + [False], dtype=bool)
+        mask &= träff[nummer]  # (a missing cell matches nothing)
     return mask
 
 
@@ -641,7 +703,7 @@ def _kör_nämnder(konf: Konfiguration, log: logging.Logger, månad: int | None,
     """Every [[namnd]]: the kommun-wide export read once, then each nämnd's reports into ut/ÅÅÅÅ-MM/<nämnd>/,
     each published on its own (with its own history in ut/historik/<nämnd>.sqlite). A failure in one nämnd
     is logged and the others go on; at the end NämnderMisslyckades names those that failed."""
-    from .input.ledger import Huvudbok, läs_ekonomi
+    from .input.ledger import läs_ekonomi
     from .input.mapping import läs_mappning
 
     ut = konf.ut
@@ -650,8 +712,8 @@ def _kör_nämnder(konf: Konfiguration, log: logging.Logger, månad: int | None,
     rapporter_per = {n.namn: _nämndens_rapporter(konf, n) for n in konf.nämnder}
     if e is not None and any({"ekonomi", "ks"} & set(r) for r in rapporter_per.values()):
         log.info("ekonomi: läser %s (en gång för %d nämnder)", e.data, len(konf.nämnder))
-        huvudbok = läs_ekonomi(e.data, e.tecken, e.värden, e.blad, e.kolumner, e.decimaltecken, e.dubbletter,
-                               med_ansvar=any(n.ansvar for n in konf.nämnder))
+        huvudbok = _utan_celler(läs_ekonomi(e.data, e.tecken, e.värden, e.blad, e.kolumner, e.decimaltecken,
+                                            e.dubbletter, med_ansvar=any(n.ansvar for n in konf.nämnder)))
     if e is not None and e.volymkoppling:
         log.warning("[[ekonomi.volymkoppling]] används inte när konfigurationen har flera nämnder ([[namnd]]): "
                     "volym- och priseffekterna saknas i nämndernas rapporter")
@@ -677,22 +739,22 @@ def _kör_nämnder(konf: Konfiguration, log: logging.Logger, månad: int | None,
                 raise KonfigurationsFel(f"[[namnd]] {n.namn}: rapporten {rapporter[0]} behöver [ekonomi] data", plats)
             jobb.databas.parent.mkdir(exist_ok=True)
             _kontrollera_databas(jobb.databas)
-            del_bok = träd = volymdata = None
+            del_bok = träd = volymdata = mask = None
             if huvudbok is not None and {"ekonomi", "ks"} & set(rapporter):
                 mask = _filter(huvudbok, n, koder, plats)
                 masker[n.namn] = mask
-                data = huvudbok.data.loc[mask].reset_index(drop=True)
-                if data.empty:
+                antal_rader = int(mask.sum())
+                if antal_rader == 0:
                     raise KonfigurationsFel(f"[[namnd]] {n.namn}: inga rader i exporten matchar "
                                             f"ansvar = {n.ansvar} verksamhet = {n.verksamhet}", plats)
-                del_bok = Huvudbok(data, huvudbok.tabell, huvudbok.kodkolumn, list(huvudbok.varningar))
+                del_bok = huvudbok  # with its rows `mask`: reduced and fingerprinted without a copy
                 assert jobb.mappning is not None  # lös_inställningar: every nämnd has a mapping
                 träd = läs_mappning(jobb.mappning)
-                log.info("%s: %d rader av exporten", n.namn, len(data))
+                log.info("%s: %d rader av exporten", n.namn, antal_rader)
             if n.volymer is not None and ("volymer" in rapporter or del_bok is None):
                 volymdata = _läs_volymer(n.volymer, log, f"{n.namn}: volymer")
             klara.append(_gör_period(ut, jobb, konf, log, del_bok, träd, volymdata, månad, år, tvinga, steg, egen,
-                                     idag))
+                                     idag, mask))
         except IngetAttGöra as exc:
             inget.append(n.namn)
             log.info("%s: inget att göra: %s", n.namn, exc)

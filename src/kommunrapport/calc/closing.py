@@ -21,8 +21,10 @@ from __future__ import annotations
 import calendar
 import hashlib
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -182,63 +184,170 @@ def senaste_stängda(ledger: pd.DataFrame, regel: Stängningsregel | None = None
     return None, preliminära
 
 
-def underlag(df: pd.DataFrame, år: int, månad: int, kolumner: list[str], från_år: int | None = None) -> str:
+def underlag(df: pd.DataFrame, år: int, månad: int, kolumner: list[str], från_år: int | None = None,
+             urval: np.ndarray | None = None,
+             koder: Mapping[str, tuple[np.ndarray, np.ndarray]] | None = None) -> str:
     """A fingerprint (sha256) of the figures a period's report is made of: the rows from `från_år`
     (default the year before) through `månad` of `år`, in the given columns (amounts to the öre), in a
-    fixed order. Rows of later months, and columns not named (the forecast), do not change it."""
+    fixed order. Rows of later months, and columns not named (the forecast), do not change it.
+
+    `urval`: only the rows where it is True (one nämnd's rows of a kommun-wide export), not copied.
+    `koder`: (codes, distinct values) of text columns of `df` (Huvudbok.kodning), to not factorise again."""
     från = år - 1 if från_år is None else från_år
-    d = df[((df["år"] == år) & (df["månad"] <= månad)) | ((df["år"] >= från) & (df["år"] < år))]
-    d = d[[c for c in kolumner if c in d.columns]].copy()
+    å, m = df["år"].to_numpy(), df["månad"].to_numpy()
+    mask = ((å == år) & (m <= månad)) | ((å >= från) & (å < år))
+    if urval is not None:
+        mask &= urval
+    rader = np.flatnonzero(mask)
+    namn = [c for c in kolumner if c in df.columns]
+    if len(rader) and namn:
+        kolumner_: dict[str, Any] = {}
+        for c in namn:
+            if koder is not None and c in koder:
+                kod, unika = koder[c]
+                kolumner_[c] = (kod[rader], unika)
+            elif pd.api.types.is_float_dtype(df[c].dtype):
+                kolumner_[c] = np.round(df[c].to_numpy(dtype=float)[rader], 2) + 0.0  # never -0.0
+            else:
+                kolumner_[c] = df[c].iloc[rader]
+        summa = _csv_summa(kolumner_)
+        if summa is not None:
+            return summa
+    d = df.iloc[rader][namn].copy()
     for c in d.columns:
         if pd.api.types.is_float_dtype(d[c].dtype):
             d[c] = np.round(d[c].to_numpy(dtype=float), 2) + 0.0  # never -0.0
-    summa = _csv_summa(d)
-    if summa is not None:
-        return summa
     text = d.astype(str).sort_values(list(d.columns)).to_csv(index=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _csv_summa(d: pd.DataFrame) -> str | None:
-    """The sha256 of `d.astype(str).sort_values(all columns).to_csv(index=False)`, byte for byte, without
-    a Python string per cell: each column's distinct values are turned into text (the same astype(str)),
-    ranked (a missing value last, as sort_values puts it), the rows sorted on the ranks, and the lines
-    joined in Arrow. None when a text needs quoting in CSV (a comma, a quote, a line break), or the frame
-    is empty: then the caller does it the slow way."""
+def _csv_summa(kolumner: Mapping[str, Any]) -> str | None:
+    """The sha256 of `d.astype(str).sort_values(all columns).to_csv(index=False)` of the frame of
+    `kolumner` (each a Series, float64 values, or (codes, distinct values)), byte for byte, without a Python
+    string per cell: each column's distinct values are turned into text (the same astype(str)), ranked (a
+    missing value last, as sort_values puts it), the rows sorted on the ranks, and the lines joined in
+    Arrow. None when a text needs quoting in CSV (a comma, a quote, a line break), or the frame is
+    empty: then the caller does it the slow way."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if len(d) == 0 or len(d.columns) == 0:
+    if not kolumner:
         return None
     rang, texter, koder = [], [], []
-    for c in d.columns:
-        kod, unika = pd.factorize(d[c], use_na_sentinel=False)
-        if pd.api.types.is_float_dtype(d[c].dtype):  # astype(str) of a float is its repr, NaN missing
+    for värden in kolumner.values():
+        flyttal = isinstance(värden, np.ndarray) and värden.dtype.kind == "f"
+        if isinstance(värden, tuple):
+            kod, unika = värden
+            siffror = False
+        else:
+            kod, unika = pd.factorize(värden, use_na_sentinel=False)
+            siffror = isinstance(värden, np.ndarray) or pd.api.types.is_numeric_dtype(värden.dtype)
+        if len(kod) == 0:
+            return None
+        if flyttal:  # astype(str) of a float is its repr, NaN missing
             v = np.asarray(unika, dtype=np.float64)
             saknas = np.isnan(v)
-            ord_ = np.array([repr(x) for x in v.tolist()], dtype=object)
-            ord_[saknas] = ""
+            text = _flyttalstext(np.where(saknas, 0.0, v))
+            if saknas.any():
+                text = pc.if_else(pa.array(saknas), pa.scalar("", pa.large_string()), text)
         else:
-            text = pd.Series(unika).astype(str)
-            saknas = text.isna().to_numpy()
-            ord_ = text.fillna("").to_numpy(dtype=object)
-        if not pd.api.types.is_numeric_dtype(d[c].dtype) and any(any(t in v for t in ',"\r\n') for v in ord_):
-            return None
-        finns = np.flatnonzero(~saknas)  # sorted as text, a missing value last
-        ordning = np.concatenate([finns[np.argsort(ord_[finns].astype(str), kind="stable")], np.flatnonzero(saknas)])
-        r = np.empty(len(ord_), dtype=np.int64)
-        r[ordning] = np.arange(len(ord_))
+            serie = pd.Series(unika).astype(str)
+            saknas = serie.isna().to_numpy()
+            ord_ = serie.fillna("").to_numpy(dtype=object)
+            if not siffror and any(any(t in v for t in ',"\r\n') for v in ord_):
+                return None
+            text = pa.array(ord_, type=pa.large_string())
+        # sorted as text (Arrow compares UTF-8 bytes: the order of the code points, as Python's str), a
+        # missing value last; stable, as sort_values
+        # (equal texts get the same rank: two distinct values written alike, 1 and '1', tie as their text does)
+        finns = np.flatnonzero(~saknas)
+        sorterade, ny = _textordning(text.take(pa.array(finns)))
+        r = np.empty(len(saknas), dtype=np.int64)
+        r[finns[sorterade]] = np.cumsum(ny) - 1
+        r[saknas] = int(ny.sum())  # a missing value last
         rang.append(r[kod])
-        texter.append(pa.array(ord_, type=pa.large_string()))
+        texter.append(text)
         koder.append(kod)
-    rader = np.lexsort(rang[::-1])
-    kolumner = [t.take(pa.array(k[rader])) for t, k in zip(texter, koder)]
+    storlekar = [len(t) + 1 for t in texter]
+    if float(np.prod(np.array(storlekar, dtype=np.float64))) < 2.0**62:  # one integer key: one argsort, not lexsort
+        nyckel = np.zeros(len(rang[0]), dtype=np.int64)
+        for r_, u in zip(rang, storlekar):
+            nyckel *= u
+            nyckel += r_
+        rader = np.argsort(nyckel)  # (rows with equal keys are equal in every column: their order does not matter)
+        del nyckel
+    else:
+        rader = np.lexsort(rang[::-1])
+    del rang
+    delar = [t.take(pa.array(k[rader])) for t, k in zip(texter, koder)]
     slut = os.linesep
-    rader_text = pc.binary_join_element_wise(*kolumner, pa.scalar(",", pa.large_string()))
+    rader_text = pc.binary_join_element_wise(*delar, pa.scalar(",", pa.large_string()))
     rader_text = pc.binary_join_element_wise(rader_text, pa.scalar("", pa.large_string()),
                                              pa.scalar(slut, pa.large_string()))
     _, offsets, data = rader_text.buffers()
     o = np.frombuffer(offsets, dtype=np.int64)[rader_text.offset:rader_text.offset + len(rader_text) + 1]
-    h = hashlib.sha256((",".join(str(c) for c in d.columns) + slut).encode("utf-8"))
+    h = hashlib.sha256((",".join(str(c) for c in kolumner) + slut).encode("utf-8"))
     h.update(memoryview(data)[int(o[0]):int(o[-1])])
     return h.hexdigest()
+
+
+_DECIMALER = np.array(
+    [".0" if f == 0 else f".{f // 10}" if f % 10 == 0 else f".{f:02d}" for f in range(100)], dtype=object)
+
+
+def _flyttalstext(v: np.ndarray):
+    """repr() of every float of `v` as an Arrow large_string array, without a Python float per value for
+    the amounts in kronor and öre: a value that is the double nearest to k/100 with |k| < 2^52 (every
+    amount rounded to the öre below 45 000 bn kr) is written from the integer k (its shortest repr is k/100
+    without trailing zeros, e.g. 1234.0, 1234.5, -0.05); any other value by repr itself."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    k = np.rint(v * 100.0)
+    öre = (np.abs(v) < 7e13) & (k / 100.0 == v)
+    ki = np.where(öre, k, 0).astype(np.int64)
+    a = np.abs(ki)
+    heltal = pc.cast(pa.array(a // 100), pa.large_string())
+    tecken = pa.array(np.where(ki < 0, "-", ""), type=pa.large_string())
+    decimaler = pa.array(_DECIMALER, type=pa.large_string()).take(pa.array(a % 100))
+    text = pc.binary_join_element_wise(tecken, heltal, decimaler, pa.scalar("", pa.large_string()))
+    if not öre.all():  # 1e16, 0.1 + 0.2, NaN's stand-in …: Python's own repr
+        annat = [repr(x) for x in v[~öre].tolist()]
+        text = pc.replace_with_mask(text, pa.array(~öre), pa.array(annat, type=pa.large_string()))
+    return text
+
+
+def _textordning(text) -> tuple[np.ndarray, np.ndarray]:
+    """(the indices that sort an Arrow string array as text, stably; per sorted position whether its text
+    differs from the one before). Short texts (every amount) are sorted as big-endian 64-bit words of
+    their zero-padded UTF-8 bytes, which order as the texts do; longer ones by Arrow's sort."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = len(text)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool)
+    if not pa.types.is_large_string(text.type):
+        text = text.cast(pa.large_string())
+    _, offsets, data = text.buffers()
+    o = np.frombuffer(offsets, dtype=np.int64, count=n + 1, offset=8 * text.offset)
+    längd = np.diff(o)
+    bredd = -(-int(längd.max()) // 8) * 8 if n else 0
+    b = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, dtype=np.uint8)
+    if data is None or bredd == 0 or bredd > 24 or text.null_count or 0 in b[o[0]:o[-1]]:  # (NUL: the padding)
+        ordning = pc.sort_indices(text).to_numpy()
+        ordnade = text.take(pa.array(ordning))
+        ny = np.ones(n, dtype=bool)
+        if n > 1:
+            ny[1:] = ~pc.equal(ordnade[1:], ordnade[:-1]).to_numpy(zero_copy_only=False)
+        return ordning, ny
+    matris = np.zeros((n, bredd), dtype=np.uint8)
+    for j in range(bredd):  # byte j of every text (0 after its end: a shorter text sorts first, as str does)
+        har = längd > j
+        matris[har, j] = b[o[:-1][har] + j]
+    ord_ = matris.view(">u8").astype(np.uint64)  # (n, bredd / 8) words, most significant first
+    ordning = np.lexsort(ord_.T[::-1])
+    ordnade = ord_[ordning]
+    ny = np.ones(n, dtype=bool)
+    ny[1:] = (ordnade[1:] != ordnade[:-1]).any(axis=1)
+    return ordning, ny

@@ -51,6 +51,34 @@ class Tabell:
     varningar: list[str] = field(default_factory=list)  # hidden sheets skipped, stray cells not read, …
     # Sheet of each row, when sheets per year ('2024', '2025') were read together; `blad` then names them all.
     bladen: np.ndarray | None = None
+    # Each text column's cells factorised once (kodning); a new Tabell (urval) starts without.
+    _kodningar: dict[str, Kodning | None] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def kodning(self, kolumn: str) -> Kodning | None:
+        """The column's cells factorised (see Kodning) when it is a text column read by pyarrow or pandas
+        (CSV); None for Excel's columns (numbers, dates, mixed cells)."""
+        if kolumn not in self._kodningar:
+            s = self.data[kolumn]
+            k = None
+            if pd.api.types.is_string_dtype(s.dtype) and not pd.api.types.is_object_dtype(s.dtype):
+                koder, unika = pd.factorize(s, use_na_sentinel=False)
+                k = Kodning(_smal(koder, len(unika)), np.asarray(unika, dtype=object))
+            self._kodningar[kolumn] = k
+        return self._kodningar[kolumn]
+
+    def textkolumn(self, kolumn: str) -> pd.Series | None:
+        """The column as stripped text (an empty or missing cell ''), as ledger._textkolumn gives it, made
+        from the distinct cells; None when the column has no kodning (an Excel column)."""
+        k = self.kodning(kolumn)
+        if k is None:
+            return None
+        koder, unika = k.text()
+        if koder is k.koder:  # no cell changed
+            return self.data[kolumn]
+        import pyarrow as pa
+
+        arr = pa.array(unika, type=pa.large_string()).take(pa.array(koder))
+        return pd.Series(pd.array(arr, dtype=pd.StringDtype("pyarrow", na_value=np.nan)), index=self.data.index)
 
     def plats(self, position: int | None = None, kolumn: str | None = None) -> Plats:
         rad = int(self.radnummer[position]) if position is not None else None
@@ -83,6 +111,33 @@ class Tabell:
         namn = self.originalrubriker.get(kolumn, kolumn)
         bokstav = self.kolumnbokstäver.get(kolumn)
         return f"{bokstav} ({namn})" if bokstav else f"'{namn}'"
+
+
+@dataclass
+class Kodning:
+    """A text column's cells factorised once: what several checks need (blank cells, months, the class of
+    each konto, the duplicate key) is decided per distinct text, not per row."""
+
+    koder: np.ndarray  # per row: the index of its text in `unika` (equal text, equal code)
+    unika: np.ndarray  # the distinct texts as they stand in the file (object; NaN for a missing cell)
+    _text: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
+
+    def text(self) -> tuple[np.ndarray, np.ndarray]:
+        """(codes, distinct texts) of the cells stripped of spaces, a missing cell ''. The codes are
+        `koder` itself when stripping changes no text."""
+        if self._text is None:
+            rena = np.array([u.strip() if isinstance(u, str) else "" for u in self.unika.tolist()], dtype=object)
+            if all(isinstance(u, str) and u == r for u, r in zip(self.unika.tolist(), rena.tolist())):
+                self._text = (self.koder, rena)
+            else:
+                k, u = pd.factorize(rena)
+                self._text = (_smal(k, len(u))[self.koder], np.asarray(u, dtype=object))
+        return self._text
+
+
+def _smal(koder: np.ndarray, antal: int) -> np.ndarray:
+    """Codes as int32 when they fit (half the memory of a 10^7-row column's codes)."""
+    return koder.astype(np.int32) if antal < 1 << 31 else koder
 
 
 def läs_tabell(
@@ -199,17 +254,22 @@ def gissa_avgränsare(rader: list[str]) -> str:
     return best
 
 
+def _rubrikraden(head_lines: list[str], är_rubrik) -> tuple[str, int | None, list[str]]:
+    """(delimiter, index of the header line among `head_lines` or None, its cells)."""
+    sep = gissa_avgränsare(head_lines)
+    for i, fields in enumerate(csv.reader(head_lines, delimiter=sep)):
+        if är_rubrik([normalisera_rubrik(f) for f in fields]):
+            return sep, i, fields
+    return sep, None, []
+
+
 def _läs_csv(path: Path, namn: str, är_rubrik, beskrivning: str) -> Tabell:
+    direkt = _läs_csv_direkt(path, namn, är_rubrik)
+    if direkt is not None:
+        return direkt
     text, utf8 = _avkoda_csv(path, namn)
     head_lines = _textens_första_rader(text, HEADER_SEARCH_ROWS)
-    sep = gissa_avgränsare(head_lines)
-    rubrik_idx = None
-    rubriker: list[str] = []
-    for i, fields in enumerate(csv.reader(head_lines, delimiter=sep)):
-        norm = [normalisera_rubrik(f) for f in fields]
-        if är_rubrik(norm):
-            rubrik_idx, rubriker = i, fields
-            break
+    sep, rubrik_idx, rubriker = _rubrikraden(head_lines, är_rubrik)
     if rubrik_idx is None:
         raise IngenRubrikrad(f"hittar ingen rubrikrad med {beskrivning} bland de första {HEADER_SEARCH_ROWS} raderna", Plats(namn))
     df = None
@@ -251,6 +311,69 @@ def _läs_csv(path: Path, namn: str, är_rubrik, beskrivning: str) -> Tabell:
     return _bygg_tabell(df, rubriker, namn, None, radnummer, rubrik_idx + 1, excel=False, titlar=titlar)
 
 
+# UTF-8 of what _avkoda_csv and _läs_csv look for in the text: a quote (pandas' reader), the replacement
+# character, and the start of mojibake (förstörda_tecken)
+_I_TEXTEN = (b'"', "\ufffd".encode(), "Ã".encode(), "â€".encode())
+
+
+def _läs_csv_direkt(path: Path, namn: str, är_rubrik) -> Tabell | None:
+    """A big UTF-8 export read from its bytes by pyarrow, without the whole text as a Python string (half
+    the memory of a 10^7-row file): only the start is decoded, to find the header line. None when the
+    file needs _läs_csv's way, which then says what it says about it: smaller than ARROW_FRÅN, UTF-16 or
+    not UTF-8, a quote, a replacement character or mojibake anywhere, no header line found in the start,
+    or any line pyarrow cannot read with the header's number of fields (a blank line, one field too many).
+    What it returns is what _läs_csv would: pyarrow checks every cell below the header as UTF-8, the lines
+    above it are decoded here, and the checks that could say something found nothing to look at."""
+    import codecs
+
+    storlek = path.stat().st_size
+    with open(path, "rb") as f:
+        början = f.read(3)
+        if storlek < ARROW_FRÅN or början[:2] in (b"\xff\xfe", b"\xfe\xff") or _finns_i_filen(f, _I_TEXTEN):
+            return None
+        bom = 3 if början == b"\xef\xbb\xbf" else 0
+        storlek -= bom
+        k = 1 << 16
+        while True:  # the first HEADER_SEARCH_ROWS lines, as _textens_första_rader gives them from the whole text
+            f.seek(bom)
+            try:
+                text = codecs.getincrementaldecoder("utf-8")().decode(f.read(k), final=k >= storlek)
+            except UnicodeDecodeError:
+                return None
+            rader = text.splitlines()
+            if len(rader) > HEADER_SEARCH_ROWS or k >= storlek:
+                break
+            k *= 4
+    if k >= storlek and (not text or text.isspace()):
+        return None
+    head_lines = rader[:HEADER_SEARCH_ROWS]
+    sep, rubrik_idx, rubriker = _rubrikraden(head_lines, är_rubrik)
+    if rubrik_idx is None:
+        return None
+    del text, rader
+    df = _läs_csv_arrow(path, sep, rubrik_idx + 1, len(rubriker))  # pyarrow reads the file (and skips a BOM)
+    if df is None:
+        return None
+    radnummer = np.arange(len(df)) + rubrik_idx + 2
+    titlar = [c.strip() for r in csv.reader(head_lines[:rubrik_idx], delimiter=sep) for c in r if c.strip()]
+    return _bygg_tabell(df, rubriker, namn, None, radnummer, rubrik_idx + 1, excel=False, titlar=titlar)
+
+
+def _finns_i_filen(f, mönster: tuple[bytes, ...], bit: int = 1 << 24) -> bool:
+    """Whether any of `mönster` occurs in the rest of the open file `f`, read a piece at a time."""
+    f.seek(0)
+    överlapp = max(len(m) for m in mönster) - 1
+    rest = b""
+    while True:
+        del_ = f.read(bit)
+        if not del_:
+            return False
+        text = rest + del_
+        if any(m in text for m in mönster if m.isascii() or not text.isascii()):
+            return True
+        rest = text[-överlapp:]
+
+
 def _textens_första_rader(text: str, n: int) -> list[str]:
     """text.splitlines()[:n] without splitting a whole export of a million lines."""
     k = 1 << 16
@@ -262,8 +385,8 @@ def _textens_första_rader(text: str, n: int) -> list[str]:
     return text.splitlines()[:n]
 
 
-def _läs_csv_arrow(data: memoryview, sep: str, hoppa: int, kolumner: int) -> pd.DataFrame | None:
-    """The rows below the header (`hoppa` lines) of the file's UTF-8 `data` read by pyarrow's
+def _läs_csv_arrow(data: memoryview | Path, sep: str, hoppa: int, kolumner: int) -> pd.DataFrame | None:
+    """The rows below the header (`hoppa` lines) of the file (`data`: its path or its UTF-8 bytes) read by pyarrow's
     multi-threaded CSV reader, every cell as
     text (an empty cell ''), exactly as the pandas reader in _läs_csv gives them: the same lines (\\n, \\r\\n
     and \\r end a line in both), the same columns, Arrow-backed strings without a Python object per cell.
@@ -278,8 +401,9 @@ def _läs_csv_arrow(data: memoryview, sep: str, hoppa: int, kolumner: int) -> pd
     namn = [str(i) for i in range(kolumner)]
     try:
         tabell = pacsv.read_csv(
-            pa.py_buffer(data),
-            read_options=pacsv.ReadOptions(skip_rows=hoppa, column_names=namn, use_threads=True),
+            str(data) if isinstance(data, Path) else pa.py_buffer(data),
+            # (16 MB blocks: fewer, bigger chunks, less to do per chunk in every step after)
+            read_options=pacsv.ReadOptions(skip_rows=hoppa, column_names=namn, use_threads=True, block_size=1 << 24),
             parse_options=pacsv.ParseOptions(delimiter=sep, quote_char=False, double_quote=False,
                                              ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(namn, pa.large_string()),
@@ -287,6 +411,7 @@ def _läs_csv_arrow(data: memoryview, sep: str, hoppa: int, kolumner: int) -> pd
     except pa.ArrowInvalid:
         return None
     typ = pd.StringDtype("pyarrow", na_value=np.nan)  # what read_csv(dtype=str) gives
+    pa.default_memory_pool().release_unused()  # the parser's buffers, given back to the system
     return pd.DataFrame({i: pd.array(tabell.column(i), dtype=typ) for i in range(kolumner)})
 
 
@@ -584,7 +709,12 @@ def _ifylld(col: pd.Series) -> np.ndarray:
     if pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_object_dtype(col.dtype):
         return col.notna().to_numpy()
     if pd.api.types.is_string_dtype(col.dtype) and not pd.api.types.is_object_dtype(col.dtype):
-        return (col.notna() & col.str.strip().ne("")).to_numpy(dtype=bool)
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        arr = pa.array(col.array)  # Arrow-backed text, not copied: a cell that is not empty nor only spaces
+        ifylld = pc.and_not(pc.greater(pc.binary_length(arr), 0), pc.utf8_is_space(arr))
+        return pc.fill_null(ifylld, False).to_numpy(zero_copy_only=False)
     values = col.to_numpy()
     filled = col.notna().to_numpy() & (values != "")
     text = np.char.strip(values[filled].astype(str))
@@ -622,5 +752,9 @@ def _bygg_tabell(df, rubriker, namn, blad, radnummer, rubrikrad, excel: bool, ti
     keep = np.zeros(len(df), dtype=bool)
     for c in df.columns:
         keep |= _ifylld(df[c])
-    df = df.loc[keep].reset_index(drop=True)
-    return Tabell(df, namn, blad, radnummer[keep], rubrikrad, original, letters, titlar or [])
+        if keep.all():  # (the first column is full in the usual export: the others need not be looked at)
+            break
+    if not keep.all():
+        df = df.loc[keep].reset_index(drop=True)
+        radnummer = radnummer[keep]
+    return Tabell(df, namn, blad, radnummer, rubrikrad, original, letters, titlar or [])

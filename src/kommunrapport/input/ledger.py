@@ -55,6 +55,18 @@ class Huvudbok:
     tabell: Tabell
     kodkolumn: str = "verksamhet"
     varningar: list[str] = field(default_factory=list)
+    # (codes, distinct values) of text columns of `data`, filled by the reader or on first use (kodning)
+    _koder: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, init=False, repr=False,
+                                                            compare=False)
+
+    def kodning(self, kolumn: str) -> tuple[np.ndarray, np.ndarray]:
+        """(codes, distinct values) of a column of `data`, as pd.factorize(use_na_sentinel=False) gives them
+        (the order of the distinct values may differ): text columns factorised once for every use."""
+        k = self._koder.get(kolumn)
+        if k is None or len(k[0]) != len(self.data):
+            koder, unika = pd.factorize(self.data[kolumn], use_na_sentinel=False)
+            k = self._koder[kolumn] = (koder, np.asarray(unika, dtype=object))
+        return k
 
     @property
     def har_prognos(self) -> bool:
@@ -83,7 +95,7 @@ NYCKEL = ("år", "månad", "verksamhet", "konto", "typ")  # a ledger line and it
 UTFALL_ÖRE = 0.005  # an outcome counts as outcome above this (calc.closing.ÖRE)
 
 
-def reducera(huvudbok: Huvudbok) -> Huvudbok:
+def reducera(huvudbok: Huvudbok, urval: np.ndarray | None = None) -> Huvudbok:
     """The ledger summed to one row per line key (verksamhet, konto, typ) × year × month: every report and
     check after reading works on that, not on every export row. The ansvar column (kept only for the filter
     per nämnd, [[namnd]]) is summed over: no report reads it.
@@ -92,27 +104,45 @@ def reducera(huvudbok: Huvudbok) -> Huvudbok:
     forecast still follows its budget, calc.ekonomi.effektiv_prognos). Keeps per row `källrad`, the row of
     the group's first export row (error messages point at it), `rader`, how many export rows it sums, and
     `utfallsrader`, how many of them have outcome (calc.closing counts lines with outcome, which a sum
-    could hide when amounts cancel). Rows come in the order of their first export row."""
+    could hide when amounts cancel). Rows come in the order of their first export row.
+
+    `urval`: only the rows where it is True (one nämnd of a kommun-wide export), without copying the others."""
     d = huvudbok.data
     if huvudbok.reducerad or len(d) == 0:
         return huvudbok
+    rader = np.flatnonzero(urval) if urval is not None else None
+
+    def kolumn(c: str) -> np.ndarray:
+        v = d[c].to_numpy(dtype=float)
+        return v if rader is None else v[rader]
+
     nyckel = [k for k in NYCKEL if k in d.columns]
-    grupp = np.zeros(len(d), dtype=np.int64)
+    grupp = np.zeros(len(d) if rader is None else len(rader), dtype=np.int64)
+    if len(grupp) == 0:
+        tom = d.iloc[:0][[c for c in d.columns if c in (*nyckel, "utfall", "budget", "prognos", "källrad")]]
+        return Huvudbok(tom.assign(rader=np.int64(0), utfallsrader=np.int64(0)), huvudbok.tabell,
+                        huvudbok.kodkolumn, list(huvudbok.varningar))
     for k in nyckel:  # one int64 per row: the codes of the key columns in mixed radix, refactorised as it grows
-        koder, unika = pd.factorize(d[k], use_na_sentinel=False)
-        grupp = grupp * (len(unika) + 1) + koder
+        koder, unika = huvudbok.kodning(k)
+        grupp = grupp * (len(unika) + 1) + (koder if rader is None else koder[rader])
         grupp, _ = pd.factorize(grupp)  # codes in order of first appearance
     antal = int(grupp.max()) + 1
     _, första = np.unique(grupp, return_index=True)
-    utfall = d["utfall"].to_numpy(dtype=float)
-    prognos = d["prognos"].to_numpy(dtype=float)
+    utfall = kolumn("utfall")
+    prognos = kolumn("prognos")
     har_prognos = ~np.isnan(prognos)
     summa_prognos = np.bincount(grupp, np.where(har_prognos, prognos, 0.0), antal)
-    ut = d.iloc[första][nyckel].reset_index(drop=True)
+    första_rad = första if rader is None else rader[första]
+    ut = d.iloc[första_rad][nyckel].reset_index(drop=True)
+    for c in nyckel:  # a compact ledger (kör: categoricals, int16): the columns as the reports know them
+        if isinstance(ut[c].dtype, pd.CategoricalDtype):
+            ut[c] = ut[c].astype(ut[c].cat.categories.dtype)
+        elif c in ("år", "månad") and ut[c].dtype != np.int64:
+            ut[c] = ut[c].astype(np.int64)
     ut["utfall"] = np.bincount(grupp, utfall, antal)
-    ut["budget"] = np.bincount(grupp, d["budget"].to_numpy(dtype=float), antal)
+    ut["budget"] = np.bincount(grupp, kolumn("budget"), antal)
     ut["prognos"] = np.where(np.bincount(grupp, har_prognos, antal) > 0, summa_prognos, np.nan)
-    ut["källrad"] = d["källrad"].to_numpy()[första]
+    ut["källrad"] = d["källrad"].to_numpy()[första_rad]
     ut["rader"] = np.bincount(grupp, minlength=antal)
     ut["utfallsrader"] = np.bincount(grupp, np.abs(utfall) > UTFALL_ÖRE, antal).astype(np.int64)
     kolumner = [c for c in d.columns if c in ut.columns] + ["rader", "utfallsrader"]
@@ -342,33 +372,79 @@ def _procentfel(tabell: Tabell, kolumn: str) -> list[KommunrapportFel]:
                     tabell.data[kolumn])
 
 
-def _radnycklar(df: pd.DataFrame, tal: Mapping[str, np.ndarray]) -> np.ndarray:
+def _radnycklar(df: pd.DataFrame, tal: Mapping[str, np.ndarray], tabell: Tabell | None = None) -> np.ndarray:
     """A 64-bit key per row, equal for rows equal in every column: the parsed amounts' bits for the
-    columns in `tal` (equal text gives an equal figure), the factorisation codes for the others. Rows
+    columns in `tal` (equal text gives an equal figure), the factorisation codes for the others (several
+    columns' codes combined in one integer while their product fits, one hash round for them). Rows
     with equal keys are only candidates: unequal rows may share one (see _kopior)."""
-    nyckel = np.zeros(len(df), dtype=np.uint64)
+    delar: list[tuple[np.ndarray, int | None]] = []  # per column: the amounts (None) or codes and their number
     for c in df.columns:
         if c in tal:
-            v = np.asarray(tal[c], dtype=np.float64) + 0.0  # -0.0 → 0.0
-            bitar = np.where(np.isnan(v), np.nan, v).view(np.uint64)
+            delar.append((np.asarray(tal[c], dtype=np.float64), None))
+            continue
+        k = tabell.kodning(c) if tabell is not None else None
+        if k is not None:
+            delar.append((k.koder, len(k.unika)))
         else:
-            bitar = pd.factorize(df[c], use_na_sentinel=False)[0].astype(np.uint64)
-        nyckel = (nyckel ^ bitar) * np.uint64(0x100000001B3) + np.uint64(0x9E3779B97F4A7C15)
-        nyckel ^= nyckel >> np.uint64(29)
+            koder, unika = pd.factorize(df[c], use_na_sentinel=False)
+            delar.append((koder, len(unika)))
+    nyckel = np.empty(len(df), dtype=np.uint64)
+    for start in range(0, len(df), _BLOCK):  # a block of rows at a time: small temporary arrays
+        nyckel[start:start + _BLOCK] = _blocknycklar([(v[start:start + _BLOCK], antal) for v, antal in delar])
     return nyckel
 
 
-def _kopior(df: pd.DataFrame, tal: Mapping[str, np.ndarray] | None) -> tuple[np.ndarray, np.ndarray | None]:
+_BLOCK = 1 << 20
+
+
+def _blocknycklar(delar: list[tuple[np.ndarray, int | None]]) -> np.ndarray:
+    """_radnycklar of a block of rows."""
+    nyckel = np.zeros(len(delar[0][0]) if delar else 0, dtype=np.uint64)
+
+    def runda(nyckel: np.ndarray, bitar: np.ndarray) -> np.ndarray:
+        nyckel ^= bitar
+        nyckel *= np.uint64(0x100000001B3)
+        nyckel += np.uint64(0x9E3779B97F4A7C15)
+        nyckel ^= nyckel >> np.uint64(29)
+        return nyckel
+
+    samlade: np.ndarray | None = None  # codes of the columns since the last round, in mixed radix
+    bas = 1
+    for värden, antal in delar:
+        if antal is None:
+            if samlade is not None:
+                nyckel, samlade = runda(nyckel, samlade.view(np.uint64)), None
+            v = värden + 0.0  # -0.0 → 0.0
+            v[np.isnan(v)] = np.nan  # one NaN
+            nyckel = runda(nyckel, v.view(np.uint64))
+            continue
+        if samlade is not None and bas * antal < 1 << 62:
+            samlade *= antal
+            samlade += värden
+            bas *= antal
+        else:
+            if samlade is not None:
+                nyckel = runda(nyckel, samlade.view(np.uint64))
+            samlade, bas = värden.astype(np.int64), max(antal, 1)
+    if samlade is not None:
+        nyckel = runda(nyckel, samlade.view(np.uint64))
+    return nyckel
+
+
+def _kopior(df: pd.DataFrame, tal: Mapping[str, np.ndarray] | None,
+            tabell: Tabell | None = None) -> tuple[np.ndarray, np.ndarray | None]:
     """Which rows are identical in every column to an earlier row (df.duplicated()), and a key per row
     equal for identical rows. With the parsed amounts (`tal`) it hashes numbers instead of the text of
     every cell, then confirms every candidate against its first row cell by cell (a collision falls back
     to df.duplicated())."""
     if tal is None:
         return df.duplicated().to_numpy(), None
-    nyckel = _radnycklar(df, tal)
+    nyckel = _radnycklar(df, tal, tabell)
+    sorterade = np.sort(nyckel)
+    if not (sorterade[1:] == sorterade[:-1]).any():  # no two keys equal: no copies (the usual export)
+        return np.zeros(len(df), dtype=bool), nyckel
+    del sorterade
     kandidat = pd.Series(nyckel).duplicated().to_numpy()
-    if not kandidat.any():
-        return kandidat, nyckel
     först = pd.Series(np.arange(len(df))).groupby(nyckel).transform("min").to_numpy()
     p = np.flatnonzero(kandidat)
     q = först[p]
@@ -387,7 +463,7 @@ def _dubbletter(tabell: Tabell, dubbletter: str, tal: Mapping[str, np.ndarray] |
     df = tabell.data
     if len(df) < 2:
         return []
-    kopia, nycklar = _kopior(df, tal)
+    kopia, nycklar = _kopior(df, tal, tabell)
     if not kopia.any():
         return []
     if nycklar is None:
@@ -406,12 +482,12 @@ def _dubbletter(tabell: Tabell, dubbletter: str, tal: Mapping[str, np.ndarray] |
     return [f"{plats}: {text}; ta bort kopiorna om de inte ska vara där"]
 
 
-def _tomt_utfall(tabell: Tabell, utfall: pd.Series, år: pd.Series, månad: pd.Series) -> list[str]:
-    """A blank outcome in a month where the other lines have numbers: blank is not 0, so say which rows."""
-    tom = utfall.isna().to_numpy()
+def _tomt_utfall(tabell: Tabell, tom: np.ndarray, år: np.ndarray, månad: np.ndarray) -> list[str]:
+    """A blank outcome (`tom`) in a month where the other lines have numbers: blank is not 0, so say which
+    rows."""
     if not tom.any() or tom.all():
         return []
-    nyckel = pd.Series(år.to_numpy() * 100 + månad.to_numpy())
+    nyckel = pd.Series(np.asarray(år) * 100 + np.asarray(månad))
     har_tal = pd.Series(~tom).groupby(nyckel).transform("any").to_numpy()
     varningar = []
     for k in sorted(set(nyckel[tom & har_tal].astype(int))):
@@ -446,13 +522,17 @@ def validera_ekonomi(
     df = tabell.data
 
     n = len(df)
-    out = pd.DataFrame(index=pd.RangeIndex(n))
+    out: dict[str, object] = {}  # the ledger's columns, made a frame at the end (no copy per column)
 
-    år, månad = tolka_år_och_månad(tabell, karta, fel, plats0)
+    år_, månad_ = tolka_år_och_månad(tabell, karta, fel, plats0)
+    # as integers at once (a cell that is no year or month is an error raised below): no float columns kept
+    år, månad = (np.where(np.isfinite(x) & (np.abs(x) < 1e9), x, 0).astype(np.int64)
+                 for x in (år_.to_numpy(), månad_.to_numpy()))
+    del år_, månad_
 
     kod_col = karta["verksamhet"]
-    kod = _textkolumn(df[kod_col])
-    tom_kod = kod.eq("").to_numpy()
+    kod = _text(tabell, kod_col)
+    tom_kod = _är_tom(tabell, kod_col, kod)
     fel += _fel_för(tabell, tom_kod, kod_col, "verksamhet saknas")
 
     belopp = [karta[f] for f in ("utfall", "budget", "prognos") if f in karta]
@@ -460,66 +540,73 @@ def validera_ekonomi(
     tal: dict[str, np.ndarray] = {}
     for fält in ("utfall", "budget", "prognos"):
         if fält not in karta:
-            out[fält] = np.nan
+            out[fält] = np.full(n, np.nan)
             continue
         col = karta[fält]
         procent = _procentfel(tabell, col)
         fel += procent
         values, bad = tolka_tal(utan_tusentalspunkter(df[col]) if col in tusental else df[col])
-        tal[col] = values.to_numpy()
         if not procent:
             fel += _fel_för(tabell, bad.to_numpy(), col, "'{värde}' är inget tal", df[col])
+        v = values.to_numpy()
         if fält == "utfall":
-            utfall = values
-        out[fält] = values if fält == "prognos" else values.fillna(0.0)
+            tomt_utfall = np.isnan(v)
+        v = v.copy() if fält == "prognos" else np.where(np.isnan(v), 0.0, v)
+        del values
+        if tecken == Tecken.KOSTNAD_POSITIV:
+            np.negative(v, out=v)
+        out[fält] = tal[col] = v  # the duplicate check needs only equal figures equal: a blank utfall is 0 here
     varningar += _dubbletter(tabell, dubbletter, tal)
+    del tal
 
     if "konto" in karta:
-        konto = _textkolumn(df[karta["konto"]])
+        konto = _text(tabell, karta["konto"])
     else:
         konto = pd.Series("", index=df.index)
-    typ = pd.Series(None, index=df.index, dtype=object)
+    # typ per row as a code into TYPER (-1: none), decided per distinct text when the column has a kodning
+    typkod = np.full(len(df), -1, dtype=np.int8)
     if "typ" in karta:
-        t = _textkolumn(df[karta["typ"]]).str.lower()
-        typ[t.str.startswith("intäkt")] = "intäkt"
-        typ[t.str.startswith("kostnad")] = "kostnad"
-        bad_typ = typ.isna().to_numpy()
+        typkod = _typkoder(tabell, karta["typ"], lambda t: t.lower(), ("intäkt", "kostnad"))
+        bad_typ = typkod < 0
         fel += _fel_för(tabell, bad_typ, karta["typ"], "'{värde}' ska vara intäkt eller kostnad", df[karta["typ"]])
     elif "konto" in karta:
-        klass = konto.str[:1]
-        typ[klass.eq("3")] = "intäkt"
-        typ[klass.isin(list("45678"))] = "kostnad"
-        bad_klass = typ.isna().to_numpy()
+        typkod = _typkoder(tabell, karta["konto"], lambda t: t[:1], ("3", tuple("45678")))
+        bad_klass = typkod < 0
         fel += _fel_för(tabell, bad_klass, karta["konto"],
                         "kontot '{värde}' är inget resultatkonto (klass 3 = intäkter, 4–8 = kostnader)", konto)
 
     if fel:
         raise IndataFel.samla(fel)
-    varningar += _tomt_utfall(tabell, utfall, år, månad)
+    varningar += _tomt_utfall(tabell, tomt_utfall, år, månad)
 
-    out["år"] = år.astype("int64").to_numpy()
-    out["månad"] = månad.astype("int64").to_numpy()
+    out["år"], out["månad"] = år, månad
+    del år, månad
     out["verksamhet"] = _värden(kod)
     out["konto"] = _värden(konto)
-    out["typ"] = typ.to_numpy()
+    out["typ"] = _typkolumn(typkod)
     out["källrad"] = tabell.radnummer
     kolumner_ut = ["år", "månad", "verksamhet", "konto", "typ", "utfall", "budget", "prognos", "källrad"]
     if med_ansvar and "ansvar" in karta:
-        out["ansvar"] = _värden(_textkolumn(df[karta["ansvar"]]))
+        out["ansvar"] = _värden(_text(tabell, karta["ansvar"]))
         kolumner_ut.append("ansvar")
-    if tecken == Tecken.KOSTNAD_POSITIV:
-        for fält in ("utfall", "budget", "prognos"):
-            out[fält] = -out[fält]
+    ram = pd.DataFrame({k: out[k] for k in kolumner_ut}, index=pd.RangeIndex(n), copy=False)
     if värden == Värden.ACKUMULERADE:
-        out = _från_ackumulerade(out)
-    return Huvudbok(out[kolumner_ut], tabell, kod_col, [*tabell.varningar, *varningar])
+        return Huvudbok(_från_ackumulerade(ram)[kolumner_ut], tabell, kod_col, [*tabell.varningar, *varningar])
+    bok = Huvudbok(ram, tabell, kod_col, [*tabell.varningar, *varningar])
+    for fält, kolumn in (("verksamhet", kod_col), ("konto", karta.get("konto")), ("ansvar", karta.get("ansvar"))):
+        k = tabell.kodning(kolumn) if kolumn is not None and fält in bok.data.columns else None
+        if k is not None:  # the codes of the stripped text, as the column holds it
+            bok._koder[fält] = k.text()
+    if (typkod >= 0).all():
+        bok._koder["typ"] = (typkod, np.array(TYPER, dtype=object))
+    return bok
 
 
 def _utan_summarader(tabell: Tabell, mån_col: str) -> tuple[Tabell, list[str]]:
     """The table without rows such as 'Summa' or 'Totalt' at the end of an export: a total label in a text
     cell and no month. They are no data; a warning names each one."""
     df = tabell.data
-    utan_månad = np.flatnonzero(_textkolumn(df[mån_col]).eq("").to_numpy())
+    utan_månad = np.flatnonzero(_är_tom(tabell, mån_col))
     if len(utan_månad) == 0 or len(utan_månad) > 1000:  # many rows without a month: errors, not totals
         return tabell, []
     summor = {}
@@ -544,18 +631,25 @@ def tolka_år_och_månad(tabell: Tabell, karta: dict[str, str], fel: list[Kommun
     """
     df = tabell.data
     mån_col = karta["månad"]
-    mån_raw = _textkolumn(df[mån_col])
     # Each distinct text is parsed once and spread back with the factorize codes: no Python per row.
-    koder, unika = pd.factorize(mån_raw, use_na_sentinel=False)
+    k = tabell.kodning(mån_col)
+    if k is not None:
+        koder, unika = k.text()
+    else:
+        koder, u = pd.factorize(_textkolumn(df[mån_col]), use_na_sentinel=False)
+        unika = np.asarray(u, dtype=object)
     tolkade = [år_och_månad(u) for u in unika]
     månad = pd.Series(np.array([np.nan if m is None else m for _, m in tolkade], dtype="float64")[koder],
-                      index=mån_raw.index)
-    år_från_period = pd.Series(np.array([np.nan if å is None else å for å, _ in tolkade], dtype="float64")[koder],
-                               index=mån_raw.index)
+                      index=df.index)
+    if "år" not in karta:  # (with a year column the period's year is not needed: not made for every row)
+        år_från_period = pd.Series(np.array([np.nan if å is None else å for å, _ in tolkade],
+                                            dtype="float64")[koder], index=df.index)
     bad = månad.isna().to_numpy()
-    fel += _fel_för(tabell, bad, mån_col, "'{värde}' är ingen månad (skriv t.ex. 2, feb, februari eller 2025-02)", mån_raw)
+    if bad.any():
+        fel += _fel_för(tabell, bad, mån_col, "'{värde}' är ingen månad (skriv t.ex. 2, feb, februari eller 2025-02)",
+                        _text(tabell, mån_col))
     if "år" in karta:
-        år, ej_tal = tolka_tal(df[karta["år"]])
+        år, ej_tal = _tolka_tal_per_text(tabell, karta["år"])
         bad_år = (ej_tal.to_numpy() | år.isna().to_numpy() | ~år.fillna(0).between(1900, 2200).to_numpy()
                   | (år.fillna(0) % 1 != 0).to_numpy())
         fel += _fel_för(tabell, bad_år, karta["år"], "'{värde}' är inget årtal", df[karta["år"]])
@@ -621,6 +715,62 @@ def läs_lång(
     # a row pasted twice would count twice (two identical rows of brukare are summed): said, as for ekonomi
     tabell.varningar.extend(_dubbletter(tabell, "varning"))
     return out, tabell
+
+
+def _text(tabell: Tabell, kolumn: str) -> pd.Series:
+    """_textkolumn of the table's column, made from its distinct cells when it has a kodning (CSV)."""
+    s = tabell.textkolumn(kolumn)
+    return s if s is not None else _textkolumn(tabell.data[kolumn])
+
+
+def _är_tom(tabell: Tabell, kolumn: str, text: pd.Series | None = None) -> np.ndarray:
+    """Per row: is the cell empty (or only spaces)?"""
+    k = tabell.kodning(kolumn)
+    if k is not None:
+        koder, unika = k.text()
+        return (unika == "")[koder] if len(unika) else np.zeros(len(koder), dtype=bool)
+    return (text if text is not None else _textkolumn(tabell.data[kolumn])).eq("").to_numpy()
+
+
+TYPER = ("intäkt", "kostnad")
+
+
+def _typkoder(tabell: Tabell, kolumn: str, nyckel, prefix: tuple) -> np.ndarray:
+    """Per row the index into TYPER of the first of `prefix` that nyckel(stripped cell text) starts with,
+    -1 when none does: per distinct text when the column has a kodning."""
+    def typ_av(texter) -> np.ndarray:
+        out = np.full(len(texter), -1, dtype=np.int8)
+        for i, t in enumerate(texter):
+            n = nyckel(t)
+            out[i] = next((j for j, p in enumerate(prefix) if n.startswith(p)), -1)
+        return out
+
+    k = tabell.kodning(kolumn)
+    if k is not None:
+        koder, unika = k.text()
+        return typ_av(unika.tolist())[koder] if len(unika) else np.full(len(koder), -1, dtype=np.int8)
+    text = _textkolumn(tabell.data[kolumn])
+    ko, un = pd.factorize(text, use_na_sentinel=False)
+    return typ_av([str(u) for u in un])[ko] if len(un) else np.full(len(text), -1, dtype=np.int8)
+
+
+def _typkolumn(typkod: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """The 'typ' column from codes into TYPER (-1: missing), Arrow-backed text as pandas infers it."""
+    import pyarrow as pa
+
+    arr = pa.array(list(TYPER), type=pa.large_string()).take(pa.array(typkod, mask=typkod < 0))
+    return pd.array(arr, dtype=pd.StringDtype("pyarrow", na_value=np.nan))
+
+
+def _tolka_tal_per_text(tabell: Tabell, kolumn: str) -> tuple[pd.Series, pd.Series]:
+    """tolka_tal of a column with few distinct cells (the year), each distinct text parsed once."""
+    df = tabell.data
+    k = tabell.kodning(kolumn)
+    if k is None or len(k.unika) * 4 > len(df):
+        return tolka_tal(df[kolumn])
+    värden, ej_tal = tolka_tal(pd.Series(pd.array(k.unika, dtype=pd.StringDtype("pyarrow", na_value=np.nan))))
+    return (pd.Series(värden.to_numpy()[k.koder], index=df.index),
+            pd.Series(ej_tal.to_numpy(dtype=bool)[k.koder], index=df.index))
 
 
 def _textkolumn(s: pd.Series) -> pd.Series:
