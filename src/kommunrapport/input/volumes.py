@@ -206,6 +206,8 @@ class Volymdata:
     anteckningar: list[str] = field(default_factory=list)  # inferences shown by validera (the year from the title …)
     _delar: tuple[pd.DataFrame, dict[str, pd.DataFrame]] | None = field(default=None, init=False, repr=False,
                                                                       compare=False)
+    _uppslag: tuple[pd.DataFrame, dict[str, vc.Månadsserie]] | None = field(default=None, init=False, repr=False,
+                                                                           compare=False)
 
     def __post_init__(self) -> None:
         """Report order: every 'varav' series right after the series it is part of."""
@@ -225,6 +227,15 @@ class Volymdata:
             self._delar = (self.serier, delar)
         del_ = self._delar[1].get(namn)
         return (del_ if del_ is not None else self.serier.iloc[0:0][["år", "månad", "värde"]]).copy()
+
+    def månadsserie(self, namn: str) -> vc.Månadsserie:
+        """One series as a lookup (år, månad) → värde (calc.volymer.Månadsserie), made once per series."""
+        if self._uppslag is None or self._uppslag[0] is not self.serier:
+            self._uppslag = (self.serier, {})
+        ms = self._uppslag[1].get(namn)
+        if ms is None:
+            ms = self._uppslag[1][namn] = vc.Månadsserie(self.serie(namn))
+        return ms
 
     def definition(self, namn: str) -> Seriedef:
         return next(d for d in self.definitioner if d.namn == namn)
