@@ -55,6 +55,10 @@ def test_every_value_is_the_frame_functions_to_the_last_bit(frö):
                         strict=True):
             assert _samma(v, float(r12.get(k, np.nan)))
         hel = vc.Månadsserie(s)
+        delar = [_slumpserie(rng, år_i_serien) * [1, 1, 0.6] for _ in range(2)]
+        _lika_rader(vc.varav_över(hel, [vc.Månadsserie(x) for x in delar], tolerans=0.0),
+                    vc.varav_över_total(s, delar, tolerans=0.0).to_dict("records"))
+        assert hel.sista_månad(år) == s.loc[s["år"] == år, "månad"].max()
         for y in (år, år - 1):
             månader = list(range(1, månad + 1))
             assert _samma(hel.periodvärde(y, månader, slag), vc.periodvärde(s, y, månader, slag))

@@ -270,6 +270,10 @@ class Månadsserie:
         månader = list(range(1, till_månad + 1))
         return [m for m, v in zip(månader, self.värden(år, månader), strict=True) if np.isnan(v)]
 
+    def sista_månad(self, år: int) -> int:
+        """The last month of `år` with a row."""
+        return int(self._månad[self._år == år].max())
+
     def år(self) -> list[int]:
         """The years with a row, in order."""
         return sorted(set(self._år.tolist()))
@@ -337,3 +341,17 @@ class Månadsserie:
         värden = out.to_numpy()
         plats = {k: i for i, k in enumerate(idx)}
         return [float(värden[plats[k]]) if k in plats else float("nan") for k in vid]
+
+
+def varav_över(total: Månadsserie, delar: list[Månadsserie], tolerans: float = 0.5) -> list[dict[str, float]]:
+    """The rows of `varav_över_total` (år, månad, total, summa_varav) from the lookups: the same sums in the
+    same order (a missing or blank month of a varav row counts 0). Series with a month twice: use that."""
+    ut = []
+    for (år, månad), t in total._uppslag.items():
+        s: float = 0
+        for d in delar:
+            v = d._uppslag.get((år, månad), np.nan)
+            s = s + (0 if np.isnan(v) else v)
+        if s > t + tolerans:
+            ut.append({"år": år, "månad": månad, "total": t, "summa_varav": s})
+    return ut

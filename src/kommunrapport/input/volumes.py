@@ -603,10 +603,15 @@ def varav_över_total(d: Volymdata) -> list[str]:
     validera and in the report)."""
     ut = []
     for df in d.definitioner:
-        delar = [d.serie(x.namn) for x in d.definitioner if x.varav_av == df.namn]
-        if delar and df.slag in ("flöde", "bestånd"):
+        namn = [x.namn for x in d.definitioner if x.varav_av == df.namn]
+        if namn and df.slag in ("flöde", "bestånd"):
             dec = decimaler_för(df.format) or 0
-            for r in vc.varav_över_total(d.serie(df.namn), delar).to_dict("records"):
+            total, delar = d.månadsserie(df.namn), [d.månadsserie(n) for n in namn]
+            if total.dubbletter or any(x.dubbletter for x in delar):
+                över = vc.varav_över_total(total.frame, [x.frame for x in delar]).to_dict("records")
+            else:
+                över = vc.varav_över(total, delar)
+            for r in över:
                 ut.append(f"varav-raderna under '{df.namn}' är {tal(r['summa_varav'], dec)} för "
                           f"{MÅNADER[int(r['månad']) - 1]} {int(r['år'])}, mer än totalen {tal(r['total'], dec)}")
     return ut
@@ -635,13 +640,13 @@ def saknade_månader(d: Volymdata, år: int | None = None, månad: int | None = 
     senaste_år = max(sista_i_året)
     ut = []
     for df in d.definitioner:
-        s = d.serie(df.namn)
-        for y in sorted(y for y in s["år"].unique() if år is None or y <= år):
+        s = d.månadsserie(df.namn)
+        for y in [y for y in s.år() if år is None or y <= år]:
             if år is None or månad is None:  # validera: gaps, and the latest months the other series have
-                till = sista_i_året[int(y)] if y == senaste_år else int(s.loc[s["år"] == y, "månad"].max())
+                till = sista_i_året[int(y)] if y == senaste_år else s.sista_månad(y)
             else:
                 till = 12 if y < år else månad
-            saknas = list(vc.saknade_månader(s, int(y), till))
+            saknas = s.saknade_månader(int(y), till)
             if saknas:
                 ut.append(f"'{df.namn}' saknar värde för {_månadsintervall(saknas)} {y}; perioder som omfattar "
                           f"{'månaden' if len(saknas) == 1 else 'månaderna'} redovisas inte")
