@@ -206,6 +206,14 @@ def varav_över_total(total: pd.DataFrame, delar: list[pd.DataFrame], tolerans: 
     return pd.DataFrame({"total": t[bad], "summa_varav": s[bad]}).reset_index()
 
 
+def _exakt_summa(a: np.ndarray) -> bool:
+    """Whether every sum of a row's values is exact whatever the order: whole numbers (no −0) whose absolute
+    values add up to less than 2**53. Then a mean is that sum / the count, as pandas gives it."""
+    if not np.isfinite(a).all() or (np.round(a) != a).any() or np.signbit(a[a == 0]).any():
+        return False
+    return bool(len(a) == 0 or np.abs(a).sum(axis=1).max() < 2.0**53)
+
+
 class Månadsserie:
     """One series as a lookup (år, månad) → värde, made once from its frame (år, månad, värde): the report
     asks each series for hundreds of period values, and a pandas filter per value costs more than the
@@ -213,20 +221,40 @@ class Månadsserie:
     gives; a series with a month twice (only a hand-made frame has one) is passed to those functions."""
 
     def __init__(self, serie: pd.DataFrame):
-        self.frame = serie
-        self._år = serie["år"].to_numpy()
-        self._månad = serie["månad"].to_numpy()
-        self._värde = serie["värde"].to_numpy(dtype=float)
-        nycklar = list(zip(self._år.tolist(), self._månad.tolist(), strict=True))
-        self._uppslag: dict[tuple[int, int], float] = dict(zip(nycklar, self._värde.tolist(), strict=True))
-        self.dubbletter = len(self._uppslag) != len(nycklar)
+        self._sätt(serie["år"].to_numpy(), serie["månad"].to_numpy(), serie["värde"].to_numpy(dtype=float))
+        self._frame: pd.DataFrame | None = serie
+        # an amount column of whole numbers (a hand-made frame) makes the frame functions' tables integer: theirs
+        self.dubbletter = self.dubbletter or serie["värde"].dtype != np.float64
+
+    @classmethod
+    def av_kolumner(cls, år: np.ndarray, månad: np.ndarray, värde: np.ndarray) -> Månadsserie:
+        """From the columns år, månad, värde (float) of a series' rows."""
+        ms = cls.__new__(cls)
+        ms._sätt(år, månad, värde)
+        ms._frame = None
+        return ms
+
+    def _sätt(self, år: np.ndarray, månad: np.ndarray, värde: np.ndarray) -> None:
+        self._år, self._månad, self._värde = år, månad, värde
+        nycklar = list(zip(år.tolist(), månad.tolist(), strict=True))
+        self._uppslag: dict[tuple[int, int], float] = dict(zip(nycklar, värde.tolist(), strict=True))
+        self.dubbletter = len(self._uppslag) != len(nycklar)  # a month twice: the frame functions decide
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The series as a frame (år, månad, värde)."""
+        if self._frame is None:
+            self._frame = pd.DataFrame({"år": self._år, "månad": self._månad, "värde": self._värde})
+        return self._frame
 
     def tom(self, år: int, månad: int) -> Månadsserie:
         """The series t.o.m. `månad` of `år` (later months are not part of a report for that month)."""
         behåll = (self._år < år) | ((self._år == år) & (self._månad <= månad))
         if behåll.all():
             return self
-        return Månadsserie(self.frame[behåll])
+        if self.dubbletter:
+            return Månadsserie(self.frame[behåll])
+        return Månadsserie.av_kolumner(self._år[behåll], self._månad[behåll], self._värde[behåll])
 
     def värden(self, år: int, månader: list[int]) -> np.ndarray:
         """The values of `år` for `månader`, NaN where a month has none (as `_värden`)."""
@@ -264,7 +292,11 @@ class Månadsserie:
         return rows
 
     def per_dag(self) -> Månadsserie:
-        return Månadsserie(per_dag(self.frame))
+        """As `per_dag`."""
+        if self.dubbletter:
+            return Månadsserie(per_dag(self.frame))
+        d = np.array([dagar(int(y), int(m)) for y, m in zip(self._år, self._månad, strict=True)])
+        return Månadsserie.av_kolumner(self._år, self._månad, self._värde / d)
 
     def saknade_månader(self, år: int, till_månad: int = 12) -> list[int]:
         månader = list(range(1, till_månad + 1))
@@ -296,7 +328,17 @@ class Månadsserie:
         """As `årstabell`."""
         if self.dubbletter or not len(self._värde):
             return årstabell(self.frame, slag)
-        return _årstabell_av(self._tabell().reindex(columns=MÅNADSNUMMER), slag)
+        tab = self._tabell().reindex(columns=MÅNADSNUMMER)
+        a = tab.to_numpy()
+        finns = ~np.isnan(a)
+        heltal = np.where(finns, a, 0.0)
+        if slag == "takt" or not _exakt_summa(heltal):
+            return _årstabell_av(tab, slag)
+        # Whole numbers whose sums are exact in any order: the mean without pandas' reduction (the same figure)
+        antal = finns.sum(axis=1)
+        tab["årssnitt"] = heltal.sum(axis=1) / antal
+        tab["månader"] = antal.astype(np.int64)
+        return tab
 
     def ackumulerad(self) -> pd.DataFrame:
         """As `ackumulerad`."""

@@ -231,7 +231,14 @@ class Volymdata:
     def månadsserie(self, namn: str) -> vc.Månadsserie:
         """One series as a lookup (år, månad) → värde (calc.volymer.Månadsserie), made once per series."""
         if self._uppslag is None or self._uppslag[0] is not self.serier:
-            self._uppslag = (self.serier, {})
+            s = self.serier
+            if s["värde"].dtype != np.float64:  # a hand-made frame: each series from its frame
+                alla = {str(n): vc.Månadsserie(self.serie(str(n))) for n in pd.unique(s["serie"])}
+            else:  # every series from the columns at once
+                år, mån, värde = s["år"].to_numpy(), s["månad"].to_numpy(), s["värde"].to_numpy()
+                alla = {str(n): vc.Månadsserie.av_kolumner(år[i], mån[i], värde[i])
+                        for n, i in s.groupby("serie", sort=False).indices.items()}
+            self._uppslag = (s, alla)
         ms = self._uppslag[1].get(namn)
         if ms is None:
             ms = self._uppslag[1][namn] = vc.Månadsserie(self.serie(namn))
