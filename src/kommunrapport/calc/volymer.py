@@ -206,7 +206,7 @@ def varav_över_total(total: pd.DataFrame, delar: list[pd.DataFrame], tolerans: 
     return pd.DataFrame({"total": t[bad], "summa_varav": s[bad]}).reset_index()
 
 
-def _exakt_summa(a: np.ndarray) -> bool:
+def exakt_summerbar(a: np.ndarray) -> bool:
     """Whether every sum of a row's values is exact whatever the order: whole numbers (no −0) whose absolute
     values add up to less than 2**53. Then a mean is that sum / the count, as pandas gives it."""
     if not np.isfinite(a).all() or (np.round(a) != a).any() or np.signbit(a[a == 0]).any():
@@ -332,7 +332,7 @@ class Månadsserie:
         a = tab.to_numpy()
         finns = ~np.isnan(a)
         heltal = np.where(finns, a, 0.0)
-        if slag == "takt" or not _exakt_summa(heltal):
+        if slag == "takt" or not exakt_summerbar(heltal):
             return _årstabell_av(tab, slag)
         # Whole numbers whose sums are exact in any order: the mean without pandas' reduction (the same figure)
         antal = finns.sum(axis=1)
