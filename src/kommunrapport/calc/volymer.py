@@ -326,15 +326,20 @@ class Månadsserie:
 
     def årstabell(self, slag: str = "bestånd") -> pd.DataFrame:
         """As `årstabell`."""
-        if self.dubbletter or not len(self._värde):
+        if self.dubbletter or not len(self._värde) or not set(self._månad.tolist()) <= set(MÅNADSNUMMER):
             return årstabell(self.frame, slag)
-        tab = self._tabell().reindex(columns=MÅNADSNUMMER)
-        a = tab.to_numpy()
+        years = self.år()
+        rad = {y: i for i, y in enumerate(years)}
+        a = np.full((len(years), 12), np.nan)
+        for (y, m), v in self._uppslag.items():
+            a[rad[y], m - 1] = 0.0 if np.isnan(v) else v  # a sum of a blank value is 0, as in the pivot
         finns = ~np.isnan(a)
         heltal = np.where(finns, a, 0.0)
         if slag == "takt" or not exakt_summerbar(heltal):
-            return _årstabell_av(tab, slag)
+            return _årstabell_av(self._tabell().reindex(columns=MÅNADSNUMMER), slag)
         # Whole numbers whose sums are exact in any order: the mean without pandas' reduction (the same figure)
+        tab = pd.DataFrame(a, index=pd.Index(years, name="år", dtype=self._år.dtype),
+                           columns=pd.Index(MÅNADSNUMMER, name="månad"))
         antal = finns.sum(axis=1)
         tab["årssnitt"] = heltal.sum(axis=1) / antal
         tab["månader"] = antal.astype(np.int64)
