@@ -17,7 +17,8 @@ never averaged as zero.
 from __future__ import annotations
 
 import calendar
-from typing import Literal, cast
+from collections.abc import Hashable
+from typing import Any, Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -220,6 +221,8 @@ class Månadsserie:
     whole report should. Every method gives exactly (bit for bit) what the frame function of the same name
     gives; a series with a month twice (only a hand-made frame has one) is passed to those functions."""
 
+    dubbletter: bool  # a month twice, or a frame whose amounts are not floats: the frame functions decide
+
     def __init__(self, serie: pd.DataFrame):
         self._sätt(serie["år"].to_numpy(), serie["månad"].to_numpy(), serie["värde"].to_numpy(dtype=float))
         self._frame: pd.DataFrame | None = serie
@@ -390,10 +393,10 @@ class Månadsserie:
         return [float(värden[plats[k]]) if k in plats else float("nan") for k in vid]
 
 
-def varav_över(total: Månadsserie, delar: list[Månadsserie], tolerans: float = 0.5) -> list[dict[str, float]]:
+def varav_över(total: Månadsserie, delar: list[Månadsserie], tolerans: float = 0.5) -> list[dict[Hashable, Any]]:
     """The rows of `varav_över_total` (år, månad, total, summa_varav) from the lookups: the same sums in the
     same order (a missing or blank month of a varav row counts 0). Series with a month twice: use that."""
-    ut = []
+    ut: list[dict[Hashable, Any]] = []
     for (år, månad), t in total._uppslag.items():
         s: float = 0
         for d in delar:

@@ -192,7 +192,7 @@ def _maskera_tabell(t: Tabellvy, byggen: list[Tabellvy | None], räknade: set[st
                 continue
             if all(_lika(v, _cell_i(pk, pr.get(k), c)) for pk, pr in zip(pkolumn, rader)):
                 continue
-            antal = (serie in räknade and not str(c).startswith(("Förändring", "Per dag")) and 0 < float(v) < under)  # type: ignore[arg-type]
+            antal = (serie in räknade and not str(c).startswith(("Förändring", "Per dag")) and 0 < float(v) < under)
             byten[(i, c)] = märke if antal else STRECK
     if not byten:
         return t
