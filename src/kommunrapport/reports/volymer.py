@@ -180,24 +180,24 @@ def _avsnitt(d: Volymdata, år: int, månad: int) -> Volymavsnitt:
     årstabeller = {df.namn: serie(df).årstabell(df.slag) for df in defs}
     for df in [x for x in defs if x.diagram]:
         tab = årstabeller[df.namn]
-        tab = tab.loc[[y for y in tab.index if år - ÅR_I_TABELL < y <= år]]
-        out = pd.DataFrame({"År": tab.index.astype(int)})
-        for m in MÅNADSNUMMER:
-            out[MÅNADER_KORT[m - 1]] = tab[m].to_numpy()
-        out["Årssnitt"] = tab["årssnitt"].to_numpy()
+        välj = [år - ÅR_I_TABELL < y <= år for y in tab.index]
+        index = tab.index[välj]
+        # the columns taken out as arrays and the frame made at once (a column at a time costs more than the rest)
+        månadsvärden = {m: tab[m].to_numpy()[välj] for m in MÅNADSNUMMER}
+        out = pd.DataFrame({"År": index.astype(int), **{MÅNADER_KORT[m - 1]: månadsvärden[m] for m in MÅNADSNUMMER},
+                            "Årssnitt": tab["årssnitt"].to_numpy()[välj]})
         tabeller.append(Tabellvy(df.namn, med_enhet(df.namn, df.visad_enhet), out, None,
                                  {"År": "text", **{k: df.format for k in MÅNADER_KORT}, "Årssnitt": df.medelformat}))
-        years = [y for y in sorted(tab.index, reverse=True)][:ÅR_I_DIAGRAM]
-        chart = pd.DataFrame({"Månad": MÅNADER_KORT})
-        for y in years:
-            chart[str(int(y))] = tab.loc[y, MÅNADSNUMMER].to_numpy(dtype=float)
+        rad = {y: i for i, y in enumerate(index)}
+        years = [y for y in sorted(index, reverse=True)][:ÅR_I_DIAGRAM]
+        chart = pd.DataFrame({"Månad": MÅNADER_KORT, **{
+            str(int(y)): np.array([månadsvärden[m][rad[y]] for m in MÅNADSNUMMER], dtype=float) for y in years}})
         diagram.append(Diagram(diagramnamn(d.område, df.namn, stem), df.namn, "linje", chart, df.visad_enhet))
     for df in [x for x in defs if x.slag == "resultat"]:
         ack = serie(df).ackumulerad()
-        ack = ack.loc[[y for y in ack.index if år - ÅR_I_TABELL < y <= år]]
-        out = pd.DataFrame({"År": ack.index.astype(int)})
-        for m in MÅNADSNUMMER:
-            out[MÅNADER_KORT[m - 1]] = ack[m].to_numpy()
+        välj = [år - ÅR_I_TABELL < y <= år for y in ack.index]
+        out = pd.DataFrame({"År": ack.index[välj].astype(int),
+                            **{MÅNADER_KORT[m - 1]: ack[m].to_numpy()[välj] for m in MÅNADSNUMMER}})
         tabeller.append(Tabellvy(f"{df.namn} ack", med_enhet(f"{df.namn}, ackumulerat från januari", df.enhet), out,
                                  None, {"År": "text", **{k: df.format for k in MÅNADER_KORT}}))
 
