@@ -215,12 +215,14 @@ def _maskera_diagram(data: pd.DataFrame, byggen: list[pd.DataFrame | None]) -> p
     ut = data.copy()
     nyckel = data.columns[0]
     rader = [{} if b is None else {k: j for j, k in enumerate(b[nyckel])} for b in byggen]
+    bkolumner = [{} if b is None else {c: b[c].tolist() for c in b.columns} for b in byggen]  # read once
     for c in data.columns[1:]:
+        värden = data[c].tolist()
         for i, k in enumerate(data[nyckel]):
-            for b, pr in zip(byggen, rader):
+            for bk, pr in zip(bkolumner, rader):
                 j = pr.get(k)
-                pv = b.at[j, c] if b is not None and j is not None and c in b.columns else np.nan
-                if not _lika(data.at[i, c], pv):
+                pv = bk[c][j] if j is not None and c in bk else np.nan
+                if not _lika(värden[i], pv):
                     ut.at[i, c] = np.nan
                     break
     return ut
