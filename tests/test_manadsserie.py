@@ -98,3 +98,14 @@ def test_monthly_totals_are_pandas_groupby_sums(frö):
             pd.testing.assert_frame_equal(ut, _summera_pandas(df if f is None else df[f], mått, "Timmar"),
                                           check_exact=True)
             assert (ut["värde"] > 0).any()
+
+
+def test_a_month_with_a_blank_line_has_no_total():
+    from kommunrapport.input.volumes import _summera, _summera_pandas
+
+    df = pd.DataFrame({"år": [2024, 2024, 2024], "månad": [1, 1, 2], "timmar": [1.5, np.nan, 2.25]})
+    ut = _summera(df, "timmar", "Timmar")
+    assert ut[["år", "månad", "värde"]].values.tolist() == [[2024, 2, 2.25]]
+    pd.testing.assert_frame_equal(ut, _summera_pandas(df, "timmar", "Timmar"), check_exact=True)
+    pd.testing.assert_frame_equal(_summera(df, "timmar", "Timmar", df["månad"] == 1),
+                                  _summera_pandas(df[df["månad"] == 1], "timmar", "Timmar"), check_exact=True)

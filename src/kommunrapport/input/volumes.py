@@ -251,18 +251,22 @@ class Volymdata:
 def _summera(df: pd.DataFrame, mått: str, namn: str, filter_: pd.Series | None = None) -> pd.DataFrame:
     """Monthly total of a measure. A month where any contributing line is blank has no total (it is
     then reported as missing) rather than a silently smaller one."""
-    d = df if filter_ is None else df[filter_]
-    år, mån, v = d["år"].to_numpy(), d["månad"].to_numpy(), d[mått].to_numpy()
-    if len(d) and år.dtype == mån.dtype == np.int64 and v.dtype == np.float64 and mån.min() >= 1 and mån.max() <= 12:
+    år, mån, v = df["år"].to_numpy(), df["månad"].to_numpy(), df[mått].to_numpy()
+    if filter_ is not None:  # the rows of a filter made from the frame's columns: the arrays filtered, not the frame
+        if filter_.dtype != bool or not filter_.index.equals(df.index):
+            return _summera_pandas(df[filter_], mått, namn)
+        f = filter_.to_numpy()
+        år, mån, v = år[f], mån[f], v[f]
+    if len(v) and år.dtype == mån.dtype == np.int64 and v.dtype == np.float64 and mån.min() >= 1 and mån.max() <= 12:
         # pandas' group sum over the months numbered once with numpy (the same sums, rows in the same order:
         # the groupby on two columns costs more than the sums); the counts with bincount
         nycklar, grupp = np.unique(år * 13 + mån, return_inverse=True)  # sorted by (år, månad)
         hela = np.bincount(grupp, weights=~np.isnan(v), minlength=len(nycklar)) == np.bincount(
             grupp, minlength=len(nycklar))
         summa = pd.Series(v).groupby(grupp).sum().to_numpy()
-        out = pd.DataFrame({"år": nycklar[hela] // 13, "månad": nycklar[hela] % 13, "värde": summa[hela]})
-        return out.assign(serie=namn)[["serie", "år", "månad", "värde"]]
-    return _summera_pandas(d, mått, namn)
+        return pd.DataFrame({"serie": namn, "år": nycklar[hela] // 13, "månad": nycklar[hela] % 13,
+                             "värde": summa[hela]})
+    return _summera_pandas(df if filter_ is None else df[filter_], mått, namn)
 
 
 def _summera_pandas(d: pd.DataFrame, mått: str, namn: str) -> pd.DataFrame:
