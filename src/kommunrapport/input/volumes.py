@@ -206,6 +206,8 @@ class Volymdata:
     anteckningar: list[str] = field(default_factory=list)  # inferences shown by validera (the year from the title …)
     _delar: tuple[pd.DataFrame, dict[str, pd.DataFrame]] | None = field(default=None, init=False, repr=False,
                                                                       compare=False)
+    _uppslag: tuple[pd.DataFrame, dict[str, vc.Månadsserie]] | None = field(default=None, init=False, repr=False,
+                                                                           compare=False)
 
     def __post_init__(self) -> None:
         """Report order: every 'varav' series right after the series it is part of."""
@@ -226,6 +228,22 @@ class Volymdata:
         del_ = self._delar[1].get(namn)
         return (del_ if del_ is not None else self.serier.iloc[0:0][["år", "månad", "värde"]]).copy()
 
+    def månadsserie(self, namn: str) -> vc.Månadsserie:
+        """One series as a lookup (år, månad) → värde (calc.volymer.Månadsserie), made once per series."""
+        if self._uppslag is None or self._uppslag[0] is not self.serier:
+            s = self.serier
+            if s["värde"].dtype != np.float64:  # a hand-made frame: each series from its frame
+                alla = {str(n): vc.Månadsserie(self.serie(str(n))) for n in pd.unique(s["serie"])}
+            else:  # every series from the columns at once
+                år, mån, värde = s["år"].to_numpy(), s["månad"].to_numpy(), s["värde"].to_numpy()
+                alla = {str(n): vc.Månadsserie.av_kolumner(år[i], mån[i], värde[i])
+                        for n, i in s.groupby("serie", sort=False).indices.items()}
+            self._uppslag = (s, alla)
+        ms = self._uppslag[1].get(namn)
+        if ms is None:
+            ms = self._uppslag[1][namn] = vc.Månadsserie(self.serie(namn))
+        return ms
+
     def definition(self, namn: str) -> Seriedef:
         return next(d for d in self.definitioner if d.namn == namn)
 
@@ -233,7 +251,25 @@ class Volymdata:
 def _summera(df: pd.DataFrame, mått: str, namn: str, filter_: pd.Series | None = None) -> pd.DataFrame:
     """Monthly total of a measure. A month where any contributing line is blank has no total (it is
     then reported as missing) rather than a silently smaller one."""
-    d = df if filter_ is None else df[filter_]
+    år, mån, v = df["år"].to_numpy(), df["månad"].to_numpy(), df[mått].to_numpy()
+    if filter_ is not None:  # the rows of a filter made from the frame's columns: the arrays filtered, not the frame
+        if filter_.dtype != bool or not filter_.index.equals(df.index):
+            return _summera_pandas(df[filter_], mått, namn)
+        f = filter_.to_numpy()
+        år, mån, v = år[f], mån[f], v[f]
+    if len(v) and år.dtype == mån.dtype == np.int64 and v.dtype == np.float64 and mån.min() >= 1 and mån.max() <= 12:
+        # pandas' group sum over the months numbered once with numpy (the same sums, rows in the same order:
+        # the groupby on two columns costs more than the sums); the counts with bincount
+        nycklar, grupp = np.unique(år * 13 + mån, return_inverse=True)  # sorted by (år, månad)
+        hela = np.bincount(grupp, weights=~np.isnan(v), minlength=len(nycklar)) == np.bincount(
+            grupp, minlength=len(nycklar))
+        summa = pd.Series(v).groupby(grupp).sum().to_numpy()
+        return pd.DataFrame({"serie": namn, "år": nycklar[hela] // 13, "månad": nycklar[hela] % 13,
+                             "värde": summa[hela]})
+    return _summera_pandas(df if filter_ is None else df[filter_], mått, namn)
+
+
+def _summera_pandas(d: pd.DataFrame, mått: str, namn: str) -> pd.DataFrame:
     g = d.groupby(["år", "månad"])[mått]
     total = g.sum().where(g.count() == g.size())
     out = total.dropna().rename("värde").reset_index()
@@ -592,10 +628,15 @@ def varav_över_total(d: Volymdata) -> list[str]:
     validera and in the report)."""
     ut = []
     for df in d.definitioner:
-        delar = [d.serie(x.namn) for x in d.definitioner if x.varav_av == df.namn]
-        if delar and df.slag in ("flöde", "bestånd"):
+        namn = [x.namn for x in d.definitioner if x.varav_av == df.namn]
+        if namn and df.slag in ("flöde", "bestånd"):
             dec = decimaler_för(df.format) or 0
-            for r in vc.varav_över_total(d.serie(df.namn), delar).to_dict("records"):
+            total, delar = d.månadsserie(df.namn), [d.månadsserie(n) for n in namn]
+            if total.dubbletter or any(x.dubbletter for x in delar):
+                över = vc.varav_över_total(total.frame, [x.frame for x in delar]).to_dict("records")
+            else:
+                över = vc.varav_över(total, delar)
+            for r in över:
                 ut.append(f"varav-raderna under '{df.namn}' är {tal(r['summa_varav'], dec)} för "
                           f"{MÅNADER[int(r['månad']) - 1]} {int(r['år'])}, mer än totalen {tal(r['total'], dec)}")
     return ut
@@ -624,13 +665,13 @@ def saknade_månader(d: Volymdata, år: int | None = None, månad: int | None = 
     senaste_år = max(sista_i_året)
     ut = []
     for df in d.definitioner:
-        s = d.serie(df.namn)
-        for y in sorted(y for y in s["år"].unique() if år is None or y <= år):
+        s = d.månadsserie(df.namn)
+        for y in [y for y in s.år() if år is None or y <= år]:
             if år is None or månad is None:  # validera: gaps, and the latest months the other series have
-                till = sista_i_året[int(y)] if y == senaste_år else int(s.loc[s["år"] == y, "månad"].max())
+                till = sista_i_året[int(y)] if y == senaste_år else s.sista_månad(y)
             else:
                 till = 12 if y < år else månad
-            saknas = list(vc.saknade_månader(s, int(y), till))
+            saknas = s.saknade_månader(int(y), till)
             if saknas:
                 ut.append(f"'{df.namn}' saknar värde för {_månadsintervall(saknas)} {y}; perioder som omfattar "
                           f"{'månaden' if len(saknas) == 1 else 'månaderna'} redovisas inte")

@@ -20,6 +20,7 @@ never a number; JSON writes null and names the masked columns); in chart data it
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 from collections.abc import Hashable
 
@@ -147,11 +148,15 @@ def _störd(serier: pd.DataFrame, maskerade: set[tuple[str, int, int]]) -> pd.Da
 
 
 def _lika(a: object, b: object) -> bool:
+    """Whether two cells show the same: numbers as np.isclose(rtol=1e-12, atol=1e-12) (written out: it is
+    asked for every cell of every build), NaN never; texts equal."""
     try:
         x, y = float(a), float(b)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return a == b
-    return bool(np.isclose(x, y, rtol=1e-12, atol=1e-12)) if not (np.isnan(x) or np.isnan(y)) else False
+    if math.isnan(x) or math.isnan(y):
+        return False
+    return x == y or (math.isfinite(y) and abs(x - y) <= 1e-12 + 1e-12 * abs(y))
 
 
 def _tom(v: object) -> bool:
@@ -176,15 +181,18 @@ def _maskera_tabell(t: Tabellvy, byggen: list[Tabellvy | None], räknade: set[st
     ut = df.copy()
     byten: dict[tuple[int, str], str] = {}
     nyckel_per_rad = [tuple(k) for k in df[nycklar].itertuples(index=False)] if nycklar else [(i,) for i in range(len(df))]
+    kolumn = {c: df[c].tolist() for c in tal}  # the cells as Python values, read once (not df.at per cell)
+    mått = df["Mått"].tolist() if "Mått" in df.columns else None
+    pkolumn = [{c: p.data[c].tolist() for c in tal if c in p.data.columns} if p is not None else {} for p in byggen]
     for i, k in enumerate(nyckel_per_rad):
-        serie = str(df.at[i, "Mått"]) if "Mått" in df.columns else serie_i_tabell
+        serie = str(mått[i]) if mått is not None else serie_i_tabell
         for c in tal:
-            v = df.at[i, c]
+            v = kolumn[c][i]
             if _tom(v):
                 continue
-            if all(_lika(v, _cell_i(p, pr.get(k), c)) for p, pr in zip(byggen, rader)):
+            if all(_lika(v, _cell_i(pk, pr.get(k), c)) for pk, pr in zip(pkolumn, rader)):
                 continue
-            antal = (serie in räknade and not str(c).startswith(("Förändring", "Per dag")) and 0 < float(v) < under)  # type: ignore[arg-type]
+            antal = (serie in räknade and not str(c).startswith(("Förändring", "Per dag")) and 0 < float(v) < under)
             byten[(i, c)] = märke if antal else STRECK
     if not byten:
         return t
@@ -197,8 +205,9 @@ def _maskera_tabell(t: Tabellvy, byggen: list[Tabellvy | None], räknade: set[st
     return Tabellvy(t.namn, t.rubrik, ut, t.radformat, dict(t.kolumnformat), format_, t.huvudtabell)
 
 
-def _cell_i(p: Tabellvy | None, rad: int | None, kolumn: str) -> object:
-    return p.data.at[rad, kolumn] if p is not None and rad is not None and kolumn in p.data.columns else np.nan
+def _cell_i(kolumner: dict[str, list], rad: int | None, kolumn: str) -> object:
+    """A cell of another build (its columns as lists), NaN where it has no such row or column."""
+    return kolumner[kolumn][rad] if rad is not None and kolumn in kolumner else np.nan
 
 
 def _maskera_diagram(data: pd.DataFrame, byggen: list[pd.DataFrame | None]) -> pd.DataFrame:
@@ -206,12 +215,14 @@ def _maskera_diagram(data: pd.DataFrame, byggen: list[pd.DataFrame | None]) -> p
     ut = data.copy()
     nyckel = data.columns[0]
     rader = [{} if b is None else {k: j for j, k in enumerate(b[nyckel])} for b in byggen]
+    bkolumner = [{} if b is None else {c: b[c].tolist() for c in b.columns} for b in byggen]  # read once
     for c in data.columns[1:]:
+        värden = data[c].tolist()
         for i, k in enumerate(data[nyckel]):
-            for b, pr in zip(byggen, rader):
+            for bk, pr in zip(bkolumner, rader):
                 j = pr.get(k)
-                pv = b.at[j, c] if b is not None and j is not None and c in b.columns else np.nan
-                if not _lika(data.at[i, c], pv):
+                pv = bk[c][j] if j is not None and c in bk else np.nan
+                if not _lika(värden[i], pv):
                     ut.at[i, c] = np.nan
                     break
     return ut

@@ -88,11 +88,6 @@ def bygg_volymrapport(data: list[Volymdata], månad: int, år: int | None = None
 UTAN_PROCENT = ("andel", "resultat")
 
 
-def _tom(serie: pd.DataFrame, år: int, månad: int) -> pd.DataFrame:
-    """The series t.o.m. the report month: later months are not part of this report."""
-    return serie[(serie["år"] < år) | ((serie["år"] == år) & (serie["månad"] <= månad))]
-
-
 BERÄKNING = {"flöde": "summa", "resultat": "summa", "bestånd": "medel per månad", "andel": "medel per månad",
              "takt": "medel per dag"}
 
@@ -124,8 +119,8 @@ def _avsnitt(d: Volymdata, år: int, månad: int) -> Volymavsnitt:
     ko = kort_namn(d.område)
     defs = d.definitioner
 
-    def serie(df: Seriedef) -> pd.DataFrame:
-        return _tom(d.serie(df.namn), år, månad)
+    def serie(df: Seriedef) -> vc.Månadsserie:  # t.o.m. the report month
+        return d.månadsserie(df.namn).tom(år, månad)
 
     # Missing months are reported, never averaged as zero.
     varningar += [f"{d.område}: {v}" for v in saknade_månader(d, år, månad)]
@@ -133,15 +128,15 @@ def _avsnitt(d: Volymdata, år: int, månad: int) -> Volymavsnitt:
     # 1. Same period this year against last year (the year to date), every series and ratio.
     rows, fmt, cellfmt = [], [], {}
     for df in defs:
-        j = vc.jämförelse(d.serie(df.namn), år, månad, df.slag)
+        j = d.månadsserie(df.namn).jämförelse(år, månad, df.slag)
         rows.append({"Mått": df.namn, "Enhet": df.visad_enhet, "Beräkning": BERÄKNING[df.slag],
                      f"{kort} {år - 1}": j["fg"], f"{kort} {år}": j["nu"], "Förändring": j["förändring"],
                      "Förändring %": np.nan if df.slag in UTAN_PROCENT else j["förändring_andel"]})
         fmt.append(df.periodformat)
         cellfmt[(len(rows) - 1, "Förändring")] = _ändringsformat(df)
     for k in d.kvoter:
-        a, b = d.serie(k.täljare), d.serie(k.nämnare)
-        nu, fg = vc.kvot_period(a, b, år, månader), vc.kvot_period(a, b, år - 1, månader)
+        a, b = d.månadsserie(k.täljare), d.månadsserie(k.nämnare)
+        nu, fg = a.kvot_period(b, år, månader), a.kvot_period(b, år - 1, månader)
         enheter, andel = vc.förändring(nu, fg)
         rows.append({"Mått": k.namn, "Enhet": "%" if k.format == "procent" else gissa_enhet(k.namn), "Beräkning": "kvot",
                      f"{kort} {år - 1}": fg, f"{kort} {år}": nu,
@@ -155,7 +150,7 @@ def _avsnitt(d: Volymdata, år: int, månad: int) -> Volymavsnitt:
     # 2. Each month this year against the same month last year, in units and in percent.
     rows, fmt, cellfmt = [], [], {}
     for df in defs:
-        for r in vc.månadsjämförelse(d.serie(df.namn), år, månad).to_dict("records"):
+        for r in d.månadsserie(df.namn).månadsjämförelse(år, månad):
             rows.append({"Mått": df.namn, "Enhet": df.visad_enhet, "Månad": MÅNADER_KORT[int(r["månad"]) - 1],
                          str(år - 1): r["fg"], str(år): r["nu"], "Förändring": r["förändring"],
                          "Förändring %": np.nan if df.slag in UTAN_PROCENT else r["förändring_andel"]})
@@ -169,10 +164,10 @@ def _avsnitt(d: Volymdata, år: int, månad: int) -> Volymavsnitt:
     if per_dag:
         rows = []
         for df in per_dag:
-            s = d.serie(df.namn)
-            nu, fg = vc.periodvärde(s, år, [månad], "flöde"), vc.periodvärde(s, år - 1, [månad], "flöde")
-            pd_s = vc.per_dag(s)
-            nu_d, fg_d = vc.periodvärde(pd_s, år, [månad], "flöde"), vc.periodvärde(pd_s, år - 1, [månad], "flöde")
+            s = d.månadsserie(df.namn)
+            nu, fg = s.periodvärde(år, [månad], "flöde"), s.periodvärde(år - 1, [månad], "flöde")
+            pd_s = s.per_dag()
+            nu_d, fg_d = pd_s.periodvärde(år, [månad], "flöde"), pd_s.periodvärde(år - 1, [månad], "flöde")
             rows.append({"Mått": df.namn, "Enhet": df.enhet, f"{MÅNADER_KORT[månad - 1]} {år - 1}": fg,
                          f"{MÅNADER_KORT[månad - 1]} {år}": nu, "Förändring %": vc.förändring(nu, fg)[1],
                          f"Per dag {år - 1}": fg_d, f"Per dag {år}": nu_d, "Förändring per dag %": vc.förändring(nu_d, fg_d)[1]})
@@ -182,26 +177,27 @@ def _avsnitt(d: Volymdata, år: int, månad: int) -> Volymavsnitt:
                                   f"Per dag {år - 1}": "tal1", f"Per dag {år}": "tal1"}))
 
     # 4. Years × months with Årssnitt, and a chart, for the main series; a resultat also accumulated.
+    årstabeller = {df.namn: serie(df).årstabell(df.slag) for df in defs}
     for df in [x for x in defs if x.diagram]:
-        tab = vc.årstabell(serie(df), df.slag)
-        tab = tab.loc[[y for y in tab.index if år - ÅR_I_TABELL < y <= år]]
-        out = pd.DataFrame({"År": tab.index.astype(int)})
-        for m in MÅNADSNUMMER:
-            out[MÅNADER_KORT[m - 1]] = tab[m].to_numpy()
-        out["Årssnitt"] = tab["årssnitt"].to_numpy()
+        tab = årstabeller[df.namn]
+        välj = [år - ÅR_I_TABELL < y <= år for y in tab.index]
+        index = tab.index[välj]
+        # the columns taken out as arrays and the frame made at once (a column at a time costs more than the rest)
+        månadsvärden = {m: tab[m].to_numpy()[välj] for m in MÅNADSNUMMER}
+        out = pd.DataFrame({"År": index.astype(int), **{MÅNADER_KORT[m - 1]: månadsvärden[m] for m in MÅNADSNUMMER},
+                            "Årssnitt": tab["årssnitt"].to_numpy()[välj]})
         tabeller.append(Tabellvy(df.namn, med_enhet(df.namn, df.visad_enhet), out, None,
                                  {"År": "text", **{k: df.format for k in MÅNADER_KORT}, "Årssnitt": df.medelformat}))
-        years = [y for y in sorted(tab.index, reverse=True)][:ÅR_I_DIAGRAM]
-        chart = pd.DataFrame({"Månad": MÅNADER_KORT})
-        for y in years:
-            chart[str(int(y))] = tab.loc[y, MÅNADSNUMMER].to_numpy(dtype=float)
+        rad = {y: i for i, y in enumerate(index)}
+        years = [y for y in sorted(index, reverse=True)][:ÅR_I_DIAGRAM]
+        chart = pd.DataFrame({"Månad": MÅNADER_KORT, **{
+            str(int(y)): np.array([månadsvärden[m][rad[y]] for m in MÅNADSNUMMER], dtype=float) for y in years}})
         diagram.append(Diagram(diagramnamn(d.område, df.namn, stem), df.namn, "linje", chart, df.visad_enhet))
     for df in [x for x in defs if x.slag == "resultat"]:
-        ack = vc.ackumulerad(serie(df))
-        ack = ack.loc[[y for y in ack.index if år - ÅR_I_TABELL < y <= år]]
-        out = pd.DataFrame({"År": ack.index.astype(int)})
-        for m in MÅNADSNUMMER:
-            out[MÅNADER_KORT[m - 1]] = ack[m].to_numpy()
+        ack = serie(df).ackumulerad()
+        välj = [år - ÅR_I_TABELL < y <= år for y in ack.index]
+        out = pd.DataFrame({"År": ack.index[välj].astype(int),
+                            **{MÅNADER_KORT[m - 1]: ack[m].to_numpy()[välj] for m in MÅNADSNUMMER}})
         tabeller.append(Tabellvy(f"{df.namn} ack", med_enhet(f"{df.namn}, ackumulerat från januari", df.enhet), out,
                                  None, {"År": "text", **{k: df.format for k in MÅNADER_KORT}}))
 
@@ -209,7 +205,7 @@ def _avsnitt(d: Volymdata, år: int, månad: int) -> Volymavsnitt:
     år_kol = [y for y in range(år - ÅR_I_TABELL + 1, år + 1)]
     rows, fmt = [], []
     for df in defs:
-        snitt = vc.årstabell(serie(df), df.slag)["årssnitt"]
+        snitt = årstabeller[df.namn]["årssnitt"]
         rows.append({"Mått": df.namn, "Enhet": df.visad_enhet,
                      **{str(y): float(snitt.get(y, np.nan)) for y in år_kol}})
         fmt.append(df.medelformat)
@@ -221,8 +217,7 @@ def _avsnitt(d: Volymdata, år: int, månad: int) -> Volymavsnitt:
     # 6. Tertials (complete ones: the report month decides), every series, with change on the same tertial last year.
     rows, fmt, cellfmt = [], [], {}
     for df in defs:
-        t = vc.tertialjämförelse(serie(df), df.slag)
-        for r in t[t["år"] >= år - 1].to_dict("records"):
+        for r in serie(df).tertialjämförelse(df.slag, år - 1):
             rows.append({"Mått": df.namn, "Enhet": df.visad_enhet, "Tertial": f"{r['tertial']} {r['år']}",
                          "Beräkning": BERÄKNING[df.slag], "Värde": r["värde"], "Samma tertial året innan": r["fg_år"],
                          "Förändring": r["förändring"],
@@ -237,8 +232,8 @@ def _avsnitt(d: Volymdata, år: int, månad: int) -> Volymavsnitt:
     helår = år if månad == 12 else år - 1
     rows, fmt, cellfmt = [], [], {}
     for df in defs:
-        nu = vc.periodvärde(serie(df), helår, MÅNADSNUMMER, df.slag)
-        fg = vc.periodvärde(serie(df), helår - 1, MÅNADSNUMMER, df.slag)
+        nu = serie(df).periodvärde(helår, MÅNADSNUMMER, df.slag)
+        fg = serie(df).periodvärde(helår - 1, MÅNADSNUMMER, df.slag)
         if np.isnan(nu) and np.isnan(fg):
             continue
         enheter, andel = vc.förändring(nu, fg)
@@ -254,8 +249,7 @@ def _avsnitt(d: Volymdata, år: int, månad: int) -> Volymavsnitt:
     # 8. Rolling 12 months at the report month, every series.
     rows, fmt, cellfmt = [], [], {}
     for df in defs:
-        r12 = vc.rullande_12(serie(df), df.slag).set_index(["år", "månad"])["värde"]
-        nu, fg = r12.get((år, månad), np.nan), r12.get((år - 1, månad), np.nan)
+        nu, fg = serie(df).rullande_12(df.slag, [(år, månad), (år - 1, månad)])
         rows.append({"Mått": df.namn, "Enhet": df.visad_enhet, "Beräkning": BERÄKNING[df.slag],
                      f"12 mån t.o.m. {MÅNADER_KORT[månad - 1]} {år - 1}": fg,
                      f"12 mån t.o.m. {MÅNADER_KORT[månad - 1]} {år}": nu,
@@ -268,8 +262,8 @@ def _avsnitt(d: Volymdata, år: int, månad: int) -> Volymavsnitt:
     # 9. Bars by type, jan..m this year against last year.
     for titel, namn in d.staplar:
         rows = [{"Typ": etikett,
-                 f"{kort} {år - 1}": vc.periodvärde(d.serie(n), år - 1, månader, "flöde"),
-                 f"{kort} {år}": vc.periodvärde(d.serie(n), år, månader, "flöde")} for etikett, n in namn]
+                 f"{kort} {år - 1}": d.månadsserie(n).periodvärde(år - 1, månader, "flöde"),
+                 f"{kort} {år}": d.månadsserie(n).periodvärde(år, månader, "flöde")} for etikett, n in namn]
         enhet = next((df.enhet for df in defs if df.namn == namn[0][1]), "") if namn else ""
         diagram.append(Diagram(diagramnamn(d.område, titel, stem), f"{titel}, {period_text(månad)}",
                                "staplar", pd.DataFrame(rows), enhet))
