@@ -132,6 +132,23 @@ def _körloggen_stängs():
     _stäng_körloggen()
 
 
+@pytest.fixture
+def word_som_kopia_av_mallen(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Word reports are the template copied as it is, not rendered (a quarter of a report's run time).
+
+    For tests of what `kör` does around the reports (which period, the lock, the atomic period folders, the
+    history, the log, nämnder), never of what the reports say: use it with
+    `@pytest.mark.usefixtures("word_som_kopia_av_mallen")`. The .docx file is still there, so file lists
+    stay as they are. Word is looked at by tests/test_word.py, test_word_layout.py, the golden test and the
+    `kör` tests that read the .docx (test_manader, test_ks, test_kolada, test_maskering, test_word's
+    starter kit)."""
+    import shutil
+
+    from kommunrapport.render import word
+
+    monkeypatch.setattr(word, "rendera_word", lambda mall, kontext_för, sökväg: shutil.copyfile(mall, sökväg))
+
+
 # The hostile-input corpus (tests/korpus): how its cases ended, after the test run.
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     utfall: Counter[str] = Counter()

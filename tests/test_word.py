@@ -26,10 +26,12 @@ def rapport():
 
 
 @pytest.fixture(scope="module")
-def paket(rapport, tmp_path_factory):
-    ut = tmp_path_factory.mktemp("word") / "ut"
-    skriv_ekonomirapport(rapport, ut)
-    return ut
+def paket(exempelkörning):
+    """The example's ekonomi report for February as `kommunrapport ekonomi` wrote it (the golden test's run,
+    read-only; the same report as `rapport`: the .xlsx export, its comments and volume links)."""
+    körning = exempelkörning("ekonomi", "--month", "feb", "--json")
+    assert körning.returncode == 0, körning.stderr
+    return körning.ut
 
 
 def rader(table) -> list[list[str]]:
