@@ -24,11 +24,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src"
 MILJÖPREFIX = "KOMMUNRAPPORT_"
 EXEMPELKONFIG = "examples/kommunrapport.toml"  # relative to ROOT, the working directory of the example runs
+
+# Property tests: no time limit per example (two workers on a shared 2-core machine are slow at times, and a
+# late example is no error); the number of examples is Hypothesis' default unless a test sets its own.
+settings.register_profile("kommunrapport", deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "kommunrapport"))
 
 
 def kör_cli(*args: str | Path, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -147,6 +153,13 @@ def word_som_kopia_av_mallen(monkeypatch: pytest.MonkeyPatch) -> None:
     from kommunrapport.render import word
 
     monkeypatch.setattr(word, "rendera_word", lambda mall, kontext_för, sökväg: shutil.copyfile(mall, sökväg))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The golden test first: it makes the example runs (`exempelkörning`) that other tests read, and its
+    volume runs are the longest tests; started first they neither hold up a test that waits for them nor
+    end the test run with one worker busy and the other idle (make test: --dist worksteal)."""
+    items.sort(key=lambda item: item.path.name != "test_golden.py")
 
 
 # The hostile-input corpus (tests/korpus): how its cases ended, after the test run.
