@@ -291,6 +291,7 @@ def test_mappning_med_forälder_som_inte_finns(tmp_path):
 # ---------------------------------------------------------------- happy paths
 
 
+@pytest.mark.usefixtures("word_som_kopia_av_mallen")  # the Markdown and the files are looked at
 @pytest.mark.parametrize("month", ["februari", "2", "2025-02"])
 def test_manadens_skrivsatt_ger_samma_rapport(tmp_path, referens, month):
     out = tmp_path / "ut"
@@ -367,6 +368,7 @@ def test_cron_miljo_utan_home_och_stdin(tmp_path, referens):
     assert staging_mappar(tmp_path) == []
 
 
+@pytest.mark.usefixtures("word_som_kopia_av_mallen")  # the Markdown and the files are looked at
 def test_omkorning_ersatter_filerna(tmp_path, referens):
     out = tmp_path / "ut"
     out.mkdir()
