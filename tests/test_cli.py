@@ -110,14 +110,14 @@ def staging_mappar(*rötter: Path) -> list[Path]:
 
 
 @pytest.fixture(scope="module")
-def referens(tmp_path_factory) -> str:
-    """The Markdown report from the example configuration (the .xlsx export), --month feb."""
-    cwd = tmp_path_factory.mktemp("referens")
-    res = kör_cli("ekonomi", "--month", "feb", "--config", KONFIG, "--out", cwd / "ut", cwd=cwd)
+def referens(exempelkörning) -> str:
+    """The Markdown report from the example configuration (the .xlsx export), --month feb (the golden test's
+    run of `ekonomi --month feb --json`, shared: tests/conftest.py)."""
+    res = exempelkörning("ekonomi", "--month", "feb", "--json")
     assert res.returncode == 0, res.stderr
     assert "Traceback" not in res.stderr
-    assert {p.name for p in (cwd / "ut").iterdir()} == UTFILER
-    text = (cwd / "ut" / RAPPORT).read_text(encoding="utf-8")
+    assert {p.name for p in res.ut.iterdir()} == UTFILER
+    text = (res.ut / RAPPORT).read_text(encoding="utf-8")
     assert MENING in text
     return text
 
@@ -291,6 +291,7 @@ def test_mappning_med_forälder_som_inte_finns(tmp_path):
 # ---------------------------------------------------------------- happy paths
 
 
+@pytest.mark.usefixtures("word_som_kopia_av_mallen")  # the Markdown and the files are looked at
 @pytest.mark.parametrize("month", ["februari", "2", "2025-02"])
 def test_manadens_skrivsatt_ger_samma_rapport(tmp_path, referens, month):
     out = tmp_path / "ut"
@@ -305,9 +306,8 @@ def test_manadens_skrivsatt_ger_samma_rapport(tmp_path, referens, month):
     assert staging_mappar(tmp_path) == []
 
 
-def test_json_pa_stdout(tmp_path):
-    out = tmp_path / "ut"
-    res = kör_cli("ekonomi", "--month", "feb", "--config", KONFIG, "--out", out, "--json", cwd=tmp_path)
+def test_json_pa_stdout(exempelkörning):
+    res = exempelkörning("ekonomi", "--month", "feb", "--json")  # --config examples/kommunrapport.toml --out …
 
     assert res.returncode == 0, res.stderr
     assert "Traceback" not in res.stderr
@@ -322,21 +322,10 @@ def test_json_pa_stdout(tmp_path):
     assert total["feb"] == pytest.approx(13.3, abs=0.05)
     assert total["feb"] == pytest.approx(doc["nyckeltal"]["budgetavvikelse"])
     assert total["mar"] is None  # months after the report month are empty, not 0
-    assert {p.name for p in out.iterdir()} == UTFILER
+    assert {p.name for p in res.ut.iterdir()} == UTFILER
 
 
-def test_csv_och_xlsx_ger_samma_rapport(tmp_path, referens):
-    # The configuration points at the .xlsx export; --data overrides it with the CSV export.
-    out = tmp_path / "ut"
-    res = kör_cli("ekonomi", "--month", "feb", "--config", KONFIG, "--data", CSV, "--out", out, cwd=tmp_path)
-
-    assert res.returncode == 0, res.stderr
-    text = (out / RAPPORT).read_text(encoding="utf-8")
-    assert MENING in text
-    assert text == referens
-
-
-def test_indatafilerna_andras_inte(tmp_path):
+def test_indatafilerna_andras_inte_och_csv_och_xlsx_ger_samma_rapport(tmp_path, referens):
     indata = tmp_path / "indata"
     shutil.copytree(EKONOMI, indata, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
     konfig = tmp_path / "kommunrapport.toml"
@@ -353,6 +342,9 @@ def test_indatafilerna_andras_inte(tmp_path):
         res = kör_cli("ekonomi", "--month", "feb", "--config", konfig, "--out", tmp_path / "ut", *extra,
                       cwd=tmp_path)
         assert res.returncode == 0, res.stderr
+        text = (tmp_path / "ut" / RAPPORT).read_text(encoding="utf-8")
+        assert MENING in text
+        assert text == referens
 
     assert ögonblick() == före  # same files (no lock or cache files), same bytes, same mtimes
 
@@ -376,6 +368,7 @@ def test_cron_miljo_utan_home_och_stdin(tmp_path, referens):
     assert staging_mappar(tmp_path) == []
 
 
+@pytest.mark.usefixtures("word_som_kopia_av_mallen")  # the Markdown and the files are looked at
 def test_omkorning_ersatter_filerna(tmp_path, referens):
     out = tmp_path / "ut"
     out.mkdir()

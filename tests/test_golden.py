@@ -1,8 +1,9 @@
 """Golden test: every report's output on the bundled examples, pinned in tests/golden/*.json.
 
-Each case runs a report in-process through the entry point (kommunrapport.cli.main), with
-`--config examples/kommunrapport.toml` (the working directory is the repository root, as when a user
-runs the example) and `--out` a tmp_path folder, and compares what it wrote with the saved file:
+Each case runs a report in-process through the entry point (kommunrapport.cli.main, by `kör_cli`: a real
+process's stderr, warnings included), with `--config examples/kommunrapport.toml` (the working directory is
+the repository root, as when a user runs the example) and `--out` a temporary folder, and compares what it
+wrote with the saved file:
 
 - "filer": the sorted names of the files written;
 - "json": the JSON printed on stdout, parsed (ekonomi and volymer with --json);
@@ -21,10 +22,13 @@ Floats are rounded to 9 decimals (platform noise); None stays None; -0.0 is writ
 the .docx/.xlsx zip bytes are not compared. Each part is compared with plain `==`, so pytest shows the
 difference (use -vv for the whole of it).
 
-Speed: rasterising the PNG charts (18 in the volume report, 2 in each ekonomi report) is about half the
-run time, and their bytes are not compared, so matplotlib's Figure.savefig is replaced by one that records the chart
-(the "diagram" part) and writes a blank PNG of the same pixel size (the Word report still embeds it).
-Set KOMMUNRAPPORT_GOLDEN_RITA=1 to draw the real PNGs as well (slower; same golden files).
+Speed: the runs are `exempelkörning` (tests/conftest.py): each is made once per test run and shared with
+the other tests that look at the example's reports (the Word and annex checks of test_misstryck and
+test_word_layout, the reference report of test_cli). Rasterising the PNG charts (18 in the volume report,
+2 in each ekonomi report) is about half the run time, and their bytes are not compared, so matplotlib's
+Figure.savefig is replaced by one that records the chart (the "diagram" part) and writes a blank PNG of the
+same pixel size (the Word report still embeds it). Set KOMMUNRAPPORT_GOLDEN_RITA=1 to draw the real PNGs as
+well (slower; same golden files).
 
 The example ledger has utfall for 2024 jan–dec but only 2025 jan–feb, so the later months run on 2024
 (--year 2024); the 2025 runs of those months fail today and that failure is pinned too
@@ -42,35 +46,26 @@ With the variable set to 1 the tests rewrite tests/golden/*.json instead of comp
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import io
 import json
 import math
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 import docx
-import matplotlib.figure
 import openpyxl
 import pytest
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
-from matplotlib.colors import to_hex
-from matplotlib.ticker import FixedLocator
-from PIL import Image
 
-import kommunrapport.cli
-
-pytestmark = pytest.mark.rita  # the charts are built (their savefig is replaced below)
+import kommunrapport.render.word  # noqa: F401 - read the .docx as the run that wrote it does (see _word)
+from conftest import EXEMPELKONFIG, Exempelkörning, kör_cli
 
 ROT = Path(__file__).resolve().parents[1]
-KONFIG = "examples/kommunrapport.toml"  # relative to ROT, the working directory of the runs
+KONFIG = EXEMPELKONFIG  # relative to ROT, the working directory of the runs
 HISTORIK = ROT / "examples" / "ut" / "historik.sqlite"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 UPPDATERA = os.environ.get("KOMMUNRAPPORT_GOLDEN_UPPDATERA") == "1"
-RITA = os.environ.get("KOMMUNRAPPORT_GOLDEN_RITA") == "1"
 DECIMALER = 9
 
 
@@ -158,6 +153,10 @@ def _block(element, förälder) -> list:
 
 
 def _word(sökväg: Path) -> dict:
+    # Importing docxtpl (render/word.py) imports docxcompose, which rebinds python-docx's namespace prefix 'cp'
+    # for the whole process; the core properties then read differently than in a process without it
+    # (test_word.py::test_the_core_properties_are_in_the_core_properties_namespace). This module imports it,
+    # so the reading does not depend on which test ran first in this process.
     d = docx.Document(str(sökväg))
     sidhuvud = []
     for nr, s in enumerate(d.sections, start=1):
@@ -173,77 +172,19 @@ def _word(sökväg: Path) -> dict:
             "word_egenskaper": egenskaper}
 
 
-def _axel(ax) -> dict:
-    """What one chart's axes show, without drawing it."""
-    ut: dict = {"titel": ax.get_title(), "x": ax.get_xlabel(), "y": ax.get_ylabel()}
-    for namn, axel in (("xtick", ax.xaxis), ("ytick", ax.yaxis)):
-        if isinstance(axel.get_major_locator(), FixedLocator):  # ticks the code set, not matplotlib's choice
-            ut[namn] = [t.get_text() for t in axel.get_ticklabels()]
-    if ax.get_legend() is not None:
-        ut["legend"] = [t.get_text() for t in ax.get_legend().get_texts()]
-    ut["linjer"] = [{"etikett": None if str(ln.get_label()).startswith("_") else ln.get_label(),
-                     "färg": to_hex(ln.get_color()), "x": list(ln.get_xdata()), "y": list(ln.get_ydata())}
-                    for ln in ax.get_lines()]
-    ut["staplar"] = [{"etikett": None if str(c.get_label()).startswith("_") else c.get_label(),
-                      "färger": [to_hex(p.get_facecolor()) for p in c], "värden": list(c.datavalues)}
-                     for c in ax.containers]
-    ut["texter"] = [t.get_text() for t in ax.texts]
-    return ut
-
-
-@pytest.fixture
-def diagram(monkeypatch: pytest.MonkeyPatch) -> dict:
-    """Chart file name -> what the chart shows; savefig writes a blank PNG unless KOMMUNRAPPORT_GOLDEN_RITA=1."""
-    sparade: dict = {}
-    original = matplotlib.figure.Figure.savefig
-
-    def savefig(fig, fname, *args, **kwargs):
-        sparade[Path(fname).name] = [_axel(ax) for ax in fig.axes]
-        if RITA:
-            return original(fig, fname, *args, **kwargs)
-        dpi = kwargs.get("dpi") or fig.dpi
-        bredd, höjd = (round(x * dpi) for x in fig.get_size_inches())
-        Image.new("RGB", (bredd, höjd), "white").save(fname, format="PNG")
-
-    monkeypatch.setattr(matplotlib.figure.Figure, "savefig", savefig)
-    return sparade
-
-
 # ---------------------------------------------------------------- running and comparing
 
 
-@dataclass
-class Körning:
-    exit_code: int
-    stdout: str
-    stderr: str
-
-
-def _kör(args: list[str], ut: Path, monkeypatch: pytest.MonkeyPatch) -> Körning:
-    """The command as the entry point runs it (kommunrapport.cli.main: errors said in Swedish, exit codes)."""
-    monkeypatch.chdir(ROT)
-    monkeypatch.delenv("KOMMUNRAPPORT_DEBUG", raising=False)
-    out, err = io.StringIO(), io.StringIO()
-    kod = 0
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            kommunrapport.cli.main([*args, "--config", KONFIG, "--out", str(ut)])
-        except SystemExit as exc:
-            kod = exc.code if isinstance(exc.code, int) else 1
-    return Körning(kod, out.getvalue(), err.getvalue())
-
-
-def _rapport(args: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, diagram: dict, json_ut: bool) -> dict:
+def _rapport(körning: Exempelkörning, json_ut: bool) -> dict:
     """One run's outputs; with --publik those of the public version (the internal one is the golden without it)."""
-    ut = tmp_path / "ut"
-    res = _kör(args, ut, monkeypatch)
-    assert res.exit_code == 0, f"exit {res.exit_code}\nstdout:\n{res.stdout}\nstderr:\n{res.stderr}"
+    res, ut = körning, körning.ut
+    assert res.returncode == 0, f"exit {res.returncode}\nstdout:\n{res.stdout}\nstderr:\n{res.stderr}"
     filer = sorted(p.name for p in ut.iterdir())
     publika = [f for f in filer if "_intern." not in f]
     md = [f for f in publika if f.endswith(".md")]
     bilagor = [f for f in publika if f.startswith("bilaga_") and f.endswith(".xlsx")]
     worddok = [f for f in publika if f.endswith(".docx")]
-    diagram = {k: v for k, v in diagram.items() if "_intern." not in k}
+    diagram = {k: v for k, v in res.diagram.items() if "_intern." not in k}
     assert len(md) == len(bilagor) == len(worddok) == 1, filer
     blad, bilaga = _bilaga(ut / bilagor[0])
     data = {
@@ -281,40 +222,38 @@ def _jämför(namn: str, färsk: dict) -> None:
 # ---------------------------------------------------------------- the cases
 
 
-def test_golden_ekonomi_feb(tmp_path, monkeypatch, diagram):
-    _jämför("ekonomi_2025-02", _rapport(["ekonomi", "--month", "feb", "--json"], tmp_path, monkeypatch, diagram, True))
+def test_golden_ekonomi_feb(exempelkörning):
+    _jämför("ekonomi_2025-02", _rapport(exempelkörning("ekonomi", "--month", "feb", "--json"), True))
 
 
-def test_golden_ekonomi_aug(tmp_path, monkeypatch, diagram):
+def test_golden_ekonomi_aug(exempelkörning):
     # 2024: the example ledger has no utfall for 2025 after February
-    _jämför("ekonomi_2024-08",
-            _rapport(["ekonomi", "--month", "aug", "--year", "2024", "--json"], tmp_path, monkeypatch, diagram, True))
+    _jämför("ekonomi_2024-08", _rapport(exempelkörning("ekonomi", "--month", "aug", "--year", "2024", "--json"), True))
 
 
-def test_golden_volymer_feb(tmp_path, monkeypatch, diagram):
-    _jämför("volymer_2025-02", _rapport(["volymer", "--month", "feb", "--json"], tmp_path, monkeypatch, diagram, True))
+def test_golden_volymer_feb(exempelkörning):
+    _jämför("volymer_2025-02", _rapport(exempelkörning("volymer", "--month", "feb", "--json"), True))
 
 
-def test_golden_volymer_feb_publik(tmp_path, monkeypatch, diagram):
+def test_golden_volymer_feb_publik(exempelkörning):
     # the public version (the example's [publik]: below 10, on with --publik); the internal one beside it is
     # the same as volymer_2025-02 (tests/test_maskering.py)
-    _jämför("volymer_2025-02_publik",
-            _rapport(["volymer", "--month", "feb", "--json", "--publik"], tmp_path, monkeypatch, diagram, True))
+    _jämför("volymer_2025-02_publik", _rapport(exempelkörning("volymer", "--month", "feb", "--json", "--publik"), True))
 
 
-def test_golden_ks_apr(tmp_path, monkeypatch, diagram):
-    _jämför("ks_2024-04", _rapport(["ks", "--month", "apr", "--year", "2024"], tmp_path, monkeypatch, diagram, False))
+def test_golden_ks_apr(exempelkörning):
+    _jämför("ks_2024-04", _rapport(exempelkörning("ks", "--month", "apr", "--year", "2024"), False))
 
 
-def test_golden_ks_aug(tmp_path, monkeypatch, diagram):
-    _jämför("ks_2024-08", _rapport(["ks", "--month", "aug", "--year", "2024"], tmp_path, monkeypatch, diagram, False))
+def test_golden_ks_aug(exempelkörning):
+    _jämför("ks_2024-08", _rapport(exempelkörning("ks", "--month", "aug", "--year", "2024"), False))
 
 
-def test_golden_ks_dec(tmp_path, monkeypatch, diagram):
+def test_golden_ks_dec(exempelkörning):
     if HISTORIK.exists():
         pytest.fail(f"{HISTORIK} finns (från 'kommunrapport kör' på exemplet): rapporten jan–dec läser "
                     "prognosen jan–aug därifrån, och golden-filen gäller körningen utan historik. Ta bort filen.")
-    _jämför("ks_2024-12", _rapport(["ks", "--month", "dec", "--year", "2024"], tmp_path, monkeypatch, diagram, False))
+    _jämför("ks_2024-12", _rapport(exempelkörning("ks", "--month", "dec", "--year", "2024"), False))
 
 
 FEL = {
@@ -326,12 +265,12 @@ FEL = {
 }
 
 
-def test_golden_fel_manad_utan_utfall(tmp_path, monkeypatch):
+def test_golden_fel_manad_utan_utfall(tmp_path):
     """Months the example cannot report on today: exit code and message, and nothing written."""
     färsk = {}
     for namn, args in FEL.items():
         ut = tmp_path / namn
-        res = _kör(args, ut, monkeypatch)
-        färsk[namn] = {"kommando": args, "exit_code": res.exit_code, "stdout": res.stdout.splitlines(),
+        res = kör_cli(*args, "--config", KONFIG, "--out", ut, cwd=ROT)
+        färsk[namn] = {"kommando": args, "exit_code": res.returncode, "stdout": res.stdout.splitlines(),
                        "stderr": res.stderr.splitlines(), "ut_finns": ut.exists()}
     _jämför("fel_manad_utan_utfall", _normera(färsk, {str(tmp_path): "<TMP>", str(ROT): "<ROT>"}))

@@ -16,6 +16,10 @@ from kommunrapport import history, runner
 from kommunrapport.errors import KommunrapportFel
 from kommunrapport.formatting import avrunda
 
+# What `kör` does around the reports (the period, the lock, the folders, the history): Word as the
+# template copied (tests/conftest.py); Word from `kör` is looked at in test_manader, test_ks and test_word.
+pytestmark = pytest.mark.usefixtures("word_som_kopia_av_mallen")
+
 ROOT = Path(__file__).resolve().parents[1]
 EXEMPEL = ROOT / "examples"
 

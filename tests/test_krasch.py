@@ -27,14 +27,10 @@ SKRIPT = ("import sys\nimport kommunrapport.runner as r\nr.AVBRYT_VID = sys.argv
           "from kommunrapport.cli import main\nmain(['kör', '--config', sys.argv[2], '--quiet', *sys.argv[3:]])\n")
 
 
-@pytest.fixture(autouse=True)
-def _word_som_kopia_av_mallen(monkeypatch):
-    """These tests look at which folder and which history survive a kill, not at what the reports say: the
-    Word report is the template copied as it is (rendering it is a quarter of a run; tests/test_word.py and
-    the golden test look at Word). The kill points are in kör, after every report is written."""
-    from kommunrapport.render import word
-
-    monkeypatch.setattr(word, "rendera_word", lambda mall, kontext_för, sökväg: shutil.copyfile(mall, sökväg))
+# These tests look at which folder and which history survive a kill, not at what the reports say: the Word
+# report is the template copied as it is (tests/conftest.py). The kill points are in kör, after every report
+# is written.
+pytestmark = pytest.mark.usefixtures("word_som_kopia_av_mallen")
 
 
 def miljö(tmp_path: Path) -> Path:

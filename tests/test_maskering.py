@@ -415,6 +415,7 @@ def test_ett_omrade_dar_allt_ar_maskerat(tmp_path):
     assert list(per_månad["2025"]) == ["<5", "<5"]
 
 
+@pytest.mark.usefixtures("word_som_kopia_av_mallen")  # the Markdown is looked at; Word in test_inga_maskerade_tal…
 def test_kor_med_publik(tmp_path):
     fil = _skriv_data(tmp_path)
     konfig = tmp_path / "k.toml"

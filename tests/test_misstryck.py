@@ -244,30 +244,32 @@ def test_avrundade_tabeller_utan_fel_ger_ingen_varning(rader, decimaler, kostnad
 
 
 @pytest.fixture(scope="module")
-def egna_rapporter(tmp_path_factory) -> Path:
-    ut = tmp_path_factory.mktemp("egna")
-    konfig = ROOT / "examples" / "kommunrapport.toml"
-    for args in (("ekonomi", "--month", "feb"), ("ks", "--month", "2024-08"), ("volymer", "--month", "feb")):
-        r = kör_cli(*args, "--config", konfig, "--out", ut / args[0], cwd=ut)
+def egna_rapporter(exempelkörning) -> dict[str, Path]:
+    """The example's ekonomi, KS and volume reports (the golden test's runs; read-only)."""
+    ut = {}
+    for args in (("ekonomi", "--month", "feb", "--json"), ("ks", "--month", "aug", "--year", "2024"),
+                 ("volymer", "--month", "feb", "--json")):
+        r = exempelkörning(*args)
         assert r.returncode == 0, r.stderr
+        ut[args[0]] = r.ut
     return ut
 
 
-def test_kommunrapports_egna_rapporter_och_bilagor_stämmer(egna_rapporter):
-    filer = sorted(egna_rapporter.glob("*/*.docx")) + sorted(egna_rapporter.glob("*/bilaga_*.xlsx"))
+def test_kommunrapports_egna_rapporter_och_bilagor_stämmer(egna_rapporter, tmp_path):
+    filer = [f for ut in egna_rapporter.values() for f in sorted(ut.glob("*.docx")) + sorted(ut.glob("bilaga_*.xlsx"))]
     assert len(filer) == 6
-    r = kör_cli("validera", *filer, cwd=egna_rapporter)
+    r = kör_cli("validera", *filer, cwd=tmp_path)
     assert r.returncode == 0, r.stdout + r.stderr
     assert "varning:" not in r.stdout
     assert r.stdout.count("kontrollerade samband") == 4  # ekonomi and KS, Word and annex; volymer has none
-    r = kör_cli("validera", egna_rapporter / "volymer" / "volymrapport_2025-02.docx", "--verbose", cwd=egna_rapporter)
+    r = kör_cli("validera", egna_rapporter["volymer"] / "volymrapport_2025-02.docx", "--verbose", cwd=tmp_path)
     assert r.returncode == 0 and "hoppade över tabell 1" in r.stdout
 
 
 def test_ett_ändrat_tal_i_egen_rapport_nämns(egna_rapporter, tmp_path):
     import docx
 
-    fil = egna_rapporter / "ekonomi" / "ekonomirapport_2025-02.docx"
+    fil = egna_rapporter["ekonomi"] / "ekonomirapport_2025-02.docx"
     d = docx.Document(str(fil))
     nyckeltal = next(t for t in d.tables if t.rows[0].cells[1].text.startswith("Nettokostnad"))
     rad = next(r for r in nyckeltal.rows if r.cells[0].text.startswith("2. Hemtjänst"))
@@ -298,7 +300,7 @@ def test_readmes_exempel_är_den_verkliga_utskriften():
 def test_en_ändrad_mening_i_egen_rapport_nämns(egna_rapporter, tmp_path):
     import docx
 
-    d = docx.Document(str(egna_rapporter / "ekonomi" / "ekonomirapport_2025-02.docx"))
+    d = docx.Document(str(egna_rapporter["ekonomi"] / "ekonomirapport_2025-02.docx"))
     run = next(r for p in d.paragraphs for r in p.runs if "överskott på 10,0 mnkr" in r.text)
     run.text = run.text.replace("10,0 mnkr", "12,0 mnkr")
     d.save(str(tmp_path / "ändrad.docx"))

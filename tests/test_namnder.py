@@ -12,6 +12,10 @@ from kommunrapport import history, runner
 from kommunrapport.errors import KonfigurationsFel
 from kommunrapport.settings import läs_konfiguration
 
+# What `kör` does per nämnd (folders, history, log, failures): Word as the template copied
+# (tests/conftest.py); Word from `kör` is looked at in test_manader, test_ks and test_word.
+pytestmark = pytest.mark.usefixtures("word_som_kopia_av_mallen")
+
 ROOT = Path(__file__).resolve().parents[1]
 EXEMPEL = ROOT / "examples" / "ekonomi"
 

@@ -26,10 +26,12 @@ def rapport():
 
 
 @pytest.fixture(scope="module")
-def paket(rapport, tmp_path_factory):
-    ut = tmp_path_factory.mktemp("word") / "ut"
-    skriv_ekonomirapport(rapport, ut)
-    return ut
+def paket(exempelkörning):
+    """The example's ekonomi report for February as `kommunrapport ekonomi` wrote it (the golden test's run,
+    read-only; the same report as `rapport`: the .xlsx export, its comments and volume links)."""
+    körning = exempelkörning("ekonomi", "--month", "feb", "--json")
+    assert körning.returncode == 0, körning.stderr
+    return körning.ut
 
 
 def rader(table) -> list[list[str]]:
@@ -194,3 +196,19 @@ def test_template_mistakes_are_explained_in_swedish(tmp_path, tagg, fel):
 def test_word_dokumentets_författare_är_inte_python_docx(paket):
     egenskaper = Document(paket / "ekonomirapport_2025-02.docx").core_properties
     assert egenskaper.author == "kommunrapport" and egenskaper.last_modified_by == "kommunrapport"
+
+
+@pytest.mark.xfail(strict=True, reason="docxcompose.utils (imported with docxtpl) rebinds python-docx's prefix 'cp' to "
+                   "the custom-properties namespace for the whole process, so render/word.py's core properties "
+                   "land in a second, foreign cp:lastModifiedBy; the real one stays empty")
+def test_the_core_properties_are_in_the_core_properties_namespace(paket):
+    """Word reads docProps/core.xml by its namespace: kommunrapport is the last modifier there, once."""
+    import zipfile
+    from xml.etree import ElementTree
+
+    kärna = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"
+    with zipfile.ZipFile(paket / "ekonomirapport_2025-02.docx") as z:
+        rot = ElementTree.fromstring(z.read("docProps/core.xml"))
+    senast = [e.text for e in rot if e.tag.endswith("}lastModifiedBy")]
+    assert senast == ["kommunrapport"], senast
+    assert rot.find(f"{kärna}lastModifiedBy").text == "kommunrapport"

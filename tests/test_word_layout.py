@@ -175,12 +175,14 @@ def test_ks_rapportens_bredder_och_rubriker(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def volymer(tmp_path_factory):
+def volymer(exempelkörning):
+    """The example's volume report, and the folder `kommunrapport volymer` wrote it to (the golden test's run,
+    read-only)."""
     konf = lös_inställningar(EXEMPEL / "kommunrapport.toml")
     r = volymrapport_från_inställningar(konf.volymer, 2)
-    ut = tmp_path_factory.mktemp("volymer") / "ut"
-    skriv_volymrapport(r, ut, nämnd="Äldrenämnden")
-    return r, ut
+    körning = exempelkörning("volymer", "--month", "feb", "--json")
+    assert körning.returncode == 0, körning.stderr
+    return r, körning.ut
 
 
 def test_volymrapporten_i_word_har_en_sida_per_område(volymer):

@@ -92,9 +92,20 @@ def _decimaler(text: str, värde: float) -> int:
     return max(0, siffror - heltalssiffror)
 
 
-def _celler(kolumn: list[str | None], excel: bool, adresser: list[str | None]) -> list[TrycktCell | None]:
-    text = pd.Series([(t or "").strip() or None for t in kolumn], dtype=object)
-    värden, _ = tolka_tal(text)
+def _tolkade(kolumner: list[list[str | None]]) -> list[tuple[list[str | None], list[float]]]:
+    """Each column's stripped cell texts and their numbers (tolka_tal), read in one call for all of them:
+    tolka_tal reads every cell on its own, and one call per column cost more than the rest of the table."""
+    texter = [[(t or "").strip() or None for t in kolumn] for kolumn in kolumner]
+    alla, _ = tolka_tal(pd.Series([t for kolumn in texter for t in kolumn], dtype=object))
+    värden = alla.tolist()
+    ut, i = [], 0
+    for kolumn in texter:
+        ut.append((kolumn, värden[i:i + len(kolumn)]))
+        i += len(kolumn)
+    return ut
+
+
+def _celler(text: list[str | None], värden: list[float], excel: bool, adresser: list[str | None]) -> list[TrycktCell | None]:
     ut: list[TrycktCell | None] = []
     for t, v, adress in zip(text, värden, adresser, strict=True):
         if t is None or pd.isna(v) or re.search(r"[a-zA-ZåäöÅÄÖ]", t):
@@ -139,10 +150,10 @@ def tabell_i(rutnät: Rutnät, namn: str, titel: list[str], excel: bool, radnumm
             return None
         bredd = max(len(r) for _, r in data)
         kolumner = [[r[k] if k < len(r) else None for _, r in data] for k in range(bredd)]
-        celler_per_kol = {k: _celler(kolumner[k] if k < bredd else [None] * len(data), excel,
-                                     [f"{kolumnbokstav(k)}{radnummer[j]}" if radnummer[j] else None
-                                      for j, _ in data])
-                          for k in värdekolumner}
+        tolkade = _tolkade([kolumner[k] if k < bredd else [None] * len(data) for k in värdekolumner])
+        celler_per_kol = {k: _celler(text, värden, excel, [f"{kolumnbokstav(k)}{radnummer[j]}" if radnummer[j] else None
+                                                          for j, _ in data])
+                          for k, (text, värden) in zip(värdekolumner, tolkade, strict=True)}
         if excel:  # Excel keeps no printed precision: amounts of one table are printed alike (20 is 20,0 beside 21,3)
             belopp = [k for k in värdekolumner if mått[k] in BELOPP]
             d_tab = max((c.decimaler for k in belopp for c in celler_per_kol[k] if c is not None and c.decimaler is not None),
