@@ -153,10 +153,9 @@ def _block(element, förälder) -> list:
 
 
 def _word(sökväg: Path) -> dict:
-    # Importing docxtpl (render/word.py) imports docxcompose, which rebinds python-docx's namespace prefix 'cp'
-    # for the whole process; the core properties then read differently than in a process without it
-    # (test_word.py::test_the_core_properties_are_in_the_core_properties_namespace). This module imports it,
-    # so the reading does not depend on which test ran first in this process.
+    # render/word.py gives python-docx its prefix 'cp' back after docxcompose rebinds it; this module imports it
+    # so the reading is the same whichever test ran first in this process
+    # (test_word.py::test_the_core_properties_are_in_the_core_properties_namespace).
     d = docx.Document(str(sökväg))
     sidhuvud = []
     for nr, s in enumerate(d.sections, start=1):

@@ -198,9 +198,6 @@ def test_word_dokumentets_författare_är_inte_python_docx(paket):
     assert egenskaper.author == "kommunrapport" and egenskaper.last_modified_by == "kommunrapport"
 
 
-@pytest.mark.xfail(strict=True, reason="docxcompose.utils (imported with docxtpl) rebinds python-docx's prefix 'cp' to "
-                   "the custom-properties namespace for the whole process, so render/word.py's core properties "
-                   "land in a second, foreign cp:lastModifiedBy; the real one stays empty")
 def test_the_core_properties_are_in_the_core_properties_namespace(paket):
     """Word reads docProps/core.xml by its namespace: kommunrapport is the last modifier there, once."""
     import zipfile

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml.ns import nsmap, qn
 from docx.shared import Cm, Length
 from docxtpl import DocxTemplate, InlineImage, RichText
 
@@ -27,6 +27,12 @@ if TYPE_CHECKING:
     from docxtpl.subdoc import Subdoc
 
     from ..model.table import Tabellvy
+
+# docxcompose (imported by docxtpl) rebinds python-docx's prefix "cp" to the custom-properties namespace for the
+# whole process; python-docx then writes the core properties (lastModifiedBy) into a foreign element and Word
+# reads an empty one. Only docxcompose's custom properties need its meaning, and a subdoc without a file of its
+# own (doc.new_subdoc()) never reads them, so python-docx gets its prefix back.
+nsmap["cp"] = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
 
 BILDBREDD = Cm(13)  # two charts fit on a landscape page
 
