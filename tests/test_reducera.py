@@ -198,38 +198,3 @@ def test_the_duplicate_key_is_the_same_made_a_block_of_rows_at_a_time(tmp_path, 
     assert (ledger._radnycklar(tabell.data, tal, tabell) == hel).all()
     kopior, _ = _kopior(tabell.data, tal, tabell)
     assert kopior.tolist() == tabell.data.duplicated().tolist() and kopior.sum() == 20
-
-
-def test_columns_made_ready_once_give_each_subsets_fingerprint(tmp_path):
-    # A kommun-wide run makes the fingerprint's columns ready once (closing.förbered: each distinct value's text
-    # and rank over the whole export, runner._förberedda) and each nämnd sorts only its rows: byte for byte the
-    # fingerprint of its rows copied out, as made before (blanks, -0.0, 1e16, NaN, non-ASCII texts, few rows).
-    from kommunrapport import runner
-
-    rng = np.random.default_rng(3)
-    n = 4000
-    df = pd.DataFrame({
-        "år": rng.choice([2023, 2024, 2025], n).astype(np.int16), "månad": rng.integers(1, 13, n),
-        "verksamhet": rng.choice(["510", "5101", "52", "é1", " x", "Å", ""], n).astype(object),
-        "konto": rng.choice(["4010", "3010", ""], n).astype(object),
-        "typ": rng.choice(np.array(["intäkt", "kostnad", None], dtype=object), n),
-        "utfall": np.round(rng.normal(0, 1e5, n), 3),
-        "budget": rng.choice([0.0, -0.0, 1e16, np.nan, 0.1 + 0.2, -5.005, 1e-5, 12.0], n)})
-    bok = Huvudbok(df, None, "verksamhet")  # type: ignore[arg-type]
-    koder = {c: bok.kodning(c) for c in ("verksamhet", "konto", "typ")}
-    klara = runner._förberedda(bok, koder)
-    assert set(klara) == set(KOLUMNER) and bok._förberedda is not None
-    for urval in (rng.random(n) < 0.3, df["verksamhet"].eq("52").to_numpy(), np.arange(n) == 17):
-        kopia = df.loc[urval].reset_index(drop=True)
-        for månad in (1, 2, 12):
-            assert (closing.underlag(df, 2025, månad, KOLUMNER, urval=urval, koder={**koder, **klara})
-                    == underlag_som_förut(kopia, 2025, månad, KOLUMNER)), (månad, urval.sum())
-    # a text that needs quoting in CSV: not made ready, and the fingerprint is made the slow way, the same
-    df.loc[3, "konto"] = 'a "citat", med komma'
-    bok = Huvudbok(df, None, "verksamhet")  # type: ignore[arg-type]
-    koder = {c: bok.kodning(c) for c in ("verksamhet", "konto", "typ")}
-    klara = runner._förberedda(bok, koder)
-    assert "konto" not in klara
-    urval = rng.random(n) < 0.5
-    assert (closing.underlag(df, 2025, 6, KOLUMNER, urval=urval, koder={**koder, **klara})
-            == underlag_som_förut(df.loc[urval], 2025, 6, KOLUMNER))

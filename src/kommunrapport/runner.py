@@ -35,7 +35,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from filelock import FileLock, Timeout
@@ -325,29 +324,6 @@ def _filsumma(p: Path) -> str:
 
 
 _UNDERLAG_TEXT = ("verksamhet", "konto", "typ")
-_UNDERLAG_KOLUMNER = ["år", "månad", "verksamhet", "konto", "typ", "utfall", "budget"]
-
-
-def _förberedda(huvudbok, koder: dict[str, Any]) -> dict[str, closing.Förberedd]:
-    """The ledger's columns of the fingerprint made ready once (closing.förbered), kept with the ledger for
-    the next nämnd: each nämnd's fingerprint then sorts only its rows (the same bytes as made alone)."""
-    import pandas as pd
-
-    if huvudbok._förberedda is None:
-        d = huvudbok.data
-        klara: dict[str, closing.Förberedd | None] = {}
-        for c in _UNDERLAG_KOLUMNER:
-            if c not in d.columns:
-                continue
-            if c in koder:
-                v: Any = koder[c]
-            elif pd.api.types.is_float_dtype(d[c].dtype):
-                v = np.round(d[c].to_numpy(dtype=float), 2) + 0.0  # as closing.underlag (never -0.0)
-            else:
-                v = d[c]
-            klara[c] = closing.förbered(v)
-        huvudbok._förberedda = klara
-    return {c: f for c, f in huvudbok._förberedda.items() if f is not None}
 
 
 def _underlag(huvudbok, volymdata, år: int, månad: int, urval: np.ndarray | None = None) -> str:
@@ -355,11 +331,9 @@ def _underlag(huvudbok, volymdata, år: int, månad: int, urval: np.ndarray | No
     the export that are the nämnd's (a kommun-wide run)."""
     delar = []
     if huvudbok is not None:
-        koder: dict[str, Any] = {c: huvudbok.kodning(c) for c in _UNDERLAG_TEXT if c in huvudbok.data.columns}
-        if urval is not None:  # a kommun-wide run: each column's text and order made once for every nämnd
-            koder.update(_förberedda(huvudbok, koder))
-        delar.append("ekonomi:" + closing.underlag(huvudbok.data, år, månad, _UNDERLAG_KOLUMNER, urval=urval,
-                                                   koder=koder))
+        koder = {c: huvudbok.kodning(c) for c in _UNDERLAG_TEXT if c in huvudbok.data.columns}
+        delar.append("ekonomi:" + closing.underlag(huvudbok.data, år, månad, [
+            "år", "månad", "verksamhet", "konto", "typ", "utfall", "budget"], urval=urval, koder=koder))
     for d in volymdata or []:
         delar.append(f"volymer {d.område}:" + closing.underlag(d.serier, år, månad, ["serie", "år", "månad", "värde"],
                                                             från_år=år - 5))

@@ -186,14 +186,13 @@ def senaste_stängda(ledger: pd.DataFrame, regel: Stängningsregel | None = None
 
 def underlag(df: pd.DataFrame, år: int, månad: int, kolumner: list[str], från_år: int | None = None,
              urval: np.ndarray | None = None,
-             koder: Mapping[str, tuple[np.ndarray, np.ndarray] | Förberedd] | None = None) -> str:
+             koder: Mapping[str, tuple[np.ndarray, np.ndarray]] | None = None) -> str:
     """A fingerprint (sha256) of the figures a period's report is made of: the rows from `från_år`
     (default the year before) through `månad` of `år`, in the given columns (amounts to the öre), in a
     fixed order. Rows of later months, and columns not named (the forecast), do not change it.
 
     `urval`: only the rows where it is True (one nämnd's rows of a kommun-wide export), not copied.
-    `koder`: (codes, distinct values) of text columns of `df` (Huvudbok.kodning), to not factorise again, or
-    a column made ready for every subset of its rows (förbered: what each nämnd of a kommun-wide run shares)."""
+    `koder`: (codes, distinct values) of text columns of `df` (Huvudbok.kodning), to not factorise again."""
     från = år - 1 if från_år is None else från_år
     å, m = df["år"].to_numpy(), df["månad"].to_numpy()
     mask = ((å == år) & (m <= månad)) | ((å >= från) & (å < år))
@@ -205,11 +204,7 @@ def underlag(df: pd.DataFrame, år: int, månad: int, kolumner: list[str], från
         kolumner_: dict[str, Any] = {}
         for c in namn:
             if koder is not None and c in koder:
-                k = koder[c]
-                if isinstance(k, Förberedd):
-                    kolumner_[c] = k.urval(rader)
-                    continue
-                kod, unika = k
+                kod, unika = koder[c]
                 kolumner_[c] = (kod[rader], unika)
             elif pd.api.types.is_float_dtype(df[c].dtype):
                 kolumner_[c] = np.round(df[c].to_numpy(dtype=float)[rader], 2) + 0.0  # never -0.0
@@ -226,63 +221,9 @@ def underlag(df: pd.DataFrame, år: int, månad: int, kolumner: list[str], från
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-@dataclass(frozen=True)
-class Förberedd:
-    """A column of `underlag` made ready once for any subset of its rows: per row the code of its distinct
-    value (`kod`), each distinct value's text (Arrow) and its rank as text (`rang`, a missing value last).
-    The text and the order are those of the subset's own (a subset's distinct values keep their order)."""
-
-    kod: np.ndarray
-    text: Any
-    rang: np.ndarray
-
-    def urval(self, rader: np.ndarray) -> Förberedd:
-        return Förberedd(self.kod[rader], self.text, self.rang)
-
-
-def förbered(värden: Any) -> Förberedd | None:
-    """A column for underlag (a Series, float64 values already rounded to the öre with no -0.0, or (codes,
-    distinct values)) made ready (Förberedd); None when a text needs quoting in CSV, or it is empty."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    flyttal = isinstance(värden, np.ndarray) and värden.dtype.kind == "f"
-    if isinstance(värden, tuple):
-        kod, unika = värden
-        siffror = False
-    else:
-        kod, unika = pd.factorize(värden, use_na_sentinel=False)
-        siffror = isinstance(värden, np.ndarray) or pd.api.types.is_numeric_dtype(värden.dtype)
-        kod = kod.astype(next(t for t in (np.int8, np.int16, np.int32, np.int64) if len(unika) <= np.iinfo(t).max))
-    if len(kod) == 0:
-        return None
-    if flyttal:  # astype(str) of a float is its repr, NaN missing
-        v = np.asarray(unika, dtype=np.float64)
-        saknas = np.isnan(v)
-        text = _flyttalstext(np.where(saknas, 0.0, v))
-        if saknas.any():
-            text = pc.if_else(pa.array(saknas), pa.scalar("", pa.large_string()), text)
-    else:
-        serie = pd.Series(unika).astype(str)
-        saknas = serie.isna().to_numpy()
-        ord_ = serie.fillna("").to_numpy(dtype=object)
-        if not siffror and any(any(t in v for t in ',"\r\n') for v in ord_):
-            return None
-        text = pa.array(ord_, type=pa.large_string())
-    # sorted as text (Arrow compares UTF-8 bytes: the order of the code points, as Python's str), a
-    # missing value last; stable, as sort_values
-    # (equal texts get the same rank: two distinct values written alike, 1 and '1', tie as their text does)
-    finns = np.flatnonzero(~saknas)
-    sorterade, ny = _textordning(text.take(pa.array(finns)))
-    r = np.empty(len(saknas), dtype=np.int64)
-    r[finns[sorterade]] = np.cumsum(ny) - 1
-    r[saknas] = int(ny.sum())  # a missing value last
-    return Förberedd(kod, text, r)
-
-
 def _csv_summa(kolumner: Mapping[str, Any]) -> str | None:
     """The sha256 of `d.astype(str).sort_values(all columns).to_csv(index=False)` of the frame of
-    `kolumner` (each a Series, float64 values, (codes, distinct values) or Förberedd), byte for byte, without a Python
+    `kolumner` (each a Series, float64 values, or (codes, distinct values)), byte for byte, without a Python
     string per cell: each column's distinct values are turned into text (the same astype(str)), ranked (a
     missing value last, as sort_values puts it), the rows sorted on the ranks, and the lines joined in
     Arrow. None when a text needs quoting in CSV (a comma, a quote, a line break), or the frame is
@@ -294,13 +235,40 @@ def _csv_summa(kolumner: Mapping[str, Any]) -> str | None:
         return None
     rang, texter, koder = [], [], []
     for värden in kolumner.values():
-        f = värden if isinstance(värden, Förberedd) else förbered(värden)
-        if f is None or len(f.kod) == 0:
+        flyttal = isinstance(värden, np.ndarray) and värden.dtype.kind == "f"
+        if isinstance(värden, tuple):
+            kod, unika = värden
+            siffror = False
+        else:
+            kod, unika = pd.factorize(värden, use_na_sentinel=False)
+            siffror = isinstance(värden, np.ndarray) or pd.api.types.is_numeric_dtype(värden.dtype)
+        if len(kod) == 0:
             return None
-        rang.append(f.rang[f.kod])
-        texter.append(f.text)
-        koder.append(f.kod)
-    storlekar = [int(r.max()) + 1 for r in rang]
+        if flyttal:  # astype(str) of a float is its repr, NaN missing
+            v = np.asarray(unika, dtype=np.float64)
+            saknas = np.isnan(v)
+            text = _flyttalstext(np.where(saknas, 0.0, v))
+            if saknas.any():
+                text = pc.if_else(pa.array(saknas), pa.scalar("", pa.large_string()), text)
+        else:
+            serie = pd.Series(unika).astype(str)
+            saknas = serie.isna().to_numpy()
+            ord_ = serie.fillna("").to_numpy(dtype=object)
+            if not siffror and any(any(t in v for t in ',"\r\n') for v in ord_):
+                return None
+            text = pa.array(ord_, type=pa.large_string())
+        # sorted as text (Arrow compares UTF-8 bytes: the order of the code points, as Python's str), a
+        # missing value last; stable, as sort_values
+        # (equal texts get the same rank: two distinct values written alike, 1 and '1', tie as their text does)
+        finns = np.flatnonzero(~saknas)
+        sorterade, ny = _textordning(text.take(pa.array(finns)))
+        r = np.empty(len(saknas), dtype=np.int64)
+        r[finns[sorterade]] = np.cumsum(ny) - 1
+        r[saknas] = int(ny.sum())  # a missing value last
+        rang.append(r[kod])
+        texter.append(text)
+        koder.append(kod)
+    storlekar = [len(t) + 1 for t in texter]
     if float(np.prod(np.array(storlekar, dtype=np.float64))) < 2.0**62:  # one integer key: one argsort, not lexsort
         nyckel = np.zeros(len(rang[0]), dtype=np.int64)
         for r_, u in zip(rang, storlekar):

@@ -58,8 +58,6 @@ class Huvudbok:
     # (codes, distinct values) of text columns of `data`, filled by the reader or on first use (kodning)
     _koder: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, init=False, repr=False,
                                                             compare=False)
-    # the fingerprint's columns made ready once for every nämnd of a kommun-wide run (runner._förberedda)
-    _förberedda: dict | None = field(default=None, init=False, repr=False, compare=False)
 
     def kodning(self, kolumn: str) -> tuple[np.ndarray, np.ndarray]:
         """(codes, distinct values) of a column of `data`, as pd.factorize(use_na_sentinel=False) gives them
