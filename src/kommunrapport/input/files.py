@@ -79,7 +79,7 @@ class Tabell:
             return k is not None
         if any(not isinstance(u, str) for u in k.unika.tolist()):
             return False
-        kategorier = pd.Categorical.from_codes(k.koder, pd.Index(k.unika, dtype=s.dtype))
+        kategorier = pd.Categorical.from_codes(k.koder, pd.Index(k.unika, dtype=s.dtype), validate=False)
         del s
         self.data[kolumn] = kategorier
         koder = np.asarray(kategorier.codes)  # (the smallest integers that hold them: one array, not two)

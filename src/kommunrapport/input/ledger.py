@@ -539,7 +539,7 @@ def validera_ekonomi(
         for c in list(df.columns):
             if c not in belopp:
                 tabell.släpp_texten(c)
-                _släpp_arrowminne()
+                _släpp_arrowminne()  # (given back at once: the next column's codes reuse none of it)
 
     år_, månad_ = tolka_år_och_månad(tabell, karta, fel, plats0)
     # as integers at once (a cell that is no year or month is an error raised below): no float columns kept
