@@ -490,7 +490,7 @@ def _kör(konf: Konfiguration, log: logging.Logger, månad: int | None, år: int
 
             log.info("ekonomi: läser %s", e.data)  # once, for every report that needs it
             huvudbok = _utan_celler(läs_ekonomi(e.data, e.tecken, e.värden, e.blad, e.kolumner, e.decimaltecken,
-                                                e.dubbletter))
+                                                e.dubbletter, kompakt_från=KOMPAKT_FRÅN))
             assert e.mappning is not None  # lös_inställningar requires it without [[namnd]]
             träd = läs_mappning(e.mappning)
         volymdata = None
@@ -713,7 +713,8 @@ def _kör_nämnder(konf: Konfiguration, log: logging.Logger, månad: int | None,
     if e is not None and any({"ekonomi", "ks"} & set(r) for r in rapporter_per.values()):
         log.info("ekonomi: läser %s (en gång för %d nämnder)", e.data, len(konf.nämnder))
         huvudbok = _utan_celler(läs_ekonomi(e.data, e.tecken, e.värden, e.blad, e.kolumner, e.decimaltecken,
-                                            e.dubbletter, med_ansvar=any(n.ansvar for n in konf.nämnder)))
+                                            e.dubbletter, med_ansvar=any(n.ansvar for n in konf.nämnder),
+                                            kompakt_från=KOMPAKT_FRÅN))
     if e is not None and e.volymkoppling:
         log.warning("[[ekonomi.volymkoppling]] används inte när konfigurationen har flera nämnder ([[namnd]]): "
                     "volym- och priseffekterna saknas i nämndernas rapporter")

@@ -60,11 +60,33 @@ class Tabell:
         if kolumn not in self._kodningar:
             s = self.data[kolumn]
             k = None
-            if pd.api.types.is_string_dtype(s.dtype) and not pd.api.types.is_object_dtype(s.dtype):
+            if isinstance(s.dtype, pd.CategoricalDtype) and pd.api.types.is_string_dtype(s.cat.categories.dtype):
+                k = Kodning(np.asarray(s.cat.codes), np.asarray(s.cat.categories, dtype=object))  # (släpp_texten)
+            elif pd.api.types.is_string_dtype(s.dtype) and not pd.api.types.is_object_dtype(s.dtype):
                 koder, unika = pd.factorize(s, use_na_sentinel=False)
                 k = Kodning(_smal(koder, len(unika)), np.asarray(unika, dtype=object))
             self._kodningar[kolumn] = k
         return self._kodningar[kolumn]
+
+    def släpp_texten(self, kolumn: str) -> bool:
+        """Keep a text column's cells only as its kodning: the column becomes a categorical of the codes (the
+        same cells: `.iloc`, comparisons and duplicated() give what the text gave) and its strings are let go
+        (a 10^7-row column of Arrow text is about 100 MB, its codes 10–40 MB). False, and nothing done, for a
+        column without a kodning (Excel) or with a missing cell (NaN is no category)."""
+        k = self.kodning(kolumn)
+        s = self.data[kolumn]
+        if k is None or isinstance(s.dtype, pd.CategoricalDtype):
+            return k is not None
+        if any(not isinstance(u, str) for u in k.unika.tolist()):
+            return False
+        kategorier = pd.Categorical.from_codes(k.koder, pd.Index(k.unika, dtype=s.dtype), validate=False)
+        del s
+        self.data[kolumn] = kategorier
+        koder = np.asarray(kategorier.codes)  # (the smallest integers that hold them: one array, not two)
+        if k._text is not None and k._text[0] is k.koder:
+            k._text = (koder, k._text[1])
+        k.koder = koder
+        return True
 
     def textkolumn(self, kolumn: str) -> pd.Series | None:
         """The column as stripped text (an empty or missing cell ''), as ledger._textkolumn gives it, made

@@ -158,13 +158,15 @@ def läs_ekonomi(
     decimaltecken: str | None = None,
     dubbletter: str = "varning",
     med_ansvar: bool = False,
+    kompakt_från: int | None = None,
 ) -> Huvudbok:
     """Load and validate a budget-outcome export (.csv or .xlsx): the long shape (one row per month), or
     the wide one (months as columns, see läs_ekonomi_bred).
 
     `decimaltecken` ("komma" or "punkt", None: decided per column) says what a dot in an amount means;
     `dubbletter` ("varning" or "fel") what rows identical to an earlier row are. `med_ansvar` keeps the
-    export's ansvar column (long shape) as column 'ansvar', for a filter per nämnd ([[namnd]])."""
+    export's ansvar column (long shape) as column 'ansvar', for a filter per nämnd ([[namnd]]).
+    `kompakt_från`: a long export of at least this many rows is validated compactly (see validera_ekonomi)."""
 
     def är_rubrik(h: list[str]) -> bool:
         k = kolumnkarta(h, kolumner)
@@ -179,7 +181,7 @@ def läs_ekonomi(
     try:
         tabell = läs_tabell(sökväg, är_rubrik_med_månad, "kolumnerna månad, verksamhet, utfall och budget", blad,
                             årsblad=True)
-        return validera_ekonomi(tabell, tecken, värden, kolumner, decimaltecken, dubbletter, med_ansvar)
+        return validera_ekonomi(tabell, tecken, värden, kolumner, decimaltecken, dubbletter, med_ansvar, kompakt_från)
     except IngenRubrikrad:
         pass
     try:
@@ -190,7 +192,7 @@ def läs_ekonomi(
         except IngenRubrikrad:
             raise IngenRubrikrad("hittar ingen rubrikrad med kolumnerna verksamhet, utfall och budget (långt format) "
                                  "eller verksamhet och jan, feb, … (brett format)", exc.plats) from None
-    return validera_ekonomi(tabell, tecken, värden, kolumner, decimaltecken, dubbletter, med_ansvar)
+    return validera_ekonomi(tabell, tecken, värden, kolumner, decimaltecken, dubbletter, med_ansvar, kompakt_från)
 
 
 MÅTT = {"utfall": ("utfall", "redovisat", "bokfört"), "budget": ("budget", "periodiserad budget"),
@@ -487,7 +489,7 @@ def _tomt_utfall(tabell: Tabell, tom: np.ndarray, år: np.ndarray, månad: np.nd
     rows."""
     if not tom.any() or tom.all():
         return []
-    nyckel = pd.Series(np.asarray(år) * 100 + np.asarray(månad))
+    nyckel = pd.Series(np.asarray(år, dtype=np.int64) * 100 + np.asarray(månad, dtype=np.int64))
     har_tal = pd.Series(~tom).groupby(nyckel).transform("any").to_numpy()
     varningar = []
     for k in sorted(set(nyckel[tom & har_tal].astype(int))):
@@ -508,7 +510,15 @@ def validera_ekonomi(
     decimaltecken: str | None = None,
     dubbletter: str = "varning",
     med_ansvar: bool = False,
+    kompakt_från: int | None = None,
 ) -> Huvudbok:
+    """The tidy ledger of a long export's table (see the module's docstring).
+
+    `kompakt_från`: from this many rows (monthly amounts, CSV) the ledger is made compactly, for `kör`, which
+    only reduces and fingerprints it: each text column is kept only as codes as soon as it is factorised
+    (Tabell.släpp_texten), the amounts' text until the duplicate check, then the table's cells are let go
+    (`tabell.data` keeps its columns, no rows); verksamhet, konto, typ and ansvar come as categoricals,
+    år and månad as int16. The figures, warnings and errors (with their cell texts) are the same."""
     df = tabell.data
     karta = kolumnkarta(list(df.columns), kolumner)
     fel: list[KommunrapportFel] = []
@@ -523,19 +533,26 @@ def validera_ekonomi(
 
     n = len(df)
     out: dict[str, object] = {}  # the ledger's columns, made a frame at the end (no copy per column)
+    belopp = [karta[f] for f in ("utfall", "budget", "prognos") if f in karta]
+    kompakt = kompakt_från is not None and n >= kompakt_från and värden == Värden.MÅNAD
+    if kompakt:  # every text column as codes only, one at a time, before anything else (10^7 rows: ~0,6 GB)
+        for c in list(df.columns):
+            if c not in belopp:
+                tabell.släpp_texten(c)
+                _släpp_arrowminne()  # (given back at once: the next column's codes reuse none of it)
 
     år_, månad_ = tolka_år_och_månad(tabell, karta, fel, plats0)
     # as integers at once (a cell that is no year or month is an error raised below): no float columns kept
-    år, månad = (np.where(np.isfinite(x) & (np.abs(x) < 1e9), x, 0).astype(np.int64)
-                 for x in (år_.to_numpy(), månad_.to_numpy()))
-    del år_, månad_
+    år = _heltal(år_.to_numpy(), kompakt)
+    del år_
+    månad = _heltal(månad_.to_numpy(), kompakt)
+    del månad_
 
     kod_col = karta["verksamhet"]
-    kod = _text(tabell, kod_col)
-    tom_kod = _är_tom(tabell, kod_col, kod)
+    kod = _utkolumn(tabell, kod_col, kompakt)
+    tom_kod = _är_tom(tabell, kod_col, kod if isinstance(kod, pd.Series) else None)
     fel += _fel_för(tabell, tom_kod, kod_col, "verksamhet saknas")
 
-    belopp = [karta[f] for f in ("utfall", "budget", "prognos") if f in karta]
     tusental = _tusentalspunkt(tabell, belopp, decimaltecken)
     tal: dict[str, np.ndarray] = {}
     for fält in ("utfall", "budget", "prognos"):
@@ -560,7 +577,7 @@ def validera_ekonomi(
     del tal
 
     if "konto" in karta:
-        konto = _text(tabell, karta["konto"])
+        konto = pd.Series(_utkolumn(tabell, karta["konto"], kompakt), copy=False)
     else:
         konto = pd.Series("", index=df.index)
     # typ per row as a code into TYPER (-1: none), decided per distinct text when the column has a kodning
@@ -574,6 +591,10 @@ def validera_ekonomi(
         bad_klass = typkod < 0
         fel += _fel_för(tabell, bad_klass, karta["konto"],
                         "kontot '{värde}' är inget resultatkonto (klass 3 = intäkter, 4–8 = kostnader)", konto)
+    if kompakt:  # nothing below reads the cells: the amounts' text let go (the row numbers stay in tabell)
+        tabell.data = tabell.data.iloc[:0]
+        del df
+        _släpp_arrowminne()
 
     if fel:
         raise IndataFel.samla(fel)
@@ -581,13 +602,15 @@ def validera_ekonomi(
 
     out["år"], out["månad"] = år, månad
     del år, månad
-    out["verksamhet"] = _värden(kod)
-    out["konto"] = _värden(konto)
-    out["typ"] = _typkolumn(typkod)
+    out["verksamhet"] = _värden(kod) if isinstance(kod, pd.Series) else kod
+    out["konto"] = konto.array if isinstance(konto.dtype, pd.CategoricalDtype) else _värden(konto)
+    del kod, konto
+    out["typ"] = _typkolumn(typkod, kompakt)
     out["källrad"] = tabell.radnummer
     kolumner_ut = ["år", "månad", "verksamhet", "konto", "typ", "utfall", "budget", "prognos", "källrad"]
     if med_ansvar and "ansvar" in karta:
-        out["ansvar"] = _värden(_text(tabell, karta["ansvar"]))
+        ansvar = _utkolumn(tabell, karta["ansvar"], kompakt)
+        out["ansvar"] = _värden(ansvar) if isinstance(ansvar, pd.Series) else ansvar
         kolumner_ut.append("ansvar")
     ram = pd.DataFrame({k: out[k] for k in kolumner_ut}, index=pd.RangeIndex(n), copy=False)
     if värden == Värden.ACKUMULERADE:
@@ -754,12 +777,44 @@ def _typkoder(tabell: Tabell, kolumn: str, nyckel, prefix: tuple) -> np.ndarray:
     return typ_av([str(u) for u in un])[ko] if len(un) else np.full(len(text), -1, dtype=np.int8)
 
 
-def _typkolumn(typkod: np.ndarray) -> pd.api.extensions.ExtensionArray:
-    """The 'typ' column from codes into TYPER (-1: missing), Arrow-backed text as pandas infers it."""
+def _typkolumn(typkod: np.ndarray, kategorier: bool = False) -> pd.api.extensions.ExtensionArray:
+    """The 'typ' column from codes into TYPER (-1: missing), Arrow-backed text as pandas infers it
+    (`kategorier`: a categorical of the codes, with Arrow-backed text as its categories)."""
     import pyarrow as pa
 
+    if kategorier:
+        return pd.Categorical.from_codes(typkod, pd.Index(list(TYPER), dtype=_TEXTTYP))
     arr = pa.array(list(TYPER), type=pa.large_string()).take(pa.array(typkod, mask=typkod < 0))
     return pd.array(arr, dtype=pd.StringDtype("pyarrow", na_value=np.nan))
+
+
+_TEXTTYP = pd.StringDtype("pyarrow", na_value=np.nan)  # the text columns' type (pandas' read_csv(dtype=str))
+
+
+def _utkolumn(tabell: Tabell, kolumn: str, kompakt: bool) -> pd.Series | pd.Categorical:
+    """The column's stripped text for the ledger (_text); compact (validera_ekonomi): a categorical of its
+    kodning's codes, with no string per row, when the column has a kodning."""
+    k = tabell.kodning(kolumn) if kompakt else None
+    if k is None:
+        return _text(tabell, kolumn)
+    koder, rena = k.text()
+    return pd.Categorical.from_codes(koder, pd.Index(rena, dtype=_TEXTTYP))
+
+
+def _heltal(x: np.ndarray, små: bool) -> np.ndarray:
+    """A year or month column as int64 (a cell that is no number or too big 0: an error is raised for it);
+    `små`: int16 when every value fits."""
+    ut = np.where(np.isfinite(x) & (np.abs(x) < 1e9), x, 0).astype(np.int64)
+    if små and len(ut) and ut.min() >= -(1 << 15) and ut.max() < 1 << 15:
+        return ut.astype(np.int16)
+    return ut
+
+
+def _släpp_arrowminne() -> None:
+    """What pyarrow has freed, given back to the system."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
 
 
 def _tolka_tal_per_text(tabell: Tabell, kolumn: str) -> tuple[pd.Series, pd.Series]:
