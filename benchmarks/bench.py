@@ -528,8 +528,14 @@ def main(argv: list[str] | None = None) -> int:
           f"median of {a.repeat} runs\n{machine()}, Python {platform.python_version()}", flush=True)
     print("data in benchmarks/data/:", flush=True)
     warm = 10**4  # the warm-up runs use the 10^4-row file of each format
+    if not a.generate_only:
+        # Generated in a process of its own: a child's ru_maxrss counts the parent's memory at the fork, so a
+        # parent grown by generating would inflate every small child's peak.
+        args = sys.argv[1:] if argv is None else list(argv)
+        subprocess.run([sys.executable, str(Path(__file__).resolve()), *args, "--generate-only"], check=True)
     ensure_data(sorted(set(csv_sizes) | ({warm} if csv_sizes else set())),
-                sorted(set(xlsx_sizes) | ({warm} if xlsx_sizes else set())), a.regenerate, sorted(kommun_sizes))
+                sorted(set(xlsx_sizes) | ({warm} if xlsx_sizes else set())), a.regenerate and a.generate_only,
+                sorted(kommun_sizes))
     if a.generate_only:
         return 0
 
