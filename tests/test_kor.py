@@ -119,17 +119,20 @@ def test_two_runs_at_once_the_second_gives_up_with_a_clear_message(tmp_path):
 
 
 def test_a_cron_like_run_waits_for_the_run_before_it_no_home_other_cwd_quiet(tmp_path):
-    """Two runs at once, the second a real process as cron starts it (no HOME, another working directory,
-    stdin closed, --quiet): it waits for the lock, then makes the period and says nothing at all on stderr
-    (not even a library's notice). One process for both: each real `kör` pays its imports and a full run."""
+    """Two runs at once, the second a real process as cron starts it (no HOME, LANG or TERM, another working
+    directory, stdin closed, --quiet): it waits for the lock, then makes the period (Word rendered for real)
+    and says nothing at all on stderr (not even a library's notice). One process for all of it: each real
+    process pays its imports and a full run (test_cli's cron test runs `ekonomi` in this process)."""
     import time
 
     konfig = miljö(tmp_path)
     annan = tmp_path / "annan"
     annan.mkdir()
+    cmd = [sys.executable, "-m", "kommunrapport", "kör", "--config", str(konfig), "--vanta", "60", "--quiet"]
+    if os.name == "posix":  # exec with stdin closed (<&-), as under cron with no terminal
+        cmd = ["/bin/sh", "-c", 'exec "$@" <&-', "sh", *cmd]
     with runner.lås(tmp_path / "ut", 0):
-        p = subprocess.Popen([sys.executable, "-m", "kommunrapport", "kör", "--config", str(konfig), "--vanta", "60",
-                              "--quiet"], cwd=annan, env=python_miljö({"PATH": os.environ.get("PATH", ""), "CI": "true"}),
+        p = subprocess.Popen(cmd, cwd=annan, env=python_miljö({"PATH": os.environ.get("PATH", ""), "CI": "true"}),
                              stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                              encoding="utf-8")
         # The log file is opened just before the lock is taken: from then on the child is at the lock.
