@@ -188,16 +188,26 @@ def test_en_aldre_versions_gamla_mapp_aterstalls(tmp_path, _en_period_gjord):
 
 
 
-def _med_tre_perioder(tmp_path: Path) -> Path:
-    konfig = miljö(tmp_path)
-    for m in (1, 2):
-        runner.kör(konfig, månad=m, år=2025, tyst=True)
-    runner.kör(konfig, månad=8, år=2024, tyst=True)
-    return konfig
+@pytest.fixture(scope="module")
+def _tre_perioder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The kommun's folder with three periods in the history (2025-01, 2025-02, 2024-08), made once."""
+    mapp = tmp_path_factory.mktemp("tre_perioder")
+    konfig = miljö(mapp)
+    with som_i_en_test_om_kör():
+        for m in (1, 2):
+            runner.kör(konfig, månad=m, år=2025, tyst=True)
+        runner.kör(konfig, månad=8, år=2024, tyst=True)
+    return mapp
 
 
-def test_en_trasig_historik_namns_och_repareras(tmp_path, capsys):
-    konfig = _med_tre_perioder(tmp_path)
+def _med_tre_perioder(tmp_path: Path, mall: Path) -> Path:
+    """`_tre_perioder` copied into tmp_path: the configuration."""
+    shutil.copytree(mall, tmp_path, dirs_exist_ok=True)
+    return tmp_path / "kommunrapport.toml"
+
+
+def test_en_trasig_historik_namns_och_repareras(tmp_path, capsys, _tre_perioder):
+    konfig = _med_tre_perioder(tmp_path, _tre_perioder)
     db = tmp_path / "ut" / history.FILNAMN
     hel = db.read_bytes()
     db.write_bytes(hel[:len(hel) // 2])  # truncated: half the bytes
@@ -225,9 +235,9 @@ def test_en_trasig_historik_namns_och_repareras(tmp_path, capsys):
     assert runner.kör(konfig, månad=2, år=2025, tvinga=True, tyst=True).period == PERIOD
 
 
-def test_en_hel_historik_raddas_helt(tmp_path):
+def test_en_hel_historik_raddas_helt(tmp_path, _tre_perioder):
     """Salvage copies every readable row: from a whole (but here forced) file, all of them."""
-    _med_tre_perioder(tmp_path)
+    _med_tre_perioder(tmp_path, _tre_perioder)
     db = tmp_path / "ut" / history.FILNAMN
     före = history.perioder(db)
     räddat = history._rädda(db, tmp_path / "ny.sqlite")
