@@ -148,11 +148,30 @@ def word_som_kopia_av_mallen(monkeypatch: pytest.MonkeyPatch) -> None:
     stay as they are. Word is looked at by tests/test_word.py, test_word_layout.py, the golden test and the
     `kör` tests that read the .docx (test_manader, test_ks, test_kolada, test_maskering, test_word's
     starter kit)."""
+    _word_som_kopia(monkeypatch)
+
+
+def _word_som_kopia(mp: pytest.MonkeyPatch) -> None:
     import shutil
 
     from kommunrapport.render import word
 
-    monkeypatch.setattr(word, "rendera_word", lambda mall, kontext_för, sökväg: shutil.copyfile(mall, sökväg))
+    mp.setattr(word, "rendera_word", lambda mall, kontext_för, sökväg: shutil.copyfile(mall, sökväg))
+
+
+@contextlib.contextmanager
+def som_i_en_test_om_kör() -> Iterator[None]:
+    """For a module- or session-scoped fixture that runs `kör` once to make a state several tests copy
+    (shutil.copytree into their tmp_path): Word as the template copied and blank charts, as the
+    function-scoped fixtures `word_som_kopia_av_mallen` and `_diagram_som_tomma_bilder` give a test (they
+    are not active yet while a wider fixture is made); the run's log file is closed afterwards."""
+    with pytest.MonkeyPatch.context() as mp:
+        _word_som_kopia(mp)
+        _tomma_diagram(mp)
+        try:
+            yield
+        finally:
+            _stäng_körloggen()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -185,6 +204,10 @@ def _diagram_som_tomma_bilder(request: pytest.FixtureRequest, monkeypatch: pytes
     KOMMUNRAPPORT_TEST_RITA=1 to draw in every test."""
     if request.node.get_closest_marker("rita") or os.environ.get("KOMMUNRAPPORT_TEST_RITA") == "1":
         return
+    _tomma_diagram(monkeypatch)
+
+
+def _tomma_diagram(monkeypatch: pytest.MonkeyPatch) -> None:
     from PIL import Image
 
     from kommunrapport.render import charts

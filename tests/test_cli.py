@@ -10,7 +10,6 @@ mapping into tmp_path and damaging the copy.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -349,16 +348,15 @@ def test_indatafilerna_andras_inte_och_csv_och_xlsx_ger_samma_rapport(tmp_path, 
     assert ögonblick() == före  # same files (no lock or cache files), same bytes, same mtimes
 
 
-def test_cron_miljo_utan_home_och_stdin(tmp_path, referens):
+def test_ut_i_en_mapp_som_inte_finns_fran_en_annan_arbetsmapp(tmp_path, referens):
+    """--out whose parent does not exist yet either, run from another working directory: the report is the
+    reference, nothing is written in the working directory, no staging folder is left. (The same as a real
+    process under cron, no HOME, LANG, TERM and stdin closed: test_kor's cron-like run, one real process for
+    the suite's cron checks.)"""
     annanstans = tmp_path / "annanstans"
     annanstans.mkdir()
     out = tmp_path / "rapporter" / "2025"  # parent does not exist yet either
-    env = python_miljö({"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "CI": "true"})  # no HOME, LANG, TERM …
-    # exec with stdin closed (<&-), as under cron with no terminal
-    cmd = [sys.executable, "-m", "kommunrapport", "ekonomi", "--month", "feb", "--config", str(KONFIG),
-           "--out", str(out)]
-    res = subprocess.run(["/bin/sh", "-c", 'exec "$@" <&-', "sh", *cmd], cwd=annanstans, env=env,
-                         capture_output=True, text=True, encoding="utf-8", timeout=120)
+    res = kör_cli("ekonomi", "--month", "feb", "--config", KONFIG, "--out", out, cwd=annanstans)
 
     assert res.returncode == 0, res.stderr
     assert "Traceback" not in res.stderr

@@ -75,6 +75,7 @@ def tmpfs(tmp_path):
 # ---------------------------------------------------------------- an output path that is a file
 
 
+@pytest.mark.usefixtures("word_som_kopia_av_mallen")  # the error and what is left on disk, not what Word says
 def test_out_som_ar_en_fil(capsys, tmp_path):
     kommun(tmp_path)
     (tmp_path / "fil").write_text("x")
@@ -87,6 +88,7 @@ def test_out_som_ar_en_fil(capsys, tmp_path):
     assert {p.name for p in tmp_path.iterdir()} == INDATA | {"fil"}
 
 
+@pytest.mark.usefixtures("word_som_kopia_av_mallen")  # the error and what is left on disk, not what Word says
 def test_ut_i_konfigurationen_ar_en_fil(capsys, tmp_path):
     konfig = kommun(tmp_path)
     (tmp_path / "ut").write_text("x")
@@ -107,6 +109,7 @@ def _full_disk(sökväg=None):
     raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), *([str(sökväg)] if sökväg else []))
 
 
+@pytest.mark.usefixtures("word_som_kopia_av_mallen")  # the error and what is left on disk, not what Word says
 def test_full_disk_simulerad_namnger_filen_och_lamnar_inget(capsys, tmp_path, monkeypatch):
     import kommunrapport.render.annex as annex
 
@@ -119,6 +122,7 @@ def test_full_disk_simulerad_namnger_filen_och_lamnar_inget(capsys, tmp_path, mo
     assert {p.name for p in tmp_path.iterdir()} == INDATA  # neither the folder nor a staging folder
 
 
+@pytest.mark.usefixtures("word_som_kopia_av_mallen")  # the error and what is left on disk, not what Word says
 def test_full_disk_utan_filnamn_och_i_en_befintlig_mapp(capsys, tmp_path, monkeypatch):
     """ENOSPC from write() on an open file names no file: the message names the folder. An existing
     --out keeps exactly the files it had."""
@@ -134,6 +138,7 @@ def test_full_disk_utan_filnamn_och_i_en_befintlig_mapp(capsys, tmp_path, monkey
     assert [p.name for p in ut.iterdir()] == ["gammal.txt"]
 
 
+@pytest.mark.usefixtures("word_som_kopia_av_mallen")  # the error and what is left on disk, not what Word says
 def test_skrivskyddad_mapp_simulerad(capsys, tmp_path, monkeypatch):
     kommun(tmp_path)
 
@@ -146,6 +151,7 @@ def test_skrivskyddad_mapp_simulerad(capsys, tmp_path, monkeypatch):
                              "att skriva i\n")
 
 
+@pytest.mark.usefixtures("word_som_kopia_av_mallen")  # the error and what is left on disk, not what Word says
 def test_kor_i_en_skrivskyddad_mapp_simulerad(capsys, tmp_path, monkeypatch):
     konfig = kommun(tmp_path)
 
@@ -160,6 +166,7 @@ def test_kor_i_en_skrivskyddad_mapp_simulerad(capsys, tmp_path, monkeypatch):
     assert list((tmp_path / "ut").iterdir()) == []
 
 
+@pytest.mark.usefixtures("word_som_kopia_av_mallen")  # the error and what is left on disk, not what Word says
 def test_kor_med_full_disk_simulerad_skriver_ingen_period_och_ingen_historik(capsys, tmp_path, monkeypatch):
     import kommunrapport.render.annex as annex
 
@@ -194,6 +201,7 @@ def test_en_loggfil_som_inte_gar_att_skriva_sags_en_gang(capsys, tmp_path):
 # ---------------------------------------------------------------- real small disks (root on Linux)
 
 
+@pytest.mark.usefixtures("word_som_kopia_av_mallen")  # the error and what is left on disk, not what Word says
 def test_skrivskyddad_disk(capsys, tmp_path, tmpfs):
     mnt = tmpfs("skrivskyddad", skrivskyddad=True)
     konfig = kommun(tmp_path, mnt / "ut")
@@ -224,6 +232,7 @@ def test_kor_pa_full_disk(capsys, tmp_path, tmpfs):
     assert history.perioder(mnt / history.FILNAMN).empty
 
 
+@pytest.mark.usefixtures("word_som_kopia_av_mallen")  # the error and what is left on disk, not what Word says
 def test_skrivskyddad_mapp_utan_root(capsys, tmp_path):
     if sys.platform == "win32" or os.geteuid() == 0:
         pytest.skip("root skriver i en mapp utan skrivrätt; se test_skrivskyddad_disk")

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import kör_i_processen
+from conftest import kör_i_processen, som_i_en_test_om_kör
 from kommunrapport import cli, history, runner
 from kommunrapport.errors import SkrivFel
 from kommunrapport.formatting import avrunda
@@ -40,6 +40,24 @@ def miljö(tmp_path: Path) -> Path:
     konfig.write_text('namnd = "Äldrenämnden"\nut = "ut"\nrapporter = ["ekonomi"]\n[ekonomi]\n'
                       'data = "ekonomi.csv"\nmappning = "verksamheter.csv"\n', encoding="utf-8")
     return konfig
+
+
+@pytest.fixture(scope="module")
+def _en_period_gjord(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The kommun's folder after its first `kör` (February made), made once for the module."""
+    mapp = tmp_path_factory.mktemp("en_period_gjord")
+    with som_i_en_test_om_kör():
+        assert runner.kör(miljö(mapp), tyst=True).period == PERIOD
+    return mapp
+
+
+def en_period_gjord(tmp_path: Path, mall: Path) -> Path:
+    """The folder after the first `kör` (`_en_period_gjord`), copied into tmp_path: the configuration.
+
+    The kill tests below start from it; one `kör` less per case (the first run itself, and a kill in it, are
+    test_kill_9_vid_forsta_publiceringen's)."""
+    shutil.copytree(mall, tmp_path, dirs_exist_ok=True)
+    return tmp_path / "kommunrapport.toml"
 
 
 def rätta_februari(tmp_path: Path, kr: float = 2_000_000) -> None:
@@ -112,10 +130,9 @@ def test_kill_9_vid_forsta_publiceringen(tmp_path, steg):
 
 
 @pytest.mark.parametrize("steg", ["byggd", "journal", "arkiverad", "på_plats", "klar"])
-def test_kill_9_nar_en_period_gors_om(tmp_path, steg):
-    konfig = miljö(tmp_path)
+def test_kill_9_nar_en_period_gors_om(tmp_path, steg, _en_period_gjord):
+    konfig = en_period_gjord(tmp_path, _en_period_gjord)
     ut = tmp_path / "ut"
-    runner.kör(konfig, tyst=True)
     rätta_februari(tmp_path)  # the export changes: kör makes the period again
     r = döda_vid(steg, konfig)
     assert r.returncode == -signal.SIGKILL, r.stderr
@@ -139,10 +156,9 @@ def test_kill_9_nar_en_period_gors_om(tmp_path, steg):
 
 
 @pytest.mark.parametrize("andra", ["ångra_tillbaka", "ångra_arkiv", "ångra_markerad"])
-def test_kill_9_aven_under_aterstallningen(tmp_path, andra):
-    konfig = miljö(tmp_path)
+def test_kill_9_aven_under_aterstallningen(tmp_path, andra, _en_period_gjord):
+    konfig = en_period_gjord(tmp_path, _en_period_gjord)
     ut = tmp_path / "ut"
-    runner.kör(konfig, tyst=True)
     (ut / PERIOD / "gammal.txt").write_text("x")
     r = döda_vid("på_plats", konfig, "--force")
     assert r.returncode == -signal.SIGKILL
@@ -155,10 +171,9 @@ def test_kill_9_aven_under_aterstallningen(tmp_path, andra):
     assert not (ut / PERIOD / "gammal.txt").exists() and tillstånd(ut) == (13.3, 13.3)
 
 
-def test_en_aldre_versions_gamla_mapp_aterstalls(tmp_path):
-    konfig = miljö(tmp_path)
+def test_en_aldre_versions_gamla_mapp_aterstalls(tmp_path, _en_period_gjord):
+    en_period_gjord(tmp_path, _en_period_gjord)
     ut = tmp_path / "ut"
-    runner.kör(konfig, tyst=True)
     os.replace(ut / PERIOD, ut / f".{PERIOD}-gammal-4711")  # killed between the two renames of --force
     (ut / ".2025-02-abc123").mkdir()  # and a staging folder of a killed run
     gjort = runner.återställ(ut)
@@ -173,16 +188,26 @@ def test_en_aldre_versions_gamla_mapp_aterstalls(tmp_path):
 
 
 
-def _med_tre_perioder(tmp_path: Path) -> Path:
-    konfig = miljö(tmp_path)
-    for m in (1, 2):
-        runner.kör(konfig, månad=m, år=2025, tyst=True)
-    runner.kör(konfig, månad=8, år=2024, tyst=True)
-    return konfig
+@pytest.fixture(scope="module")
+def _tre_perioder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The kommun's folder with three periods in the history (2025-01, 2025-02, 2024-08), made once."""
+    mapp = tmp_path_factory.mktemp("tre_perioder")
+    konfig = miljö(mapp)
+    with som_i_en_test_om_kör():
+        for m in (1, 2):
+            runner.kör(konfig, månad=m, år=2025, tyst=True)
+        runner.kör(konfig, månad=8, år=2024, tyst=True)
+    return mapp
 
 
-def test_en_trasig_historik_namns_och_repareras(tmp_path, capsys):
-    konfig = _med_tre_perioder(tmp_path)
+def _med_tre_perioder(tmp_path: Path, mall: Path) -> Path:
+    """`_tre_perioder` copied into tmp_path: the configuration."""
+    shutil.copytree(mall, tmp_path, dirs_exist_ok=True)
+    return tmp_path / "kommunrapport.toml"
+
+
+def test_en_trasig_historik_namns_och_repareras(tmp_path, capsys, _tre_perioder):
+    konfig = _med_tre_perioder(tmp_path, _tre_perioder)
     db = tmp_path / "ut" / history.FILNAMN
     hel = db.read_bytes()
     db.write_bytes(hel[:len(hel) // 2])  # truncated: half the bytes
@@ -210,9 +235,9 @@ def test_en_trasig_historik_namns_och_repareras(tmp_path, capsys):
     assert runner.kör(konfig, månad=2, år=2025, tvinga=True, tyst=True).period == PERIOD
 
 
-def test_en_hel_historik_raddas_helt(tmp_path):
+def test_en_hel_historik_raddas_helt(tmp_path, _tre_perioder):
     """Salvage copies every readable row: from a whole (but here forced) file, all of them."""
-    _med_tre_perioder(tmp_path)
+    _med_tre_perioder(tmp_path, _tre_perioder)
     db = tmp_path / "ut" / history.FILNAMN
     före = history.perioder(db)
     räddat = history._rädda(db, tmp_path / "ny.sqlite")

@@ -182,6 +182,7 @@ def test_kor_bara_volymer_foljer_regeln(tmp_path):
 # ---------------------------------------------------------------- ekonomi and volymer
 
 
+@pytest.mark.usefixtures("word_som_kopia_av_mallen")  # the month and the Markdown/JSON, not Word
 def test_ekonomi_vagrar_en_preliminar_manad_utan_flaggan(tmp_path, capsys):
     konfig = miljö(tmp_path, tidig_bokning(läs_csv()))
     kod, _, fel = kör_i_processen(capsys, "ekonomi", "--month", "mar", "--config", str(konfig), "--out", str(tmp_path / "r"))
@@ -219,6 +220,7 @@ def test_ekonomi_med_preliminar_sager_preliminar_overallt(tmp_path, capsys):
     assert word.sections[0].footer.paragraphs[0].text == "Äldrenämnden · Preliminär ekonomirapport t.o.m. mars 2025"
 
 
+@pytest.mark.usefixtures("word_som_kopia_av_mallen")  # the month and the Markdown/JSON, not Word
 def test_ekonomi_stangd_manad_ar_som_forut(tmp_path, capsys):
     konfig = miljö(tmp_path)
     kod, stdout, fel = kör_i_processen(capsys, "ekonomi", "--month", "feb", "--config", str(konfig), "--out",
@@ -256,6 +258,7 @@ def test_ekonomi_och_volymer_foljer_stangningsdagen(tmp_path, capsys, monkeypatc
     assert kod == 0, fel
 
 
+@pytest.mark.usefixtures("word_som_kopia_av_mallen")  # the month and the Markdown/JSON, not Word
 def test_preliminar_fran_miljon(tmp_path, capsys, monkeypatch):
     konfig = miljö(tmp_path, tidig_bokning(läs_csv()))
     monkeypatch.setenv("KOMMUNRAPPORT_PRELIMINAR", "1")
@@ -280,6 +283,7 @@ def test_standardaret_med_nasta_ars_budget_inlast(tmp_path, capsys):
     assert runner.kör(konfig, tyst=True).period == "2025-02"
 
 
+@pytest.mark.usefixtures("word_som_kopia_av_mallen")  # the month and the Markdown/JSON, not Word
 def test_ks_standardaret_med_nasta_ars_budget_inlast(tmp_path, capsys):
     """The report to kommunstyrelsen takes the same default year: in December 2024, with 2025's budget
     and an early January posting loaded, `ks --month aug` is August 2024."""

@@ -69,12 +69,32 @@ def ensam(tmp_path: Path) -> Path:
     return konfig
 
 
-def test_two_nämnder_from_one_export_each_in_its_folder_with_its_own_history(tmp_path):
-    k = runner.kör(kommun(tmp_path), tyst=True)
-    ut = tmp_path / "ut"
+@pytest.fixture(scope="module")
+def _kommunen_körd(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, runner.Körning]:
+    """The kommun's folder (`kommun`) after its first `kör`, made once for the module: (folder, the run).
+    READ-ONLY: a test that runs in it again copies it (`kopia`)."""
+    from conftest import som_i_en_test_om_kör
+
+    mapp = tmp_path_factory.mktemp("kommunen_kord")
+    with som_i_en_test_om_kör():
+        k = runner.kör(kommun(mapp), tyst=True)
+    return mapp, k
+
+
+def kopia(tmp_path: Path, mapp: Path) -> Path:
+    """`_kommunen_körd`'s folder copied into tmp_path: its configuration."""
+    shutil.copytree(mapp, tmp_path, dirs_exist_ok=True)
+    return tmp_path / "kommunrapport.toml"
+
+
+def test_two_nämnder_from_one_export_each_in_its_folder_with_its_own_history(tmp_path, _kommunen_körd):
+    mall, k = _kommunen_körd
     assert k.period == "2025-02"
+    assert [n.mapp for n in k.nämnder] == [mall / "ut" / "2025-02" / "Äldrenämnden",
+                                           mall / "ut" / "2025-02" / "Socialnämnden"]
+    konfig = kopia(tmp_path, mall)
+    ut = tmp_path / "ut"
     assert sorted(p.name for p in (ut / "2025-02").iterdir()) == ["Socialnämnden", "Äldrenämnden"]
-    assert [n.mapp for n in k.nämnder] == [ut / "2025-02" / "Äldrenämnden", ut / "2025-02" / "Socialnämnden"]
     # The Äldrenämnden's lines of the kommun-wide export give exactly the report of the export alone
     runner.kör(ensam(tmp_path), tyst=True)
     md = "ekonomirapport_2025-02.md"
@@ -90,7 +110,7 @@ def test_two_nämnder_from_one_export_each_in_its_folder_with_its_own_history(tm
     assert social["årsbudget"][0] == pytest.approx(2 * äldre["årsbudget"][0], abs=1)
     # a second run has nothing new for either nämnd
     with pytest.raises(runner.IngetAttGöra):
-        runner.kör(kommun(tmp_path), tyst=True)
+        runner.kör(konfig, tyst=True)
 
 
 def test_a_bad_mapping_in_one_nämnd_does_not_stop_the_other(tmp_path):
@@ -171,11 +191,10 @@ def test_a_kill_while_a_nämnd_is_published_is_rolled_back_by_the_next_run(tmp_p
         encoding="utf-8")
 
 
-def test_historik_lists_every_nämnd(tmp_path, capsys):
+def test_historik_lists_every_nämnd(tmp_path, capsys, _kommunen_körd):
     from conftest import kör_i_processen
 
-    konfig = kommun(tmp_path)
-    runner.kör(konfig, tyst=True)
+    konfig = kopia(tmp_path, _kommunen_körd[0])
     kod, ut, fel = kör_i_processen(capsys, "historik", "--config", str(konfig))
     assert kod == 0, fel
     rader = ut.splitlines()
@@ -184,15 +203,20 @@ def test_historik_lists_every_nämnd(tmp_path, capsys):
     assert rader[2].startswith("Socialnämnden  2025-02") and "+26,6" in rader[2]
 
 
-def test_a_big_export_made_compact_gives_the_same_reports_and_fingerprints(tmp_path, monkeypatch):
+def test_a_big_export_made_compact_gives_the_same_reports_and_fingerprints(tmp_path, monkeypatch, _kommunen_körd):
     # A big export is kept compact in kör (categoricals of codes, int16 year and month; runner._utan_celler):
-    # the reports and the history's fingerprint of each nämnd are those of the export kept as read.
+    # the reports and the history's fingerprint of each nämnd are those of the export kept as read (the
+    # module's run of the example: far fewer rows than KOMPAKT_FRÅN).
+    assert len((_kommunen_körd[0] / "kommunen.csv").read_text(encoding="utf-8-sig").splitlines()) < runner.KOMPAKT_FRÅN
     resultat = []
-    for kompakt_från, mapp in ((1 << 62, "som_läst"), (0, "kompakt")):
-        monkeypatch.setattr(runner, "KOMPAKT_FRÅN", kompakt_från)
-        (tmp_path / mapp).mkdir()
-        k = runner.kör(kommun(tmp_path / mapp), tyst=True)
-        ut = tmp_path / mapp / "ut"
+    for kompakt_från, mapp in ((None, "som_läst"), (0, "kompakt")):
+        if kompakt_från is None:
+            k, ut = _kommunen_körd[1], _kommunen_körd[0] / "ut"
+        else:
+            monkeypatch.setattr(runner, "KOMPAKT_FRÅN", kompakt_från)
+            (tmp_path / mapp).mkdir()
+            k = runner.kör(kommun(tmp_path / mapp), tyst=True)
+            ut = tmp_path / mapp / "ut"
         filer = {f.relative_to(ut).as_posix(): f.read_text(encoding="utf-8") for f in sorted(ut.rglob("*.md"))}
         summor = {n: history.senaste_klara(history.nämndfil(ut, n), f"{k.period}/{n}")[0].underlag
                   for n in ("Äldrenämnden", "Socialnämnden")}
