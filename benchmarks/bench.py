@@ -276,6 +276,15 @@ def _pandas_read(pd, fmt: str, path: str):
                        dtype={"Ansvar": str, "Verksamhet": str, "Konto": str})
 
 
+def _mapped_period(pd, df):
+    """The baseline's mapping (a dict from code to report row) and the rows of jan..the report month."""
+    m = pd.read_csv(mapping_path(), sep=";", dtype=str).fillna("")
+    kod_till_rad = {k.strip(): r.id for r in m.itertuples() for k in r.koder.split(",")}
+    df["rad"] = df["Verksamhet"].map(kod_till_rad)
+    assert df["rad"].notna().all(), "unknown verksamhet code"
+    return m, df[(df["År"] == REPORT_YEAR) & (df["Månad"] <= REPORT_MONTH)]
+
+
 def child_baseline(fmt: str, path: str) -> dict:
     """What a controller writes: read the export, map codes to report rows, group, accumulate, roll up."""
     t0 = time.perf_counter()
@@ -284,11 +293,7 @@ def child_baseline(fmt: str, path: str) -> dict:
     t1 = time.perf_counter()
     df = _pandas_read(pd, fmt, path)
     t2 = time.perf_counter()
-    m = pd.read_csv(mapping_path(), sep=";", dtype=str).fillna("")
-    kod_till_rad = {k.strip(): r.id for r in m.itertuples() for k in r.koder.split(",")}
-    df["rad"] = df["Verksamhet"].map(kod_till_rad)
-    assert df["rad"].notna().all(), "unknown verksamhet code"
-    d = df[(df["År"] == REPORT_YEAR) & (df["Månad"] <= REPORT_MONTH)]
+    m, d = _mapped_period(pd, df)
     t = (d["Budget"] - d["Utfall"]).groupby([d["rad"], d["Månad"]]).sum().unstack("Månad")
     t = t.reindex(index=list(m["id"]), columns=range(1, REPORT_MONTH + 1)).fillna(0.0).cumsum(axis=1)
     for rid, förälder in zip(m["id"][::-1], m["förälder"][::-1]):  # varav rows into their parents
@@ -376,11 +381,7 @@ def child_baseline_kommun(fmt: str, path: str) -> dict:
     t1 = time.perf_counter()
     df = _pandas_read(pd, "csv", path)
     t2 = time.perf_counter()
-    m = pd.read_csv(mapping_path(), sep=";", dtype=str).fillna("")
-    kod_till_rad = {k.strip(): r.id for r in m.itertuples() for k in r.koder.split(",")}
-    df["rad"] = df["Verksamhet"].map(kod_till_rad)
-    assert df["rad"].notna().all(), "unknown verksamhet code"
-    d = df[(df["År"] == REPORT_YEAR) & (df["Månad"] <= REPORT_MONTH)]
+    m, d = _mapped_period(pd, df)
     tab = {}
     for i in range(NÄMNDER):
         n = d[d["Ansvar"].str.startswith(f"0{4 + i}")]
@@ -495,6 +496,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--regenerate", action="store_true", help="regenerate the data files even if they are up to date")
     ap.add_argument("--generate-only", action="store_true", help="only generate the data files")
     ap.add_argument("--no-save", action="store_true", help="do not update results.csv and README.md")
+    ap.add_argument("--generator", action="store_true", help=argparse.SUPPRESS)  # the parent's data step
     ap.add_argument("--child", nargs=3, metavar=("WHAT", "FORMAT", "PATH"), help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
 
@@ -523,16 +525,18 @@ def main(argv: list[str] | None = None) -> int:
         kommun_sizes = []
 
     started = time.perf_counter()
-    print(f"kommunrapport benchmark: csv {[size_label(n) for n in csv_sizes]}, xlsx {[size_label(n) for n in xlsx_sizes]}, "
-          f"kommun {[size_label(n) for n in kommun_sizes]}, "
-          f"median of {a.repeat} runs\n{machine()}, Python {platform.python_version()}", flush=True)
-    print("data in benchmarks/data/:", flush=True)
+    if not a.generator:
+        print(f"kommunrapport benchmark: csv {[size_label(n) for n in csv_sizes]}, xlsx {[size_label(n) for n in xlsx_sizes]}, "
+              f"kommun {[size_label(n) for n in kommun_sizes]}, "
+              f"median of {a.repeat} runs\n{machine()}, Python {platform.python_version()}", flush=True)
+        print("data in benchmarks/data/:", flush=True)
     warm = 10**4  # the warm-up runs use the 10^4-row file of each format
     if not a.generate_only:
         # Generated in a process of its own: a child's ru_maxrss counts the parent's memory at the fork, so a
         # parent grown by generating would inflate every small child's peak.
         args = sys.argv[1:] if argv is None else list(argv)
-        subprocess.run([sys.executable, str(Path(__file__).resolve()), *args, "--generate-only"], check=True)
+        subprocess.run([sys.executable, str(Path(__file__).resolve()), *args, "--generate-only", "--generator"],
+                       check=True)
     ensure_data(sorted(set(csv_sizes) | ({warm} if csv_sizes else set())),
                 sorted(set(xlsx_sizes) | ({warm} if xlsx_sizes else set())), a.regenerate and a.generate_only,
                 sorted(kommun_sizes))
