@@ -276,13 +276,15 @@ def gissa_avgränsare(rader: list[str]) -> str:
     return best
 
 
-def _rubrikraden(head_lines: list[str], är_rubrik) -> tuple[str, int | None, list[str]]:
-    """(delimiter, index of the header line among `head_lines` or None, its cells)."""
+def _rubrikraden(head_lines: list[str], är_rubrik) -> tuple[str, int | None, list[str], list[str]]:
+    """(delimiter, index of the header line among `head_lines` or None, its cells, the texts above it)."""
     sep = gissa_avgränsare(head_lines)
+    titlar: list[str] = []
     for i, fields in enumerate(csv.reader(head_lines, delimiter=sep)):
         if är_rubrik([normalisera_rubrik(f) for f in fields]):
-            return sep, i, fields
-    return sep, None, []
+            return sep, i, fields, titlar
+        titlar += [c.strip() for c in fields if c.strip()]
+    return sep, None, [], []
 
 
 def _läs_csv(path: Path, namn: str, är_rubrik, beskrivning: str) -> Tabell:
@@ -291,7 +293,7 @@ def _läs_csv(path: Path, namn: str, är_rubrik, beskrivning: str) -> Tabell:
         return direkt
     text, utf8 = _avkoda_csv(path, namn)
     head_lines = _textens_första_rader(text, HEADER_SEARCH_ROWS)
-    sep, rubrik_idx, rubriker = _rubrikraden(head_lines, är_rubrik)
+    sep, rubrik_idx, rubriker, titlar = _rubrikraden(head_lines, är_rubrik)
     if rubrik_idx is None:
         raise IngenRubrikrad(f"hittar ingen rubrikrad med {beskrivning} bland de första {HEADER_SEARCH_ROWS} raderna", Plats(namn))
     df = None
@@ -329,7 +331,6 @@ def _läs_csv(path: Path, namn: str, är_rubrik, beskrivning: str) -> Tabell:
     radnummer = np.arange(len(df)) + rubrik_idx + 2
     if df_från_pandas and '"' in text and len(df) != text.count("\n") - rubrik_idx - 1 + (not text.endswith("\n")):
         radnummer = _postrader(text, sep, rubrik_idx, len(df))
-    titlar = [c.strip() for r in csv.reader(head_lines[:rubrik_idx], delimiter=sep) for c in r if c.strip()]
     return _bygg_tabell(df, rubriker, namn, None, radnummer, rubrik_idx + 1, excel=False, titlar=titlar)
 
 
@@ -369,7 +370,7 @@ def _läs_csv_direkt(path: Path, namn: str, är_rubrik) -> Tabell | None:
     if k >= storlek and (not text or text.isspace()):
         return None
     head_lines = rader[:HEADER_SEARCH_ROWS]
-    sep, rubrik_idx, rubriker = _rubrikraden(head_lines, är_rubrik)
+    sep, rubrik_idx, rubriker, titlar = _rubrikraden(head_lines, är_rubrik)
     if rubrik_idx is None:
         return None
     del text, rader
@@ -377,7 +378,6 @@ def _läs_csv_direkt(path: Path, namn: str, är_rubrik) -> Tabell | None:
     if df is None:
         return None
     radnummer = np.arange(len(df)) + rubrik_idx + 2
-    titlar = [c.strip() for r in csv.reader(head_lines[:rubrik_idx], delimiter=sep) for c in r if c.strip()]
     return _bygg_tabell(df, rubriker, namn, None, radnummer, rubrik_idx + 1, excel=False, titlar=titlar)
 
 
